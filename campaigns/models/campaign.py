@@ -1,0 +1,112 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.money import CURRENCY_CHOICES, Money
+
+
+class CampaignKind(models.TextChoices):
+    MEDICAL = "medical", _("Medical")
+    EDUCATION = "education", _("Education")
+    LIVELIHOOD = "livelihood", _("Livelihood / entrepreneurs")
+
+
+class FundingModel(models.TextChoices):
+    KEEP_WHAT_IS_RAISED = "keep", _("Keep what is raised")
+    ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    LIVE = "live", _("Live")
+    FUNDED = "funded", _("Funded")
+    FAILED = "failed", _("Failed")
+    CLOSED = "closed", _("Closed")
+
+
+class Campaign(models.Model):
+    """The financial and legal record of a campaign: what is funded, in which currency, by when.
+
+    Its presentation lives in CMS pages (one per language) that point here. Terms change only
+    through ``campaigns.services``; drafts of a page never touch this row.
+    """
+
+    title = models.CharField(_("internal title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=CampaignKind.choices)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
+    goal_minor = models.BigIntegerField(_("goal (minor units)"))
+    unit_cost_minor = models.BigIntegerField(_("unit cost (minor units)"), null=True, blank=True)
+    unit_label = models.CharField(
+        _("unit label"),
+        max_length=100,
+        blank=True,
+        help_text=_('What one unit buys, e.g. "one cataract surgery".'),
+    )
+    min_donation_minor = models.BigIntegerField(_("minimum gift (minor units)"), default=1000)
+    deadline = models.DateField(_("deadline"))
+    funding_model = models.CharField(
+        _("funding model"),
+        max_length=16,
+        choices=FundingModel.choices,
+        default=FundingModel.KEEP_WHAT_IS_RAISED,
+    )
+    partners = models.ManyToManyField("campaigns.Partner", verbose_name=_("partners"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at"]
+        permissions = [
+            ("submit_campaign", _("Can submit a campaign for review")),
+            ("approve_campaign", _("Can approve a campaign for publication")),
+            ("close_campaign", _("Can close a campaign")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal_minor__gt=0), name="campaign_goal_positive"),
+            models.CheckConstraint(
+                condition=Q(unit_cost_minor__isnull=True) | Q(unit_cost_minor__gt=0),
+                name="campaign_unit_cost_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_donation_minor__gt=0), name="campaign_min_donation_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def goal(self) -> Money:
+        return Money.from_minor(self.goal_minor, self.currency)
+
+    @property
+    def unit_cost(self) -> Money | None:
+        if self.unit_cost_minor is None:
+            return None
+        return Money.from_minor(self.unit_cost_minor, self.currency)
+
+    @property
+    def min_donation(self) -> Money:
+        return Money.from_minor(self.min_donation_minor, self.currency)
+
+    @property
+    def accepts_donations(self) -> bool:
+        return self.status in (CampaignStatus.LIVE, CampaignStatus.FUNDED)

@@ -1,0 +1,179 @@
+"""Writes to campaigns: creation and the status lifecycle.
+
+draft → in_review → live → funded / failed → closed, and in_review → draft when a reviewer
+sends it back. Each transition checks who may make it and appends an ``AuditEvent``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaigns.models import AuditEvent, Campaign, CampaignStatus
+from campaigns.money import Money
+from campaigns.roles import VERIFIERS, Actor, in_role
+
+S = CampaignStatus
+ALLOWED: dict[str, set[str]] = {
+    S.DRAFT: {S.IN_REVIEW},
+    S.IN_REVIEW: {S.LIVE, S.DRAFT},
+    S.LIVE: {S.FUNDED, S.FAILED, S.CLOSED},
+    S.FUNDED: {S.CLOSED},
+    S.FAILED: {S.CLOSED},
+    S.CLOSED: set(),
+}
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+def audit(
+    *, actor: Actor, action: str, subject: Any, reason: str = "", data: dict | None = None
+) -> AuditEvent:
+    """Append one audit event for ``subject`` (any model instance)."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        subject_type=subject._meta.label,
+        subject_id=str(subject.pk),
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _validate_terms(*, goal: Money, unit_cost: Money | None, deadline: date, currency: str) -> None:
+    if goal.currency != currency or (unit_cost is not None and unit_cost.currency != currency):
+        raise ValidationError(_("Goal and unit cost must be in the campaign's currency."))
+    if goal.amount <= 0:
+        raise ValidationError(_("The goal must be more than zero."))
+    if unit_cost is not None and unit_cost.amount <= 0:
+        raise ValidationError(_("The unit cost must be more than zero."))
+
+
+def campaign_create(
+    *,
+    actor: Actor,
+    title: str,
+    slug: str,
+    kind: str,
+    goal: Money,
+    deadline: date,
+    funding_model: str,
+    region: str = "",
+    unit_cost: Money | None = None,
+    unit_label: str = "",
+    min_donation: Money | None = None,
+) -> Campaign:
+    """Create a draft campaign. Raises ``ValidationError`` on inconsistent terms."""
+    _validate_terms(goal=goal, unit_cost=unit_cost, deadline=deadline, currency=goal.currency)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            title=title,
+            slug=slug,
+            kind=kind,
+            region=region,
+            currency=goal.currency,
+            goal_minor=goal.to_minor(),
+            unit_cost_minor=unit_cost.to_minor() if unit_cost else None,
+            unit_label=unit_label,
+            min_donation_minor=(min_donation or Money.from_minor(1000, goal.currency)).to_minor(),
+            deadline=deadline,
+            funding_model=funding_model,
+        )
+        audit(
+            actor=actor, action="campaign.created", subject=campaign, data={"goal_minor": campaign.goal_minor}
+        )
+    return campaign
+
+
+def _transition(*, campaign: Campaign, to: str, actor: Actor, reason: str = "") -> Campaign:
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if to not in ALLOWED[locked.status]:
+            raise TransitionNotAllowed(
+                _("A campaign cannot go from %(from)s to %(to)s.") % {"from": locked.status, "to": to}
+            )
+        previous = locked.status
+        locked.status = to
+        locked.save(update_fields=["status", "submitted_by", "updated_at"])
+        audit(
+            actor=actor,
+            action=f"campaign.{to}",
+            subject=locked,
+            reason=reason,
+            data={"from": previous, "to": to},
+        )
+    campaign.refresh_from_db()
+    return campaign
+
+
+def campaign_submit(*, campaign: Campaign, actor: Actor) -> Campaign:
+    """Send a draft for review. Needs ``campaigns.submit_campaign``."""
+    if actor is None or not actor.has_perm("campaigns.submit_campaign"):
+        raise PermissionDenied(_("You may not submit campaigns for review."))
+    Campaign.objects.filter(pk=campaign.pk).update(submitted_by=actor)
+    campaign.submitted_by = actor
+    return _transition(campaign=campaign, to=S.IN_REVIEW, actor=actor)
+
+
+def check_may_approve(*, campaign: Campaign, actor: Actor) -> None:
+    """Four eyes on publication: a verifier who is not the submitter. Raises ``PermissionDenied``."""
+    if not in_role(actor, VERIFIERS) or not actor.has_perm("campaigns.approve_campaign"):
+        raise PermissionDenied(_("Only a verifier may approve a campaign."))
+    if campaign.submitted_by_id is not None and campaign.submitted_by_id == actor.pk:
+        raise PermissionDenied(_("You cannot approve a campaign you submitted."))
+
+
+def campaign_approve(*, campaign: Campaign, actor: Actor) -> Campaign:
+    """Put a campaign in review live. Raises ``PermissionDenied`` or ``TransitionNotAllowed``."""
+    check_may_approve(campaign=campaign, actor=actor)
+    return _transition(campaign=campaign, to=S.LIVE, actor=actor)
+
+
+def campaign_reject(*, campaign: Campaign, actor: Actor, reason: str) -> Campaign:
+    """Send a campaign in review back to draft, with the reviewer's reason."""
+    check_may_approve(campaign=campaign, actor=actor)
+    return _transition(campaign=campaign, to=S.DRAFT, actor=actor, reason=reason)
+
+
+def campaign_update_terms(
+    *, campaign: Campaign, actor: Actor, goal: Money, deadline: date, reason: str = ""
+) -> Campaign:
+    """Change goal or deadline. On a live campaign only an approved review may do this (the
+    caller is the publication workflow, acting for the approving verifier); every change is
+    audited with the old and new values."""
+    _validate_terms(goal=goal, unit_cost=campaign.unit_cost, deadline=deadline, currency=campaign.currency)
+    if campaign.status not in (S.DRAFT, S.IN_REVIEW, S.LIVE):
+        raise TransitionNotAllowed(_("The terms of a finished campaign cannot change."))
+    if campaign.status == S.LIVE:
+        check_may_approve(campaign=campaign, actor=actor)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before = {"goal_minor": locked.goal_minor, "deadline": locked.deadline.isoformat()}
+        locked.goal_minor = goal.to_minor()
+        locked.deadline = deadline
+        after = {"goal_minor": locked.goal_minor, "deadline": locked.deadline.isoformat()}
+        if before == after:
+            return locked
+        locked.save(update_fields=["goal_minor", "deadline", "updated_at"])
+        audit(actor=actor, action="campaign.terms_changed", subject=locked, reason=reason,
+              data={"before": before, "after": after})  # fmt: skip
+    campaign.refresh_from_db()
+    return campaign
+
+
+def campaign_finish(*, campaign: Campaign, actor: Actor, succeeded: bool, reason: str = "") -> Campaign:
+    """Mark a live campaign funded or failed (the deadline job, or a finance officer)."""
+    return _transition(campaign=campaign, to=S.FUNDED if succeeded else S.FAILED, actor=actor, reason=reason)
+
+
+def campaign_close(*, campaign: Campaign, actor: Actor, reason: str) -> Campaign:
+    """Close a campaign for good. Needs ``campaigns.close_campaign``."""
+    if actor is not None and not actor.has_perm("campaigns.close_campaign"):
+        raise PermissionDenied(_("You may not close campaigns."))
+    return _transition(campaign=campaign, to=S.CLOSED, actor=actor, reason=reason)

@@ -1,0 +1,26 @@
+"""Local development and the demo: embedded PostgreSQL and Redis unless URLs are given."""
+
+import os
+
+from config import embedded
+
+os.environ.update(embedded.environment())
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_clearfund_demo")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_clearfund_demo")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_clearfund_demo")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="http://127.0.0.1:8420/js.stripe.com/v3/")
+IDENTITY_HASH_KEY = env.str("CLEARFUND_IDENTITY_HASH_KEY", default="dev-identity-hash-key")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+_ = BASE_DIR

@@ -1,0 +1,29 @@
+"""Test suite: PostgreSQL and Redis named by the environment (CI), else embedded throwaway ones."""
+
+import os
+
+from config import embedded
+
+os.environ.update(embedded.environment())
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-" + "x" * 40
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STRIPE_SECRET_KEY = "sk_test_clearfund_tests"
+STRIPE_PUBLISHABLE_KEY = "pk_test_clearfund_tests"
+STRIPE_WEBHOOK_SECRET = "whsec_clearfund_tests"
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8421")
+STRIPE_JS_URL = STRIPE_API_BASE + "/js.stripe.com/v3/"
+IDENTITY_HASH_KEY = "test-identity-hash-key"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES["default"]["KEY_PREFIX"] = "clearfund-test-" + str(os.getpid())
+TOTALS_CACHE_SECONDS = 0
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

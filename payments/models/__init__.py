@@ -1,0 +1,3 @@
+from payments.models.ledger import AccountKind, LedgerAccount, LedgerEntry, Posting
+
+__all__ = ["AccountKind", "LedgerAccount", "LedgerEntry", "Posting"]
