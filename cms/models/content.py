@@ -68,6 +68,18 @@ class ShowcasePage(Page):
     class Meta:
         verbose_name = _("showcase page")
 
+    def get_context(self, request, *args, **kwargs):
+        from cms.models.campaign_pages import CampaignPage
+
+        context = super().get_context(request, *args, **kwargs)
+        pages = (
+            CampaignPage.objects.live()
+            .public()
+            .filter(campaign_id=self.programme_id, locale_id=self.locale_id)
+        )
+        context["programme_page"] = pages.first() if self.programme_id else None
+        return context
+
 
 class RoleModelStoryPage(Page):
     """A person or partner whose work others can follow: a village doctor, a teacher, a leader."""

@@ -49,11 +49,13 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from cms.models.campaign_pages import CampaignIndexPage
         from cms.selectors import featured_campaign_pages, platform_figures
 
         context = super().get_context(request, *args, **kwargs)
         context["featured"] = featured_campaign_pages(home=self)
         context["figures"] = platform_figures()
+        context["campaign_index"] = self.get_children().live().type(CampaignIndexPage).first()
         return context
 
 
