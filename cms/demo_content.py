@@ -27,17 +27,35 @@ SITE_SETTINGS = {
 }
 
 PARTNERS = [
-    {"key": "hospital", "name": "江华瑶族自治县人民医院眼科", "kind": "hospital",
-     "region": "湖南省永州市江华瑶族自治县",
-     "description": "县级综合医院眼科，每年完成约 800 例白内障复明手术。"},
-    {"key": "vocational", "name": "丹寨县中等职业学校", "kind": "school", "region": "贵州省黔东南州丹寨县",
-     "description": "开设护理、电子商务和民族工艺专业。"},
-    {"key": "highschool", "name": "大方县第一中学", "kind": "school", "region": "贵州省毕节市大方县",
-     "description": "县属普通高中，在校生约 3,000 人。"},
-    {"key": "training", "name": "凉山州乡村创业带头人培训中心", "kind": "training_centre",
-     "region": "四川省凉山彝族自治州昭觉县",
-     "description": "为村级创业带头人提供经营、财务与电商培训。"},
-]  # fmt: skip
+    {
+        "key": "hospital",
+        "name": "江华瑶族自治县人民医院眼科",
+        "kind": "hospital",
+        "region": "湖南省永州市江华瑶族自治县",
+        "description": "县级综合医院眼科，每年完成约 800 例白内障复明手术。",
+    },
+    {
+        "key": "vocational",
+        "name": "丹寨县中等职业学校",
+        "kind": "school",
+        "region": "贵州省黔东南州丹寨县",
+        "description": "开设护理、电子商务和民族工艺专业。",
+    },
+    {
+        "key": "highschool",
+        "name": "大方县第一中学",
+        "kind": "school",
+        "region": "贵州省毕节市大方县",
+        "description": "县属普通高中，在校生约 3,000 人。",
+    },
+    {
+        "key": "training",
+        "name": "凉山州乡村创业带头人培训中心",
+        "kind": "training_centre",
+        "region": "四川省凉山彝族自治州昭觉县",
+        "description": "为村级创业带头人提供经营、财务与电商培训。",
+    },
+]
 
 HOME = {
     "zh": {
@@ -77,24 +95,22 @@ CAMPAIGNS = [
             "title": "白内障复明手术项目",
             "intro": "3,000 元让一位老人重见光明。为江华县 200 位建档立卡家庭的白内障患者筹集手术费。",
             "unit_label": "一例白内障手术",
-            "story": [("heading", "看不见的日子")]
-            + rich(
-                "在江华瑶族自治县的山村里，很多六十岁以上的老人患有白内障。手术只需要二十分钟，"
-                "但对于靠几亩田生活的家庭来说，3,000 元的费用往往意味着一年的收入。",
-                "我们与县人民医院眼科合作：医生下乡筛查，村干部和驻村工作队核实每位患者的建档立卡身份，"
-                "手术完成并经复查后，善款才从托管账户拨付给医院。",
-            )
-            + [
+            "story": [
+                ("heading", "看不见的日子"),
+                *rich(
+                    "在江华瑶族自治县的山村里，很多六十岁以上的老人患有白内障。手术只需要二十分钟，"
+                    "但对于靠几亩田生活的家庭来说，3,000 元的费用往往意味着一年的收入。",
+                    "我们与县人民医院眼科合作：医生下乡筛查，村干部和驻村工作队核实每位患者的建档立卡身份，"
+                    "手术完成并经复查后，善款才从托管账户拨付给医院。",
+                ),
                 (
                     "quote",
                     {"quote": "做完手术第二天，我又能看清孙女的脸了。", "attribution": "一位 72 岁的患者"},
-                )
-            ]
-            + [
+                ),
                 (
                     "figures",
                     [{"value": "200", "label": "位待手术患者"}, {"value": "¥3,000", "label": "每例手术费用"}],
-                )
+                ),
             ],
             "update": {
                 "title": "首批 18 位患者完成手术",
@@ -109,32 +125,30 @@ CAMPAIGNS = [
             "intro": "¥3,000 gives an elderly patient their sight back. Funding surgery for 200 patients from "
             "registered poor households in Jianghua County.",
             "unit_label": "one cataract surgery",
-            "story": [("heading", "Days without sight")]
-            + rich(
-                "In the mountain villages of Jianghua, many people over sixty live with cataracts. The "
-                "operation takes twenty minutes, but for a family living from a few fields its ¥3,000 cost "
-                "is often a year's income.",
-                "We work with the eye department of the county hospital: doctors screen in the villages, "
-                "village officials and resident work teams verify each patient against the poverty registry, "
-                "and funds leave escrow for the hospital only after the surgery and a follow-up check.",
-            )
-            + [
+            "story": [
+                ("heading", "Days without sight"),
+                *rich(
+                    "In the mountain villages of Jianghua, many people over sixty live with cataracts. The "
+                    "operation takes twenty minutes, but for a family living from a few fields its ¥3,000 cost "
+                    "is often a year's income.",
+                    "We work with the eye department of the county hospital: doctors screen in the villages, "
+                    "village officials and resident work teams verify each patient against the poverty registry, "
+                    "and funds leave escrow for the hospital only after the surgery and a follow-up check.",
+                ),
                 (
                     "quote",
                     {
                         "quote": "The day after the operation I could see my granddaughter's face again.",
                         "attribution": "a 72-year-old patient",
                     },
-                )
-            ]  # fmt: skip
-            + [
+                ),
                 (
                     "figures",
                     [
                         {"value": "200", "label": "patients waiting"},
                         {"value": "¥3,000", "label": "per surgery"},
                     ],
-                )
+                ),
             ],
             "update": {
                 "title": "First 18 patients operated",
@@ -162,41 +176,41 @@ CAMPAIGNS = [
             "title": "高中与中职助学金",
             "intro": "2,500 元支付一名学生一个学期的学杂费和住宿费，直接拨付给学校。",
             "unit_label": "一个学期的学费",
-            "story": [("heading", "不让任何一个孩子因贫辍学")]
-            + rich(
-                "丹寨县和大方县有近百名来自建档立卡家庭的高中和中职学生，每学期的学杂费和住宿费约 2,500 元。",
-                "每学期开学后，学校确认学生在读，核实员签字确认，财务人员复核后，该学期费用才从托管账户拨付给学校。",
-            )
-            + [
+            "story": [
+                ("heading", "不让任何一个孩子因贫辍学"),
+                *rich(
+                    "丹寨县和大方县有近百名来自建档立卡家庭的高中和中职学生，每学期的学杂费和住宿费约 2,500 元。",
+                    "每学期开学后，学校确认学生在读，核实员签字确认，财务人员复核后，该学期费用才从托管账户拨付给学校。",
+                ),
                 (
                     "quote",
                     {
                         "quote": "我想成为一名护士，回到村里的卫生室工作。",
                         "attribution": "一名中职护理专业学生",
                     },
-                )
+                ),
             ],
         },
         "en": {
             "title": "Tuition aid for high-school and vocational students",
             "intro": "¥2,500 pays one student's fees and boarding for a term, paid directly to the school.",
             "unit_label": "one term's fees",
-            "story": [("heading", "No child leaves school because of poverty")]
-            + rich(
-                "Nearly a hundred high-school and vocational students from registered households in Danzhai "
-                "and Dafang need about ¥2,500 a term for fees and boarding.",
-                "Each term, once the school confirms that the student is enrolled and a verifier signs it off, "
-                "a finance officer approves the release and the term's fees go from escrow to the school.",
-            )
-            + [
+            "story": [
+                ("heading", "No child leaves school because of poverty"),
+                *rich(
+                    "Nearly a hundred high-school and vocational students from registered households in Danzhai "
+                    "and Dafang need about ¥2,500 a term for fees and boarding.",
+                    "Each term, once the school confirms that the student is enrolled and a verifier signs it off, "
+                    "a finance officer approves the release and the term's fees go from escrow to the school.",
+                ),
                 (
                     "quote",
                     {
                         "quote": "I want to become a nurse and work at our village clinic.",
                         "attribution": "a vocational nursing student",
                     },
-                )
-            ],  # fmt: skip
+                ),
+            ],
         },
     },
     {
@@ -214,28 +228,32 @@ CAMPAIGNS = [
             "title": "乡村创业带头人培训",
             "intro": "每村培养 2–3 名创业带头人：完成培训模块、商业计划获批后分阶段发放 12,000 元启动资金。",
             "unit_label": "一位带头人的分阶段资助",
-            "story": [("heading", "一个人带动一个村")]
-            + rich(
-                "昭觉县的 15 个村将各推选 2 名创业带头人，参加为期三个月的经营、财务与电商培训。",
-                "资金分三个阶段拨付：完成培训模块、商业计划通过评审、经营满六个月。本项目为“全有或全无”模式："
-                "截止日前未达到目标，全部善款将退回捐赠人。",
-            )
-            + [("figures", [{"value": "30", "label": "位带头人"}, {"value": "3", "label": "个拨付阶段"}])],
+            "story": [
+                ("heading", "一个人带动一个村"),
+                *rich(
+                    "昭觉县的 15 个村将各推选 2 名创业带头人，参加为期三个月的经营、财务与电商培训。",
+                    "资金分三个阶段拨付：完成培训模块、商业计划通过评审、经营满六个月。本项目为“全有或全无”模式："
+                    "截止日前未达到目标，全部善款将退回捐赠人。",
+                ),
+                ("figures", [{"value": "30", "label": "位带头人"}, {"value": "3", "label": "个拨付阶段"}]),
+            ],
         },
         "en": {
             "title": "Entrepreneur-leader training",
             "intro": "Two or three leaders per village: a ¥12,000 start-up grant released in stages as training "
             "modules are completed and a business plan is approved.",
             "unit_label": "one leader's staged grant",
-            "story": [("heading", "One person can lift a village")]
-            + rich(
-                "Fifteen villages in Zhaojue County each choose two leaders for three months of training in "
-                "running a business, bookkeeping and selling online.",
-                "The grant is released in three stages: training modules completed, business plan approved, "
-                "six months of trading. This campaign is all or nothing: if the goal is not reached by the "
-                "deadline, every gift is refunded.",
-            )
-            + [("figures", [{"value": "30", "label": "leaders"}, {"value": "3", "label": "release stages"}])],
+            "story": [
+                ("heading", "One person can lift a village"),
+                *rich(
+                    "Fifteen villages in Zhaojue County each choose two leaders for three months of training in "
+                    "running a business, bookkeeping and selling online.",
+                    "The grant is released in three stages: training modules completed, business plan approved, "
+                    "six months of trading. This campaign is all or nothing: if the goal is not reached by the "
+                    "deadline, every gift is refunded.",
+                ),
+                ("figures", [{"value": "30", "label": "leaders"}, {"value": "3", "label": "release stages"}]),
+            ],
         },
     },
 ]
@@ -275,9 +293,9 @@ SHOWCASE = {
                     {"value": "98%", "label": "复查视力改善"},
                     {"value": "14", "label": "个乡镇"},
                 ],
-            )
-        ]  # fmt: skip
-        + rich("所有手术均经核实员确认，拨付记录可在项目页面查询。"),
+            ),
+            *rich("所有手术均经核实员确认，拨付记录可在项目页面查询。"),
+        ],
     },
     "en": {
         "title": "Jianghua sight-restoration results",
@@ -291,11 +309,11 @@ SHOWCASE = {
                     {"value": "98%", "label": "improved vision"},
                     {"value": "14", "label": "townships"},
                 ],
-            )
-        ]  # fmt: skip
-        + rich(
-            "Every surgery was confirmed by a verifier; each release can be looked up on the campaign page."
-        ),
+            ),
+            *rich(
+                "Every surgery was confirmed by a verifier; each release can be looked up on the campaign page."
+            ),
+        ],
     },
 }
 
