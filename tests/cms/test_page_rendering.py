@@ -33,7 +33,9 @@ def test_home_page_shows_featured_campaigns_and_platform_figures(client, index):
 def test_campaign_page_shows_terms_from_the_campaign_record(client, index):
     # given a page whose (unapproved) proposed goal differs from the approved one
     page = CampaignPageFactory(parent=index, campaign__goal_minor=60_000_000)
-    page.campaign.partners.add(Partner.objects.create(name="江华县人民医院眼科", kind=PartnerKind.HOSPITAL, region="湖南省"))
+    page.campaign.partners.add(
+        Partner.objects.create(name="江华县人民医院眼科", kind=PartnerKind.HOSPITAL, region="湖南省")
+    )
     page.goal = 999_999
     page.save()
 
