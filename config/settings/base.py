@@ -203,6 +203,10 @@ LOGGING = {
 }
 
 # === cms settings (CMS area) ====================================================================
+# Pages are published by the review workflow, as the approving verifier (cms.models.CampaignReviewTask
+# checks who may approve); verifiers hold no standing page-publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_actions.publish_after_review"
+WAGTAILADMIN_COMMENTS_ENABLED = True
 
 
 # === payments settings (donations area) =========================================================
