@@ -41,6 +41,7 @@ class FakeGateway:
         self._ids = itertools.count(1)
         self._replies: dict[str, Any] = {}
         self._failures: dict[str, list[GatewayError]] = {}
+        self._crashes: dict[str, list[Exception]] = {}
         self.intents: dict[str, dict[str, Any]] = {}
         self.setups: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
@@ -50,6 +51,16 @@ class FakeGateway:
     def fail_next(self, method: str, error: GatewayError, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` raise ``error``."""
         self._failures.setdefault(method, []).extend([error] * times)
+
+    def crash_after_next(self, method: str, error: Exception) -> None:
+        """Make the next call of ``method`` happen at the provider and then raise ``error``, as
+        when a worker dies between the provider's answer and our commit."""
+        self._crashes.setdefault(method, []).append(error)
+
+    def _exit(self, method: str) -> None:
+        pending = self._crashes.get(method)
+        if pending:
+            raise pending.pop(0)
 
     def reset(self) -> None:
         self.__init__()
@@ -155,7 +166,9 @@ class FakeGateway:
             self.refunds[rid] = {"payment_intent": payment_intent_id, "amount": amount}
             return RefundResult(rid, "succeeded")
 
-        return self._once(key, make)
+        result = self._once(key, make)
+        self._exit("refund_create")
+        return result
 
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent:
         return construct_event(payload=payload, signature=signature, secret=settings.STRIPE_WEBHOOK_SECRET)
