@@ -13,7 +13,9 @@ from tests.payments.conftest import cny
 def give(campaign, amount: str = "100", *, email: str = "li.na@example.cn", payment_method: str = "pm_card_visa",
          **extra) -> Donation:  # fmt: skip
     """A complete gift: form, SetupIntent, the browser's card confirmation, the off-session charge."""
-    donation = donation_create(campaign=campaign, amount=cny(amount), email=email, attempt=uuid.uuid4(), **extra)
+    donation = donation_create(
+        campaign=campaign, amount=cny(amount), email=email, attempt=uuid.uuid4(), **extra
+    )
     donation_start_card(donation=donation)
     donation.refresh_from_db()
     get_gateway().setup_confirm(donation.provider_setup_intent_id, payment_method)
@@ -22,7 +24,9 @@ def give(campaign, amount: str = "100", *, email: str = "li.na@example.cn", paym
     return donation
 
 
-def charged_but_unheard(campaign, amount: str, *, email: str, payment_method: str = "pm_card_visa") -> Donation:
+def charged_but_unheard(
+    campaign, amount: str, *, email: str, payment_method: str = "pm_card_visa"
+) -> Donation:
     """A gift charged at the provider whose reply we never saw: only a webhook can tell us."""
     donation = donation_create(campaign=campaign, amount=cny(amount), email=email, attempt=uuid.uuid4())
     donation_start_card(donation=donation)

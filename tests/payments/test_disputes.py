@@ -26,7 +26,9 @@ def accounts(campaign):
     )
 
 
-def test_dispute_holds_then_returns_when_won(client, fake_gateway, campaign, django_capture_on_commit_callbacks):
+def test_dispute_holds_then_returns_when_won(
+    client, fake_gateway, campaign, django_capture_on_commit_callbacks
+):
     gift = give(campaign, "500")
     escrow, disputed, losses = accounts(campaign)
 
@@ -58,7 +60,9 @@ def test_lost_dispute_books_a_loss_even_when_closed_arrives_first(client, fake_g
     assert Dispute.objects.get().status == "lost"
 
 
-def test_dispute_on_unknown_charge_moves_nothing(client, fake_gateway, campaign, django_capture_on_commit_callbacks):
+def test_dispute_on_unknown_charge_moves_nothing(
+    client, fake_gateway, campaign, django_capture_on_commit_callbacks
+):
     gift = give(campaign, "500")
     payload = dispute_event(gift, 1, "charge.dispute.created")
     payload["data"]["object"].update(charge="ch_elsewhere", payment_intent="pi_elsewhere")

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def start_gift(campaign, amount="100", email="wang.fang@example.cn", **extra):
-    donation = donation_create(campaign=campaign, amount=cny(amount), email=email, attempt=uuid.uuid4(), **extra)
+    donation = donation_create(
+        campaign=campaign, amount=cny(amount), email=email, attempt=uuid.uuid4(), **extra
+    )
     donation_start_card(donation=donation)
     donation.refresh_from_db()
     return donation
@@ -100,7 +102,9 @@ def test_webhook_alone_captures_a_gift_whose_reply_was_lost(stripe_api, campaign
 
 def test_declined_card_fails_and_posts_nothing(stripe_api, campaign):
     donation = start_gift(campaign, "100")
-    browser_confirms_setup(stripe_api, donation.provider_setup_intent_id, payment_method="pm_card_chargeCustomerFail")
+    browser_confirms_setup(
+        stripe_api, donation.provider_setup_intent_id, payment_method="pm_card_chargeCustomerFail"
+    )
 
     outcome = donation_charge(donation=donation)
 
@@ -121,7 +125,9 @@ def test_three_d_secure_card_succeeds_after_authentication(stripe_api, campaign)
     assert first.client_secret.startswith(first.donation.provider_payment_intent_id)
     assert not LedgerEntry.objects.exists()
 
-    browser_authenticates_payment(stripe_api, first.donation.provider_payment_intent_id, first.client_secret, True)
+    browser_authenticates_payment(
+        stripe_api, first.donation.provider_payment_intent_id, first.client_secret, True
+    )
     outcome = donation_confirm_authenticated(donation=Donation.objects.get(pk=donation.pk))
 
     assert outcome.status == "succeeded"
@@ -133,7 +139,9 @@ def test_three_d_secure_refused_fails_and_posts_nothing(stripe_api, campaign):
     browser_confirms_setup(stripe_api, donation.provider_setup_intent_id, card_number="4000002500003155")
     first = donation_charge(donation=donation)
 
-    browser_authenticates_payment(stripe_api, first.donation.provider_payment_intent_id, first.client_secret, False)
+    browser_authenticates_payment(
+        stripe_api, first.donation.provider_payment_intent_id, first.client_secret, False
+    )
     outcome = donation_confirm_authenticated(donation=Donation.objects.get(pk=donation.pk))
 
     assert outcome.status == "failed"

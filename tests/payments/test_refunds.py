@@ -21,7 +21,9 @@ def refunds_account():
     return account_for(kind=AccountKind.REFUNDS, currency="CNY")
 
 
-def test_partial_then_full_refund(fake_gateway, campaign, finance_officer, django_capture_on_commit_callbacks):
+def test_partial_then_full_refund(
+    fake_gateway, campaign, finance_officer, django_capture_on_commit_callbacks
+):
     gift = give(campaign, "300")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -40,7 +42,12 @@ def test_partial_then_full_refund(fake_gateway, campaign, finance_officer, djang
     assert balance_of(refunds_account()) == cny("300")
     assert [r["amount"] for r in fake_gateway.refunds.values()] == [cny("100"), cny("200")]
     totals = campaign_totals_uncached(campaign=campaign)
-    assert (totals.raised, totals.refunded, totals.held, totals.donors) == (cny("300"), cny("300"), cny("0"), 0)
+    assert (totals.raised, totals.refunded, totals.held, totals.donors) == (
+        cny("300"),
+        cny("300"),
+        cny("0"),
+        0,
+    )
 
 
 def test_double_submitted_refund_is_one_refund(fake_gateway, campaign, finance_officer,
@@ -81,7 +88,9 @@ def test_provider_outage_leaves_the_refund_pending_and_the_sweeper_finishes_it(
 
     # when the refund is asked for
     with django_capture_on_commit_callbacks(execute=True):
-        refund = refund_request(donation=gift, amount=cny("120"), reason="duplicate gift", actor=finance_officer)
+        refund = refund_request(
+            donation=gift, amount=cny("120"), reason="duplicate gift", actor=finance_officer
+        )
 
     # then nothing was refunded at the provider, the command waits with a later attempt time,
     # and the only entry is the reservation
@@ -90,7 +99,9 @@ def test_provider_outage_leaves_the_refund_pending_and_the_sweeper_finishes_it(
     assert command.next_attempt_at > timezone.now()
     assert fake_gateway.refunds == {}
     assert Refund.objects.get().status == RefundStatus.PENDING
-    assert list(LedgerEntry.objects.filter(kind__startswith="refund").values_list("key", flat=True)) == [refund.key]
+    assert list(LedgerEntry.objects.filter(kind__startswith="refund").values_list("key", flat=True)) == [
+        refund.key
+    ]
 
     # when the sweeper runs before the command is due, nothing happens; once due, it finishes
     assert outbox_execute(command_id=command.pk) == "skipped"
@@ -124,7 +135,9 @@ def test_refund_page_for_finance_officer(client, fake_gateway, campaign, finance
     gift = give(campaign, "300")
     client.force_login(finance_officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "typo"})
+        response = client.post(
+            f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "typo"}
+        )
     assert response.status_code == 302
     assert balance_of(escrow_account(campaign)) == cny("250")
 

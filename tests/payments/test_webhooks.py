@@ -34,7 +34,10 @@ def test_wrong_secret_and_malformed_bodies_get_400(client, fake_gateway):
     assert post_signed(client, event("evt_1", "x", {}), secret="whsec_other").status_code == 400
     assert post_signed(client, b"{not json").status_code == 400
     assert post_signed(client, {"id": "evt_2"}).status_code == 400
-    assert client.post("/payments/webhooks/stripe/", data=b"{}", content_type="application/json").status_code == 400
+    assert (
+        client.post("/payments/webhooks/stripe/", data=b"{}", content_type="application/json").status_code
+        == 400
+    )
     assert not WebhookEvent.objects.exists()
 
 
@@ -105,7 +108,9 @@ def test_storm_each_event_three_times_shuffled_with_bad_signatures(client, fake_
     for g in gifts:
         declined = fake_gateway.intents[g._intent_id]["status"] != "succeeded"
         type_ = "payment_intent.payment_failed" if declined else "payment_intent.succeeded"
-        events.append(event(f"evt_{g.pk}", type_, {"id": g._intent_id, "metadata": {"donation_id": str(g.public_id)}}))
+        events.append(
+            event(f"evt_{g.pk}", type_, {"id": g._intent_id, "metadata": {"donation_id": str(g.public_id)}})
+        )
         # and, out of order, a stale "requires_action" for every gift
         events.append(event(f"evt_ra_{g.pk}", "payment_intent.requires_action", {"id": g._intent_id}))
     deliveries = [(e, False) for e in events for _ in range(3)] + [(e, True) for e in rng.sample(events, 10)]
@@ -126,4 +131,7 @@ def test_storm_each_event_three_times_shuffled_with_bad_signatures(client, fake_
     assert LedgerEntry.objects.filter(kind="donation.captured").count() == 16
     totals = campaign_totals_uncached(campaign=campaign)
     assert (totals.raised, totals.donors) == (expected, 16)
-    assert sorted({g.status for g in gifts for g in [type(g).objects.get(pk=g.pk)]}) == ["failed", "succeeded"]
+    assert sorted({g.status for g in gifts for g in [type(g).objects.get(pk=g.pk)]}) == [
+        "failed",
+        "succeeded",
+    ]
