@@ -113,6 +113,10 @@ class PaymentGateway(Protocol):
 
     def setup_intent_retrieve(self, setup_intent_id: str) -> SetupResult: ...
 
+    def setup_intent_confirm(self, setup_intent_id: str, payment_method_id: str) -> SetupResult:
+        """Test mode only (demo data): what the donor's browser does with Stripe.js."""
+        ...
+
     def payment_charge_saved(
         self, *, amount: Money, customer_id: str, payment_method_id: str, key: str, metadata: dict[str, str]
     ) -> PaymentResult: ...
@@ -223,6 +227,14 @@ class StripeGateway:
 
     def setup_intent_retrieve(self, setup_intent_id: str) -> SetupResult:
         return self._setup(self._call(lambda: self.client.v1.setup_intents.retrieve(setup_intent_id)))
+
+    def setup_intent_confirm(self, setup_intent_id: str, payment_method_id: str) -> SetupResult:
+        if not settings.STRIPE_SECRET_KEY.startswith("sk_test") and settings.STRIPE_SECRET_KEY:
+            raise TerminalGatewayError("server-side card confirmation is for test mode only")
+        params = {"payment_method": payment_method_id}
+        return self._setup(
+            self._call(lambda: self.client.v1.setup_intents.confirm(setup_intent_id, params=params))  # type: ignore[arg-type]
+        )
 
     @staticmethod
     def _setup(intent: Any) -> SetupResult:

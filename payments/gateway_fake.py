@@ -107,9 +107,12 @@ class FakeGateway:
 
         return self._once(key, make)
 
-    def setup_confirm(self, setup_intent_id: str, payment_method_id: str) -> None:
+    def setup_intent_confirm(self, setup_intent_id: str, payment_method_id: str) -> SetupResult:
         """What the browser's ``confirmCardSetup`` does."""
         self.setups[setup_intent_id].update(payment_method=payment_method_id, status="succeeded")
+        return self.setup_intent_retrieve(setup_intent_id)
+
+    setup_confirm = setup_intent_confirm
 
     def setup_intent_retrieve(self, setup_intent_id: str) -> SetupResult:
         self._enter("setup_intent_retrieve")

@@ -18,7 +18,7 @@ def give(campaign, amount: str = "100", *, email: str = "li.na@example.cn", paym
     )
     donation_start_card(donation=donation)
     donation.refresh_from_db()
-    get_gateway().setup_confirm(donation.provider_setup_intent_id, payment_method)
+    get_gateway().setup_intent_confirm(donation.provider_setup_intent_id, payment_method)
     donation_charge(donation=donation)
     donation.refresh_from_db()
     return donation
@@ -32,7 +32,7 @@ def charged_but_unheard(
     donation_start_card(donation=donation)
     donation.refresh_from_db()
     gateway = get_gateway()
-    gateway.setup_confirm(donation.provider_setup_intent_id, payment_method)
+    gateway.setup_intent_confirm(donation.provider_setup_intent_id, payment_method)
     result = gateway.payment_charge_saved(
         amount=donation.amount, customer_id=donation.donor.provider_customer_id, payment_method_id=payment_method,
         key=f"charge:{donation.pk}:1", metadata={"donation_id": str(donation.public_id)},

@@ -27,7 +27,7 @@ def test_gift_over_http(client, fake_gateway, campaign, django_capture_on_commit
     started = start(client, campaign).json()
     assert started["status"] == "awaiting_card"
     donation = Donation.objects.get(public_id=started["donation"])
-    fake_gateway.setup_confirm(donation.provider_setup_intent_id, "pm_card_visa")
+    fake_gateway.setup_intent_confirm(donation.provider_setup_intent_id, "pm_card_visa")
 
     with django_capture_on_commit_callbacks(execute=True):
         charged = client.post(started["charge_url"]).json()
