@@ -210,6 +210,43 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 
 
 # === payments settings (donations area) =========================================================
+# The payment gateway class (``payments.gateway.PaymentGateway``); tests and benchmarks may name
+# ``payments.gateway_fake.FakeGateway``.
+PAYMENTS_GATEWAY = env.str("PAYMENTS_GATEWAY", default="payments.gateway.StripeGateway")
+# Payment method types offered for one-off gifts. Cards work everywhere; "alipay" and "wechat_pay"
+# slot in here once the Stripe account has them (see docs/adr/0201-donations-payment-methods.md).
+PAYMENTS_METHOD_TYPES = env.list("PAYMENTS_METHOD_TYPES", default=["card"])
+# Each provider call is tried this many times on retryable errors (429, 5xx, timeouts) with
+# exponential backoff from the base delay, always with the same idempotency key.
+PAYMENTS_PROVIDER_ATTEMPTS = env.int("PAYMENTS_PROVIDER_ATTEMPTS", default=3)
+PAYMENTS_RETRY_BASE_DELAY = env.float("PAYMENTS_RETRY_BASE_DELAY", default=0.25)
+PAYMENTS_FAKE_LATENCY_SECONDS = env.float("PAYMENTS_FAKE_LATENCY_SECONDS", default=0.0)
+# Preset amounts (minor units) shown on the donation form, per currency.
+PAYMENTS_PRESETS = {
+    "CNY": [5000, 10000, 30000, 100000],
+    "USD": [1000, 2500, 5000, 10000],
+    "EUR": [1000, 2500, 5000, 10000],
+    "HKD": [10000, 20000, 50000, 100000],
+    "JPY": [1000, 3000, 5000, 10000],
+}
+# Card-testing defence: payment attempts allowed per window, per client IP and per email.
+PAYMENTS_RATE_LIMIT_IP = env.str("PAYMENTS_RATE_LIMIT_IP", default="10/600")
+PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600")
+# Launch spikes: at most this many donation requests talk to the provider at once (across all
+# web processes, counted in Redis); beyond it the intake answers 503 with Retry-After.
+PAYMENTS_MAX_IN_FLIGHT = env.int("PAYMENTS_MAX_IN_FLIGHT", default=24)
+PAYMENTS_OUTBOX_MAX_ATTEMPTS = env.int("PAYMENTS_OUTBOX_MAX_ATTEMPTS", default=10)
+PAYMENTS_MONTHLY_MAX_FAILURES = env.int("PAYMENTS_MONTHLY_MAX_FAILURES", default=3)
+PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
+PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
+        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 300.0},
+        "payments-monthly-renewals": {"task": "payments.tasks.monthly_renewals", "schedule": 3600.0},
+        "payments-all-or-nothing": {"task": "payments.tasks.all_or_nothing_deadlines", "schedule": 3600.0},
+    }
+)
 
 
 # === verification settings (registry, beneficiaries, releases, trace area) ======================
