@@ -1,6 +1,14 @@
 from campaigns.models.audit import AuditEvent
 from campaigns.models.campaign import Campaign, CampaignKind, CampaignStatus, FundingModel
 from campaigns.models.partner import Partner, PartnerKind
+from campaigns.models.registry import (
+    PovertyCause,
+    RegistryHousehold,
+    RegistryImport,
+    RegistryPerson,
+    RegistryStatus,
+    Relation,
+)
 
 __all__ = [
     "AuditEvent",
@@ -10,4 +18,10 @@ __all__ = [
     "FundingModel",
     "Partner",
     "PartnerKind",
+    "PovertyCause",
+    "RegistryHousehold",
+    "RegistryImport",
+    "RegistryPerson",
+    "RegistryStatus",
+    "Relation",
 ]
