@@ -209,6 +209,13 @@ LOGGING = {
 
 
 # === verification settings (registry, beneficiaries, releases, trace area) ======================
+# Days after a milestone's due date without reported evidence before its campaign stops taking gifts.
+EVIDENCE_OVERDUE_DAYS = env.int("CLEARFUND_EVIDENCE_OVERDUE_DAYS", default=30)
+# The registry export the demo imports (a synthetic copy ships with the code).
+CLEARFUND_REGISTRY_DEMO_FILE = env.path(
+    "CLEARFUND_REGISTRY_DEMO_FILE",
+    default=BASE_DIR / "campaigns" / "fixtures" / "registry" / "registry_2017.csv",
+)
 
 
 # === reports settings (reports area) ============================================================
