@@ -254,7 +254,7 @@ def test_fake_gateway_refuses_reversal_beyond_destination_balance():
 
 
 def test_gift_trace_shows_partner_pseudonym_outcome_and_roles(released_setup, finance_officer):
-    campaign, first, _second, milestone = released_setup
+    _campaign, first, _second, milestone = released_setup
     release_approve(release=milestone.release, actor=finance_officer)
     trace = gift_trace(donation=first)
     assert trace.breakdown.released == Money("2000", "CNY")
