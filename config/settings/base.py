@@ -250,6 +250,28 @@ CELERY_BEAT_SCHEDULE.update(
 
 
 # === verification settings (registry, beneficiaries, releases, trace area) ======================
+# Days after a milestone's due date without reported evidence before its campaign stops taking gifts.
+EVIDENCE_OVERDUE_DAYS = env.int("CLEARFUND_EVIDENCE_OVERDUE_DAYS", default=30)
+# Stripe Connect for partner payouts (dotted path). Empty = automatic: localstripe has no Connect,
+# so when STRIPE_API_BASE is set (demo, tests) the in-memory fake with Stripe's rules stands in.
+CLEARFUND_CONNECT_GATEWAY = env.str("CLEARFUND_CONNECT_GATEWAY", default="")
+# Outbox kind of partner transfers (shared OutboxCommand table; see ADR 0302).
+RELEASE_TRANSFER_MAX_ATTEMPTS = env.int("CLEARFUND_RELEASE_TRANSFER_MAX_ATTEMPTS", default=8)
+# Reconciliation with the provider: how far back each run looks, and how young a ledger entry may
+# be before a missing provider transaction counts as unmatched.
+RECONCILIATION_WINDOW = timedelta(days=env.int("CLEARFUND_RECONCILIATION_DAYS", default=7))
+RECONCILIATION_GRACE = timedelta(minutes=env.int("CLEARFUND_RECONCILIATION_GRACE_MINUTES", default=30))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reconcile-provider-hourly": {"task": "payments.reconcile_provider", "schedule": 60 * 60},
+        "release-transfer-sweep": {"task": "payments.release_transfer_sweep", "schedule": 60},
+    }
+)
+# The registry export the demo imports (a synthetic copy ships with the code).
+CLEARFUND_REGISTRY_DEMO_FILE = env.path(
+    "CLEARFUND_REGISTRY_DEMO_FILE",
+    default=BASE_DIR / "campaigns" / "fixtures" / "registry" / "registry_2017.csv",
+)
 
 
 # === reports settings (reports area) ============================================================
