@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.selectors.common import data_version
 
@@ -72,13 +73,15 @@ def request_campaign_report(campaign_id: int, *, languages: Iterable[str] | None
     a release is paid: if the data did not change since the last request, nothing new is queued.
     """
     codes = list(languages) if languages is not None else [code for code, _name in settings.LANGUAGES]
+    # An unknown id still gets a run, which fails with a readable error instead of vanishing.
+    known = Campaign.objects.filter(pk=campaign_id).exists()
     return [
         _request(
             kind=ReportKind.CAMPAIGN_IMPACT,
             subject=f"campaign:{campaign_id}",
             period="",
             language=code,
-            campaign_id=campaign_id,
+            campaign_id=campaign_id if known else None,
         )
         for code in codes
     ]
@@ -98,7 +101,9 @@ def request_donor_statement(
 
 
 def request_transparency_report(*, period: str = "", language: str = "zh-hans") -> ReportRun:
-    return _request(kind=ReportKind.PLATFORM_TRANSPARENCY, subject="platform", period=period, language=language)
+    return _request(
+        kind=ReportKind.PLATFORM_TRANSPARENCY, subject="platform", period=period, language=language
+    )
 
 
 def request_donor_statements(*, period: str, language: str = "zh-hans", send_email: bool = True) -> ReportRun:

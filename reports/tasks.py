@@ -52,7 +52,9 @@ def generate_report(self, run_id: int) -> str:
     except TRANSIENT as exc:
         message = f"{type(exc).__name__}: {exc}"
         if self.request.retries >= self.max_retries:
-            services.run_fail(run_id=run_id, error=f"gave up after {self.request.retries + 1} attempts: {message}")
+            services.run_fail(
+                run_id=run_id, error=f"gave up after {self.request.retries + 1} attempts: {message}"
+            )
             return "failed"
         services.run_retrying(run_id=run_id, error=message)
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

@@ -217,7 +217,9 @@ from celery.schedules import crontab  # noqa: E402
 # Printed on every report's cover and in the receipt section of donor statements.
 REPORTS_ORGANISATION = {
     "name": env.str("CLEARFUND_ORG_NAME", default="Clearfund 清源公益"),
-    "legal_name": env.str("CLEARFUND_ORG_LEGAL_NAME", default="Clearfund Charitable Foundation 清源公益基金会"),
+    "legal_name": env.str(
+        "CLEARFUND_ORG_LEGAL_NAME", default="Clearfund Charitable Foundation 清源公益基金会"
+    ),
     "registration": env.str("CLEARFUND_ORG_REGISTRATION", default="53100000MJ0000000X"),
     "address": env.str("CLEARFUND_ORG_ADDRESS", default="Changsha, Hunan, China"),
     "email": env.str("CLEARFUND_ORG_EMAIL", default="reports@clearfund.example"),

@@ -33,9 +33,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 480, row: int = 2
         length = round(plot_w * max(bar.value, 0) / top)
         colour = PALETTE[i % len(PALETTE)]
         parts.append(f'<text x="0" y="{y + 15}" class="chart-label">{escape(bar.label)}</text>')
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{length}" height="{row - 8}" fill="{colour}"/>'
-        )
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{length}" height="{row - 8}" fill="{colour}"/>')
         parts.append(
             f'<text x="{label_w + length + 6}" y="{y + 15}" class="chart-label">{escape(bar.caption)}</text>'
         )

@@ -39,9 +39,7 @@ def _cjk_font() -> Check:
     families = sorted({line.split(",")[0].strip() for line in result.stdout.splitlines() if line.strip()})
     noto = [f for f in families if "CJK SC" in f]
     if not families:
-        return Check(
-            "cjk_font", False, "No font covers Simplified Chinese: install fonts-noto-cjk (Debian)."
-        )
+        return Check("cjk_font", False, "No font covers Simplified Chinese: install fonts-noto-cjk (Debian).")
     if not noto:
         return Check("cjk_font", True, f"Chinese falls back to {families[0]}; fonts-noto-cjk recommended.")
     return Check("cjk_font", True, ", ".join(noto))

@@ -67,7 +67,9 @@ def platform_transparency(*, period: str = "") -> Transparency:
     for campaign in Campaign.objects.filter(status__in=PUBLISHED).order_by("kind", "title"):
         t = campaign_totals_uncached(campaign=campaign)
         zero = Money.zero(campaign.currency)
-        acc = sums.setdefault(campaign.currency, dict.fromkeys(("raised", "held", "released", "refunded", "disputed"), zero))
+        acc = sums.setdefault(
+            campaign.currency, dict.fromkeys(("raised", "held", "released", "refunded", "disputed"), zero)
+        )
         for name in acc:
             acc[name] = acc[name] + getattr(t, name)
         lines.append(

@@ -1,0 +1,35 @@
+"""Ledger movements for report tests, posted through the real ledger (``payments.ledger.entry_post``)."""
+
+from __future__ import annotations
+
+from campaigns.models import Campaign, Partner
+from campaigns.money import Money
+from payments.ledger import Leg, account_for, entry_post, escrow_account
+from payments.models import AccountKind, LedgerEntry
+
+
+def gift(campaign: Campaign, minor: int, *, key: str) -> LedgerEntry:
+    amount = Money.from_minor(minor, campaign.currency)
+    donors = account_for(kind=AccountKind.DONOR_FUNDS, currency=campaign.currency)
+    return entry_post(
+        key=key, kind="donation.captured", legs=[Leg(donors, -amount), Leg(escrow_account(campaign), amount)]
+    )
+
+
+def release(campaign: Campaign, partner: Partner, minor: int, *, key: str, memo: str = "") -> LedgerEntry:
+    amount = Money.from_minor(minor, campaign.currency)
+    payable = account_for(kind=AccountKind.PARTNER_PAYABLE, currency=campaign.currency, partner=partner)
+    return entry_post(
+        key=key,
+        kind="release.approved",
+        memo=memo,
+        legs=[Leg(escrow_account(campaign), -amount), Leg(payable, amount)],
+    )
+
+
+def refund(campaign: Campaign, minor: int, *, key: str) -> LedgerEntry:
+    amount = Money.from_minor(minor, campaign.currency)
+    refunds = account_for(kind=AccountKind.REFUNDS, currency=campaign.currency)
+    return entry_post(
+        key=key, kind="refund.issued", legs=[Leg(escrow_account(campaign), -amount), Leg(refunds, amount)]
+    )
