@@ -33,7 +33,7 @@ def _cjk_font() -> Check:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return Check("cjk_font", False, "fc-list not found; cannot check fonts (install fontconfig).")
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no user input
+    result = subprocess.run(
         [fc_list, ":lang=zh-cn", "family"], capture_output=True, text=True, timeout=20, check=False
     )
     families = sorted({line.split(",")[0].strip() for line in result.stdout.splitlines() if line.strip()})
