@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from campaigns.money import CurrencyMismatch, Money
 from reports.selectors.common import Organisation, ReportDataError, organisation
@@ -54,7 +56,7 @@ def receipt_number(*, year: int, donation_id: int) -> str:
 
 def _period_filter(period: str) -> Q:
     if period.isdigit() and len(period) == 4:
-        return Q(captured_at__year=int(period))
+        return Q(day__year=int(period))
     if period.startswith("campaign-") and period.removeprefix("campaign-").isdigit():
         return Q(campaign_id=int(period.removeprefix("campaign-")))
     if period == "":
@@ -74,14 +76,15 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         raise ReportDataError(f"donor {donor_id} does not exist")
     donations = (
         Donation.objects.filter(donor=donor, status__in=CAPTURED_STATES)
+        .annotate(day=Coalesce("captured_at", "created_at"))
         .filter(_period_filter(period))
         .select_related("campaign")
-        .order_by("captured_at", "id")
+        .order_by("day", "id")
     )
     gifts = []
     sums: dict[str, Money] = {}
     for d in donations.iterator(chunk_size=2000):
-        when = (d.captured_at or d.created_at).date()
+        when = timezone.localdate(d.day)
         gifts.append(
             Gift(
                 receipt_number=receipt_number(year=when.year, donation_id=d.pk),
@@ -113,6 +116,7 @@ def donors_with_gifts(*, period: str) -> list[int]:
 
     return list(
         Donation.objects.filter(status__in=CAPTURED_STATES)
+        .annotate(day=Coalesce("captured_at", "created_at"))
         .filter(_period_filter(period))
         .order_by("donor_id")
         .values_list("donor_id", flat=True)

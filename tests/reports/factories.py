@@ -33,3 +33,26 @@ def refund(campaign: Campaign, minor: int, *, key: str) -> LedgerEntry:
     return entry_post(
         key=key, kind="refund.issued", legs=[Leg(escrow_account(campaign), -amount), Leg(refunds, amount)]
     )
+
+
+def captured_donation(campaign: Campaign, *, email: str, minor: int, refunded_minor: int = 0):
+    """A received gift as the donations area records it: the Donation row and its ledger entry."""
+    from django.utils import timezone
+
+    from payments.models import Donation, DonationStatus, DonorProfile
+
+    donor, _created = DonorProfile.objects.get_or_create(email=email)
+    donation = Donation.objects.create(
+        campaign=campaign,
+        donor=donor,
+        amount_minor=minor,
+        currency=campaign.currency,
+        refunded_minor=refunded_minor,
+        status=DonationStatus.PARTIALLY_REFUNDED if refunded_minor else DonationStatus.SUCCEEDED,
+        idempotency_key=f"test-{campaign.pk}-{email}-{Donation.objects.count()}",
+        captured_at=timezone.now(),
+    )
+    gift(campaign, minor, key=f"donation:{donation.pk}:captured")
+    if refunded_minor:
+        refund(campaign, refunded_minor, key=f"refund:{donation.pk}")
+    return donation
