@@ -275,3 +275,43 @@ CLEARFUND_REGISTRY_DEMO_FILE = env.path(
 
 
 # === reports settings (reports area) ============================================================
+from celery.schedules import crontab  # noqa: E402
+
+# Printed on every report's cover and in the receipt section of donor statements.
+REPORTS_ORGANISATION = {
+    "name": env.str("CLEARFUND_ORG_NAME", default="Clearfund 清源公益"),
+    "legal_name": env.str(
+        "CLEARFUND_ORG_LEGAL_NAME", default="Clearfund Charitable Foundation 清源公益基金会"
+    ),
+    "registration": env.str("CLEARFUND_ORG_REGISTRATION", default="53100000MJ0000000X"),
+    "address": env.str("CLEARFUND_ORG_ADDRESS", default="Changsha, Hunan, China"),
+    "email": env.str("CLEARFUND_ORG_EMAIL", default="reports@clearfund.example"),
+    "website": env.str("CLEARFUND_ORG_WEBSITE", default="https://clearfund.example"),
+}
+# A report task is stopped (soft limit: marked failed with a readable error) well before the
+# global hard limit, which stays far below the broker's visibility timeout.
+REPORTS_TASK_SOFT_TIME_LIMIT = env.int("CLEARFUND_REPORTS_SOFT_TIME_LIMIT", default=15 * 60)
+REPORTS_TASK_TIME_LIMIT = env.int("CLEARFUND_REPORTS_TIME_LIMIT", default=20 * 60)
+REPORTS_TASK_MAX_RETRIES = env.int("CLEARFUND_REPORTS_MAX_RETRIES", default=5)
+# How long a donor statement link sent by email stays valid.
+REPORTS_SIGNED_LINK_MAX_AGE = timedelta(days=env.int("CLEARFUND_REPORTS_LINK_DAYS", default=180))
+# Queued runs older than this are sent to the broker again (a lost enqueue never strands a run).
+REPORTS_REQUEUE_AFTER = timedelta(minutes=env.int("CLEARFUND_REPORTS_REQUEUE_MINUTES", default=30))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reports-monthly-campaign-reports": {
+            "task": "reports.tasks.request_monthly_campaign_reports",
+            "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        },
+        "reports-yearly-donor-statements": {
+            "task": "reports.tasks.request_yearly_donor_statements",
+            "schedule": crontab(minute=0, hour=4, day_of_month=2, month_of_year=1),
+        },
+        "reports-requeue-stale-runs": {
+            "task": "reports.tasks.requeue_stale_runs",
+            "schedule": timedelta(minutes=15),
+        },
+    }
+)
+# WeasyPrint logs every rendering step at INFO; keep workers' logs for what matters.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
