@@ -1,0 +1,217 @@
+"""Donations and the donors who make them.
+
+A ``Donation`` row is written before the provider is called; its ``idempotency_key`` is derived
+from the donor's form submission (or the monthly plan and period), so a double submit or a retried
+job finds the same row, and the same key goes to the provider. Every status change appends a
+``DonationEvent``; the row's ``status`` is a cache of the last event.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.money import CURRENCY_CHOICES, Money
+
+
+class Frequency(models.TextChoices):
+    ONE_OFF = "one_off", _("One-off")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class DonationStatus(models.TextChoices):
+    CREATED = "created", _("Created")  # row written, provider not yet called
+    AWAITING_CARD = "awaiting_card", _("Awaiting card details")  # SetupIntent made, browser confirms
+    PROCESSING = "processing", _("Processing")  # PaymentIntent confirmed, waiting for the provider
+    REQUIRES_ACTION = "requires_action", _("Needs card authentication")  # 3-D Secure
+    SUCCEEDED = "succeeded", _("Received")
+    FAILED = "failed", _("Failed")
+    BLOCKED = "blocked", _("Blocked")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded")
+    DISPUTED = "disputed", _("Disputed")
+    MOVED = "moved", _("Moved to another campaign")
+
+
+# A donation has reached escrow once it is in one of these states.
+CAPTURED_STATES = (
+    DonationStatus.SUCCEEDED,
+    DonationStatus.PARTIALLY_REFUNDED,
+    DonationStatus.REFUNDED,
+    DonationStatus.DISPUTED,
+    DonationStatus.MOVED,
+)
+
+
+class DonorProfile(models.Model):
+    """One per donor email. Signed links to the donor's page name this row; bumping
+    ``link_version`` revokes every link sent before."""
+
+    email = models.EmailField(_("email"), unique=True)
+    link_version = models.PositiveIntegerField(default=1)
+    provider_customer_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Donation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="donations", verbose_name=_("campaign")
+    )
+    donor = models.ForeignKey(DonorProfile, on_delete=models.PROTECT, related_name="donations")
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    refunded_minor = models.BigIntegerField(_("refunded (minor units)"), default=0)
+    frequency = models.CharField(
+        _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.ONE_OFF
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=DonationStatus.choices, default=DonationStatus.CREATED
+    )
+    display_name = models.CharField(_("name on the wall of support"), max_length=80, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    dedication = models.CharField(_("in honour of"), max_length=120, blank=True)
+    public_message = models.CharField(_("public message"), max_length=280, blank=True)
+    # All-or-nothing campaigns: the donor agrees that a gift to a failed campaign moves to a live
+    # campaign of the same kind instead of coming back.
+    sibling_opt_in = models.BooleanField(_("move to a similar campaign if this one fails"), default=False)
+    moved_to = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Hook for the verification area: a gift earmarked for one beneficiary is allocated to them
+    # first. An integer, not a foreign key, so payments does not depend on the beneficiary model.
+    earmark_beneficiary_id = models.BigIntegerField(null=True, blank=True)
+    monthly_plan = models.ForeignKey(
+        "payments.MonthlyPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="donations"
+    )
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    provider_setup_intent_id = models.CharField(max_length=64, blank=True)
+    provider_payment_method_id = models.CharField(max_length=64, blank=True)
+    provider_payment_intent_id = models.CharField(max_length=64, blank=True, db_index=True)
+    provider_charge_id = models.CharField(max_length=64, blank=True, db_index=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="donation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=models.F("amount_minor")),
+                name="donation_refunded_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__in=[c for c, _n in CURRENCY_CHOICES]), name="donation_currency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DonationStatus.values), name="donation_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["provider_payment_intent_id"],
+                condition=~Q(provider_payment_intent_id=""),
+                name="donation_unique_payment_intent",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="donation_campaign_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.campaign_id} ({self.status})"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def refunded(self) -> Money:
+        return Money.from_minor(self.refunded_minor, self.currency)
+
+    @property
+    def refundable(self) -> Money:
+        return self.amount - self.refunded
+
+    @property
+    def wall_name(self) -> str:
+        """The name the public may see: never the donor's when they chose anonymity."""
+        if self.anonymous:
+            return str(_("Anonymous"))
+        return self.display_name or str(_("A friend"))
+
+    @property
+    def is_captured(self) -> bool:
+        return self.status in CAPTURED_STATES
+
+
+class DonationEvent(models.Model):
+    """Append-only log of a donation's status changes (and of notable provider replies)."""
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    note = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.donation_id}: {self.from_status} → {self.to_status}"
+
+
+class MonthlyPlanStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAST_DUE = "past_due", _("Payment failed, retrying")
+    LAPSED = "lapsed", _("Stopped after failed payments")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MonthlyPlan(models.Model):
+    """A monthly gift: the saved card is charged off-session on ``next_charge_on``."""
+
+    donor = models.ForeignKey(DonorProfile, on_delete=models.PROTECT, related_name="monthly_plans")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    provider_customer_id = models.CharField(max_length=64)
+    provider_payment_method_id = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=MonthlyPlanStatus.choices, default=MonthlyPlanStatus.ACTIVE, db_index=True
+    )
+    next_charge_on = models.DateField(db_index=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_failure = models.CharField(max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monthly gift")
+        verbose_name_plural = _("monthly gifts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="monthly_plan_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} monthly → {self.campaign_id}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (MonthlyPlanStatus.ACTIVE, MonthlyPlanStatus.PAST_DUE)
