@@ -74,3 +74,25 @@ def test_an_editor_can_submit_for_review_but_not_publish(client, index, editor, 
     client.post(f"/admin/pages/{page.pk}/edit/", campaign_form(school, **{"action-submit": "1"}))
     assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.IN_REVIEW
     assert CampaignPage.objects.get(pk=page.pk).live is False
+
+
+def test_copying_a_campaign_page_in_the_admin_makes_a_new_draft_campaign(client, index, editor):
+    from tests.cms_factories import CampaignPageFactory
+
+    original = CampaignPageFactory(parent=index)
+    client.force_login(editor)
+
+    response = client.post(
+        f"/admin/pages/{original.pk}/copy/",
+        {
+            "new_title": "白内障复明手术项目（第二期）",
+            "new_slug": "cataract-phase-2",
+            "new_parent_page": str(index.pk),
+        },
+    )
+
+    assert response.status_code == 302
+    copy = CampaignPage.objects.get(slug="cataract-phase-2")
+    assert copy.campaign_id not in (None, original.campaign_id)
+    assert copy.campaign.status == CampaignStatus.DRAFT
+    assert Campaign.objects.get(pk=original.campaign_id).status == CampaignStatus.LIVE
