@@ -96,3 +96,27 @@ def test_copying_a_campaign_page_in_the_admin_makes_a_new_draft_campaign(client,
     assert copy.campaign_id not in (None, original.campaign_id)
     assert copy.campaign.status == CampaignStatus.DRAFT
     assert Campaign.objects.get(pk=original.campaign_id).status == CampaignStatus.LIVE
+
+
+def test_campaign_records_are_view_only_in_the_admin(client, index, django_user_model):
+    from tests.cms_factories import CampaignPageFactory
+
+    campaign = CampaignPageFactory(parent=index).campaign
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+
+    listing = client.get("/admin/campaign_records/")
+    inspect = client.get(f"/admin/campaign_records/inspect/{campaign.pk}/")
+    edit = client.post(f"/admin/campaign_records/edit/{campaign.pk}/", {"title": "changed"})
+    delete = client.post(f"/admin/campaign_records/delete/{campaign.pk}/")
+
+    assert (listing.status_code, inspect.status_code) == (200, 200)
+    assert campaign.title in listing.content.decode()
+    assert edit.status_code in (302, 403) and delete.status_code in (302, 403)
+    assert Campaign.objects.get(pk=campaign.pk).title == campaign.title
+
+
+def test_staff_groups_can_reach_the_admin(client, editor, verifier, finance_officer):
+    for user in (editor, verifier, finance_officer):
+        client.force_login(user)
+        assert client.get("/admin/").status_code == 200, user.username

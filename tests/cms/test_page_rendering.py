@@ -110,3 +110,25 @@ def test_donate_panel_from_the_payments_app_is_included_when_present(client, ind
 
     assert f"<form id='donate-form'>{page.campaign.slug}</form>" in html
     assert "opens shortly" not in html
+
+
+def test_site_settings_fill_the_footer_in_the_active_language(client, home, english):
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.organisation_name, settings.organisation_name_en = "清源公益基金会", "Clearfund Foundation"
+    settings.footer_text, settings.footer_text_en = "每一分善款都可追溯。", "Every cent is traceable."
+    settings.contact_email = "hello@clearfund.example"
+    settings.save()
+    home_en = home.copy_for_translation(english)
+    home_en.save_revision().publish()
+
+    chinese = client.get("/").content.decode()
+    english_html = client.get("/en/").content.decode()
+
+    assert "每一分善款都可追溯。" in chinese and "清源公益基金会" in chinese
+    assert "Every cent is traceable." in english_html and "Clearfund Foundation" in english_html
+    assert "每一分善款都可追溯。" not in english_html
+    assert 'href="mailto:hello@clearfund.example"' in chinese
