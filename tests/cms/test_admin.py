@@ -120,3 +120,32 @@ def test_staff_groups_can_reach_the_admin(client, editor, verifier, finance_offi
     for user in (editor, verifier, finance_officer):
         client.force_login(user)
         assert client.get("/admin/").status_code == 200, user.username
+
+
+def test_a_verifier_approves_in_the_admin_and_the_page_is_published(client, index, editor, verifier, school):
+    # given an editor's campaign page submitted for review in the admin
+    client.force_login(editor)
+    client.post(
+        f"/admin/pages/add/cms/campaignpage/{index.pk}/", campaign_form(school, **{"action-submit": "1"})
+    )
+    page = CampaignPage.objects.get(slug="tuition-aid")
+    task_state = page.current_workflow_task_state
+    approve_url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+
+    # the editor cannot approve it (Wagtail answers a refusal with a redirect to the dashboard)
+    client.post(approve_url)
+    assert not CampaignPage.objects.get(pk=page.pk).live
+    assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.IN_REVIEW
+
+    # when the verifier opens the dashboard and approves
+    client.force_login(verifier)
+    assert page.title in client.get("/admin/").content.decode()
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    response = client.post(approve_url)
+
+    # then the page is live and so is the campaign
+    assert response.status_code in (200, 302)
+    page.refresh_from_db()
+    assert page.live
+    assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.LIVE
+    assert AuditEvent.objects.get(action="campaign.live").actor == verifier
