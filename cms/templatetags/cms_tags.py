@@ -43,18 +43,22 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     page = context.get("page")
     current = get_language()
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
     links = []
     for code, name in settings.LANGUAGES:
         url = None
         if isinstance(page, Page):
-            locale = Locale.objects.filter(language_code=code).first()
-            translation = page.get_translation_or_none(locale) if locale else None
+            locale = locales.get(code)
+            if locale is not None and locale.pk == page.locale_id:
+                translation = page
+            else:
+                translation = page.get_translation_or_none(locale) if locale else None
             if translation is not None and translation.live:
                 url = translation.get_url(request)
-        if url is None:
-            home = _home_for(request, code)
-            if home is not None and home.live and isinstance(page, Page):
-                url = home.get_url(request)
+            if url is None:
+                home = _home_for(request, code)
+                if home is not None and home.live:
+                    url = home.get_url(request)
         if url is None and request is not None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url or "/", "current": code == current})
