@@ -5,6 +5,7 @@
 #      area's own strings), then every other area's part, then campaigns.po.part (the cms area's
 #      fallback for campaigns/ strings that other areas wrote), then what django.po already had;
 #   3. msgfmt --check compiles django.mo.
+# To drop a translation, remove it from the .po.part and clear its msgstr in django.po.
 # Run from anywhere with the project's settings environment (DATABASE_URL etc.) exported.
 set -euo pipefail
 cd "$(dirname "$0")/.."

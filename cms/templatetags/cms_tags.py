@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
 register = template.Library()
@@ -81,3 +82,13 @@ def days_until(deadline, today=None) -> int:
 
     today = today or timezone.localdate()
     return max((deadline - today).days, 0)
+
+
+# Donors read "raising funds", not the admin's "live" (Wagtail's own catalogue translates "Live" as
+# "published", which is right for pages and is left alone).
+PUBLIC_STATUS_LABELS = {"live": _("Raising funds")}
+
+
+@register.filter
+def public_status(campaign) -> str:
+    return PUBLIC_STATUS_LABELS.get(campaign.status) or campaign.get_status_display()

@@ -61,8 +61,13 @@ def test_without_a_translation_the_switcher_links_to_the_other_languages_home(cl
     assert '<a href="/en/" lang="en" hreflang="en">English</a>' in html
 
 
-def test_status_names_are_translated():
+def test_status_names_are_translated_and_donors_read_raising_funds():
+    from campaigns.models import Campaign
+    from cms.templatetags.cms_tags import public_status
+
     with translation.override("zh-hans"):
-        assert str(CampaignStatus.LIVE.label) == "筹款中"
+        assert str(CampaignStatus.FUNDED.label) == "已筹满"
+        assert public_status(Campaign(status=CampaignStatus.LIVE)) == "筹款中"
+        assert public_status(Campaign(status=CampaignStatus.CLOSED)) == "已结束"
     with translation.override("en"):
-        assert str(CampaignStatus.LIVE.label) == "Live"
+        assert public_status(Campaign(status=CampaignStatus.LIVE)) == "Raising funds"
