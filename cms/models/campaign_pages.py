@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
@@ -14,6 +14,7 @@ from wagtail.search import index
 from campaigns.models import CampaignKind, CampaignStatus, FundingModel
 from campaigns.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
 from cms.blocks import StoryBlock
+from cms.panels import CampaignRecordPanel
 
 TERMS_HELP = _(
     "These terms become binding only when a verifier approves the page. Until then the campaign "
@@ -110,7 +111,7 @@ class CampaignPage(Page):
         FieldPanel("story"),
         MultiFieldPanel(
             [
-                HelpPanel(content=TERMS_HELP),
+                CampaignRecordPanel(content=TERMS_HELP),
                 FieldRowPanel([FieldPanel("kind"), FieldPanel("funding_model")]),
                 FieldPanel("region"),
                 FieldRowPanel([FieldPanel("currency"), FieldPanel("goal")]),
