@@ -9,7 +9,7 @@ from payments.models import Donation, DonationStatus
 from tests.factories import CampaignFactory
 from tests.payments.conftest import _fresh_cache, cny, localstripe_url, stripe_api  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 
