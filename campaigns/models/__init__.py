@@ -1,13 +1,41 @@
 from campaigns.models.audit import AuditEvent
+from campaigns.models.beneficiary import AgeBand, Beneficiary, BeneficiaryStatus, Evidence
 from campaigns.models.campaign import Campaign, CampaignKind, CampaignStatus, FundingModel
+from campaigns.models.milestone import Milestone, MilestoneKind, MilestoneStatus
+from campaigns.models.need import NEED_FUNNEL, Need, NeedKind, NeedStatus
 from campaigns.models.partner import Partner, PartnerKind
+from campaigns.models.registry import (
+    PovertyCause,
+    RegistryHousehold,
+    RegistryImport,
+    RegistryPerson,
+    RegistryStatus,
+    Relation,
+)
 
 __all__ = [
+    "NEED_FUNNEL",
+    "AgeBand",
     "AuditEvent",
+    "Beneficiary",
+    "BeneficiaryStatus",
     "Campaign",
     "CampaignKind",
     "CampaignStatus",
+    "Evidence",
     "FundingModel",
+    "Milestone",
+    "MilestoneKind",
+    "MilestoneStatus",
+    "Need",
+    "NeedKind",
+    "NeedStatus",
     "Partner",
     "PartnerKind",
+    "PovertyCause",
+    "RegistryHousehold",
+    "RegistryImport",
+    "RegistryPerson",
+    "RegistryStatus",
+    "Relation",
 ]

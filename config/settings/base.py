@@ -203,6 +203,10 @@ LOGGING = {
 }
 
 # === cms settings (CMS area) ====================================================================
+# Pages are published by the review workflow, as the approving verifier (cms.models.CampaignReviewTask
+# checks who may approve); verifiers hold no standing page-publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_actions.publish_after_review"
+WAGTAILADMIN_COMMENTS_ENABLED = True
 
 
 # === payments settings (donations area) =========================================================
@@ -246,6 +250,68 @@ CELERY_BEAT_SCHEDULE.update(
 
 
 # === verification settings (registry, beneficiaries, releases, trace area) ======================
+# Days after a milestone's due date without reported evidence before its campaign stops taking gifts.
+EVIDENCE_OVERDUE_DAYS = env.int("CLEARFUND_EVIDENCE_OVERDUE_DAYS", default=30)
+# Stripe Connect for partner payouts (dotted path). Empty = automatic: localstripe has no Connect,
+# so when STRIPE_API_BASE is set (demo, tests) the in-memory fake with Stripe's rules stands in.
+CLEARFUND_CONNECT_GATEWAY = env.str("CLEARFUND_CONNECT_GATEWAY", default="")
+# Outbox kind of partner transfers (shared OutboxCommand table; see ADR 0302).
+RELEASE_TRANSFER_MAX_ATTEMPTS = env.int("CLEARFUND_RELEASE_TRANSFER_MAX_ATTEMPTS", default=8)
+# Reconciliation with the provider: how far back each run looks, and how young a ledger entry may
+# be before a missing provider transaction counts as unmatched.
+RECONCILIATION_WINDOW = timedelta(days=env.int("CLEARFUND_RECONCILIATION_DAYS", default=7))
+RECONCILIATION_GRACE = timedelta(minutes=env.int("CLEARFUND_RECONCILIATION_GRACE_MINUTES", default=30))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reconcile-provider-hourly": {"task": "payments.reconcile_provider", "schedule": 60 * 60},
+        "release-transfer-sweep": {"task": "payments.release_transfer_sweep", "schedule": 60},
+    }
+)
+# The registry export the demo imports (a synthetic copy ships with the code).
+CLEARFUND_REGISTRY_DEMO_FILE = env.path(
+    "CLEARFUND_REGISTRY_DEMO_FILE",
+    default=BASE_DIR / "campaigns" / "fixtures" / "registry" / "registry_2017.csv",
+)
 
 
 # === reports settings (reports area) ============================================================
+from celery.schedules import crontab  # noqa: E402
+
+# Printed on every report's cover and in the receipt section of donor statements.
+REPORTS_ORGANISATION = {
+    "name": env.str("CLEARFUND_ORG_NAME", default="Clearfund 清源公益"),
+    "legal_name": env.str(
+        "CLEARFUND_ORG_LEGAL_NAME", default="Clearfund Charitable Foundation 清源公益基金会"
+    ),
+    "registration": env.str("CLEARFUND_ORG_REGISTRATION", default="53100000MJ0000000X"),
+    "address": env.str("CLEARFUND_ORG_ADDRESS", default="Changsha, Hunan, China"),
+    "email": env.str("CLEARFUND_ORG_EMAIL", default="reports@clearfund.example"),
+    "website": env.str("CLEARFUND_ORG_WEBSITE", default="https://clearfund.example"),
+}
+# A report task is stopped (soft limit: marked failed with a readable error) well before the
+# global hard limit, which stays far below the broker's visibility timeout.
+REPORTS_TASK_SOFT_TIME_LIMIT = env.int("CLEARFUND_REPORTS_SOFT_TIME_LIMIT", default=15 * 60)
+REPORTS_TASK_TIME_LIMIT = env.int("CLEARFUND_REPORTS_TIME_LIMIT", default=20 * 60)
+REPORTS_TASK_MAX_RETRIES = env.int("CLEARFUND_REPORTS_MAX_RETRIES", default=5)
+# How long a donor statement link sent by email stays valid.
+REPORTS_SIGNED_LINK_MAX_AGE = timedelta(days=env.int("CLEARFUND_REPORTS_LINK_DAYS", default=180))
+# Queued runs older than this are sent to the broker again (a lost enqueue never strands a run).
+REPORTS_REQUEUE_AFTER = timedelta(minutes=env.int("CLEARFUND_REPORTS_REQUEUE_MINUTES", default=30))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reports-monthly-campaign-reports": {
+            "task": "reports.tasks.request_monthly_campaign_reports",
+            "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        },
+        "reports-yearly-donor-statements": {
+            "task": "reports.tasks.request_yearly_donor_statements",
+            "schedule": crontab(minute=0, hour=4, day_of_month=2, month_of_year=1),
+        },
+        "reports-requeue-stale-runs": {
+            "task": "reports.tasks.requeue_stale_runs",
+            "schedule": timedelta(minutes=15),
+        },
+    }
+)
+# WeasyPrint logs every rendering step at INFO; keep workers' logs for what matters.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -1,3 +1,4 @@
+from payments.models.allocation import Allocation
 from payments.models.donation import (
     CAPTURED_STATES,
     Donation,
@@ -17,11 +18,14 @@ from payments.models.outbox import (
     Refund,
     RefundStatus,
 )
+from payments.models.reconciliation import ReconciliationRun, UnmatchedItem, UnmatchedSide
+from payments.models.release import Objection, ObjectionResolution, PayoutMethod, Release, ReleaseStatus
 from payments.models.webhook import WebhookEvent, WebhookStatus
 
 __all__ = [
     "CAPTURED_STATES",
     "AccountKind",
+    "Allocation",
     "Dispute",
     "DisputeStatus",
     "Donation",
@@ -33,11 +37,19 @@ __all__ = [
     "LedgerEntry",
     "MonthlyPlan",
     "MonthlyPlanStatus",
+    "Objection",
+    "ObjectionResolution",
     "OutboxCommand",
     "OutboxStatus",
+    "PayoutMethod",
     "Posting",
+    "ReconciliationRun",
     "Refund",
     "RefundStatus",
+    "Release",
+    "ReleaseStatus",
+    "UnmatchedItem",
+    "UnmatchedSide",
     "WebhookEvent",
     "WebhookStatus",
 ]

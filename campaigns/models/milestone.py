@@ -1,0 +1,70 @@
+"""Outcomes a beneficiary reaches, each with an amount payable to a partner once verified."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.money import CURRENCY_CHOICES, Money
+
+
+class MilestoneKind(models.TextChoices):
+    SURGERY_PERFORMED = "surgery_performed", _("Surgery performed")
+    TERM_ENROLLED = "term_enrolled", _("Term enrolled, fees due")
+    MODULE_COMPLETED = "module_completed", _("Training module completed")
+    BUSINESS_PLAN_APPROVED = "business_plan_approved", _("Business plan approved")
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    REPORTED = "reported", _("Evidence reported")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Milestone(models.Model):
+    beneficiary = models.ForeignKey(
+        "campaigns.Beneficiary", on_delete=models.PROTECT, related_name="milestones"
+    )
+    kind = models.CharField(_("outcome"), max_length=32, choices=MilestoneKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("e.g. “Term 1, 2026–27”."))
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
+    partner = models.ForeignKey("campaigns.Partner", on_delete=models.PROTECT, related_name="milestones")
+    due_date = models.DateField(_("evidence due by"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    reported_at = models.DateTimeField(_("evidence reported at"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_note = models.TextField(_("verifier's note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="milestone_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified")
+                | (Q(verified_at__isnull=False) & Q(verified_by__isnull=False)),
+                name="milestone_verified_has_verifier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.beneficiary.pseudonym}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)

@@ -1,0 +1,1 @@
+"""Import of the poverty registry: sources (CSV today, an API later), validation, and the sync."""

@@ -1,0 +1,121 @@
+"""Milestone services: plan an outcome, report its evidence, verify or reject it.
+
+Rules: milestones belong to verified beneficiaries, are in the campaign's currency, and are paid
+to one of the campaign's partners; a verifier signs off only after evidence is reported. The
+verifying transaction sends ``milestone_verified`` (payments creates the release request).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Beneficiary, Milestone, MilestoneStatus, Partner
+from campaigns.money import Money
+from campaigns.roles import Actor
+from campaigns.services import audit
+from campaigns.verification.beneficiaries import check_fundable
+from campaigns.verification.permissions import require_verifier
+from campaigns.verification.signals import milestone_verified
+
+
+def milestone_create(
+    *,
+    actor: Actor,
+    beneficiary: Beneficiary,
+    kind: str,
+    amount: Money,
+    partner: Partner,
+    due_date: date,
+    title: str = "",
+) -> Milestone:
+    """Plan an outcome for a verified beneficiary. Raises ``PermissionDenied``/``ValidationError``."""
+    require_verifier(actor)
+    check_fundable(beneficiary=beneficiary)
+    campaign = beneficiary.campaign
+    if amount.currency != campaign.currency or amount.amount <= 0:
+        raise ValidationError(_("The amount must be positive and in the campaign's currency."))
+    if campaign.partners.exists() and not campaign.partners.filter(pk=partner.pk).exists():
+        raise ValidationError(_("The partner does not work on this campaign."))
+    with transaction.atomic():
+        milestone = Milestone.objects.create(
+            beneficiary=beneficiary,
+            kind=kind,
+            title=title,
+            amount_minor=amount.to_minor(),
+            currency=amount.currency,
+            partner=partner,
+            due_date=due_date,
+        )
+        audit(
+            actor=actor,
+            action="milestone.planned",
+            subject=milestone,
+            data={"amount_minor": milestone.amount_minor, "partner": partner.pk, "due": due_date.isoformat()},
+        )
+    return milestone
+
+
+def milestone_report(*, actor: Actor, milestone: Milestone) -> Milestone:
+    """Record that evidence for the outcome has been reported (at least one ``Evidence`` row).
+
+    This is what stops a milestone counting as overdue.
+    """
+    require_verifier(actor)
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.status not in (MilestoneStatus.PLANNED, MilestoneStatus.REPORTED):
+            raise ValidationError(_("This milestone is already closed."))
+        if not locked.evidence.exists():
+            raise ValidationError(_("Add evidence of the outcome first."))
+        locked.status = MilestoneStatus.REPORTED
+        locked.reported_at = timezone.now()
+        locked.reported_by = actor
+        locked.save(update_fields=["status", "reported_at", "reported_by"])
+        audit(actor=actor, action="milestone.reported", subject=locked)
+    milestone.refresh_from_db()
+    return milestone
+
+
+def milestone_verify(*, actor: Actor, milestone: Milestone, note: str) -> Milestone:
+    """Sign off a reported outcome. Verifier only; needs evidence and a note.
+
+    Sends ``milestone_verified`` in the same transaction, so a release request exists exactly when
+    the milestone is verified. Raises ``PermissionDenied`` or ``ValidationError``.
+    """
+    require_verifier(actor)
+    if not note.strip():
+        raise ValidationError(_("Write a note saying what you checked."))
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().select_related("beneficiary").get(pk=milestone.pk)
+        if locked.status != MilestoneStatus.REPORTED:
+            raise ValidationError(_("Only a milestone with reported evidence can be verified."))
+        check_fundable(beneficiary=locked.beneficiary)
+        locked.status = MilestoneStatus.VERIFIED
+        locked.verified_by = actor
+        locked.verified_at = timezone.now()
+        locked.verification_note = note.strip()
+        locked.save(update_fields=["status", "verified_by", "verified_at", "verification_note"])
+        audit(actor=actor, action="milestone.verified", subject=locked, reason=note.strip())
+        milestone_verified.send(sender=Milestone, milestone=locked, actor=actor)
+    milestone.refresh_from_db()
+    return milestone
+
+
+def milestone_reject(*, actor: Actor, milestone: Milestone, reason: str) -> Milestone:
+    """Reject a reported outcome (evidence insufficient); it goes back to planned."""
+    require_verifier(actor)
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.status != MilestoneStatus.REPORTED:
+            raise ValidationError(_("Only reported evidence can be rejected."))
+        locked.status = MilestoneStatus.PLANNED
+        locked.reported_at = None
+        locked.save(update_fields=["status", "reported_at"])
+        audit(actor=actor, action="milestone.evidence_rejected", subject=locked, reason=reason)
+    milestone.refresh_from_db()
+    return milestone

@@ -1,0 +1,28 @@
+"""Template tags of the trace: ``{% gift_trace_panel donation %}`` and
+``{% disbursement_feed_panel campaign %}``. Includes ``payments/trace_panel.html`` (context
+``donation``) and ``payments/disbursement_feed.html`` (context ``campaign``) call these."""
+
+from django import template
+
+from campaigns.verification.selectors import campaign_outcome_counts
+from payments.selectors import campaign_totals
+from payments.trace import disbursement_feed, gift_trace, pending_releases
+
+register = template.Library()
+
+
+@register.inclusion_tag("payments/_trace_panel_body.html")
+def gift_trace_panel(donation):
+    return {"trace": gift_trace(donation=donation)}
+
+
+@register.inclusion_tag("payments/_disbursement_feed_body.html", takes_context=True)
+def disbursement_feed_panel(context, campaign):
+    return {
+        "campaign": campaign,
+        "totals": campaign_totals(campaign=campaign),
+        "outcomes": campaign_outcome_counts(campaign=campaign),
+        "feed": disbursement_feed(campaign=campaign),
+        "pending": pending_releases(campaign=campaign),
+        "request": context.get("request"),
+    }

@@ -1,0 +1,19 @@
+import pytest
+from django.core.files.base import ContentFile
+
+from tests.verification.factories import BeneficiaryFactory
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def evidence_file():
+    return ContentFile(b"%PDF-1.4 discharge note", name="discharge.pdf")
+
+
+@pytest.fixture
+def verified_beneficiary(db, verifier):
+    return BeneficiaryFactory(verified_by=verifier)
