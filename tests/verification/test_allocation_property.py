@@ -33,9 +33,14 @@ def _refund(donation: Donation, percent: int) -> None:
     if left <= 0:
         return
     money = Money.from_minor(amount, donation.currency)
-    entry_post(key=f"refund:{donation.pk}:{donation.refunded_minor}:{amount}", kind="refund.issued",
-               legs=[Leg(escrow_account(donation.campaign), -money),
-                     Leg(account_for(kind=AccountKind.REFUNDS, currency=donation.currency), money)])
+    entry_post(
+        key=f"refund:{donation.pk}:{donation.refunded_minor}:{amount}",
+        kind="refund.issued",
+        legs=[
+            Leg(escrow_account(donation.campaign), -money),
+            Leg(account_for(kind=AccountKind.REFUNDS, currency=donation.currency), money),
+        ],
+    )
     donation.refunded_minor += amount
     donation.status = "partially_refunded"
     donation.save(update_fields=["refunded_minor", "status"])
@@ -47,12 +52,25 @@ def _dispute(donation: Donation) -> None:
     if held <= 0 or donation.disputes.exists():
         return
     money = Money.from_minor(held, donation.currency)
-    entry_post(key=f"dispute:{donation.pk}:opened", kind="dispute.opened",
-               legs=[Leg(escrow_account(donation.campaign), -money),
-                     Leg(account_for(kind=AccountKind.DISPUTED, currency=donation.currency,
-                                     campaign=donation.campaign), money)])
-    Dispute.objects.create(provider_dispute_id=f"dp_{donation.pk}", donation=donation, amount_minor=held,
-                           currency=donation.currency)
+    entry_post(
+        key=f"dispute:{donation.pk}:opened",
+        kind="dispute.opened",
+        legs=[
+            Leg(escrow_account(donation.campaign), -money),
+            Leg(
+                account_for(
+                    kind=AccountKind.DISPUTED, currency=donation.currency, campaign=donation.campaign
+                ),
+                money,
+            ),
+        ],
+    )
+    Dispute.objects.create(
+        provider_dispute_id=f"dp_{donation.pk}",
+        donation=donation,
+        amount_minor=held,
+        currency=donation.currency,
+    )
     donation.status = "disputed"
     donation.save(update_fields=["status"])
 
@@ -85,7 +103,9 @@ def test_every_donation_is_accounted_for_to_the_cent(ops, verifier, finance_offi
             if op == "give":
                 donations.append(captured_donation(campaign, a, earmark=None if b is None else people[b]))
             elif op == "release":
-                milestone = verified_milestone(beneficiary=people[b], verifier=verifier, partner=partner, minor=a)
+                milestone = verified_milestone(
+                    beneficiary=people[b], verifier=verifier, partner=partner, minor=a
+                )
                 before = (Allocation.objects.count(), LedgerEntry.objects.count())
                 try:
                     with transaction.atomic():
