@@ -17,8 +17,12 @@ def page(monkeypatch):
             executable_path="/usr/bin/chromium",
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="en-GB",
-                                      extra_http_headers={"Accept-Language": "en"})
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            locale="en-GB",
+            extra_http_headers={"Accept-Language": "en"},
+        )
         yield context.new_page()
         browser.close()
 
