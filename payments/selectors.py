@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from campaigns.models import Campaign
 from campaigns.money import Money
-from payments.models import AccountKind, Posting
+from payments.models import AccountKind, Donation, DonationStatus, DonorProfile, Posting
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def campaign_totals_uncached(*, campaign: Campaign) -> CampaignTotals:
     raised = _sum(escrow.filter(entry__kind__startswith="donation."))
     released = -_sum(escrow.filter(entry__kind__startswith="release."))
     refunded = -_sum(escrow.filter(entry__kind__startswith="refund."))
-    donors = 0
+    donors = donors_count(campaign=campaign)
     return CampaignTotals(
         raised=Money.from_minor(raised, cur),
         held=Money.from_minor(_sum(escrow), cur),
@@ -67,3 +67,50 @@ def campaign_totals(*, campaign: Campaign) -> CampaignTotals:
         totals = campaign_totals_uncached(campaign=campaign)
         cache.set(key, totals, seconds)
     return totals
+
+
+def donors_count(*, campaign: Campaign) -> int:
+    """Distinct people whose money is in this campaign: captured gifts not refunded in full or
+    moved away, plus gifts moved here from a failed sibling."""
+    here = Q(campaign=campaign, captured_at__isnull=False) & ~Q(
+        status__in=[DonationStatus.REFUNDED, DonationStatus.MOVED]
+    )
+    moved_in = Q(moved_to=campaign, status=DonationStatus.MOVED)
+    return Donation.objects.filter(here | moved_in).values("donor_id").distinct().count()
+
+
+@dataclass(frozen=True)
+class WallEntry:
+    name: str
+    message: str
+    dedication: str
+    day: object  # a date: the day only, so a time cannot single out an anonymous donor
+
+
+def wall_of_support(*, campaign: Campaign, limit: int = 20) -> list[WallEntry]:
+    """Public messages of received gifts, newest first. Amounts are never shown, and an anonymous
+    gift shows neither name nor anything from the donor's profile."""
+    gifts = (
+        Donation.objects.filter(campaign=campaign, captured_at__isnull=False)
+        .exclude(status__in=[DonationStatus.REFUNDED])
+        .filter(~Q(public_message="") | ~Q(dedication="") | Q(anonymous=False))
+        .order_by("-captured_at")
+        .only("display_name", "anonymous", "public_message", "dedication", "captured_at")[:limit]
+    )
+    return [
+        WallEntry(
+            name=g.wall_name, message=g.public_message, dedication=g.dedication, day=g.captured_at.date()
+        )
+        for g in gifts
+    ]
+
+
+def donor_gifts(*, donor: DonorProfile) -> list[Donation]:
+    """A donor's own gifts, newest first, for their private page."""
+    return list(
+        Donation.objects.filter(donor=donor)
+        .exclude(status__in=[DonationStatus.CREATED, DonationStatus.AWAITING_CARD])
+        .select_related("campaign", "moved_to")
+        .prefetch_related("refunds")
+        .order_by("-created_at")
+    )

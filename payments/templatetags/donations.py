@@ -1,0 +1,42 @@
+"""``{% donation_panel_context campaign as donate %}``: what the donation panel needs to render."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from campaigns.models import Campaign, FundingModel
+from campaigns.money import Money
+from payments.forms import DonationForm
+from payments.selectors import campaign_totals
+
+register = template.Library()
+
+
+@register.simple_tag
+def donation_panel_context(campaign: Campaign) -> dict:
+    presets = [
+        Money.from_minor(minor, campaign.currency)
+        for minor in settings.PAYMENTS_PRESETS.get(campaign.currency, [])
+        if minor >= campaign.min_donation_minor
+    ]
+    return {
+        "form": DonationForm(campaign=campaign, initial={"frequency": "one_off"}),
+        "presets": presets,
+        "minimum": campaign.min_donation,
+        "unit_cost": campaign.unit_cost,
+        "unit_label": campaign.unit_label,
+        "all_or_nothing": campaign.funding_model == FundingModel.ALL_OR_NOTHING,
+        "open": campaign.accepts_donations,
+        "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "totals": campaign_totals(campaign=campaign),
+    }
+
+
+@register.filter
+def units_funded(totals, campaign: Campaign) -> int:
+    """``{{ totals|units_funded:campaign }}``: whole units (surgeries, terms) the gifts paid for."""
+    return totals.units_funded(campaign.unit_cost)

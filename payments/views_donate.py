@@ -1,0 +1,165 @@
+"""Donation intake: thin views over ``payments.services.donations``.
+
+The browser posts the form to ``start`` (JSON answer: a SetupIntent client secret), confirms the
+card with Stripe.js, then posts to ``charge``; after a 3-D Secure step it posts to ``confirm``.
+Overload and rate limits answer 429/503 with Retry-After at once, never a timeout.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign
+from payments.forms import DonationForm
+from payments.gateway import GatewayError
+from payments.models import Donation
+from payments.selectors import campaign_totals, wall_of_support
+from payments.services.donations import (
+    ChargeOutcome,
+    DonationNotPossible,
+    donation_charge,
+    donation_confirm_authenticated,
+    donation_create,
+    donation_start_card,
+)
+from payments.services.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
+
+SESSION_KEY = "payments.donations"
+
+
+def _error(message: str, status: int, retry_after: int | None = None) -> JsonResponse:
+    response = JsonResponse({"status": "error", "message": message}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _busy() -> JsonResponse:
+    return _error(_("Many people are giving right now. Please try again in a few seconds."), 503,
+                  Overloaded.retry_after)  # fmt: skip
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _remember(request: HttpRequest, donation: Donation) -> None:
+    known = request.session.get(SESSION_KEY, [])[-20:]
+    if str(donation.public_id) not in known:
+        request.session[SESSION_KEY] = [*known, str(donation.public_id)]
+
+
+def _own_donation(request: HttpRequest, public_id) -> Donation:
+    """A gift started in this browser session; anyone else gets 404."""
+    if str(public_id) not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    return get_object_or_404(Donation.objects.select_related("campaign", "donor"), public_id=public_id)
+
+
+def donate_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A stand-alone donation page (the CMS campaign page embeds the same panel)."""
+    campaign = get_object_or_404(Campaign, slug=slug)
+    return render(
+        request,
+        "payments/donate_page.html",
+        {"campaign": campaign, "totals": campaign_totals(campaign=campaign),
+         "wall": wall_of_support(campaign=campaign), "page": None},
+    )  # fmt: skip
+
+
+@require_POST
+def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    form = DonationForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
+    data = form.cleaned_data
+    try:
+        attempt_check(ip=_client_ip(request), email=data["email"], honeypot=data.get("website", ""))
+    except AttemptBlocked as exc:
+        return _error(str(exc), 429, exc.retry_after)
+    try:
+        donation = donation_create(
+            campaign=campaign,
+            amount=data["amount"],
+            email=data["email"],
+            attempt=data["attempt"],
+            frequency=data["frequency"],
+            display_name=data.get("display_name", ""),
+            anonymous=data.get("anonymous", False),
+            dedication=data.get("dedication", ""),
+            public_message=data.get("public_message", ""),
+            sibling_opt_in=data.get("sibling_opt_in", False),
+            client_ip=_client_ip(request) or None,
+        )
+        _remember(request, donation)
+        with provider_slot():
+            client_secret = donation_start_card(donation=donation)
+    except DonationNotPossible as exc:
+        return _error(" ".join(exc.messages), 400)
+    except Overloaded:
+        return _busy()
+    except GatewayError:
+        return _error(_("We could not reach the card processor. Please try again in a minute."), 503, 30)
+    return JsonResponse(
+        {
+            "status": "awaiting_card",
+            "donation": str(donation.public_id),
+            "client_secret": client_secret,
+            "charge_url": reverse("payments:donation_charge", kwargs={"public_id": donation.public_id}),
+            "confirm_url": reverse("payments:donation_confirm", kwargs={"public_id": donation.public_id}),
+        }
+    )
+
+
+def _outcome_response(outcome: ChargeOutcome) -> JsonResponse:
+    body = {"status": outcome.status, "message": outcome.message}
+    if outcome.status == "requires_action":
+        body["client_secret"] = outcome.client_secret
+    if outcome.status in ("succeeded", "processing"):
+        body["redirect"] = reverse(
+            "payments:donation_thanks", kwargs={"public_id": outcome.donation.public_id}
+        )
+    return JsonResponse(body, status=402 if outcome.status == "failed" else 200)
+
+
+@require_POST
+def donation_charge_view(request: HttpRequest, public_id) -> JsonResponse:
+    donation = _own_donation(request, public_id)
+    try:
+        with provider_slot():
+            outcome = donation_charge(donation=donation)
+    except DonationNotPossible as exc:
+        return _error(" ".join(exc.messages), 400)
+    except Overloaded:
+        return _busy()
+    except GatewayError as exc:
+        if exc.retryable:
+            return _error(_("The card processor is slow right now. Please try again in a minute."), 503, 30)
+        return _error(str(exc), 402)
+    return _outcome_response(outcome)
+
+
+@require_POST
+def donation_confirm_view(request: HttpRequest, public_id) -> JsonResponse:
+    donation = _own_donation(request, public_id)
+    try:
+        with provider_slot():
+            outcome = donation_confirm_authenticated(donation=donation)
+    except DonationNotPossible as exc:
+        return _error(" ".join(exc.messages), 400)
+    except Overloaded:
+        return _busy()
+    except GatewayError:
+        return _error(_("The card processor is slow right now. Please try again in a minute."), 503, 30)
+    return _outcome_response(outcome)
+
+
+def donation_thanks(request: HttpRequest, public_id) -> HttpResponse:
+    donation = _own_donation(request, public_id)
+    return render(request, "payments/thanks.html", {"donation": donation, "campaign": donation.campaign})

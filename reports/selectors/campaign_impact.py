@@ -1,0 +1,128 @@
+"""The data of a campaign impact report: money from the ledger, outcomes from verification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from campaigns.models import Campaign
+from campaigns.money import Money
+from payments.models import AccountKind, Posting
+from payments.selectors import CampaignTotals, campaign_totals_uncached
+from reports.selectors.common import ReportDataError
+from reports.selectors.outcomes import BeneficiaryOutcome, MilestoneEvent, campaign_outcomes
+
+
+@dataclass(frozen=True)
+class MonthOfGifts:
+    month: str  # "2026-11"
+    gifts: int
+    amount: Money
+
+
+@dataclass(frozen=True)
+class Disbursement:
+    day: date
+    amount: Money
+    partner: str
+    reference: str  # the ledger entry key: the public, stable reference of the movement
+    memo: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class CampaignImpact:
+    campaign_id: int
+    title: str
+    kind: str
+    region: str
+    currency: str
+    goal: Money
+    unit_cost: Money | None
+    unit_label: str
+    totals: CampaignTotals
+    units_funded: int
+    units_delivered: int | None  # None until outcomes can be counted
+    gifts_by_month: list[MonthOfGifts]
+    disbursements: list[Disbursement]
+    beneficiaries: list[BeneficiaryOutcome] = field(default_factory=list)
+    milestones: list[MilestoneEvent] = field(default_factory=list)
+    outcomes_available: bool = False
+
+
+def _gifts_by_month(campaign: Campaign) -> list[MonthOfGifts]:
+    rows = (
+        Posting.objects.filter(
+            account__campaign=campaign,
+            account__kind=AccountKind.CAMPAIGN_ESCROW,
+            entry__kind__startswith="donation.",
+            amount_minor__gt=0,
+        )
+        .annotate(month=TruncMonth("entry__created_at"))
+        .values("month")
+        .annotate(gifts=Count("id"), total=Sum("amount_minor"))
+        .order_by("month")
+    )
+    return [
+        MonthOfGifts(f"{r['month']:%Y-%m}", r["gifts"], Money.from_minor(int(r["total"]), campaign.currency))
+        for r in rows
+    ]
+
+
+def _disbursements(campaign: Campaign) -> list[Disbursement]:
+    """Releases out of escrow, each with the partner on the other side of the entry."""
+    outflows = (
+        Posting.objects.filter(
+            account__campaign=campaign,
+            account__kind=AccountKind.CAMPAIGN_ESCROW,
+            entry__kind__startswith="release.",
+        )
+        .select_related("entry")
+        .order_by("entry__created_at", "entry_id")
+    )
+    entries = {p.entry_id: p for p in outflows}
+    partners = dict(
+        Posting.objects.filter(entry_id__in=entries, account__partner__isnull=False).values_list(
+            "entry_id", "account__partner__name"
+        )
+    )
+    return [
+        Disbursement(
+            day=p.entry.created_at.date(),
+            amount=Money.from_minor(-p.amount_minor, p.currency),
+            partner=partners.get(p.entry_id, ""),
+            reference=p.entry.key,
+            memo=p.entry.memo,
+        )
+        for p in entries.values()
+    ]
+
+
+def campaign_impact(*, campaign_id: int) -> CampaignImpact:
+    """Everything a campaign impact report prints. Raises ``ReportDataError`` for an unknown campaign."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise ReportDataError(f"campaign {campaign_id} does not exist")
+    totals = campaign_totals_uncached(campaign=campaign)
+    outcomes = campaign_outcomes(campaign=campaign)
+    return CampaignImpact(
+        campaign_id=campaign.pk,
+        title=campaign.title,
+        kind=campaign.get_kind_display(),
+        region=campaign.region,
+        currency=campaign.currency,
+        goal=campaign.goal,
+        unit_cost=campaign.unit_cost,
+        unit_label=campaign.unit_label,
+        totals=totals,
+        units_funded=totals.units_funded(campaign.unit_cost),
+        units_delivered=outcomes.units_delivered,
+        gifts_by_month=_gifts_by_month(campaign),
+        disbursements=_disbursements(campaign),
+        beneficiaries=outcomes.beneficiaries,
+        milestones=outcomes.milestones,
+        outcomes_available=outcomes.available,
+    )

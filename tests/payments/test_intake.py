@@ -1,0 +1,153 @@
+"""The donation intake over HTTP: the happy path, card-testing defence, overload, provider 429s."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from payments.gateway import RetryableGatewayError, StripeGateway, with_retries
+from payments.models import Donation, DonationStatus
+from tests.payments.conftest import cny
+
+pytestmark = pytest.mark.django_db
+
+
+def form(**overrides):
+    data = {"amount": "100", "frequency": "one_off", "email": "liu.yang@example.cn", "display_name": "刘洋",
+            "attempt": str(uuid.uuid4()), "website": ""}  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def start(client, campaign, **overrides):
+    return client.post(f"/payments/donate/{campaign.slug}/start/", form(**overrides))
+
+
+def test_gift_over_http(client, fake_gateway, campaign, django_capture_on_commit_callbacks):
+    started = start(client, campaign).json()
+    assert started["status"] == "awaiting_card"
+    donation = Donation.objects.get(public_id=started["donation"])
+    fake_gateway.setup_intent_confirm(donation.provider_setup_intent_id, "pm_card_visa")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        charged = client.post(started["charge_url"]).json()
+
+    assert charged["status"] == "succeeded"
+    thanks = client.get(charged["redirect"])
+    assert "¥100" in thanks.content.decode()
+    donation.refresh_from_db()
+    assert donation.amount == cny("100") and donation.status == DonationStatus.SUCCEEDED
+
+
+def test_another_browser_cannot_drive_someone_elses_gift(client, fake_gateway, campaign):
+    from django.test import Client
+
+    started = start(client, campaign).json()
+    assert Client().post(started["charge_url"]).status_code == 404
+
+
+def test_below_minimum_is_refused_before_the_provider(client, fake_gateway, campaign):
+    response = start(client, campaign, amount="9.99")
+    assert response.status_code == 400
+    assert "amount" in response.json()["errors"]
+    assert not Donation.objects.exists() and fake_gateway.calls == []
+
+
+def test_honeypot_blocks_with_a_clear_message_and_nothing_at_the_provider(client, fake_gateway, campaign):
+    response = start(client, campaign, website="http://spam.example")
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert "could not be accepted" in response.json()["message"]
+    assert not Donation.objects.exists() and fake_gateway.calls == []
+
+
+def test_rate_limit_per_ip(client, fake_gateway, campaign, settings):
+    settings.PAYMENTS_RATE_LIMIT_IP = "3/600"
+    codes = [start(client, campaign, email=f"p{i}@example.cn").status_code for i in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    assert Donation.objects.count() == 3
+    assert fake_gateway.calls.count("setup_intent_create") == 3
+
+
+def test_rate_limit_per_email_across_ips(client, fake_gateway, campaign, settings):
+    settings.PAYMENTS_RATE_LIMIT_EMAIL = "2/600"
+    codes = [start(client, campaign, REMOTE_ADDR=f"10.0.0.{i}").status_code for i in range(3)]
+    blocked = client.post(f"/payments/donate/{campaign.slug}/start/", form(), REMOTE_ADDR="10.0.0.9")
+    assert codes[:2] == [200, 200]
+    assert blocked.status_code == 429
+    assert "Too many payment attempts" in blocked.json()["message"]
+    assert int(blocked["Retry-After"]) > 0
+
+
+def test_overload_answers_503_with_retry_after_at_once(client, fake_gateway, campaign, settings):
+    settings.PAYMENTS_MAX_IN_FLIGHT = 2
+    cache.set("payments:in-flight", 2, 60)  # two requests are already waiting on the provider
+    response = start(client, campaign)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert fake_gateway.calls.count("setup_intent_create") == 0
+
+
+def test_provider_outage_answers_503_not_a_timeout(client, fake_gateway, campaign):
+    fake_gateway.fail_next(
+        "customer_create", RetryableGatewayError("429 Too Many Requests", code="rate_limit")
+    )
+    response = start(client, campaign)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+def test_retries_reuse_the_same_call_and_honour_retry_after(monkeypatch):
+    sleeps, calls = [], []
+    monkeypatch.setattr("payments.gateway.time.sleep", sleeps.append)
+
+    def call():
+        calls.append(1)
+        if len(calls) < 3:
+            raise RetryableGatewayError("slow down", code="rate_limit", retry_after=1.0)
+        return "ok"
+
+    assert with_retries(call, attempts=4, base_delay=0.1) == "ok"
+    assert len(calls) == 3 and len(sleeps) == 2
+    assert all(0.5 <= s <= 1.0 for s in sleeps)
+
+
+def test_stripe_gateway_retries_a_429_with_the_same_idempotency_key(settings, monkeypatch):
+    import stripe
+
+    settings.PAYMENTS_PROVIDER_ATTEMPTS = 3
+    monkeypatch.setattr("payments.gateway.time.sleep", lambda s: None)
+    gateway = StripeGateway()
+    seen = []
+
+    def create(params, options):
+        seen.append(options["idempotency_key"])
+        if len(seen) < 3:
+            raise stripe.RateLimitError("Too many requests", http_status=429)
+        return type("Customer", (), {"id": "cus_123"})()
+
+    monkeypatch.setattr(gateway.client.v1.customers, "create", create)
+    assert gateway.customer_create(email="a@example.cn", key="customer:7") == "cus_123"
+    assert seen == ["customer:7"] * 3
+
+
+def test_stripe_gateway_tells_terminal_from_retryable(settings, monkeypatch):
+    import stripe
+
+    from payments.gateway import CardDeclined, TerminalGatewayError
+
+    gateway = StripeGateway()
+    for exc, expected in [
+        (stripe.CardError("declined", param=None, code="card_declined"), CardDeclined),
+        (stripe.InvalidRequestError("bad", param="amount"), TerminalGatewayError),
+        (stripe.APIConnectionError("timeout"), RetryableGatewayError),
+        (stripe.APIError("boom", http_status=500), RetryableGatewayError),
+    ]:
+
+        def create(params, options, exc=exc):
+            raise exc
+
+        monkeypatch.setattr(gateway.client.v1.customers, "create", create)
+        monkeypatch.setattr("payments.gateway.time.sleep", lambda s: None)
+        with pytest.raises(expected):
+            gateway.customer_create(email="a@example.cn", key="k")

@@ -1,0 +1,80 @@
+"""Monthly gifts: the plan, renewals off-session, failures told to the donor, cancel."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from payments.ledger import balance_of, escrow_account
+from payments.models import Donation, MonthlyPlan, MonthlyPlanStatus
+from payments.services.donor_links import donor_page_url
+from payments.services.monthly import monthly_renewals_run, next_month
+from tests.payments.conftest import cny
+from tests.payments.factories import give
+
+pytestmark = pytest.mark.django_db
+
+
+def test_next_month_clamps_to_the_month_length():
+    assert next_month(date(2027, 1, 31), 31) == date(2027, 2, 28)
+    assert next_month(date(2027, 2, 28), 31) == date(2027, 3, 31)
+    assert next_month(date(2027, 12, 15), 15) == date(2028, 1, 15)
+
+
+def test_first_monthly_gift_starts_a_plan_and_renewal_charges_once(fake_gateway, campaign, mailoutbox,
+                                                                   django_capture_on_commit_callbacks):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        give(campaign, "50", frequency="monthly")
+    plan = MonthlyPlan.objects.get()
+    assert (plan.amount, plan.status) == (cny("50"), MonthlyPlanStatus.ACTIVE)
+    due = plan.next_charge_on
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_renewals_run(today=due) == {"succeeded": 1}
+        assert monthly_renewals_run(today=due) == {}  # already moved on: nothing twice
+
+    plan.refresh_from_db()
+    assert plan.next_charge_on > due
+    assert Donation.objects.filter(monthly_plan=plan).count() == 2
+    assert balance_of(escrow_account(campaign)) == cny("100")
+    assert len(mailoutbox) == 2  # two receipts
+
+
+def test_failed_renewals_are_retried_told_and_lapse(fake_gateway, campaign, mailoutbox, settings,
+                                                    django_capture_on_commit_callbacks):  # fmt: skip
+    give(campaign, "50", frequency="monthly")
+    plan = MonthlyPlan.objects.get()
+    MonthlyPlan.objects.filter(pk=plan.pk).update(provider_payment_method_id="pm_card_chargeCustomerFail")
+    day = plan.next_charge_on
+    mailoutbox.clear()
+
+    for _ in range(settings.PAYMENTS_MONTHLY_MAX_FAILURES):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert monthly_renewals_run(today=day) == {"failed": 1}
+        plan.refresh_from_db()
+        assert plan.next_charge_on == day + timedelta(days=settings.PAYMENTS_MONTHLY_RETRY_DAYS)
+        day = plan.next_charge_on
+
+    assert (plan.status, plan.failures) == (MonthlyPlanStatus.LAPSED, 3)
+    assert [m.subject for m in mailoutbox][-1] == "Your monthly gift has stopped"
+    assert len(mailoutbox) == 3
+    assert monthly_renewals_run(today=day + timedelta(days=40)) == {}
+    assert balance_of(escrow_account(campaign)) == cny("50")
+
+
+def test_donor_cancels_from_the_signed_page_in_one_click(client, fake_gateway, campaign,
+                                                         django_capture_on_commit_callbacks):  # fmt: skip
+    gift = give(campaign, "50", frequency="monthly", email="zhao.lei@example.cn")
+    plan = MonthlyPlan.objects.get()
+    url = donor_page_url(gift.donor, absolute=False)
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Stop this monthly gift" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{url}monthly/{plan.pk}/cancel/")
+
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == MonthlyPlanStatus.CANCELLED
+    assert monthly_renewals_run(today=timezone.localdate() + timedelta(days=40)) == {}

@@ -1,0 +1,150 @@
+"""Refunds through the outbox: reservation, provider call, retries, terminal failure."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from payments.gateway import RetryableGatewayError, TerminalGatewayError
+from payments.ledger import account_for, balance_of, escrow_account
+from payments.models import AccountKind, DonationStatus, LedgerEntry, OutboxCommand, Refund, RefundStatus
+from payments.selectors import campaign_totals_uncached
+from payments.services.refunds import RefundNotAllowed, outbox_execute, refund_request
+from tests.payments.conftest import cny
+from tests.payments.factories import give
+
+pytestmark = pytest.mark.django_db
+
+
+def refunds_account():
+    return account_for(kind=AccountKind.REFUNDS, currency="CNY")
+
+
+def test_partial_then_full_refund(
+    fake_gateway, campaign, finance_officer, django_capture_on_commit_callbacks
+):
+    gift = give(campaign, "300")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = refund_request(donation=gift, amount=cny("100"), reason="donor asked", actor=finance_officer)
+    gift.refresh_from_db()
+    assert first.status == "pending"  # the object returned before the worker ran
+    assert Refund.objects.get(pk=first.pk).status == RefundStatus.SUCCEEDED
+    assert gift.status == DonationStatus.PARTIALLY_REFUNDED
+    assert balance_of(escrow_account(campaign)) == cny("200")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_request(donation=gift, amount=cny("200"), reason="donor asked again", actor=finance_officer)
+    gift.refresh_from_db()
+    assert gift.status == DonationStatus.REFUNDED
+    assert balance_of(escrow_account(campaign)) == cny("0")
+    assert balance_of(refunds_account()) == cny("300")
+    assert [r["amount"] for r in fake_gateway.refunds.values()] == [cny("100"), cny("200")]
+    totals = campaign_totals_uncached(campaign=campaign)
+    assert (totals.raised, totals.refunded, totals.held, totals.donors) == (
+        cny("300"),
+        cny("300"),
+        cny("0"),
+        0,
+    )
+
+
+def test_double_submitted_refund_is_one_refund(fake_gateway, campaign, finance_officer,
+                                               django_capture_on_commit_callbacks):  # fmt: skip
+    gift = give(campaign, "300")
+    first = refund_request(donation=gift, amount=cny("100"), reason="r", actor=finance_officer)
+    gift.refresh_from_db()
+    # the second form was built from the same page, before the first refund reserved anything
+    gift.refunded_minor = 0
+    second = refund_request(donation=gift, amount=cny("100"), reason="r", actor=finance_officer,
+                            key=first.key)  # fmt: skip
+    assert first.pk == second.pk
+    assert Refund.objects.count() == 1 and OutboxCommand.objects.count() == 1
+
+
+def test_only_finance_officers_refund(fake_gateway, campaign, editor):
+    gift = give(campaign, "300")
+    with pytest.raises(PermissionDenied):
+        refund_request(donation=gift, amount=cny("100"), reason="r", actor=editor)
+    assert not Refund.objects.exists()
+    assert not LedgerEntry.objects.filter(kind__startswith="refund").exists()
+
+
+def test_refund_beyond_what_is_left_is_refused(fake_gateway, campaign, finance_officer):
+    gift = give(campaign, "300")
+    refund_request(donation=gift, amount=cny("250"), reason="r", actor=finance_officer)
+    with pytest.raises(RefundNotAllowed):
+        refund_request(donation=gift, amount=cny("50.01"), reason="r", actor=finance_officer)
+    assert Refund.objects.count() == 1
+
+
+def test_provider_outage_leaves_the_refund_pending_and_the_sweeper_finishes_it(
+    fake_gateway, campaign, finance_officer, django_capture_on_commit_callbacks
+):
+    # given a provider that is down for the first attempt
+    gift = give(campaign, "300")
+    fake_gateway.fail_next("refund_create", RetryableGatewayError("503 from provider"))
+
+    # when the refund is asked for
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = refund_request(
+            donation=gift, amount=cny("120"), reason="duplicate gift", actor=finance_officer
+        )
+
+    # then nothing was refunded at the provider, the command waits with a later attempt time,
+    # and the only entry is the reservation
+    command = OutboxCommand.objects.get()
+    assert (command.status, command.attempts) == ("pending", 1)
+    assert command.next_attempt_at > timezone.now()
+    assert fake_gateway.refunds == {}
+    assert Refund.objects.get().status == RefundStatus.PENDING
+    assert list(LedgerEntry.objects.filter(kind__startswith="refund").values_list("key", flat=True)) == [
+        refund.key
+    ]
+
+    # when the sweeper runs before the command is due, nothing happens; once due, it finishes
+    assert outbox_execute(command_id=command.pk) == "skipped"
+    OutboxCommand.objects.filter(pk=command.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert outbox_execute(command_id=command.pk) == "done"
+    assert len(fake_gateway.refunds) == 1
+    assert balance_of(escrow_account(campaign)) == cny("180")
+    assert balance_of(refunds_account()) == cny("120")
+
+
+def test_terminal_provider_failure_restores_escrow(fake_gateway, campaign, finance_officer,
+                                                   django_capture_on_commit_callbacks):  # fmt: skip
+    gift = give(campaign, "300")
+    fake_gateway.fail_next("refund_create", TerminalGatewayError("charge is too old", code="charge_expired"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_request(donation=gift, amount=cny("300"), reason="r", actor=finance_officer)
+
+    gift.refresh_from_db()
+    assert Refund.objects.get().status == RefundStatus.FAILED
+    assert OutboxCommand.objects.get().status == "failed"
+    assert fake_gateway.refunds == {}
+    assert balance_of(escrow_account(campaign)) == cny("300")
+    assert balance_of(refunds_account()) == cny("0")
+    assert (gift.refunded_minor, gift.status) == (0, DonationStatus.SUCCEEDED)
+    assert campaign_totals_uncached(campaign=campaign).refunded == cny("0")
+
+
+def test_refund_page_for_finance_officer(client, fake_gateway, campaign, finance_officer,
+                                         django_capture_on_commit_callbacks):  # fmt: skip
+    gift = give(campaign, "300")
+    client.force_login(finance_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "typo"}
+        )
+    assert response.status_code == 302
+    assert balance_of(escrow_account(campaign)) == cny("250")
+
+
+def test_refund_page_refuses_others(client, fake_gateway, campaign, editor):
+    gift = give(campaign, "300")
+    client.force_login(editor)
+    response = client.post(f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "x"})
+    assert response.status_code == 403
+    assert not Refund.objects.exists()

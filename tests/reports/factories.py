@@ -1,0 +1,58 @@
+"""Ledger movements for report tests, posted through the real ledger (``payments.ledger.entry_post``)."""
+
+from __future__ import annotations
+
+from campaigns.models import Campaign, Partner
+from campaigns.money import Money
+from payments.ledger import Leg, account_for, entry_post, escrow_account
+from payments.models import AccountKind, LedgerEntry
+
+
+def gift(campaign: Campaign, minor: int, *, key: str) -> LedgerEntry:
+    amount = Money.from_minor(minor, campaign.currency)
+    donors = account_for(kind=AccountKind.DONOR_FUNDS, currency=campaign.currency)
+    return entry_post(
+        key=key, kind="donation.captured", legs=[Leg(donors, -amount), Leg(escrow_account(campaign), amount)]
+    )
+
+
+def release(campaign: Campaign, partner: Partner, minor: int, *, key: str, memo: str = "") -> LedgerEntry:
+    amount = Money.from_minor(minor, campaign.currency)
+    payable = account_for(kind=AccountKind.PARTNER_PAYABLE, currency=campaign.currency, partner=partner)
+    return entry_post(
+        key=key,
+        kind="release.approved",
+        memo=memo,
+        legs=[Leg(escrow_account(campaign), -amount), Leg(payable, amount)],
+    )
+
+
+def refund(campaign: Campaign, minor: int, *, key: str) -> LedgerEntry:
+    amount = Money.from_minor(minor, campaign.currency)
+    refunds = account_for(kind=AccountKind.REFUNDS, currency=campaign.currency)
+    return entry_post(
+        key=key, kind="refund.issued", legs=[Leg(escrow_account(campaign), -amount), Leg(refunds, amount)]
+    )
+
+
+def captured_donation(campaign: Campaign, *, email: str, minor: int, refunded_minor: int = 0):
+    """A received gift as the donations area records it: the Donation row and its ledger entry."""
+    from django.utils import timezone
+
+    from payments.models import Donation, DonationStatus, DonorProfile
+
+    donor, _created = DonorProfile.objects.get_or_create(email=email)
+    donation = Donation.objects.create(
+        campaign=campaign,
+        donor=donor,
+        amount_minor=minor,
+        currency=campaign.currency,
+        refunded_minor=refunded_minor,
+        status=DonationStatus.PARTIALLY_REFUNDED if refunded_minor else DonationStatus.SUCCEEDED,
+        idempotency_key=f"test-{campaign.pk}-{email}-{Donation.objects.count()}",
+        captured_at=timezone.now(),
+    )
+    gift(campaign, minor, key=f"donation:{donation.pk}:captured")
+    if refunded_minor:
+        refund(campaign, refunded_minor, key=f"refund:{donation.pk}")
+    return donation

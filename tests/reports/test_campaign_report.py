@@ -1,0 +1,129 @@
+import hashlib
+import io
+
+import pypdf
+import pytest
+
+from campaigns.models import CampaignStatus
+from payments.selectors import campaign_totals_uncached
+from reports import services
+from reports.models import ReportKind, ReportRun, ReportStatus
+from tests.factories import CampaignFactory, PartnerFactory
+from tests.reports.conftest import pdf_text
+from tests.reports.factories import gift, refund, release
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def funded_campaign():
+    campaign = CampaignFactory(title="白内障复明手术 江华", status=CampaignStatus.LIVE)
+    partner = PartnerFactory(name="江华县人民医院")
+    gift(campaign, 1_250_050, key="g1")  # ¥12,500.50
+    gift(campaign, 600_000, key="g2")
+    gift(campaign, 33_333, key="g3")
+    release(campaign, partner, 900_000, key="r1", memo="surgery 1-3")
+    refund(campaign, 33_333, key="f1")
+    return campaign
+
+
+def test_campaign_report_prints_the_ledger_figures_in_both_languages(
+    funded_campaign, private_root, django_capture_on_commit_callbacks
+):
+    # given a campaign with gifts, a release and a refund in the ledger
+    totals = campaign_totals_uncached(campaign=funded_campaign)
+    # when its report is requested (tasks run eagerly in tests)
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = services.request_campaign_report(funded_campaign.pk)
+    # then one PDF per language holds exactly the ledger's figures
+    assert sorted(r.language for r in runs) == ["en", "zh-hans"]
+    assert (str(totals.raised), str(totals.held), str(totals.released), str(totals.refunded)) == (
+        "¥18,833.83",
+        "¥9,500.50",
+        "¥9,000",
+        "¥333.33",
+    )
+    for run in runs:
+        run.refresh_from_db()
+        assert run.status == ReportStatus.DONE
+        assert run.progress == 100
+        data = run.file.read()
+        assert hashlib.sha256(data).hexdigest() == run.checksum
+        text = pdf_text(data)
+        for figure in ("¥18,833.83", "¥9,500.50", "¥9,000", "¥333.33", "¥300,000"):
+            assert figure in text
+        assert "白内障复明手术 江华" in text
+        assert "江华县人民医院" in text  # the release's partner in the disbursement list
+        assert run.data_checksum in text.replace("\n", "")
+        pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        assert f"{pages} / {pages}" in text  # page numbers on every page after the cover
+
+
+def test_asking_again_without_new_data_reuses_the_runs(
+    funded_campaign, private_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.request_campaign_report(funded_campaign.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = services.request_campaign_report(funded_campaign.pk)
+    assert [r.pk for r in again] == [r.pk for r in first]
+    assert callbacks == []  # nothing enqueued
+    assert ReportRun.objects.count() == 2
+    # a new gift is new data: a new pair of runs
+    gift(funded_campaign, 10_000, key="g4")
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = services.request_campaign_report(funded_campaign.pk)
+    assert {r.pk for r in newer}.isdisjoint({r.pk for r in first})
+    assert ReportRun.objects.filter(status=ReportStatus.DONE).count() == 4
+
+
+def test_campaign_without_donations_reports_zeros(private_root, django_capture_on_commit_callbacks):
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        (run,) = services.request_campaign_report(campaign.pk, languages=["en"])
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE
+    text = pdf_text(run.file.read())
+    assert "No gifts have reached this campaign yet." in text
+    assert "Nothing has been released from escrow yet." in text
+    assert text.count("¥0") >= 4
+
+
+def test_unknown_campaign_fails_with_a_readable_error_and_no_file(
+    private_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (run,) = services.request_campaign_report(987654, languages=["en"])
+    run.refresh_from_db()
+    assert run.status == ReportStatus.FAILED
+    assert run.error == "campaign 987654 does not exist"
+    assert not run.file
+    assert run.checksum == ""
+    assert not (private_root / "reports").exists()
+
+
+def test_a_failed_run_asked_for_again_is_queued_again(private_root, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        (run,) = services.request_campaign_report(987654, languages=["en"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        (again,) = services.request_campaign_report(987654, languages=["en"])
+    assert again.pk == run.pk
+    assert again.status == ReportStatus.QUEUED
+    assert again.error == ""
+    assert len(callbacks) == 1
+
+
+def test_storing_twice_keeps_the_first_file(
+    funded_campaign, private_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (run,) = services.request_campaign_report(funded_campaign.pk, languages=["en"])
+    run.refresh_from_db()
+    first_checksum = run.checksum
+    assert services.run_store(run_id=run.pk, pdf=b"%PDF-other", data_checksum="x") is None
+    run.refresh_from_db()
+    assert run.checksum == first_checksum
+    assert run.file.read()[:4] == b"%PDF"
+    assert list((private_root / "reports" / ReportKind.CAMPAIGN_IMPACT).iterdir()) == [
+        private_root / "reports" / ReportKind.CAMPAIGN_IMPACT / f"{run.pk}-en.pdf"
+    ]

@@ -1,0 +1,126 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from campaigns.models import CampaignStatus
+from payments.models import DonorProfile
+from reports import services
+from reports.models import ReportKind, ReportRun, ReportStatus
+from reports.selectors.donor_statement import receipt_number
+from reports.tasks import statement_link
+from tests.factories import CampaignFactory
+from tests.reports.conftest import pdf_text
+from tests.reports.factories import captured_donation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def donor_gifts():
+    cataract = CampaignFactory(title="白内障复明手术 永州", status=CampaignStatus.LIVE)
+    tuition = CampaignFactory(title="助学金 丹寨", slug="tuition-danzhai", status=CampaignStatus.LIVE)
+    first = captured_donation(cataract, email="li.hua@example.com", minor=300_000)
+    second = captured_donation(tuition, email="li.hua@example.com", minor=50_000, refunded_minor=12_345)
+    other = captured_donation(cataract, email="someone.else@example.com", minor=777_700)
+    return first, second, other
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_statement_lists_the_donors_gifts_receipts_and_net_total(
+    donor_gifts, language, private_root, django_capture_on_commit_callbacks
+):
+    first, second, other = donor_gifts
+    year = first.captured_at.year
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.request_donor_statement(donor_id=first.donor_id, period=str(year), language=language)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE, run.error
+    text = pdf_text(run.file.read())
+    assert receipt_number(year=year, donation_id=first.pk) in text
+    assert receipt_number(year=year, donation_id=second.pk) in text
+    assert receipt_number(year=year, donation_id=other.pk) not in text
+    assert "¥3,000" in text and "¥500" in text and "¥123.45" in text
+    assert "¥3,376.55" in text  # 3,000 + 500 - 123.45, net of the refund
+    assert "¥7,777" not in text  # someone else's gift
+    assert "白内障复明手术 永州" in text and "助学金 丹寨" in text
+    assert "清源公益基金会" in text  # the organisation on the receipt
+    assert f"CFS-{year}-{first.donor_id:08d}" in text
+
+
+def test_statement_for_an_unknown_donor_fails_readably(private_root, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.request_donor_statement(donor_id=424242, period="2026")
+    run.refresh_from_db()
+    assert (run.status, run.error, bool(run.file)) == (
+        ReportStatus.FAILED,
+        "donor 424242 does not exist",
+        False,
+    )
+
+
+def test_statements_are_served_only_through_a_valid_signed_link(
+    client, donor_gifts, private_root, settings, django_capture_on_commit_callbacks
+):
+    first = donor_gifts[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.request_donor_statement(donor_id=first.donor_id, period="")
+    run.refresh_from_db()
+    link = statement_link(run.pk).removeprefix(settings.SITE_URL.rstrip("/"))
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+    # the public URL of a statement, a tampered token and an expired token all find nothing
+    assert client.get(f"/reports/{run.pk}.pdf").status_code == 404
+    assert client.get(link[:-3] + "xyz/").status_code == 404
+    settings.REPORTS_SIGNED_LINK_MAX_AGE = timedelta(seconds=-1)
+    assert client.get(link).status_code == 404
+
+
+def test_yearly_batch_fans_out_one_statement_per_donor_and_emails_each_once(
+    donor_gifts, private_root, django_capture_on_commit_callbacks
+):
+    year = str(donor_gifts[0].captured_at.year)
+    with django_capture_on_commit_callbacks(execute=True):
+        parent = services.request_donor_statements(period=year)
+    parent.refresh_from_db()
+    children = list(parent.children.order_by("subject"))
+    assert parent.kind == ReportKind.DONOR_STATEMENT_BATCH
+    assert (parent.status, parent.progress) == (ReportStatus.DONE, 100)
+    assert len(children) == 2
+    assert all(c.status == ReportStatus.DONE for c in children)
+    assert sorted(m.to[0] for m in mail.outbox) == ["li.hua@example.com", "someone.else@example.com"]
+    assert all(re.search(r"/reports/statements/[^/\s]+/", m.body) for m in mail.outbox)
+    # a repeated fan-out (e.g. a redelivered task) creates and sends nothing new
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fan_out(parent_id=parent.pk, donor_ids=[c.pk for c in DonorProfile.objects.all()])
+    assert ReportRun.objects.filter(kind=ReportKind.DONOR_STATEMENT).count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_fan_out_of_ten_thousand_donors_queues_one_task_each_without_rendering_inline(
+    private_root, django_capture_on_commit_callbacks
+):
+    # given a batch run over a 10,000-row donor list
+    parent = services.request_donor_statements(period="2026", send_email=False)
+    donor_ids = list(range(1, 10_001))
+    # when it fans out (callbacks captured, not executed: nothing renders here)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        count = services.fan_out(parent_id=parent.pk, donor_ids=donor_ids)
+    # then there is one child per donor, each queued once, and the parent reports progress
+    assert count == 10_000
+    assert parent.children.count() == 10_000
+    assert len(callbacks) == 10_000
+    parent.refresh_from_db()
+    assert (parent.status, parent.progress) == (ReportStatus.RUNNING, 0)
+    # a failed child (unknown donor) does not hang the batch: it finishes with a readable error
+    first = parent.children.order_by("pk").first()
+    services.run_fail(run_id=first.pk, error="donor 1 does not exist")
+    parent.children.exclude(pk=first.pk).update(status=ReportStatus.DONE, progress=100)
+    services.parent_progress(parent_id=parent.pk)
+    parent.refresh_from_db()
+    assert parent.status == ReportStatus.FAILED
+    assert parent.error == "1 of 10000 statements failed; first: donor 1 does not exist"

@@ -1,0 +1,95 @@
+"""Reports produced by a real Celery worker over Redis (not eager), including a worker killed mid-task."""
+
+import hashlib
+import os
+import signal
+
+import pytest
+
+from campaigns.models import CampaignStatus
+from config.celery import app
+from reports import services
+from reports.models import ReportRun, ReportStatus
+from tests.factories import CampaignFactory, PartnerFactory
+from tests.reports.conftest import pdf_text
+from tests.reports.factories import gift, release
+from tests.reports.worker import celery_worker, wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def real_broker(settings, tmp_path):
+    """Send tasks to Redis instead of running them in the test process; share the private root."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    app.control.purge()
+    yield settings.PRIVATE_STORAGE_ROOT
+    app.control.purge()
+    app.conf.task_always_eager = eager
+
+
+def test_a_real_worker_produces_the_campaign_report(real_broker):
+    # given a campaign with money in the ledger and a worker listening on Redis
+    campaign = CampaignFactory(title="白内障复明手术 丹寨", status=CampaignStatus.LIVE)
+    gift(campaign, 450_000, key="w-g1")
+    gift(campaign, 150_000, key="w-g2")
+    release(campaign, PartnerFactory(name="丹寨县医院"), 300_000, key="w-r1")
+    with celery_worker(real_broker):
+        # when the report is requested (outside any transaction: enqueued at once)
+        runs = services.request_campaign_report(campaign.pk)
+        # then the worker renders both languages
+        for run in runs:
+            wait_for(
+                lambda run=run: ReportRun.objects.get(pk=run.pk).status in ("done", "failed"),
+                timeout=120,
+                what=f"run {run.pk}",
+            )
+    for run in runs:
+        run.refresh_from_db()
+        assert run.status == ReportStatus.DONE, run.error
+        data = run.file.read()
+        assert hashlib.sha256(data).hexdigest() == run.checksum
+        text = pdf_text(data)
+        assert "¥6,000" in text  # raised
+        assert "¥3,000" in text  # held and released
+        assert "白内障复明手术 丹寨" in text
+        assert "丹寨县医院" in text
+        assert run.attempts == 1
+
+
+def test_killing_the_worker_process_mid_render_still_stores_the_report_exactly_once(real_broker):
+    # given a report slow enough to catch mid-render (2,500 disbursement rows)
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    partner = PartnerFactory()
+    gift(campaign, 2_500 * 10_000, key="k-g")
+    for i in range(2_500):
+        release(campaign, partner, 10_000, key=f"k-r{i}", memo=f"surgery {i}")
+    with celery_worker(real_broker, concurrency=2) as (_proc, log):
+        (run,) = services.request_campaign_report(campaign.pk, languages=["en"])
+        # when the pool process rendering it is killed with SIGKILL (as the OOM killer would)
+        running = wait_for(
+            lambda: ReportRun.objects.filter(pk=run.pk, status="running", progress__gte=40).first(),
+            interval=0.05,
+            timeout=120,
+            what="the render to start",
+        )
+        pid = int(running.worker.rsplit(":", 1)[1])
+        os.kill(pid, signal.SIGKILL)
+        # then the task is redelivered (acks_late + reject_on_worker_lost) and completes
+        wait_for(
+            lambda: ReportRun.objects.get(pk=run.pk).status in ("done", "failed"),
+            timeout=180,
+            what="the redelivered task",
+        )
+        worker_log = log.read_text()
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE, run.error
+    assert run.attempts == 2
+    assert "WorkerLostError" in worker_log
+    assert ReportRun.objects.filter(kind=run.kind, subject=run.subject).count() == 1
+    stored = list((real_broker / "reports" / run.kind).iterdir())
+    assert stored == [real_broker / "reports" / run.kind / f"{run.pk}-en.pdf"]
+    assert hashlib.sha256(stored[0].read_bytes()).hexdigest() == run.checksum
