@@ -47,6 +47,25 @@ def scene(db, verifier, finance_officer):
     }
 
 
+@pytest.fixture
+def campaign_page(scene, settings, tmp_path):
+    """The CMS page of the scene's campaign, under a home page that is the default site's root."""
+    from wagtail.models import Page, Site
+
+    from tests.cms_factories import CampaignIndexPageFactory, CampaignPageFactory, HomePageFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root)
+    site = Site.objects.get(is_default_site=True)
+    welcome, site.root_page = site.root_page, home
+    site.save()
+    if welcome.pk != home.pk:
+        welcome.delete()
+    index = CampaignIndexPageFactory(parent=home)
+    return CampaignPageFactory(parent=index, campaign=scene["campaign"])
+
+
 def _assert_clean(text: str, restricted: list[str]) -> None:
     leaked = [value for value in restricted if value and value in text]
     assert leaked == []
@@ -75,13 +94,37 @@ def test_public_pages_and_api_show_no_restricted_data(client, scene):
     assert feed["disbursements"][0]["verified_by_role"] == "Verifier"
 
 
+def test_cms_donation_and_donor_pages_show_no_restricted_data(client, scene, campaign_page):
+    from payments.services.donor_links import donor_page_url
+
+    campaign = scene["campaign"]
+    urls = [
+        "/",
+        campaign_page.url,
+        campaign_page.get_parent().url,
+        reverse("payments:donate_page", kwargs={"slug": campaign.slug}),
+        donor_page_url(scene["gift"].donor, absolute=False),
+    ]
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        _assert_clean(response.content.decode(), scene["restricted"])
+    # the donor's page includes the trace panel, with the release to the hospital
+    donor_html = client.get(urls[-1]).content.decode()
+    assert 'data-testid="trace-line"' in donor_html and "盘奶奶" in donor_html
+
+
 def test_includes_for_other_areas_show_no_restricted_data(scene, rf):
     request = rf.get("/")
     html = render_to_string(
         "payments/disbursement_feed.html", {"campaign": scene["campaign"]}, request=request
     )
     html += render_to_string("payments/trace_panel.html", {"donation": scene["gift"]}, request=request)
+    html += render_to_string(
+        "campaigns/beneficiaries_panel.html", {"campaign": scene["campaign"]}, request=request
+    )
     _assert_clean(html, scene["restricted"])
+    assert "盘奶奶" in html and "江华瑶族自治县" in html
     assert 'data-testid="disbursement"' in html and 'data-testid="trace-line"' in html
 
 
