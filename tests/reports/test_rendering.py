@@ -3,15 +3,17 @@ import io
 import pypdf
 import pytest
 from django.template import Context, Template
+from django.utils import timezone
 
-from campaigns.models import CampaignStatus
+from campaigns.models import Beneficiary, CampaignStatus
 from reports import services
 from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.rendering import health
 from reports.rendering.pdf import LocalOnlyFetcher, html_to_pdf
-from tests.factories import CampaignFactory, PartnerFactory
+from tests.factories import CampaignFactory
 from tests.reports.conftest import pdf_text
-from tests.reports.factories import gift, release
+from tests.reports.factories import gift
+from tests.verification.factories import verifier_user
 
 
 def test_the_fetcher_refuses_network_and_files_outside_the_allowed_roots(tmp_path, settings):
@@ -80,12 +82,17 @@ def test_report_health_command_fails_when_unhealthy(monkeypatch):
 def test_chinese_fonts_are_embedded_and_tables_repeat_their_header(
     private_root, django_capture_on_commit_callbacks
 ):
-    # given a campaign with 120 releases, so the disbursement table spans pages
+    # given a campaign with 150 verified beneficiaries, so their table spans pages
     campaign = CampaignFactory(title="助学金 大方县", status=CampaignStatus.LIVE)
-    partner = PartnerFactory(name="大方县第一中学")
-    gift(campaign, 120 * 50_000, key="m-gift")
-    for i in range(120):
-        release(campaign, partner, 50_000, key=f"m-release-{i}")
+    gift(campaign, 50_000, key="m-gift")
+    verifier = verifier_user()
+    Beneficiary.objects.bulk_create(
+        Beneficiary(
+            campaign=campaign, pseudonym=f"小明{i}", county="大方县", status="verified",
+            verified_by=verifier, verified_at=timezone.now(),
+        )
+        for i in range(150)
+    )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         (run,) = services.request_campaign_report(campaign.pk, languages=["en"])
     run.refresh_from_db()
@@ -103,7 +110,9 @@ def test_chinese_fonts_are_embedded_and_tables_repeat_their_header(
     assert ("Noto-Sans-CJK-SC", True) in fonts
     assert all(embedded for _name, embedded in fonts), fonts
     pages_with_header = [
-        p for p in reader.pages[1:] if "Date Partner Amount Reference Evidence" in p.extract_text()
+        p
+        for p in reader.pages[1:]
+        if "Beneficiary Age County Verified outcomes Verified on" in p.extract_text()
     ]
     assert len(pages_with_header) >= 2  # the <thead> is repeated on every page the table spans
     assert (reader.pages[0].mediabox.width, reader.pages[0].mediabox.height) == (
