@@ -103,3 +103,31 @@ def test_monthly_schedule_requests_reports_for_live_campaigns_only(private_root)
         "zh-hans",
     ]
     assert ReportRun.objects.filter(kind="platform_transparency").count() == 1
+
+
+def test_a_run_left_running_past_the_hard_time_limit_is_sent_again(
+    queued_run, django_capture_on_commit_callbacks
+):
+    # given a run whose worker process died with it (still "running" long after the hard limit)
+    services.run_start(run_id=queued_run.pk)
+    ReportRun.objects.filter(pk=queued_run.pk).update(started_at=queued_run.requested_at.replace(year=2000))
+    # when the sweeper runs
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.requeue_stale() == 1
+    # then it is rendered and stored by a new attempt
+    queued_run.refresh_from_db()
+    assert (queued_run.status, queued_run.attempts) == (ReportStatus.DONE, 2)
+
+
+def test_a_recent_running_run_is_left_alone(queued_run):
+    services.run_start(run_id=queued_run.pk)
+    assert services.requeue_stale() == 0
+
+
+def test_beat_schedules_monthly_reports_and_yearly_statements(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    monthly = schedule["reports-monthly-campaign-reports"]
+    yearly = schedule["reports-yearly-donor-statements"]
+    assert monthly["task"] == "reports.tasks.request_monthly_campaign_reports"
+    assert (monthly["schedule"].day_of_month, yearly["schedule"].month_of_year) == ({1}, {1})
+    assert yearly["task"] == "reports.tasks.request_yearly_donor_statements"
