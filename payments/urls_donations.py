@@ -6,6 +6,7 @@ from payments import views_donate, views_donor, views_finance, views_webhooks
 # /payments/webhooks/stripe/
 urlpatterns = [
     path("webhooks/stripe/", views_webhooks.stripe_webhook, name="stripe_webhook"),
+    path("csrf/", views_donate.csrf_token, name="csrf"),
     path("donate/<slug:slug>/", views_donate.donate_page, name="donate_page"),
     path("donate/<slug:slug>/start/", views_donate.donation_start, name="donation_start"),
     path("gifts/<uuid:public_id>/charge/", views_donate.donation_charge_view, name="donation_charge"),

@@ -14,6 +14,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(autouse=True)
+def _locales(transactional_db):
+    # An earlier transactional test's flush removes the rows Wagtail's migrations made.
+    from wagtail.models import Locale
+
+    for code in ("zh-hans", "en"):
+        Locale.objects.get_or_create(language_code=code)
+
+
 @pytest.fixture
 def page(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test are
