@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
-import secrets
 import json
+import secrets
 import threading
 import time
 from collections.abc import Sequence

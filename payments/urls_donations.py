@@ -12,6 +12,7 @@ urlpatterns = [
     path("gifts/<uuid:public_id>/charge/", views_donate.donation_charge_view, name="donation_charge"),
     path("gifts/<uuid:public_id>/confirm/", views_donate.donation_confirm_view, name="donation_confirm"),
     path("gifts/<uuid:public_id>/thanks/", views_donate.donation_thanks, name="donation_thanks"),
+    path("finance/gifts/", views_finance.gifts_list, name="finance_gifts"),
     path("gifts/<uuid:public_id>/refund/", views_finance.refund_view, name="refund"),
     path("donor/<str:token>/", views_donor.donor_page, name="donor_page"),
     path(

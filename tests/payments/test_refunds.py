@@ -148,3 +148,14 @@ def test_refund_page_refuses_others(client, fake_gateway, campaign, editor):
     response = client.post(f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "x"})
     assert response.status_code == 403
     assert not Refund.objects.exists()
+
+
+def test_finance_gift_list_finds_by_email_and_hides_from_others(client, fake_gateway, campaign, finance_officer,
+                                                                editor):  # fmt: skip
+    give(campaign, "300", email="find.me@example.cn")
+    give(campaign, "100", email="other@example.cn")
+    client.force_login(finance_officer)
+    html = client.get("/payments/finance/gifts/?q=find.me").content.decode()
+    assert "find.me@example.cn" in html and "other@example.cn" not in html
+    client.force_login(editor)
+    assert client.get("/payments/finance/gifts/").status_code == 403
