@@ -159,3 +159,23 @@ def test_finance_gift_list_finds_by_email_and_hides_from_others(client, fake_gat
     assert "find.me@example.cn" in html and "other@example.cn" not in html
     client.force_login(editor)
     assert client.get("/payments/finance/gifts/").status_code == 403
+
+
+def test_refund_of_money_already_released_is_refused_and_writes_nothing(
+    fake_gateway, campaign, finance_officer
+):
+    from payments.ledger import Leg, entry_post
+
+    gift = give(campaign, "300")
+    payable = account_for(kind=AccountKind.PARTNER_PAYABLE, currency="CNY", campaign=campaign)
+    entry_post(key="release:test", kind="release.approved",
+               legs=[Leg(escrow_account(campaign), -cny("250")), Leg(payable, cny("250"))])  # fmt: skip
+
+    with pytest.raises(RefundNotAllowed):
+        refund_request(donation=gift, amount=cny("100"), reason="r", actor=finance_officer)
+
+    gift.refresh_from_db()
+    assert not Refund.objects.exists() and not OutboxCommand.objects.exists()
+    assert gift.refunded_minor == 0
+    assert fake_gateway.refunds == {}
+    assert balance_of(escrow_account(campaign)) == cny("50")
