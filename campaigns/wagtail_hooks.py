@@ -119,7 +119,7 @@ class VerificationGroup(ModelViewSetGroup):
     menu_label = _("Verification")
     menu_icon = "tick-inverse"
     menu_order = 250
-    # The audit log has its own screen under Campaigns (cms area).
+    # The audit log is listed once, read-only, under Campaigns (cms/wagtail_hooks.py).
     items = (BeneficiaryViewSet, MilestoneViewSet, NeedViewSet, RegistryPersonViewSet, RegistryImportViewSet)
 
 

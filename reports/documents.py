@@ -56,7 +56,11 @@ def _transparency_context(d: Transparency) -> dict[str, Any]:
     return {
         "title": _("Platform transparency report"),
         "subtitle": d.period or _("All time"),
-        "funnel_chart": bar_chart(funnel, title=_("Needs funnel")) if funnel else "",
+        "funnel_chart": bar_chart(funnel, title=_("Needs funnel")) if any(s.count for s in d.funnel) else "",
+        "match_tables": [
+            (_("Match rate by region"), d.match_by_region),
+            (_("Match rate by kind"), d.match_by_kind),
+        ],
     }
 
 

@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -286,14 +287,23 @@ def mark_emailed(*, run_id: int) -> bool:
     )
 
 
-def requeue_stale(*, older_than=None) -> int:
-    """Send queued runs whose message may have been lost to the broker again."""
-    cutoff = timezone.now() - (older_than or settings.REPORTS_REQUEUE_AFTER)
-    ids = list(
-        ReportRun.objects.filter(status=S.QUEUED, requested_at__lt=cutoff)
-        .exclude(kind=ReportKind.DONOR_STATEMENT_BATCH)
-        .values_list("pk", flat=True)[:5000]
+def requeue_stale(*, older_than: timedelta | None = None) -> int:
+    """Send runs whose message may be lost to the broker again.
+
+    Queued runs older than ``REPORTS_REQUEUE_AFTER``, and running runs started longer ago than the
+    hard time limit: no worker can still be running those (the limit would have killed it), so their
+    worker died with the whole process, and the broker would only redeliver after its visibility
+    timeout.
+    """
+    now = timezone.now()
+    queued_before = now - (older_than or settings.REPORTS_REQUEUE_AFTER)
+    running_before = now - timedelta(seconds=settings.REPORTS_TASK_TIME_LIMIT + 300)
+    stale = ReportRun.objects.exclude(kind=ReportKind.DONOR_STATEMENT_BATCH).filter(
+        Q(status=S.QUEUED, requested_at__lt=queued_before)
+        | Q(status=S.RUNNING, started_at__lt=running_before)
     )
+    ids = list(stale.values_list("pk", flat=True)[:5000])
+    ReportRun.objects.filter(pk__in=ids, status=S.RUNNING).update(status=S.QUEUED)
     for run_id in ids:
         _enqueue(run_id)
     return len(ids)

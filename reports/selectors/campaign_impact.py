@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
@@ -13,7 +12,7 @@ from campaigns.money import Money
 from payments.models import AccountKind, Posting
 from payments.selectors import CampaignTotals, campaign_totals_uncached
 from reports.selectors.common import ReportDataError
-from reports.selectors.outcomes import BeneficiaryOutcome, MilestoneEvent, campaign_outcomes
+from reports.selectors.outcomes import BeneficiaryOutcome, Disbursement, MilestoneEvent, campaign_outcomes
 
 
 @dataclass(frozen=True)
@@ -21,16 +20,6 @@ class MonthOfGifts:
     month: str  # "2026-11"
     gifts: int
     amount: Money
-
-
-@dataclass(frozen=True)
-class Disbursement:
-    day: date
-    amount: Money
-    partner: str
-    reference: str  # the ledger entry key: the public, stable reference of the movement
-    memo: str
-    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,12 +34,11 @@ class CampaignImpact:
     unit_label: str
     totals: CampaignTotals
     units_funded: int
-    units_delivered: int | None  # None until outcomes can be counted
+    units_delivered: int  # verified outcomes
     gifts_by_month: list[MonthOfGifts]
-    disbursements: list[Disbursement]
+    disbursements: list[Disbursement] = field(default_factory=list)
     beneficiaries: list[BeneficiaryOutcome] = field(default_factory=list)
     milestones: list[MilestoneEvent] = field(default_factory=list)
-    outcomes_available: bool = False
 
 
 def _gifts_by_month(campaign: Campaign) -> list[MonthOfGifts]:
@@ -69,35 +57,6 @@ def _gifts_by_month(campaign: Campaign) -> list[MonthOfGifts]:
     return [
         MonthOfGifts(f"{r['month']:%Y-%m}", r["gifts"], Money.from_minor(int(r["total"]), campaign.currency))
         for r in rows
-    ]
-
-
-def _disbursements(campaign: Campaign) -> list[Disbursement]:
-    """Releases out of escrow, each with the partner on the other side of the entry."""
-    outflows = (
-        Posting.objects.filter(
-            account__campaign=campaign,
-            account__kind=AccountKind.CAMPAIGN_ESCROW,
-            entry__kind__startswith="release.",
-        )
-        .select_related("entry")
-        .order_by("entry__created_at", "entry_id")
-    )
-    entries = {p.entry_id: p for p in outflows}
-    partners = dict(
-        Posting.objects.filter(entry_id__in=entries, account__partner__isnull=False).values_list(
-            "entry_id", "account__partner__name"
-        )
-    )
-    return [
-        Disbursement(
-            day=p.entry.created_at.date(),
-            amount=Money.from_minor(-p.amount_minor, p.currency),
-            partner=partners.get(p.entry_id, ""),
-            reference=p.entry.key,
-            memo=p.entry.memo,
-        )
-        for p in entries.values()
     ]
 
 
@@ -121,8 +80,7 @@ def campaign_impact(*, campaign_id: int) -> CampaignImpact:
         units_funded=totals.units_funded(campaign.unit_cost),
         units_delivered=outcomes.units_delivered,
         gifts_by_month=_gifts_by_month(campaign),
-        disbursements=_disbursements(campaign),
+        disbursements=outcomes.disbursements,
         beneficiaries=outcomes.beneficiaries,
         milestones=outcomes.milestones,
-        outcomes_available=outcomes.available,
     )

@@ -7,6 +7,7 @@ import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,8 @@ def _encode(value: Any) -> Any:
         return {"minor": value.to_minor(), "currency": value.currency}
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, PurePath):
+        return value.name  # the file, not where this machine keeps it
     if isinstance(value, Decimal):
         return str(value)
     if dataclasses.is_dataclass(value):

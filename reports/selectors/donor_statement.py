@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.money import CurrencyMismatch, Money
 from reports.selectors.common import Organisation, ReportDataError, organisation
@@ -46,7 +47,6 @@ class DonorStatement:
     gifts: list[Gift]
     totals: list[Money]  # one per currency
     trace: list[TraceLine] = field(default_factory=list)
-    trace_available: bool = False
 
 
 def receipt_number(*, year: int, donation_id: int) -> str:
@@ -82,12 +82,15 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         .order_by("day", "id")
     )
     gifts = []
+    trace: list[TraceLine] = []
     sums: dict[str, Money] = {}
     for d in donations.iterator(chunk_size=2000):
         when = timezone.localdate(d.day)
+        number = receipt_number(year=when.year, donation_id=d.pk)
+        trace.extend(_trace_lines(d, number))
         gifts.append(
             Gift(
-                receipt_number=receipt_number(year=when.year, donation_id=d.pk),
+                receipt_number=number,
                 day=when,
                 campaign=d.campaign.title,
                 amount=d.amount,
@@ -107,7 +110,36 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         organisation=organisation(),
         gifts=gifts,
         totals=[sums[c] for c in sorted(sums)],
+        trace=trace,
     )
+
+
+def _trace_lines(donation, number: str) -> list[TraceLine]:
+    """Where this gift's cents are now, from the verification area's allocation trace."""
+    from payments.trace import gift_trace
+
+    trace = gift_trace(donation=donation)
+    lines = [
+        TraceLine(
+            receipt_number=number,
+            state=str(_("Released")),
+            amount=part.amount,
+            partner=part.partner,
+            beneficiary=part.beneficiary,
+            outcome=part.outcome,
+            verified_on=timezone.localdate(part.verified_at) if part.verified_at else None,
+        )
+        for part in trace.released
+    ]
+    b = trace.breakdown
+    for label, amount in (
+        (_("Held in escrow"), b.held),
+        (_("Refunded"), b.refunded),
+        (_("Disputed"), b.disputed),
+    ):
+        if amount:
+            lines.append(TraceLine(receipt_number=number, state=str(label), amount=amount))
+    return lines
 
 
 def donors_with_gifts(*, period: str) -> list[int]:

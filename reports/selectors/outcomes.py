@@ -1,18 +1,30 @@
-"""Beneficiaries' outcomes and milestones for reports, read from the verification area's models.
+"""Beneficiaries' outcomes, milestones and disbursements for reports, from the verification area.
 
 Only pseudonymous, consented facts leave this module: pseudonym, age band, county, the story and
-photo the beneficiary consented to, and outcome dates. Never ID numbers, phones or addresses.
-Until the verification models exist on this branch the section reports itself unavailable
-rather than inventing data.
+photo the beneficiary consented to, outcome dates, partner names and public evidence summaries.
+Never names, ID numbers, phones or addresses: the registry record is not even loaded.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from campaigns.models import Campaign
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from campaigns.models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Campaign,
+    Evidence,
+    Milestone,
+    MilestoneStatus,
+)
+from campaigns.money import Money
+from payments.models import Release, ReleaseStatus
 
 
 @dataclass(frozen=True)
@@ -36,23 +48,117 @@ class MilestoneEvent:
 
 
 @dataclass(frozen=True)
+class Disbursement:
+    day: date | None
+    amount: Money
+    partner: str
+    beneficiary: str
+    outcome: str
+    status: str
+    reference: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
 class Outcomes:
-    available: bool
-    units_delivered: int | None = None
+    units_delivered: int
     beneficiaries: list[BeneficiaryOutcome] = field(default_factory=list)
     milestones: list[MilestoneEvent] = field(default_factory=list)
+    disbursements: list[Disbursement] = field(default_factory=list)
 
 
-def existing_file(path: str | Path | None) -> Path | None:
-    if not path:
-        return None
-    candidate = Path(path)
-    return candidate if candidate.is_file() else None
+def _local(day) -> date | None:
+    return timezone.localdate(day) if day is not None else None
+
+
+def _photo(beneficiary: Beneficiary) -> tuple[Path | None, bool]:
+    image = beneficiary.public_photo
+    if image is None:
+        return None, False
+    try:
+        path = Path(image.file.path)
+    except (NotImplementedError, ValueError):  # remote storage or no file: not renderable offline
+        return None, True
+    return (path, False) if path.is_file() else (None, True)
+
+
+def _outcome_label(milestone: Milestone) -> str:
+    label = str(milestone.get_kind_display())
+    return f"{label} · {milestone.title}" if milestone.title else label
 
 
 def campaign_outcomes(*, campaign: Campaign) -> Outcomes:
-    try:
-        from campaigns.models import Beneficiary  # noqa: F401 - arrives with the verification area
-    except ImportError:
-        return Outcomes(available=False)
-    return Outcomes(available=False)
+    milestones = list(
+        Milestone.objects.filter(beneficiary__campaign=campaign)
+        .exclude(status=MilestoneStatus.REJECTED)
+        .select_related("beneficiary")
+        .only(
+            "kind", "title", "status", "due_date", "reported_at", "verified_at",
+            "beneficiary__pseudonym",
+        )
+        .order_by("due_date", "id")
+    )  # fmt: skip
+    verified_by_beneficiary: dict[int, list[Milestone]] = defaultdict(list)
+    events = []
+    for m in milestones:
+        if m.status == MilestoneStatus.VERIFIED:
+            verified_by_beneficiary[m.beneficiary_id].append(m)
+        day = _local(m.verified_at) or _local(m.reported_at) or m.due_date
+        events.append(MilestoneEvent(day, m.beneficiary.pseudonym, _outcome_label(m), m.get_status_display()))
+    events.sort(key=lambda e: (e.day, e.pseudonym))
+
+    people = []
+    beneficiaries = (
+        Beneficiary.objects.filter(campaign=campaign, status=BeneficiaryStatus.VERIFIED)
+        .select_related("photo")
+        .only(
+            "pseudonym", "age_band", "county", "story", "story_consent", "photo", "photo_consent",
+            "verified_at",
+        )
+        .order_by("verified_at", "id")
+    )  # fmt: skip
+    for b in beneficiaries.iterator(chunk_size=500):
+        done = verified_by_beneficiary.get(b.pk, [])
+        photo, missing = _photo(b)
+        latest = max((m.verified_at for m in done), default=None)
+        people.append(
+            BeneficiaryOutcome(
+                pseudonym=b.pseudonym,
+                age_band=b.get_age_band_display() if b.age_band else "",
+                county=b.county,
+                outcome="; ".join(_outcome_label(m) for m in done),
+                verified_on=_local(latest or b.verified_at),
+                story=b.public_story,
+                photo_path=photo,
+                photo_missing=missing,
+            )
+        )
+    return Outcomes(
+        units_delivered=sum(len(v) for v in verified_by_beneficiary.values()),
+        beneficiaries=people,
+        milestones=events,
+        disbursements=_disbursements(campaign),
+    )
+
+
+def _disbursements(campaign: Campaign) -> list[Disbursement]:
+    """Approved and paid releases with the public summaries of their evidence."""
+    releases = (
+        Release.objects.filter(campaign=campaign, status__in=(ReleaseStatus.APPROVED, ReleaseStatus.PAID))
+        .select_related("partner", "milestone__beneficiary")
+        .prefetch_related(Prefetch("milestone__evidence", queryset=Evidence.objects.order_by("dated", "id")))
+        .order_by("approved_at", "id")
+    )
+    return [
+        Disbursement(
+            day=_local(r.paid_at or r.approved_at),
+            amount=r.amount,
+            partner=r.partner.name,
+            beneficiary=r.milestone.beneficiary.pseudonym,
+            outcome=_outcome_label(r.milestone),
+            status=r.get_status_display(),
+            reference=f"R-{r.pk:06d}",
+            evidence="; ".join(f"{e.summary} ({e.dated:%Y-%m-%d})" for e in r.milestone.evidence.all()),
+        )
+        for r in releases.iterator(chunk_size=500)
+    ]

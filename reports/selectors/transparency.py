@@ -1,11 +1,21 @@
-"""The data of the platform transparency report: totals and, once verification lands, the funnel."""
+"""The data of the platform transparency report: money totals, outcomes, the needs funnel."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Campaign,
+    CampaignStatus,
+    Milestone,
+    MilestoneStatus,
+    NeedKind,
+    NeedStatus,
+)
 from campaigns.money import Money
+from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.selectors import campaign_totals_uncached
 
 
@@ -37,14 +47,10 @@ class FunnelStep:
 
 @dataclass(frozen=True)
 class MatchRate:
-    region: str
-    kind: str
+    group: str  # a province or a kind of need
     posted: int
     matched: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.matched / self.posted) if self.posted else 0
+    percent: int
 
 
 @dataclass(frozen=True)
@@ -53,8 +59,10 @@ class Transparency:
     totals: list[CurrencyTotals]
     campaigns: list[CampaignLine]
     funnel: list[FunnelStep] = field(default_factory=list)
-    match_rates: list[MatchRate] = field(default_factory=list)
-    funnel_available: bool = False
+    match_by_region: list[MatchRate] = field(default_factory=list)
+    match_by_kind: list[MatchRate] = field(default_factory=list)
+    beneficiaries_verified: int = 0
+    outcomes_verified: int = 0
 
 
 PUBLISHED = (CampaignStatus.LIVE, CampaignStatus.FUNDED, CampaignStatus.FAILED, CampaignStatus.CLOSED)
@@ -83,20 +91,19 @@ def platform_transparency(*, period: str = "") -> Transparency:
             )
         )
     totals = [CurrencyTotals(currency=c, **sums[c]) for c in sorted(sums)]
-    funnel, rates, available = _needs_funnel()
+    stages = dict(NeedStatus.choices)
+    kinds = dict(NeedKind.choices)
     return Transparency(
         period=period,
         totals=totals,
         campaigns=lines,
-        funnel=funnel,
-        match_rates=rates,
-        funnel_available=available,
+        funnel=[FunnelStep(str(stages[stage]), count) for stage, count in needs_funnel()],
+        match_by_region=[_rate(r, r["group"]) for r in needs_match_rate(by="province")],
+        match_by_kind=[_rate(r, str(kinds.get(r["group"], r["group"]))) for r in needs_match_rate(by="kind")],
+        beneficiaries_verified=Beneficiary.objects.filter(status=BeneficiaryStatus.VERIFIED).count(),
+        outcomes_verified=Milestone.objects.filter(status=MilestoneStatus.VERIFIED).count(),
     )
 
 
-def _needs_funnel() -> tuple[list[FunnelStep], list[MatchRate], bool]:
-    try:
-        from campaigns.models import Need  # noqa: F401 - arrives with the verification area
-    except ImportError:
-        return [], [], False
-    return [], [], False
+def _rate(row: dict, group: str) -> MatchRate:
+    return MatchRate(group=group, posted=row["posted"], matched=row["matched"], percent=row["rate"])

@@ -56,3 +56,22 @@ def captured_donation(campaign: Campaign, *, email: str, minor: int, refunded_mi
     if refunded_minor:
         refund(campaign, refunded_minor, key=f"refund:{donation.pk}")
     return donation
+
+
+def paid_release(*, beneficiary, partner, verifier, finance_officer, minor: int = 300_000, title: str = ""):
+    """An outcome taken through the real flow: reported, verified, release approved (four eyes), paid."""
+    from django.core.files.base import ContentFile
+
+    from payments.services_release import release_approve, release_record_bank_transfer
+    from tests.verification.factories import verified_milestone
+
+    milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier, partner=partner, minor=minor)
+    if title:
+        type(milestone).objects.filter(pk=milestone.pk).update(title=title)
+    release = release_approve(release=milestone.release, actor=finance_officer)
+    return release_record_bank_transfer(
+        release=release,
+        actor=finance_officer,
+        reference=f"BANK-{release.pk}",
+        proof=ContentFile(b"%PDF-1.4 bank slip", name="slip.pdf"),
+    )

@@ -1,8 +1,11 @@
 import hashlib
 import io
+import os
+import re
 
 import pypdf
 import pytest
+from wagtail_factories import ImageFactory
 
 from campaigns.models import CampaignStatus
 from payments.selectors import campaign_totals_uncached
@@ -10,32 +13,42 @@ from reports import services
 from reports.models import ReportKind, ReportRun, ReportStatus
 from tests.factories import CampaignFactory, PartnerFactory
 from tests.reports.conftest import pdf_text
-from tests.reports.factories import gift, refund, release
+from tests.reports.factories import captured_donation, gift, paid_release
+from tests.verification.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def funded_campaign():
+def funded_campaign(verifier, finance_officer, private_root):
+    """Three gifts (one refunded), three verified surgeries paid to the hospital, one photo missing."""
     campaign = CampaignFactory(title="白内障复明手术 江华", status=CampaignStatus.LIVE)
     partner = PartnerFactory(name="江华县人民医院")
-    gift(campaign, 1_250_050, key="g1")  # ¥12,500.50
-    gift(campaign, 600_000, key="g2")
-    gift(campaign, 33_333, key="g3")
-    release(campaign, partner, 900_000, key="r1", memo="surgery 1-3")
-    refund(campaign, 33_333, key="f1")
-    return campaign
+    captured_donation(campaign, email="a@example.com", minor=1_250_050)  # ¥12,500.50
+    captured_donation(campaign, email="b@example.com", minor=600_000)
+    captured_donation(campaign, email="c@example.com", minor=33_333, refunded_minor=33_333)
+    people = [
+        BeneficiaryFactory(campaign=campaign, pseudonym="盘奶奶", story="她又能看见孙子了。"),
+        BeneficiaryFactory(campaign=campaign, pseudonym="赵爷爷", story_consent=False, story="不公开的故事"),
+        BeneficiaryFactory(campaign=campaign, pseudonym="李阿姨", photo=ImageFactory(), photo_consent=True),
+    ]
+    for person in people:
+        paid_release(beneficiary=person, partner=partner, verifier=verifier, finance_officer=finance_officer)
+    # the consented photo's file has been lost from storage
+    os.remove(people[2].photo.file.path)
+    return campaign, people
 
 
 def test_campaign_report_prints_the_ledger_figures_in_both_languages(
     funded_campaign, private_root, django_capture_on_commit_callbacks
 ):
-    # given a campaign with gifts, a release and a refund in the ledger
-    totals = campaign_totals_uncached(campaign=funded_campaign)
+    # given a campaign with gifts, paid releases and a refund in the ledger
+    campaign, people = funded_campaign
+    totals = campaign_totals_uncached(campaign=campaign)
     # when its report is requested (tasks run eagerly in tests)
     with django_capture_on_commit_callbacks(execute=True):
-        runs = services.request_campaign_report(funded_campaign.pk)
-    # then one PDF per language holds exactly the ledger's figures
+        runs = services.request_campaign_report(campaign.pk)
+    # then one PDF per language holds exactly the ledger's figures and no restricted data
     assert sorted(r.language for r in runs) == ["en", "zh-hans"]
     assert (str(totals.raised), str(totals.held), str(totals.released), str(totals.refunded)) == (
         "¥18,833.83",
@@ -53,15 +66,30 @@ def test_campaign_report_prints_the_ledger_figures_in_both_languages(
         for figure in ("¥18,833.83", "¥9,500.50", "¥9,000", "¥333.33", "¥300,000"):
             assert figure in text
         assert "白内障复明手术 江华" in text
-        assert "江华县人民医院" in text  # the release's partner in the disbursement list
-        assert run.data_checksum in text.replace("\n", "")
+        flat = text.replace("\n", "")  # table cells wrap
+        assert flat.count("江华县人民医院") >= 3  # each paid release in the disbursement list
+        squashed = re.sub(r"\s+", "", text)
+        assert squashed.count("Dischargenotefromthehospital(") >= 3  # evidence references
+        assert "盘奶奶" in text and "她又能看见孙子了。" in text
+        assert "不公开的故事" not in text  # no consent, no story
+        for person in people:
+            registry = person.registry_person
+            for restricted in (registry.id_number, registry.phone, registry.name, registry.household.village):
+                assert restricted not in flat
+        assert not re.search(
+            r"\d{17}[\dX]", flat.replace(run.data_checksum, "")
+        )  # nothing shaped like an ID number
+        assert not re.search(r"1[3-9]\d{9}", text)  # nor like a mobile number
+        assert run.data_checksum in flat
         pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
         assert f"{pages} / {pages}" in text  # page numbers on every page after the cover
+        assert "Photo unavailable." in text or "照片" in text  # the lost photo did not break the report
 
 
 def test_asking_again_without_new_data_reuses_the_runs(
     funded_campaign, private_root, django_capture_on_commit_callbacks
 ):
+    funded_campaign = funded_campaign[0]
     with django_capture_on_commit_callbacks(execute=True):
         first = services.request_campaign_report(funded_campaign.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -117,7 +145,7 @@ def test_storing_twice_keeps_the_first_file(
     funded_campaign, private_root, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        (run,) = services.request_campaign_report(funded_campaign.pk, languages=["en"])
+        (run,) = services.request_campaign_report(funded_campaign[0].pk, languages=["en"])
     run.refresh_from_db()
     first_checksum = run.checksum
     assert services.run_store(run_id=run.pk, pdf=b"%PDF-other", data_checksum="x") is None

@@ -10,9 +10,10 @@ from reports import services
 from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.selectors.donor_statement import receipt_number
 from reports.tasks import statement_link
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, PartnerFactory
 from tests.reports.conftest import pdf_text
-from tests.reports.factories import captured_donation
+from tests.reports.factories import captured_donation, paid_release
+from tests.verification.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,26 @@ def test_fan_out_of_ten_thousand_donors_queues_one_task_each_without_rendering_i
     parent.refresh_from_db()
     assert parent.status == ReportStatus.FAILED
     assert parent.error == "1 of 10000 statements failed; first: donor 1 does not exist"
+
+
+def test_statement_traces_each_cent_to_the_verified_outcome(
+    verifier, finance_officer, private_root, django_capture_on_commit_callbacks
+):
+    # given a ¥4,000 gift of which ¥3,000 paid for a verified surgery at the hospital
+    campaign = CampaignFactory(title="白内障复明手术 江华", status=CampaignStatus.LIVE)
+    donation = captured_donation(campaign, email="wang.fang@example.com", minor=400_000)
+    patient = BeneficiaryFactory(campaign=campaign, pseudonym="盘奶奶")
+    paid_release(
+        beneficiary=patient, partner=PartnerFactory(name="江华县人民医院"), verifier=verifier,
+        finance_officer=finance_officer,
+    )  # fmt: skip
+    # when the donor's statement is generated
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.request_donor_statement(donor_id=donation.donor_id, period="", language="en")
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE, run.error
+    text = re.sub(r"\s+", "", pdf_text(run.file.read()))  # table cells wrap
+    # then the trace names the partner, the pseudonym and the outcome, and what is still held
+    number = receipt_number(year=donation.captured_at.year, donation_id=donation.pk)
+    assert f"{number}Released¥3,000江华县人民医院盘奶奶Surgeryperformed" in text
+    assert f"{number}Heldinescrow¥1,000" in text

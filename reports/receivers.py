@@ -1,0 +1,58 @@
+"""Regenerate a campaign's impact report when its outcomes or disbursements change.
+
+Listens to the audit log, which every area appends to on each state change, so no other area has
+to call us: a verified outcome (``milestone.verified``) or a paid release (``release.paid``)
+queues a new report once the change commits. Other areas may also call
+``reports.services.request_campaign_report`` directly inside ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from campaigns.models import AuditEvent
+
+logger = logging.getLogger(__name__)
+
+REGENERATING_ACTIONS = frozenset({"milestone.verified", "release.paid"})
+
+
+def campaign_of(event: AuditEvent) -> int | None:
+    from campaigns.models import Milestone
+    from payments.models import Release
+
+    if not event.subject_id.isdigit():
+        return None
+    if event.subject_type == "campaigns.Milestone":
+        rows = Milestone.objects.filter(pk=int(event.subject_id)).values_list(
+            "beneficiary__campaign_id", flat=True
+        )
+    elif event.subject_type == "payments.Release":
+        rows = Release.objects.filter(pk=int(event.subject_id)).values_list("campaign_id", flat=True)
+    else:
+        return None
+    return rows.first()
+
+
+def regenerate_after_commit(campaign_id: int) -> None:
+    from config.celery import app
+    from reports.services import request_campaign_report
+
+    if app.conf.task_always_eager:
+        # Eager Celery would render the PDF inside the caller's web request; reports never do.
+        logger.info("campaign %s changed; eager Celery, report not regenerated", campaign_id)
+        return
+    request_campaign_report(campaign_id)
+
+
+@receiver(post_save, sender=AuditEvent, dispatch_uid="reports.regenerate_on_outcome_or_payment")
+def regenerate_campaign_report(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
+    if not created or instance.action not in REGENERATING_ACTIONS:
+        return
+    campaign_id = campaign_of(instance)
+    if campaign_id is not None:
+        transaction.on_commit(lambda: regenerate_after_commit(campaign_id))
