@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
 from campaigns.models import AuditEvent, CampaignStatus
@@ -52,17 +52,14 @@ def test_a_campaign_report_needs_a_campaign(client, editor):
 
 def test_staff_without_a_role_cannot_open_or_trigger(client):
     clerk = User.objects.create_user("clerk", password="x", is_staff=True)
-    clerk.user_permissions.add(
-        *__import__("django.contrib.auth.models").contrib.auth.models.Permission.objects.filter(
-            codename="access_admin"
-        )
-    )
+    clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(clerk)
-    assert client.get("/admin/reports/").status_code in (302, 403)
-    assert client.post("/admin/reports/", {"kind": ReportKind.PLATFORM_TRANSPARENCY}).status_code in (
-        302,
-        403,
-    )
+    # Wagtail turns PermissionDenied in admin views into a redirect to the dashboard
+    for response in (
+        client.get("/admin/reports/"),
+        client.post("/admin/reports/", {"kind": ReportKind.PLATFORM_TRANSPARENCY}),
+    ):
+        assert (response.status_code, response.url) == (302, "/admin/")
     assert ReportRun.objects.count() == 0
 
 
