@@ -80,3 +80,9 @@ def register_campaign_admin():
 def create_campaign_record(request, page):
     """One flow for editors: the Campaign (a draft) is created with its page."""
     campaign_page_ensure_record(page=page.specific, actor=request.user)
+
+
+@hooks.register("after_copy_page")
+def create_campaign_record_for_copy(request, page, new_page):
+    """A copied campaign page is a new campaign: it gets its own draft record."""
+    campaign_page_ensure_record(page=new_page.specific, actor=request.user)

@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         stripe_tmp.mkdir(exist_ok=True)
         stripe = services.start(
             "localstripe",
-            [sys.executable, "-m", "config.localstripe", "--port", str(stripe_port)],
+            [sys.executable, "-m", "config.localstripe", "--port", str(stripe_port), "--persist"],
             env={**os.environ, "TMPDIR": str(stripe_tmp)},
         )
         wait_http(f"{stripe_base}/v1/customers", process=stripe)

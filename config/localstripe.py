@@ -16,10 +16,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--persist", action="store_true", help="reload the store saved by a previous run")
     args = parser.parse_args()
 
     from aiohttp import web
+    from localstripe.resources import store
     from localstripe.server import app
+
+    if args.persist:
+        store.try_load_from_disk()
 
     web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Rebuild the Simplified Chinese catalogue and compile it (the .mo is committed: fresh machines may lack msgfmt).
 #   1. makemessages collects every msgid in the code and templates into django.po;
-#   2. translations come from the areas' *.po.part files (first file wins, cms.po.part first), then
-#      from what django.po already had;
+#   2. translations come from the areas' *.po.part files, first file wins: cms.po.part (the cms
+#      area's own strings), then every other area's part, then campaigns.po.part (the cms area's
+#      fallback for campaigns/ strings that other areas wrote), then what django.po already had;
 #   3. msgfmt --check compiles django.mo.
+# To drop a translation, remove it from the .po.part and clear its msgstr in django.po.
 # Run from anywhere with the project's settings environment (DATABASE_URL etc.) exported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +19,10 @@ cp "$DIR/django.po" "$TMP/previous.po" 2>/dev/null || true
     --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules >/dev/null
 
 parts=("$DIR/cms.po.part")
-for part in "$DIR"/*.po.part; do [[ "$part" != "$DIR/cms.po.part" ]] && parts+=("$part"); done
+for part in "$DIR"/*.po.part; do
+    case "$(basename "$part")" in cms.po.part|campaigns.po.part) ;; *) parts+=("$part") ;; esac
+done
+parts+=("$DIR/campaigns.po.part")
 [[ -f "$TMP/previous.po" ]] && parts+=("$TMP/previous.po")
 msgcat --use-first --to-code=UTF-8 "${parts[@]}" -o "$TMP/compendium.po"
 

@@ -59,10 +59,11 @@ def with_breakdown(donations: QuerySet[Donation]) -> QuerySet[Donation]:
 def breakdown_of(donation: Donation) -> Breakdown:
     """The donation's cents by state (``held`` never below zero by construction of the services)."""
     row = with_breakdown(Donation.objects.filter(pk=donation.pk)).get()
-    return _breakdown(row)
+    return breakdown_annotated(row)
 
 
-def _breakdown(row: Donation) -> Breakdown:
+def breakdown_annotated(row: Donation) -> Breakdown:
+    """Breakdown of a donation annotated by ``with_breakdown``."""
     cur = row.currency
     captured = row.amount_minor if (row.captured_at is not None and row.status in CAPTURED_STATES) else 0
     refunded = row.refunded_minor if captured else 0
@@ -105,7 +106,7 @@ def allocate_release(*, release: Release, beneficiary_id: int) -> list[Allocatio
     for gift in ordered:
         if wanted == 0:
             break
-        held = _breakdown(gift).held.to_minor()
+        held = breakdown_annotated(gift).held.to_minor()
         if held <= 0:
             continue
         take = min(held, wanted)

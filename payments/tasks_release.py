@@ -27,3 +27,13 @@ def reconcile_provider() -> int:
     from payments.reconciliation import reconciliation_run
 
     return reconciliation_run().pk
+
+
+@shared_task(name="payments.unit_funding_refresh", ignore_result=True)
+def unit_funding_refresh(campaign_id: int) -> None:
+    from campaigns.models import Campaign
+    from payments.funding import refresh_unit_funding
+
+    campaign = Campaign.objects.filter(pk=campaign_id, unit_cost_minor__isnull=False).first()
+    if campaign is not None:
+        refresh_unit_funding(campaign=campaign)

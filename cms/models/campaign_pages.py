@@ -142,6 +142,19 @@ class CampaignPage(Page):
             ),
         ]
 
+    # A copy is a new campaign (or, for a translation, the original's): never a second page that
+    # drives the same record. cms.signal_handlers links the copy.
+    exclude_fields_in_copy = ["campaign"]
+
+    def save(self, *args, **kwargs):
+        # The link to the money record is write-once: a stale or restored instance cannot drop or
+        # re-point it.
+        if self.pk:
+            stored = CampaignPage.objects.filter(pk=self.pk).values_list("campaign_id", flat=True).first()
+            if stored is not None:
+                self.campaign_id = stored
+        return super().save(*args, **kwargs)
+
     def with_content_json(self, content):
         # The link to the money record is not under revision control: restoring or publishing an
         # old revision must never re-point or drop it.

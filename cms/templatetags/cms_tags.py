@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
 register = template.Library()
@@ -43,18 +44,22 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     page = context.get("page")
     current = get_language()
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
     links = []
     for code, name in settings.LANGUAGES:
         url = None
         if isinstance(page, Page):
-            locale = Locale.objects.filter(language_code=code).first()
-            translation = page.get_translation_or_none(locale) if locale else None
+            locale = locales.get(code)
+            if locale is not None and locale.pk == page.locale_id:
+                translation = page
+            else:
+                translation = page.get_translation_or_none(locale) if locale else None
             if translation is not None and translation.live:
                 url = translation.get_url(request)
-        if url is None:
-            home = _home_for(request, code)
-            if home is not None and home.live and isinstance(page, Page):
-                url = home.get_url(request)
+            if url is None:
+                home = _home_for(request, code)
+                if home is not None and home.live:
+                    url = home.get_url(request)
         if url is None and request is not None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url or "/", "current": code == current})
@@ -77,3 +82,13 @@ def days_until(deadline, today=None) -> int:
 
     today = today or timezone.localdate()
     return max((deadline - today).days, 0)
+
+
+# Donors read "raising funds", not the admin's "live" (Wagtail's own catalogue translates "Live" as
+# "published", which is right for pages and is left alone).
+PUBLIC_STATUS_LABELS = {"live": _("Raising funds")}
+
+
+@register.filter
+def public_status(campaign) -> str:
+    return PUBLIC_STATUS_LABELS.get(campaign.status) or campaign.get_status_display()

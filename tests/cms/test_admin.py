@@ -74,3 +74,78 @@ def test_an_editor_can_submit_for_review_but_not_publish(client, index, editor, 
     client.post(f"/admin/pages/{page.pk}/edit/", campaign_form(school, **{"action-submit": "1"}))
     assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.IN_REVIEW
     assert CampaignPage.objects.get(pk=page.pk).live is False
+
+
+def test_copying_a_campaign_page_in_the_admin_makes_a_new_draft_campaign(client, index, editor):
+    from tests.cms_factories import CampaignPageFactory
+
+    original = CampaignPageFactory(parent=index)
+    client.force_login(editor)
+
+    response = client.post(
+        f"/admin/pages/{original.pk}/copy/",
+        {
+            "new_title": "白内障复明手术项目（第二期）",
+            "new_slug": "cataract-phase-2",
+            "new_parent_page": str(index.pk),
+        },
+    )
+
+    assert response.status_code == 302
+    copy = CampaignPage.objects.get(slug="cataract-phase-2")
+    assert copy.campaign_id not in (None, original.campaign_id)
+    assert copy.campaign.status == CampaignStatus.DRAFT
+    assert Campaign.objects.get(pk=original.campaign_id).status == CampaignStatus.LIVE
+
+
+def test_campaign_records_are_view_only_in_the_admin(client, index, django_user_model):
+    from tests.cms_factories import CampaignPageFactory
+
+    campaign = CampaignPageFactory(parent=index).campaign
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+
+    listing = client.get("/admin/campaign_records/")
+    inspect = client.get(f"/admin/campaign_records/inspect/{campaign.pk}/")
+    edit = client.post(f"/admin/campaign_records/edit/{campaign.pk}/", {"title": "changed"})
+    delete = client.post(f"/admin/campaign_records/delete/{campaign.pk}/")
+
+    assert (listing.status_code, inspect.status_code) == (200, 200)
+    assert campaign.title in listing.content.decode()
+    assert edit.status_code in (302, 403) and delete.status_code in (302, 403)
+    assert Campaign.objects.get(pk=campaign.pk).title == campaign.title
+
+
+def test_staff_groups_can_reach_the_admin(client, editor, verifier, finance_officer):
+    for user in (editor, verifier, finance_officer):
+        client.force_login(user)
+        assert client.get("/admin/").status_code == 200, user.username
+
+
+def test_a_verifier_approves_in_the_admin_and_the_page_is_published(client, index, editor, verifier, school):
+    # given an editor's campaign page submitted for review in the admin
+    client.force_login(editor)
+    client.post(
+        f"/admin/pages/add/cms/campaignpage/{index.pk}/", campaign_form(school, **{"action-submit": "1"})
+    )
+    page = CampaignPage.objects.get(slug="tuition-aid")
+    task_state = page.current_workflow_task_state
+    approve_url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+
+    # the editor cannot approve it (Wagtail answers a refusal with a redirect to the dashboard)
+    client.post(approve_url)
+    assert not CampaignPage.objects.get(pk=page.pk).live
+    assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.IN_REVIEW
+
+    # when the verifier opens the dashboard and approves
+    client.force_login(verifier)
+    assert page.title in client.get("/admin/").content.decode()
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    response = client.post(approve_url)
+
+    # then the page is live and so is the campaign
+    assert response.status_code in (200, 302)
+    page.refresh_from_db()
+    assert page.live
+    assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.LIVE
+    assert AuditEvent.objects.get(action="campaign.live").actor == verifier

@@ -110,3 +110,52 @@ def test_donate_panel_from_the_payments_app_is_included_when_present(client, ind
 
     assert f"<form id='donate-form'>{page.campaign.slug}</form>" in html
     assert "opens shortly" not in html
+
+
+def test_site_settings_fill_the_footer_in_the_active_language(client, home, english):
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.organisation_name, settings.organisation_name_en = "清源公益基金会", "Clearfund Foundation"
+    settings.footer_text, settings.footer_text_en = "每一分善款都可追溯。", "Every cent is traceable."
+    settings.contact_email = "hello@clearfund.example"
+    settings.save()
+    home_en = home.copy_for_translation(english)
+    home_en.save_revision().publish()
+
+    chinese = client.get("/").content.decode()
+    english_html = client.get("/en/").content.decode()
+
+    assert "每一分善款都可追溯。" in chinese and "清源公益基金会" in chinese
+    assert "Every cent is traceable." in english_html and "Clearfund Foundation" in english_html
+    assert "每一分善款都可追溯。" not in english_html
+    assert 'href="mailto:hello@clearfund.example"' in chinese
+
+
+def test_home_page_shows_the_chosen_featured_campaigns_only(client, index, home):
+    from cms.models import HomeFeaturedCampaign
+
+    CampaignPageFactory(parent=index, title="白内障复明手术项目")
+    chosen = CampaignPageFactory(parent=index, title="高中与中职助学金")
+    HomeFeaturedCampaign.objects.create(home=home, page=chosen, sort_order=0)
+
+    featured = client.get("/").context["featured"]
+
+    assert [item["page"].title for item in featured] == ["高中与中职助学金"]
+
+
+def test_preview_shows_the_proposed_terms_next_to_the_approved_ones(rf, index, editor):
+    page = CampaignPageFactory(parent=index, campaign__goal_minor=60_000_000)
+    draft = page.get_latest_revision_as_object()
+    draft.goal = 750_000
+    request = rf.get("/")
+    request.user = editor
+    request.is_preview = True
+    request.preview_mode = ""
+
+    html = draft.serve_preview(request, "").render().content.decode()
+
+    assert "CNY 750000" in html  # proposed
+    assert "¥600,000" in html  # approved, still what the public sees

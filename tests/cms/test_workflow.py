@@ -243,3 +243,13 @@ def test_an_old_revision_cannot_repoint_the_page_at_another_campaign(index, edit
     revision.save()
 
     assert revision.as_object().campaign_id == page.campaign_id
+
+
+def test_a_translation_is_linked_to_the_original_campaign_when_created(index, english):
+    page = CampaignPageFactory(parent=index)
+    index.copy_for_translation(english, copy_parents=True)
+
+    translation = page.copy_for_translation(english)
+    translation.save()  # a stale in-memory instance cannot drop the link
+
+    assert CampaignPage.objects.get(pk=translation.pk).campaign_id == page.campaign_id

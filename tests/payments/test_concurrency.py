@@ -15,7 +15,7 @@ from tests.factories import CampaignFactory
 from tests.payments.conftest import cny, event, post_signed
 from tests.payments.factories import give
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 N = 50
 
 

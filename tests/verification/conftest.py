@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from tests.verification.factories import BeneficiaryFactory
 
@@ -7,6 +8,19 @@ from tests.verification.factories import BeneficiaryFactory
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Assertions compare English labels; the site's default language is Chinese.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

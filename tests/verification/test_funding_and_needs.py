@@ -113,3 +113,18 @@ def test_needs_match_rate_by_region_and_kind(verifier, verified_beneficiary):
 def test_only_verifiers_post_needs(editor, verified_beneficiary):
     with pytest.raises(PermissionDenied):
         need_post(actor=editor, beneficiary=verified_beneficiary, title="x", kind="school", amount=cny("1"))
+
+
+def test_a_received_gift_funds_the_next_beneficiary_in_the_queue(db, django_capture_on_commit_callbacks):
+    from payments.models import DonationEvent
+    from tests.verification.factories import captured_donation
+
+    campaign = CampaignFactory(status="live")  # ¥3,000 a unit
+    first, second = BeneficiaryFactory(campaign=campaign), BeneficiaryFactory(campaign=campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        gift = captured_donation(campaign, 400_000)
+        DonationEvent.objects.create(donation=gift, from_status="processing", to_status="succeeded")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.funded_at is not None
+    assert second.funded_at is None

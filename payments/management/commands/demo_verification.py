@@ -1,0 +1,192 @@
+"""Demo data for verification and the trace. Idempotent: running it twice changes nothing new.
+
+Imports the synthetic registry, gives the three flagship campaigns verified beneficiaries matched
+to registry records, records a verified cataract surgery at the partner hospital and, when gifts
+are held in escrow (``demo_donations``), has a second person (``finance``) approve and pay the
+release, so a donation is traced to a verified surgery.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import (
+    Beneficiary,
+    Campaign,
+    CampaignKind,
+    MilestoneKind,
+    MilestoneStatus,
+    NeedKind,
+    Partner,
+    PartnerKind,
+    RegistryImport,
+    RegistryPerson,
+    RegistryStatus,
+)
+from campaigns.money import Money
+from campaigns.registry.importer import registry_import
+from campaigns.registry.sources import CsvRegistrySource
+from campaigns.roles import FINANCE_OFFICERS, VERIFIERS
+from campaigns.verification.beneficiaries import (
+    beneficiary_create,
+    beneficiary_match,
+    beneficiary_verify,
+    evidence_add,
+)
+from campaigns.verification.milestones import milestone_create, milestone_report, milestone_verify
+from campaigns.verification.needs import need_match, need_post
+from payments.allocation import NotEnoughHeld, campaign_gifts
+from payments.funding import refresh_unit_funding
+from payments.ledger import InsufficientFunds, balance_of, escrow_account
+from payments.models import Release, ReleaseStatus
+from payments.services_release import release_approve, release_record_bank_transfer
+
+STAFF_PASSWORD = "clearfund-demo"  # noqa: S105 - demo accounts only
+
+# slug, kind, partner kind, pseudonyms, who to pick from the registry, first milestone
+PLAN = [
+    ("cataract-surgery", CampaignKind.MEDICAL, PartnerKind.HOSPITAL, ["盘奶奶", "李爷爷", "赵奶奶"],
+     Q(health_condition="白内障"), Q(household__county="江华瑶族自治县"), MilestoneKind.SURGERY_PERFORMED),
+    ("tuition-aid", CampaignKind.EDUCATION, PartnerKind.SCHOOL, ["小梅", "小杰", "小兰"],
+     Q(school_stage__in=["高中", "中职"]), Q(household__county__in=["丹寨县", "大方县"]), MilestoneKind.TERM_ENROLLED),
+    ("entrepreneur-leaders", CampaignKind.LIVELIHOOD, PartnerKind.TRAINING_CENTRE, ["阿呷", "木呷"],
+     Q(relation="head", birth_date__range=(date(1975, 1, 1), date(1995, 12, 31))), Q(household__county="昭觉县"),
+     MilestoneKind.MODULE_COMPLETED),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Demo: registry, verified beneficiaries, a verified surgery and its traced release. Idempotent."
+
+    def handle(self, *args, **options):
+        self.import_registry()
+        self.verifier = self.staff("verifier", VERIFIERS)
+        self.finance = self.staff("finance", FINANCE_OFFICERS)
+        for slug, kind, partner_kind, names, who, where, first_outcome in PLAN:
+            campaign = (
+                Campaign.objects.filter(slug=slug).first() or Campaign.objects.filter(kind=kind).first()
+            )
+            if campaign is None:
+                self.stdout.write(f"  no {kind} campaign yet (run demo_campaigns first); skipped")
+                continue
+            partner = (
+                campaign.partners.filter(kind=partner_kind).first()
+                or Partner.objects.filter(kind=partner_kind).first()
+            )
+            beneficiaries = self.beneficiaries(campaign, names, who, where)
+            if partner is not None and beneficiaries:
+                self.first_milestone(campaign, beneficiaries[0], partner, first_outcome)
+            if campaign.unit_cost is not None:
+                refresh_unit_funding(campaign=campaign)
+        self.needs()
+
+    # --- steps -------------------------------------------------------------------------------
+    def import_registry(self) -> None:
+        source = CsvRegistrySource(settings.CLEARFUND_REGISTRY_DEMO_FILE)
+        if RegistryImport.objects.filter(digest=source.digest()).exists():
+            self.stdout.write("  registry already imported")
+            return
+        report = registry_import(source=source)
+        self.stdout.write(f"  registry: {report.households_added} households, {report.people_added} people")
+
+    def staff(self, username: str, role: str) -> User:
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        if created:
+            user.set_password(STAFF_PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        return User.objects.get(pk=user.pk)
+
+    def beneficiaries(self, campaign: Campaign, names: list[str], who: Q, where: Q) -> list[Beneficiary]:
+        existing = {
+            b.pseudonym: b for b in Beneficiary.objects.filter(campaign=campaign, pseudonym__in=names)
+        }
+        taken = set(
+            Beneficiary.objects.filter(campaign=campaign).values_list("registry_person_id", flat=True)
+        )
+        people = RegistryPerson.objects.filter(who, status=RegistryStatus.REGISTERED, removed_at__isnull=True)
+        candidates = list(people.filter(where).exclude(pk__in=taken).order_by("id")[: len(names)])
+        candidates += list(people.exclude(pk__in=taken).order_by("id")[: len(names)])
+        result = []
+        for name in names:
+            if name in existing:
+                result.append(existing[name])
+                continue
+            person = candidates.pop(0)
+            b = beneficiary_create(actor=self.verifier, campaign=campaign, pseudonym=name,
+                                   story=f"{name}来自{person.household.county}的建档立卡家庭，本人同意公开这段故事。",
+                                   story_consent=True)  # fmt: skip
+            beneficiary_match(actor=self.verifier, beneficiary=b, id_number=person.id_number)
+            evidence_add(actor=self.verifier, beneficiary=b, summary="入户核查表与知情同意书",
+                         file=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
+                         dated=timezone.localdate())  # fmt: skip
+            beneficiary_verify(
+                actor=self.verifier, beneficiary=b, note="入户核对户口本与建档立卡信息，一致。"
+            )
+            self.stdout.write(f"  verified beneficiary {name} ({campaign.slug})")
+            result.append(b)
+        return result
+
+    def first_milestone(
+        self, campaign: Campaign, beneficiary: Beneficiary, partner: Partner, kind: str
+    ) -> None:
+        amount = campaign.unit_cost or Money("2000", campaign.currency)
+        milestone = beneficiary.milestones.filter(kind=kind).first()
+        if milestone is None:
+            milestone = milestone_create(actor=self.verifier, beneficiary=beneficiary, kind=kind, amount=amount,
+                                         partner=partner, due_date=timezone.localdate() + timedelta(days=14))  # fmt: skip
+        if kind != MilestoneKind.SURGERY_PERFORMED:
+            return  # the other campaigns' first outcomes are still ahead
+        if milestone.status == MilestoneStatus.PLANNED:
+            evidence_add(actor=self.verifier, milestone=milestone, summary="医院出院小结（白内障超声乳化+人工晶体植入）",
+                         file=ContentFile(b"%PDF-1.4 demo discharge note", name="discharge.pdf"),
+                         dated=timezone.localdate())  # fmt: skip
+            milestone_report(actor=self.verifier, milestone=milestone)
+        if milestone.status == MilestoneStatus.REPORTED:
+            milestone_verify(actor=self.verifier, milestone=milestone, note="术后随访：视力恢复至0.6。")
+            self.stdout.write(f"  verified surgery for {beneficiary.pseudonym} at {partner.name}")
+        self.pay(Release.objects.get(milestone=milestone))
+
+    def pay(self, release: Release) -> None:
+        if release.status == ReleaseStatus.REQUESTED:
+            if balance_of(escrow_account(release.campaign)) < release.amount:
+                self.stdout.write("  release waits: not enough gifts in escrow yet (run demo_donations)")
+                return
+            if timezone.now() < release.notice_ends_at:
+                self.stdout.write(
+                    f"  release waits for its public notice period until {release.notice_ends_at}"
+                )
+                return
+            try:
+                release_approve(release=release, actor=self.finance)
+            except (NotEnoughHeld, InsufficientFunds) as error:
+                self.stdout.write(f"  release waits: {error}")
+                return
+        if release.status == ReleaseStatus.APPROVED and release.payout_method == "bank":
+            release_record_bank_transfer(release=release, actor=self.finance, reference="ICBC-DEMO-0001",
+                                         proof=ContentFile(b"%PDF-1.4 demo bank slip", name="bank-slip.pdf"))  # fmt: skip
+        release.refresh_from_db()
+        gift = campaign_gifts(release.campaign).filter(allocations__release=release).order_by("pk").first()
+        if gift is not None:
+            url = reverse("payments:gift_trace", kwargs={"public_id": gift.public_id})
+            self.stdout.write(f"  release {release.status}: trace a gift at {settings.SITE_URL}{url}")
+
+    def needs(self) -> None:
+        beneficiary = Beneficiary.objects.filter(status="verified", campaign__slug="tuition-aid").first()
+        beneficiary = beneficiary or Beneficiary.objects.filter(status="verified").first()
+        if beneficiary is None or beneficiary.needs.exists():
+            return
+        uniform = need_post(actor=self.verifier, beneficiary=beneficiary, title="冬季校服两套",
+                            kind=NeedKind.SCHOOL, amount=Money("360", "CNY"))  # fmt: skip
+        need_post(actor=self.verifier, beneficiary=beneficiary, title="轮椅一台（家中老人）",
+                  kind=NeedKind.MOBILITY, amount=Money("900", "CNY"))  # fmt: skip
+        need_match(need=uniform, actor=None, donor_alias="长沙的一位老师")
+        self.stdout.write("  posted 2 needs on the needs board (1 matched)")

@@ -1,0 +1,3 @@
+"""Wagtail admin hooks of the payments app, one module per area."""
+
+from payments import wagtail_hooks_release  # noqa: F401

@@ -1,0 +1,81 @@
+"""A donor gives from a phone through localstripe's Stripe.js shim, in headless Chromium."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from campaigns.models import CampaignStatus
+from payments.ledger import balance_of, escrow_account
+from payments.models import Donation, DonationStatus
+from tests.factories import CampaignFactory
+from tests.payments.conftest import _fresh_cache, cny, localstripe_url, stripe_api  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test are
+    # still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        yield context.new_page()
+        browser.close()
+
+
+def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_api, settings, page):  # noqa: F811
+    # given a live campaign whose donation page loads Stripe.js from localstripe
+    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+    campaign = CampaignFactory(
+        status=CampaignStatus.LIVE, unit_cost_minor=300_000, unit_label="one cataract surgery"
+    )
+    page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
+
+    # when the donor picks "fund one surgery", gives their details and a test card
+    page.get_by_test_id("fund-unit").click()
+    assert page.locator("#donate-amount").input_value() == "3000"
+    page.fill("#donate-email", "wang.fang@example.cn")
+    page.fill("#donate-name", "王芳")
+    page.fill("textarea[name=public_message]", "祝手术顺利")
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill("4242424242424242")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("31")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("425000")
+    page.click("#donate-submit")
+
+    # then they land on the thank-you page and the gift is in escrow
+    page.wait_for_url("**/thanks/", timeout=20_000)
+    assert "¥3,000" in page.get_by_test_id("thanks").inner_text()
+    donation = Donation.objects.get()
+    assert donation.status == DonationStatus.SUCCEEDED
+    assert balance_of(escrow_account(campaign)) == cny("3000")
+    # nothing about the card reached our server
+    assert "4242" not in str(Donation.objects.values().get())
+
+    # and the campaign page shows the new total and the message
+    page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
+    assert page.get_by_test_id("raised").inner_text() == "¥3,000"
+    assert "祝手术顺利" in page.content()
+
+
+def test_blocked_attempt_shows_a_clear_message(live_server, stripe_api, settings, page):  # noqa: F811
+    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+    settings.PAYMENTS_RATE_LIMIT_EMAIL = "0/600"
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
+
+    page.fill("#donate-amount", "100")
+    page.fill("#donate-email", "tester@example.cn")
+    page.click("#donate-submit")
+
+    page.wait_for_function("document.getElementById('donate-message').textContent.length > 5")
+    assert "Too many payment attempts" in page.locator("#donate-message").inner_text()
+    assert not Donation.objects.exists()

@@ -1,0 +1,64 @@
+"""Headless Chromium at phone width (360×740): the home page and a campaign page show the essentials."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def phone(live_server, settings, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEBUG = False
+    call_command("demo_campaigns", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_home_page_at_phone_width(phone, live_server):
+    phone.goto(live_server.url + "/")
+
+    assert phone.locator("html").get_attribute("lang") == "zh-hans"
+    assert phone.get_by_role("heading", level=1).inner_text() == "让每一分善款都看得见去向"
+    cards = phone.locator(".cards .card")
+    assert cards.count() == 3
+    assert cards.first.locator("progress").count() == 1
+    assert phone.get_by_role("link", name="English").is_visible()
+    assert no_horizontal_scroll(phone)
+
+
+def test_campaign_page_at_phone_width_and_language_switch(phone, live_server):
+    phone.goto(live_server.url + "/campaigns/cataract-surgery/")
+
+    assert phone.get_by_role("heading", level=1).inner_text() == "白内障复明手术项目"
+    assert phone.locator("progress").first.get_attribute("value") == "0"
+    assert phone.get_by_text("一例白内障手术 = ¥3,000").is_visible()
+    assert phone.locator("#donate").count() == 1
+    cta = phone.get_by_role("link", name="我要捐款")
+    assert cta.is_visible()
+    assert no_horizontal_scroll(phone)
+
+    # keyboard users reach the skip link first
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.className") == "skip-link"
+
+    phone.get_by_role("link", name="English").click()
+    phone.wait_for_url("**/en/campaigns/cataract-surgery/")
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert phone.get_by_role("heading", level=1).inner_text() == "Cataract surgery programme"
+    assert phone.get_by_role("link", name="Donate").is_visible()

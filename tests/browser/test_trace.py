@@ -1,0 +1,56 @@
+"""A donor opens the trace of their gift before and after a release, at phone width."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from payments.services_release import release_approve
+from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            locale="en-GB",
+            extra_http_headers={"Accept-Language": "en"},
+        )
+        yield context.new_page()
+        browser.close()
+
+
+def test_trace_page_shows_the_gift_reaching_a_verified_surgery(live_server, page, verifier, finance_officer):
+    # given a ¥3,000 gift held in escrow for a cataract campaign with a verified beneficiary
+    beneficiary = BeneficiaryFactory(pseudonym="盘奶奶", verified_by=verifier)
+    gift = captured_donation(beneficiary.campaign, 300_000)
+    url = f"{live_server.url}/payments/trace/{gift.public_id}/"
+    page.goto(url)
+    assert page.get_by_test_id("trace-held").inner_text() == "¥3,000"
+    assert page.get_by_test_id("trace-line").count() == 0
+
+    # when the surgery is verified and a second person, a finance officer, approves the release
+    milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier)
+    release_approve(release=milestone.release, actor=finance_officer)
+
+    # then reloading the trace shows every cent released to the hospital for that surgery
+    page.goto(url)
+    assert page.get_by_test_id("trace-held").inner_text() == "¥0"
+    assert page.get_by_test_id("trace-released").inner_text() == "¥3,000"
+    line = page.get_by_test_id("trace-line").inner_text()
+    assert milestone.partner.name in line
+    assert "盘奶奶" in line
+    assert "Surgery performed" in line
+    assert "by a Verifier" in line
+    assert "Discharge note from the hospital" in line
+    # and nothing restricted is on the page
+    person = beneficiary.registry_person
+    body = page.content()
+    assert person.id_number not in body and person.phone not in body and person.household.village not in body

@@ -1,0 +1,70 @@
+"""``manage.py demo_campaigns``: the three flagship campaigns, live through the real workflow; idempotent."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from wagtail.images.models import Image
+from wagtail.models import Page, Revision, Site
+
+from campaigns.models import AuditEvent, Campaign, CampaignStatus, Partner
+from cms.models import CampaignPage, HomePage
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    return {
+        "pages": sorted(Page.objects.values_list("url_path", "live", "locale__language_code")),
+        "campaigns": sorted(Campaign.objects.values_list("slug", "status", "goal_minor", "updated_at")),
+        "audit": AuditEvent.objects.count(),
+        "revisions": Revision.objects.count(),
+        "users": sorted(User.objects.values_list("username", "password")),
+        "partners": Partner.objects.count(),
+        "images": Image.objects.count(),
+    }
+
+
+def test_demo_campaigns_creates_the_flagships_live_and_changes_nothing_the_second_time(client):
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = snapshot()
+
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert snapshot() == first
+    campaigns = {c.slug: c for c in Campaign.objects.all()}
+    assert set(campaigns) == {"cataract-surgery", "tuition-aid", "entrepreneur-leaders"}
+    assert {c.status for c in campaigns.values()} == {CampaignStatus.LIVE}
+    assert (campaigns["cataract-surgery"].unit_cost_minor, campaigns["cataract-surgery"].funding_model) == (
+        300_000,
+        "keep",
+    )
+    assert campaigns["tuition-aid"].unit_cost_minor == 250_000
+    assert campaigns["entrepreneur-leaders"].funding_model == "all_or_nothing"
+    assert Partner.objects.count() == 4
+    # the audit trail is the real one: the editor submitted, the verifier approved
+    live = AuditEvent.objects.filter(action="campaign.live")
+    assert sorted(live.values_list("actor__username", flat=True)) == ["verifier"] * 3
+    assert AuditEvent.objects.filter(action="campaign.in_review", actor__username="editor").count() == 3
+    # staff accounts are in their groups
+    assert {u.username: [g.name for g in u.groups.all()] for u in User.objects.all()} == {
+        "editor": ["Editors"], "verifier": ["Verifiers"], "finance": ["Finance officers"],
+    }  # fmt: skip
+    assert User.objects.get(username="editor").check_password("clearfund-demo")
+    # the welcome page is gone; the site root is the zh-hans home, with an English translation
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert not Page.objects.filter(slug="home", depth=2).exists()
+    assert CampaignPage.objects.filter(locale__language_code="en", live=True).count() == 3
+
+    assert client.get("/").status_code == 200
+    english = client.get("/en/campaigns/cataract-surgery/")
+    assert english.status_code == 200
+    assert "one cataract surgery = ¥3,000" in english.content.decode()
+    assert "白内障复明手术项目" in client.get("/campaigns/cataract-surgery/").content.decode()
+    for path in (
+        "/about/",
+        "/cataract-results/",
+        "/village-doctor/",
+        "/campaigns/cataract-surgery/first-surgeries/",
+    ):
+        assert client.get(path).status_code == 200, path

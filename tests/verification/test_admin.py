@@ -1,0 +1,102 @@
+"""Admin screens: restricted data only for roles that need it; actions go through the services."""
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from campaigns.models import BeneficiaryStatus
+from campaigns.roles import EDITORS
+from payments.models import ReleaseStatus
+from tests.verification.factories import (
+    BeneficiaryFactory,
+    RegistryPersonFactory,
+    captured_donation,
+    verified_milestone,
+)
+
+
+def _admin_user(client, user):
+    # Wagtail admin access needs the wagtailadmin.access_admin permission; staff groups get it from cms.
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(User.objects.get(pk=user.pk))
+    return client
+
+
+def test_registry_record_shows_restricted_fields_to_verifiers_only(client, verifier, editor):
+    person = RegistryPersonFactory(phone="13900001111")
+    url = reverse("registry:inspect", args=[person.pk])
+    body = _admin_user(client, verifier).get(url).content.decode()
+    assert person.id_number in body and "13900001111" in body
+    # an editor (no registry permission) cannot open it at all
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    response = _admin_user(client, editor).get(url)
+    assert response.status_code in (302, 403)
+    assert person.id_number not in response.content.decode()
+
+
+def test_a_user_who_may_view_records_but_not_restricted_data_does_not_see_it(client, db):
+    from django.contrib.auth.models import Permission
+
+    clerk = User.objects.create_user("clerk", password="x", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_registryperson"))
+    person = RegistryPersonFactory(phone="13900002222")
+    body = _admin_user(client, clerk).get(reverse("registry:inspect", args=[person.pk])).content.decode()
+    assert person.name not in body
+    assert person.id_number not in body and "13900002222" not in body
+
+
+def test_verifier_matches_and_verifies_through_the_admin_screen(client, verifier):
+    person = RegistryPersonFactory()
+    beneficiary = BeneficiaryFactory(status="proposed", registry_person=None, verified_at=None)
+    url = reverse("verification_beneficiary_verify", args=[beneficiary.pk])
+    c = _admin_user(client, verifier)
+    c.post(
+        url,
+        {
+            "id_number": person.id_number,
+            "summary": "Consent form",
+            "dated": "2026-11-01",
+            "file": SimpleUploadedFile("consent.pdf", b"%PDF"),
+            "note": "checked 户口本",
+            "verify": "1",
+        },
+    )
+    beneficiary.refresh_from_db()
+    assert beneficiary.status == BeneficiaryStatus.VERIFIED
+    assert beneficiary.registry_person == person
+    assert person.id_number not in url
+
+
+def test_release_screen_enforces_four_eyes(client, verifier, finance_officer):
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    captured_donation(beneficiary.campaign, 300_000)
+    release = verified_milestone(beneficiary=beneficiary, verifier=verifier).release
+    url = reverse("release_detail", args=[release.pk])
+    # the verifier is not a finance officer: no access
+    assert _admin_user(client, verifier).post(url, {"approve": "1"}).status_code in (302, 403)
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.REQUESTED
+    # a finance officer approves
+    _admin_user(client, finance_officer).post(url, {"approve": "1"})
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.APPROVED
+
+
+def test_admin_listings_render(client, finance_officer, verifier):
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    verified_milestone(beneficiary=beneficiary, verifier=verifier)
+    c = _admin_user(client, User.objects.create_superuser("root", password="x"))
+    for name in [
+        "beneficiaries",
+        "outcomes",
+        "needs",
+        "registry",
+        "registry_imports",
+        "audit_log",
+        "releases",
+        "reconciliation_runs",
+        "unmatched",
+    ]:
+        assert c.get(reverse(f"{name}:index")).status_code == 200, name

@@ -1,0 +1,120 @@
+"""Property: whatever happens to a campaign's gifts, every donation's cents add up.
+
+For every donation held + released + refunded + disputed = captured with no part negative, and
+the per-donation figures agree with the ledger: released and refunded sums equal the campaign's
+release and refund postings, held sums equal the escrow balance, disputed the disputed account.
+"""
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from campaigns.money import Money
+from payments.allocation import NotEnoughHeld, breakdown_of, campaign_gifts, donation_unreleased
+from payments.ledger import InsufficientFunds, Leg, account_for, balance_of, entry_post, escrow_account
+from payments.models import AccountKind, Allocation, Dispute, Donation, LedgerEntry
+from payments.selectors import campaign_totals_uncached
+from payments.services_release import release_approve
+from tests.factories import CampaignFactory, PartnerFactory
+from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+
+give = st.tuples(st.just("give"), st.integers(1, 4000).map(lambda y: y * 100), st.sampled_from([None, 0, 1]))
+release = st.tuples(st.just("release"), st.integers(1, 6000).map(lambda y: y * 100), st.sampled_from([0, 1]))
+refund = st.tuples(st.just("refund"), st.integers(0, 30), st.integers(1, 100))
+dispute = st.tuples(st.just("dispute"), st.integers(0, 30), st.just(0))
+operations = st.lists(st.one_of(give, give, release, refund, dispute), min_size=1, max_size=12)
+
+
+def _refund(donation: Donation, percent: int) -> None:
+    """What the refund service does to the ledger and the gift, capped at its unreleased cents."""
+    left = donation_unreleased(donation=donation).to_minor()
+    amount = min(left, max(1, donation.amount_minor * percent // 100))
+    if left <= 0:
+        return
+    money = Money.from_minor(amount, donation.currency)
+    entry_post(
+        key=f"refund:{donation.pk}:{donation.refunded_minor}:{amount}",
+        kind="refund.issued",
+        legs=[
+            Leg(escrow_account(donation.campaign), -money),
+            Leg(account_for(kind=AccountKind.REFUNDS, currency=donation.currency), money),
+        ],
+    )
+    donation.refunded_minor += amount
+    donation.status = "partially_refunded"
+    donation.save(update_fields=["refunded_minor", "status"])
+
+
+def _dispute(donation: Donation) -> None:
+    """What the dispute webhook does: hold the disputed amount, if escrow still has this gift's cents."""
+    held = breakdown_of(donation).held.to_minor()
+    if held <= 0 or donation.disputes.exists():
+        return
+    money = Money.from_minor(held, donation.currency)
+    entry_post(
+        key=f"dispute:{donation.pk}:opened",
+        kind="dispute.opened",
+        legs=[
+            Leg(escrow_account(donation.campaign), -money),
+            Leg(
+                account_for(
+                    kind=AccountKind.DISPUTED, currency=donation.currency, campaign=donation.campaign
+                ),
+                money,
+            ),
+        ],
+    )
+    Dispute.objects.create(
+        provider_dispute_id=f"dp_{donation.pk}",
+        donation=donation,
+        amount_minor=held,
+        currency=donation.currency,
+    )
+    donation.status = "disputed"
+    donation.save(update_fields=["status"])
+
+
+def _check(campaign) -> None:
+    gifts = list(campaign_gifts(campaign))
+    parts = [breakdown_of(d) for d in gifts]
+    for d, b in zip(gifts, parts, strict=True):
+        assert b.held + b.released + b.refunded + b.disputed == b.captured == d.amount
+        assert min(b.held.amount, b.released.amount, b.refunded.amount, b.disputed.amount) >= 0
+    totals = campaign_totals_uncached(campaign=campaign)
+    zero = Money.zero(campaign.currency)
+    assert sum((b.released for b in parts), zero) == totals.released
+    assert sum((b.refunded for b in parts), zero) == totals.refunded
+    assert sum((b.held for b in parts), zero) == totals.held
+    disputed = account_for(kind=AccountKind.DISPUTED, currency=campaign.currency, campaign=campaign)
+    assert sum((b.disputed for b in parts), zero) == balance_of(disputed)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=operations)
+def test_every_donation_is_accounted_for_to_the_cent(ops, verifier, finance_officer):
+    with transaction.atomic():
+        campaign = CampaignFactory(status="live")
+        partner = PartnerFactory()
+        people = [BeneficiaryFactory(campaign=campaign, verified_by=verifier) for _ in range(2)]
+        donations: list[Donation] = []
+        for op, a, b in ops:
+            if op == "give":
+                donations.append(captured_donation(campaign, a, earmark=None if b is None else people[b]))
+            elif op == "release":
+                milestone = verified_milestone(
+                    beneficiary=people[b], verifier=verifier, partner=partner, minor=a
+                )
+                before = (Allocation.objects.count(), LedgerEntry.objects.count())
+                try:
+                    with transaction.atomic():
+                        release_approve(release=milestone.release, actor=finance_officer)
+                except (NotEnoughHeld, InsufficientFunds):
+                    assert (Allocation.objects.count(), LedgerEntry.objects.count()) == before
+            elif op == "refund" and donations:
+                _refund(Donation.objects.get(pk=donations[a % len(donations)].pk), b)
+            elif op == "dispute" and donations:
+                _dispute(Donation.objects.get(pk=donations[a % len(donations)].pk))
+            _check(campaign)
+        transaction.set_rollback(True)

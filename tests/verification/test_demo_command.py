@@ -1,0 +1,60 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from campaigns.models import AuditEvent, Beneficiary, Milestone, Need, RegistryPerson
+from payments.models import Allocation, Release, ReleaseStatus
+from payments.trace import gift_trace
+from tests.factories import CampaignFactory, PartnerFactory
+from tests.verification.factories import captured_donation
+
+
+def test_demo_traces_a_gift_to_a_verified_surgery_and_is_idempotent(db):
+    # given the cataract campaign with its hospital and a ¥5,000 gift in escrow
+    campaign = CampaignFactory(slug="cataract-surgery", status="live")
+    campaign.partners.add(PartnerFactory(name="江华瑶族自治县人民医院眼科"))
+    gift = captured_donation(campaign, 500_000)
+    # when the demo runs twice
+    out = StringIO()
+    call_command("demo_verification", stdout=out)
+    counts = (
+        RegistryPerson.objects.count(),
+        Beneficiary.objects.count(),
+        Milestone.objects.count(),
+        Release.objects.count(),
+        Allocation.objects.count(),
+        Need.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    call_command("demo_verification", stdout=StringIO())
+    # then the registry and three verified beneficiaries exist, and the surgery's release is paid
+    assert counts[:2] == (8482, 3)
+    release = Release.objects.get()
+    assert release.status == ReleaseStatus.PAID
+    assert release.approved_by.username == "finance" and release.milestone.verified_by.username == "verifier"
+    line = gift_trace(donation=gift).released[0]
+    assert (line.partner, line.beneficiary, str(line.amount)) == (
+        "江华瑶族自治县人民医院眼科",
+        "盘奶奶",
+        "¥3,000",
+    )
+    assert f"/payments/trace/{gift.public_id}/" in out.getvalue()
+    # and the second run added nothing
+    assert counts == (
+        RegistryPerson.objects.count(),
+        Beneficiary.objects.count(),
+        Milestone.objects.count(),
+        Release.objects.count(),
+        Allocation.objects.count(),
+        Need.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_demo_without_gifts_leaves_the_release_requested(db):
+    campaign = CampaignFactory(slug="cataract-surgery", status="live")
+    campaign.partners.add(PartnerFactory())
+    out = StringIO()
+    call_command("demo_verification", stdout=out)
+    assert Release.objects.get().status == ReleaseStatus.REQUESTED
+    assert "not enough gifts in escrow" in out.getvalue()

@@ -1,0 +1,143 @@
+"""Privacy: no public page or API response of a campaign with beneficiaries shows restricted data."""
+
+import json
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from campaigns.money import Money
+from campaigns.verification.needs import need_match, need_post
+from payments.services_release import release_approve
+from tests.verification.factories import (
+    BeneficiaryFactory,
+    RegistryPersonFactory,
+    captured_donation,
+    verified_milestone,
+)
+
+
+@pytest.fixture
+def scene(db, verifier, finance_officer):
+    person = RegistryPersonFactory(name="盘秀英", phone="13912345678")
+    beneficiary = BeneficiaryFactory(registry_person=person, pseudonym="盘奶奶", verified_by=verifier)
+    other = BeneficiaryFactory(campaign=beneficiary.campaign, verified_by=verifier)
+    campaign = beneficiary.campaign
+    gift = captured_donation(campaign, 500_000)
+    paid = verified_milestone(beneficiary=beneficiary, verifier=verifier)
+    release_approve(release=paid.release, actor=finance_officer)
+    verified_milestone(beneficiary=other, verifier=verifier)  # a release still in its notice period
+    need = need_post(
+        actor=verifier,
+        beneficiary=beneficiary,
+        title="A wheelchair",
+        kind="mobility",
+        amount=Money("800", "CNY"),
+    )
+    need_match(need=need, actor=None)
+    restricted = []
+    for p in (person, other.registry_person):
+        restricted += [p.id_number, p.phone, p.name, p.household.village, p.household.township]
+    return {
+        "campaign": campaign,
+        "gift": gift,
+        "release": paid.release,
+        "restricted": restricted,
+        "pending": other.milestones.get().release,
+    }
+
+
+@pytest.fixture
+def campaign_page(scene, settings, tmp_path):
+    """The CMS page of the scene's campaign, under a home page that is the default site's root."""
+    from wagtail.models import Page, Site
+
+    from tests.cms_factories import CampaignIndexPageFactory, CampaignPageFactory, HomePageFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root)
+    site = Site.objects.get(is_default_site=True)
+    welcome, site.root_page = site.root_page, home
+    site.save()
+    if welcome.pk != home.pk:
+        welcome.delete()
+    index = CampaignIndexPageFactory(parent=home)
+    return CampaignPageFactory(parent=index, campaign=scene["campaign"])
+
+
+def _assert_clean(text: str, restricted: list[str]) -> None:
+    leaked = [value for value in restricted if value and value in text]
+    assert leaked == []
+
+
+def test_public_pages_and_api_show_no_restricted_data(client, scene):
+    campaign = scene["campaign"]
+    urls = [
+        reverse("payments:gift_trace", kwargs={"public_id": scene["gift"].public_id}),
+        reverse("payments:campaign_disbursements", kwargs={"slug": campaign.slug}),
+        reverse("payments:campaign_disbursements_json", kwargs={"slug": campaign.slug}),
+        reverse("payments:transparency"),
+        reverse("payments:release_object", kwargs={"pk": scene["pending"].pk}),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_clean(response.content.decode(), scene["restricted"])
+        for value in scene["restricted"]:
+            assert value not in url
+    # the pages do show what they are for
+    trace = client.get(urls[0]).content.decode()
+    assert "盘奶奶" in trace and "¥3,000" in trace
+    feed = json.loads(client.get(urls[2]).content)
+    assert [d["beneficiary"] for d in feed["disbursements"]] == ["盘奶奶"]
+    assert feed["disbursements"][0]["verified_by_role"] == "Verifier"
+
+
+def test_cms_donation_and_donor_pages_show_no_restricted_data(client, scene, campaign_page):
+    from payments.services.donor_links import donor_page_url
+
+    campaign = scene["campaign"]
+    urls = [
+        "/",
+        campaign_page.url,
+        campaign_page.get_parent().url,
+        reverse("payments:donate_page", kwargs={"slug": campaign.slug}),
+        donor_page_url(scene["gift"].donor, absolute=False),
+    ]
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        _assert_clean(response.content.decode(), scene["restricted"])
+    # the donor's page includes the trace panel, with the release to the hospital
+    donor_html = client.get(urls[-1]).content.decode()
+    assert 'data-testid="trace-line"' in donor_html and "盘奶奶" in donor_html
+
+
+def test_includes_for_other_areas_show_no_restricted_data(scene, rf):
+    request = rf.get("/")
+    html = render_to_string(
+        "payments/disbursement_feed.html", {"campaign": scene["campaign"]}, request=request
+    )
+    html += render_to_string("payments/trace_panel.html", {"donation": scene["gift"]}, request=request)
+    html += render_to_string(
+        "campaigns/beneficiaries_panel.html", {"campaign": scene["campaign"]}, request=request
+    )
+    _assert_clean(html, scene["restricted"])
+    assert "盘奶奶" in html and "江华瑶族自治县" in html
+    assert 'data-testid="disbursement"' in html and 'data-testid="trace-line"' in html
+
+
+def test_objection_form_pauses_the_release(client, scene):
+    url = reverse("payments:release_object", kwargs={"pk": scene["pending"].pk})
+    response = client.post(url, {"name": "志愿者 李", "reason": "This patient was treated last year"})
+    assert response.status_code == 302
+    scene["pending"].refresh_from_db()
+    assert scene["pending"].status == "objected"
+
+
+def test_transparency_page_shows_totals_and_needs_funnel(client, scene):
+    html = client.get(reverse("payments:transparency")).content.decode()
+    assert "¥5,000" in html  # raised
+    assert "¥3,000" in html  # released
+    assert "1/1" in html and "100%" in html  # match rate of the one need
