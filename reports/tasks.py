@@ -108,6 +108,17 @@ def email_donor_statement(self, run_id: int) -> bool:
 
 
 @shared_task(**RELIABLE)
+def regenerate_campaign_report(campaign_id: int) -> int:
+    """After a verified outcome or paid release (debounced by ``reports.receivers``)."""
+    from django.core.cache import cache
+
+    from reports.receivers import pending_key
+
+    cache.delete(pending_key(campaign_id))  # later changes schedule another regeneration
+    return len(services.request_campaign_report(campaign_id))
+
+
+@shared_task(**RELIABLE)
 def request_monthly_campaign_reports() -> int:
     from campaigns.models import Campaign, CampaignStatus
 
