@@ -3,7 +3,7 @@
 #   1. makemessages collects every msgid in the code and templates into django.po;
 #   2. translations come from the areas' *.po.part files, first file wins: cms.po.part (the cms
 #      area's own strings), then every other area's part, then campaigns.po.part (the cms area's
-#      fallback for campaigns/ strings that other areas wrote), then what django.po already had;
+#      fallback for campaigns/ and ledger strings that had no part), then what django.po already had;
 #   3. msgfmt --check compiles django.mo.
 # To drop a translation, remove it from the .po.part and clear its msgstr in django.po.
 # Run from anywhere with the project's settings environment (DATABASE_URL etc.) exported.
