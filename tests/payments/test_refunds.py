@@ -179,3 +179,10 @@ def test_refund_of_money_already_released_is_refused_and_writes_nothing(
     assert gift.refunded_minor == 0
     assert fake_gateway.refunds == {}
     assert balance_of(escrow_account(campaign)) == cny("50")
+
+
+def test_admin_menu_shows_gifts_to_finance_officers_only(client, finance_officer, editor):
+    client.force_login(finance_officer)
+    assert "/payments/finance/gifts/" in client.get("/admin/").content.decode()
+    client.force_login(editor)
+    assert "/payments/finance/gifts/" not in client.get("/admin/").content.decode()

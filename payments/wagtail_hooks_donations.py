@@ -1,0 +1,21 @@
+"""Admin menu entry of the donations area (imported by ``payments.wagtail_hooks``): finance
+officers find a gift and refund it from the gift list."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from campaigns.roles import FINANCE_OFFICERS, in_role
+
+
+class GiftsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return in_role(request.user, FINANCE_OFFICERS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_gifts_menu_item():
+    return GiftsMenuItem(
+        _("Gifts and refunds"), reverse("payments:finance_gifts"), icon_name="tag", order=850
+    )
