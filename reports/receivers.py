@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -39,14 +41,24 @@ def campaign_of(event: AuditEvent) -> int | None:
 
 
 def regenerate_after_commit(campaign_id: int) -> None:
+    """Queue one regeneration per campaign per quiet window, however many changes arrive.
+
+    A verifier signing off fifty surgeries in a row makes one report after the burst, not fifty.
+    """
     from config.celery import app
-    from reports.services import request_campaign_report
+    from reports.tasks import regenerate_campaign_report
 
     if app.conf.task_always_eager:
         # Eager Celery would render the PDF inside the caller's web request; reports never do.
         logger.info("campaign %s changed; eager Celery, report not regenerated", campaign_id)
         return
-    request_campaign_report(campaign_id)
+    delay = settings.REPORTS_REGENERATE_DELAY_SECONDS
+    if cache.add(pending_key(campaign_id), 1, timeout=delay + 60):
+        regenerate_campaign_report.apply_async((campaign_id,), countdown=delay)
+
+
+def pending_key(campaign_id: int) -> str:
+    return f"reports:regenerate-pending:{campaign_id}"
 
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="reports.regenerate_on_outcome_or_payment")

@@ -287,6 +287,10 @@ def mark_emailed(*, run_id: int) -> bool:
     )
 
 
+def unmark_emailed(*, run_id: int) -> None:
+    ReportRun.objects.filter(pk=run_id).update(emailed_at=None)
+
+
 def requeue_stale(*, older_than: timedelta | None = None) -> int:
     """Send runs whose message may be lost to the broker again.
 

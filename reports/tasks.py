@@ -7,6 +7,7 @@ a killed worker's report is picked up by another worker and still stored exactly
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -103,8 +104,23 @@ def email_donor_statement(self, run_id: int) -> bool:
             "Thank you for your gifts. Your statement for %(period)s, with where each cent went, "
             "is ready: %(link)s\n\nThe link is personal; please do not share it."
         ) % {"period": run.period or _("all time"), "link": link}
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    except (smtplib.SMTPException, OSError) as exc:
+        services.unmark_emailed(run_id=run_id)  # claimed but not sent: let the retry send it
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
     return True
+
+
+@shared_task(**RELIABLE)
+def regenerate_campaign_report(campaign_id: int) -> int:
+    """After a verified outcome or paid release (debounced by ``reports.receivers``)."""
+    from django.core.cache import cache
+
+    from reports.receivers import pending_key
+
+    cache.delete(pending_key(campaign_id))  # later changes schedule another regeneration
+    return len(services.request_campaign_report(campaign_id))
 
 
 @shared_task(**RELIABLE)

@@ -33,3 +33,20 @@ def second_verifier(db) -> User:
 @pytest.fixture
 def finance_officer(db) -> User:
     return _member("finance", FINANCE_OFFICERS)
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, threads, workers) empty every table when they finish,
+    including the rows that migrations create: staff groups and their permissions, Wagtail's
+    locales, root page and workflow. Serialized rollback puts those rows back for the next test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(
+            item.fixturenames
+        )
+        if transactional and not kwargs.get("serialized_rollback"):
+            item.add_marker(
+                pytest.mark.django_db(**{**kwargs, "transaction": True, "serialized_rollback": True}),
+                append=False,
+            )

@@ -294,6 +294,9 @@ REPORTS_ORGANISATION = {
 REPORTS_TASK_SOFT_TIME_LIMIT = env.int("CLEARFUND_REPORTS_SOFT_TIME_LIMIT", default=15 * 60)
 REPORTS_TASK_TIME_LIMIT = env.int("CLEARFUND_REPORTS_TIME_LIMIT", default=20 * 60)
 REPORTS_TASK_MAX_RETRIES = env.int("CLEARFUND_REPORTS_MAX_RETRIES", default=5)
+# A campaign report is regenerated this long after the first of a burst of verified outcomes or
+# paid releases, once for the whole burst.
+REPORTS_REGENERATE_DELAY_SECONDS = env.int("CLEARFUND_REPORTS_REGENERATE_DELAY", default=300)
 # How long a donor statement link sent by email stays valid.
 REPORTS_SIGNED_LINK_MAX_AGE = timedelta(days=env.int("CLEARFUND_REPORTS_LINK_DAYS", default=180))
 # Queued runs older than this are sent to the broker again (a lost enqueue never strands a run).

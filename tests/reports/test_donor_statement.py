@@ -148,3 +148,33 @@ def test_statement_traces_each_cent_to_the_verified_outcome(
     number = receipt_number(year=donation.captured_at.year, donation_id=donation.pk)
     assert f"{number}Released¥3,000江华县人民医院盘奶奶Surgeryperformed" in text
     assert f"{number}Heldinescrow¥1,000" in text
+
+
+def test_a_failed_email_is_retried_and_not_marked_sent(
+    donor_gifts, private_root, monkeypatch, django_capture_on_commit_callbacks
+):
+    import smtplib
+
+    from celery.exceptions import Retry
+
+    from reports import tasks
+
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.request_donor_statement(donor_id=donor_gifts[0].donor_id, period="")
+    with django_capture_on_commit_callbacks(execute=False):
+        tasks.generate_report.apply(args=[run.pk])
+
+    def smtp_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+    monkeypatch.setattr(tasks, "send_mail", smtp_down)
+    monkeypatch.setattr(tasks.email_donor_statement, "retry", lambda exc, countdown: Retry(exc=exc))
+    with pytest.raises(Retry):
+        tasks.email_donor_statement.run(run.pk)
+    run.refresh_from_db()
+    assert run.emailed_at is None
+    assert mail.outbox == []
+    monkeypatch.undo()
+    assert tasks.email_donor_statement.run(run.pk) is True
+    assert tasks.email_donor_statement.run(run.pk) is False  # sent once
+    assert [m.to for m in mail.outbox] == [["li.hua@example.com"]]

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pypdf
 import pytest
@@ -167,3 +168,31 @@ def test_unfinished_reports_are_not_served(client):
         kind=ReportKind.CAMPAIGN_IMPACT, subject="campaign:1", language="en", data_version="v"
     )
     assert client.get(f"/reports/{run.pk}.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_transparency_report_shows_the_needs_funnel_and_match_rates(
+    verifier, private_root, django_capture_on_commit_callbacks
+):
+    from campaigns.models import Need
+    from tests.verification.factories import BeneficiaryFactory
+
+    # given needs at each stage in two provinces
+    household = BeneficiaryFactory()
+    stages = [("湖南省", "posted"), ("湖南省", "matched"), ("贵州省", "verified"), ("贵州省", "posted")]
+    for province, status in stages:
+        Need.objects.create(
+            beneficiary=household, title="轮椅", kind="mobility", amount_minor=80_000,
+            province=province, county="江华瑶族自治县", status=status, posted_by=verifier,
+        )  # fmt: skip
+    # when the transparency report is generated
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.request_transparency_report(language="en")
+    run.refresh_from_db()
+    text = re.sub(r"\s+", " ", pdf_text(run.file.read()))
+    # then the funnel counts every need that reached a stage, and match rates are per group
+    assert "Posted 4 Matched with a donor 2 Funded 1 Delivered 1 Delivery verified 1" in text
+    assert "湖南省 2 1 50%" in text
+    assert "贵州省 2 1 50%" in text
+    assert "Mobility aid (wheelchair, crutches) 4 2 50%" in text
+    assert household.registry_person.id_number not in text
