@@ -19,7 +19,7 @@ def _english():
 
 @pytest.fixture
 def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # admin pages honour it; payments/ URLs use LANGUAGE_CODE
     return client
 
 
