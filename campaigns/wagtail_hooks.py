@@ -5,17 +5,92 @@ Viewsets list and inspect records; the state changes go through the verify scree
 shown only to users ``may_view_restricted`` allows (verifiers, finance officers).
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import CreateView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from campaigns.models import Beneficiary, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_PERSON_FIELDS
+from campaigns.money import Money
 from campaigns.verification import admin_views
+from campaigns.verification.beneficiaries import beneficiary_create
+from campaigns.verification.milestones import milestone_create
+from campaigns.verification.needs import need_post
 from campaigns.verification.permissions import may_view_restricted
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """The registry changes only through imports: list and inspect, nothing else."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", "inspect") and super().user_has_permission(user, "view")
+
+
+class CreateOnlyPolicy(ModelPermissionPolicy):
+    """Created through a service; afterwards changed only by the verify screens (services)."""
+
+    def user_has_permission(self, user, action):
+        if action in ("change", "delete"):
+            return False
+        return super().user_has_permission(user, "view" if action == "inspect" else action)
+
+
+class KeepPolicy(ModelPermissionPolicy):
+    """Editable (story, consent, photo) but never deleted: releases and the trace point at it."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+
+register_permission_policy(RegistryPerson, ReadOnlyPolicy(RegistryPerson))
+register_permission_policy(RegistryImport, ReadOnlyPolicy(RegistryImport))
+register_permission_policy(Milestone, CreateOnlyPolicy(Milestone))
+register_permission_policy(Need, CreateOnlyPolicy(Need))
+register_permission_policy(Beneficiary, KeepPolicy(Beneficiary))
+
+
+class ServiceCreateView(CreateView):
+    """Saves through ``create(request, data)`` (a service call, audited); shows its refusals on the form."""
+
+    def create(self, request, data):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def save_instance(self):
+        return self.create(self.request, self.form.cleaned_data)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class BeneficiaryCreateView(ServiceCreateView):
+    def create(self, request, data):
+        return beneficiary_create(actor=request.user, campaign=data["campaign"], pseudonym=data["pseudonym"],
+                                  story=data["story"], story_consent=data["story_consent"], photo=data["photo"],
+                                  photo_consent=data["photo_consent"])  # fmt: skip
+
+
+class MilestoneCreateView(ServiceCreateView):
+    def create(self, request, data):
+        return milestone_create(actor=request.user, beneficiary=data["beneficiary"], kind=data["kind"],
+                                title=data["title"], partner=data["partner"], due_date=data["due_date"],
+                                amount=Money.from_minor(data["amount_minor"], data["currency"]))  # fmt: skip
+
+
+class NeedCreateView(ServiceCreateView):
+    def create(self, request, data):
+        return need_post(actor=request.user, beneficiary=data["beneficiary"], title=data["title"],
+                         kind=data["kind"], amount=Money.from_minor(data["amount_minor"], data["currency"]))  # fmt: skip
 
 
 class RestrictedInspectView(InspectView):
@@ -77,6 +152,7 @@ class BeneficiaryViewSet(ModelViewSet):
     list_filter = ["status", "campaign"]
     search_fields = ["pseudonym"]
     form_fields = ["campaign", "pseudonym", "story", "story_consent", "photo", "photo_consent"]
+    add_view_class = BeneficiaryCreateView
 
 
 class MilestoneViewSet(ModelViewSet):
@@ -89,6 +165,8 @@ class MilestoneViewSet(ModelViewSet):
                     "beneficiary", "partner", "amount", "due_date", "status"]  # fmt: skip
     list_filter = ["status", "kind"]
     form_fields = ["beneficiary", "kind", "title", "amount_minor", "currency", "partner", "due_date"]
+    add_view_class = MilestoneCreateView
+    inspect_view_enabled = True
 
 
 class NeedViewSet(ModelViewSet):
@@ -99,7 +177,8 @@ class NeedViewSet(ModelViewSet):
     list_display = ["title", "beneficiary", "kind", "amount", "province", "county", "status"]
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
-    form_fields = ["title", "kind"]
+    form_fields = ["beneficiary", "title", "kind", "amount_minor", "currency"]
+    add_view_class = NeedCreateView
 
 
 class VerificationGroup(ModelViewSetGroup):

@@ -24,7 +24,19 @@ for part in "$DIR"/*.po.part; do
 done
 parts+=("$DIR/campaigns.po.part")
 [[ -f "$TMP/previous.po" ]] && parts+=("$TMP/previous.po")
-msgcat --use-first --to-code=UTF-8 "${parts[@]}" -o "$TMP/compendium.po"
+# Parts are plain msgid/msgstr pairs; give the ones without a header a UTF-8 header.
+inputs=()
+for part in "${parts[@]}"; do
+    if grep -q '^"Content-Type:' "$part"; then
+        inputs+=("$part")
+    else
+        copy="$TMP/$(basename "$part").po"
+        printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n' > "$copy"
+        cat "$part" >> "$copy"
+        inputs+=("$copy")
+    fi
+done
+msgcat --use-first --to-code=UTF-8 "${inputs[@]}" -o "$TMP/compendium.po"
 
 # An empty catalogue as the base, so that a changed .po.part wins over an old translation.
 cat > "$TMP/empty.po" <<'PO'

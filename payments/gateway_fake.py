@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import secrets
 import threading
 import time
 from collections.abc import Sequence
@@ -39,6 +40,8 @@ class FakeGateway:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        # Ids unique across processes and runs (several workers, a benchmark database reused).
+        self._run = secrets.token_hex(3)
         self._replies: dict[str, Any] = {}
         self._failures: dict[str, list[GatewayError]] = {}
         self._crashes: dict[str, list[Exception]] = {}
@@ -76,7 +79,7 @@ class FakeGateway:
                 raise pending.pop(0)
 
     def _id(self, prefix: str) -> str:
-        return f"{prefix}_fake{next(self._ids):06d}"
+        return f"{prefix}_fake{self._run}{next(self._ids):06d}"
 
     def _once(self, key: str, make):
         with self._lock:

@@ -33,25 +33,28 @@ class CampaignTotals:
         return self.raised.split_units(unit_cost)[0]
 
 
-def _sum(qs) -> int:
-    return int(qs.aggregate(total=Sum("amount_minor"))["total"] or 0)
-
-
 def campaign_totals_uncached(*, campaign: Campaign) -> CampaignTotals:
+    """Totals straight from the ledger: one aggregate over the campaign's postings, one count."""
     cur = campaign.currency
-    escrow = Posting.objects.filter(account__campaign=campaign, account__kind=AccountKind.CAMPAIGN_ESCROW)
-    disputed = Posting.objects.filter(account__campaign=campaign, account__kind=AccountKind.DISPUTED)
-    raised = _sum(escrow.filter(entry__kind__startswith="donation."))
-    released = -_sum(escrow.filter(entry__kind__startswith="release."))
-    refunded = -_sum(escrow.filter(entry__kind__startswith="refund."))
-    donors = donors_count(campaign=campaign)
+    escrow = Q(account__kind=AccountKind.CAMPAIGN_ESCROW)
+    sums = Posting.objects.filter(account__campaign=campaign).aggregate(
+        raised=Sum("amount_minor", filter=escrow & Q(entry__kind__startswith="donation.")),
+        held=Sum("amount_minor", filter=escrow),
+        released=Sum("amount_minor", filter=escrow & Q(entry__kind__startswith="release.")),
+        refunded=Sum("amount_minor", filter=escrow & Q(entry__kind__startswith="refund.")),
+        disputed=Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTED)),
+    )
+
+    def money(name: str, sign: int = 1) -> Money:
+        return Money.from_minor(sign * int(sums[name] or 0), cur)
+
     return CampaignTotals(
-        raised=Money.from_minor(raised, cur),
-        held=Money.from_minor(_sum(escrow), cur),
-        released=Money.from_minor(released, cur),
-        refunded=Money.from_minor(refunded, cur),
-        disputed=Money.from_minor(_sum(disputed), cur),
-        donors=donors,
+        raised=money("raised"),
+        held=money("held"),
+        released=money("released", -1),
+        refunded=money("refunded", -1),
+        disputed=money("disputed"),
+        donors=donors_count(campaign=campaign),
         goal=campaign.goal,
     )
 

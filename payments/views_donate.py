@@ -7,10 +7,16 @@ Overload and rate limits answer 429/503 with Retry-After at once, never a timeou
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
@@ -61,14 +67,36 @@ def _own_donation(request: HttpRequest, public_id) -> Donation:
 
 
 def donate_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """A stand-alone donation page (the CMS campaign page embeds the same panel)."""
+    """A stand-alone donation page (the CMS campaign page embeds the same panel).
+
+    The page holds nothing personal (no CSRF token, no user), so the whole response is cached for
+    ``TOTALS_CACHE_SECONDS``: a cache hit makes no database query, and totals are at most that old.
+    """
+    seconds = settings.TOTALS_CACHE_SECONDS
+    key = f"donate-page:{slug}:{get_language()}"
+    if seconds > 0:
+        cached = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
     campaign = get_object_or_404(Campaign, slug=slug)
-    return render(
+    response = render(
         request,
         "payments/donate_page.html",
         {"campaign": campaign, "totals": campaign_totals(campaign=campaign),
          "wall": wall_of_support(campaign=campaign), "page": None},
     )  # fmt: skip
+    if seconds > 0:
+        cache.set(key, response.content, seconds)
+    patch_cache_control(response, public=True, max_age=seconds)
+    return response
+
+
+@ensure_csrf_cookie
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """Sets the CSRF cookie for the (cacheable) donation panel's script."""
+    response = JsonResponse({"token": get_token(request)})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

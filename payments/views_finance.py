@@ -43,3 +43,19 @@ def refund_view(request: HttpRequest, public_id) -> HttpResponse:
             return redirect("payments:refund", public_id=donation.public_id)
     return render(request, "payments/refund.html", {"donation": donation, "form": form,
                                                     "refunds": donation.refunds.order_by("-created_at")})  # fmt: skip
+
+
+@login_required
+def gifts_list(request: HttpRequest) -> HttpResponse:
+    """Recent gifts, newest first, for finance officers to find the one to refund."""
+    if not in_role(request.user, FINANCE_OFFICERS):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    gifts = Donation.objects.select_related("campaign", "donor").exclude(
+        status__in=["created", "awaiting_card"]
+    )
+    if query:
+        gifts = gifts.filter(donor__email__icontains=query) | gifts.filter(provider_payment_intent_id=query)
+    return render(
+        request, "payments/finance_gifts.html", {"gifts": gifts.order_by("-created_at")[:100], "q": query}
+    )

@@ -3,6 +3,8 @@ platform transparency page, and the objection form. Thin: selectors and services
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Need, NeedStatus
+from campaigns.verification.needs import need_match
 from payments.models import Donation, Release, ReleaseStatus
 from payments.services_release import objection_file
 from payments.trace import disbursement_feed, platform_transparency
@@ -75,3 +78,29 @@ def release_object(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("payments:campaign_disbursements", slug=release.campaign.slug)
     return render(request, "payments/release_object.html", {"release": release, "form": form})
+
+
+class NeedClaimForm(forms.Form):
+    donor_alias = forms.CharField(label=_("Your name as it may be shown"), max_length=100, required=False)
+
+
+def needs_board(request: HttpRequest) -> HttpResponse:
+    """Small needs of verified households, open for a donor to claim (public fields only)."""
+    needs = (
+        Need.objects.filter(status__in=[NeedStatus.POSTED, NeedStatus.MATCHED, NeedStatus.FUNDED,
+                                        NeedStatus.DELIVERED, NeedStatus.VERIFIED])
+        .select_related("beneficiary")
+        .order_by("status", "-posted_at")[:200]
+    )  # fmt: skip
+    return render(request, "payments/needs_board.html", {"needs": needs, "form": NeedClaimForm()})
+
+
+@require_http_methods(["POST"])
+def need_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need, pk=pk, status=NeedStatus.POSTED)
+    form = NeedClaimForm(request.POST)
+    if form.is_valid():
+        # If someone else claimed it first, the board shows its new state.
+        with contextlib.suppress(ValidationError):
+            need_match(need=need, actor=request.user, donor_alias=form.cleaned_data["donor_alias"])
+    return redirect("payments:needs_board")

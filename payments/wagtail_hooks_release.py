@@ -5,9 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from payments.admin_views_release import release_detail_view
 from payments.models import ReconciliationRun, Release, UnmatchedItem
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Changed only by services (release screen, reconciliation job): list and inspect only."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", "inspect") and super().user_has_permission(user, "view")
+
+
+for _model in (Release, ReconciliationRun, UnmatchedItem):
+    register_permission_policy(_model, ReadOnlyPolicy(_model))
 
 
 class ReleaseViewSet(ModelViewSet):

@@ -103,6 +103,7 @@ def registry_import(*, source: RegistrySource, actor: Actor = None) -> ImportRep
 def _sync_households(households, report: ImportReport, now) -> set[str]:
     existing = {h.key: h for h in RegistryHousehold.objects.all()}
     new, changed_rows, changed_ids = [], [], set()
+    touched: set[str] = set()
     for hid, record in households.items():
         current = existing.get(hid)
         wanted = _values(record, HOUSEHOLD_FIELDS)
@@ -117,6 +118,7 @@ def _sync_households(households, report: ImportReport, now) -> set[str]:
         for name, old, value in zip(HOUSEHOLD_FIELDS, before, wanted, strict=True):
             if old != value:
                 report.field_changes[f"household.{name}"] += 1
+                touched.add(name)
             setattr(current, name, value)
         current.removed_at = None
         current.updated_at = now
@@ -128,7 +130,7 @@ def _sync_households(households, report: ImportReport, now) -> set[str]:
         household.updated_at = now
     RegistryHousehold.objects.bulk_create(new, batch_size=BATCH)
     RegistryHousehold.objects.bulk_update(
-        changed_rows + gone, [*HOUSEHOLD_FIELDS, "removed_at", "updated_at"], batch_size=BATCH
+        changed_rows + gone, [*sorted(touched), "removed_at", "updated_at"], batch_size=BATCH
     )
     report.households_added = len(new)
     report.households_removed = len(gone)
@@ -139,6 +141,7 @@ def _sync_people(people, household_pk: dict[str, int], report: ImportReport, now
     pk_household = {pk: hid for hid, pk in household_pk.items()}
     existing = {p.id_hash: p for p in RegistryPerson.objects.all()}
     new, changed_rows, changed_households = [], [], set()
+    touched: set[str] = set()  # only the columns that changed go into the bulk update
     for id_hash, record in people.items():
         current = existing.get(id_hash)
         wanted = _values(record, PERSON_FIELDS)
@@ -158,9 +161,11 @@ def _sync_people(people, household_pk: dict[str, int], report: ImportReport, now
         for name, old, value in zip(PERSON_FIELDS, before, wanted, strict=True):
             if old != value:
                 report.field_changes[name] += 1
+                touched.add(name)
                 setattr(current, name, value)
         if current.household_id != target_household:
             report.field_changes["household"] += 1
+            touched.add("household")
             current.household_id = target_household
         if record.relation == Relation.HEAD and before[PERSON_FIELDS.index("phone")] != record.phone:
             report.heads_changed_phone += 1
@@ -175,7 +180,7 @@ def _sync_people(people, household_pk: dict[str, int], report: ImportReport, now
         changed_households.add(pk_household[person.household_id])
     RegistryPerson.objects.bulk_create(new, batch_size=BATCH)
     RegistryPerson.objects.bulk_update(
-        changed_rows + gone, [*PERSON_FIELDS, "household", "removed_at", "updated_at"], batch_size=BATCH
+        changed_rows + gone, [*sorted(touched), "removed_at", "updated_at"], batch_size=BATCH
     )
     report.people_added = len(new)
     report.people_changed = len(changed_rows)

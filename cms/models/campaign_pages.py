@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
@@ -14,7 +14,9 @@ from wagtail.search import index
 from campaigns.models import CampaignKind, CampaignStatus, FundingModel
 from campaigns.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
 from cms.blocks import StoryBlock
+from cms.panels import CampaignRecordPanel
 
+FINISHED = (CampaignStatus.FUNDED, CampaignStatus.FAILED, CampaignStatus.CLOSED)
 TERMS_HELP = _(
     "These terms become binding only when a verifier approves the page. Until then the campaign "
     "keeps its approved terms; on a live campaign a change of goal or deadline is reviewed and "
@@ -110,7 +112,7 @@ class CampaignPage(Page):
         FieldPanel("story"),
         MultiFieldPanel(
             [
-                HelpPanel(content=TERMS_HELP),
+                CampaignRecordPanel(content=TERMS_HELP),
                 FieldRowPanel([FieldPanel("kind"), FieldPanel("funding_model")]),
                 FieldPanel("region"),
                 FieldRowPanel([FieldPanel("currency"), FieldPanel("goal")]),
@@ -175,13 +177,21 @@ class CampaignPage(Page):
             if value is not None and value != value.quantize(Decimal(1).scaleb(-exponent)):
                 raise ValidationError({name: _("Too many decimal places for this currency.")})
         campaign = self.campaign
-        if campaign is not None and self.drives_terms and campaign.status != CampaignStatus.DRAFT:
+        if campaign is None or not self.drives_terms:
+            return
+        if campaign.status != CampaignStatus.DRAFT:
             locked = {"currency": campaign.currency, "funding_model": campaign.funding_model}
             for name, approved in locked.items():
                 if getattr(self, name) != approved:
                     raise ValidationError(
                         {name: _("This cannot change once the campaign has been submitted.")}
                     )
+        if campaign.status in FINISHED:
+            approved = {"goal": campaign.goal.amount, "deadline": campaign.deadline}
+            approved["unit_cost"] = campaign.unit_cost.amount if campaign.unit_cost else None
+            for name, value in approved.items():
+                if getattr(self, name) != value:
+                    raise ValidationError({name: _("The terms of a finished campaign cannot change.")})
 
     def get_context(self, request, *args, **kwargs):
         from cms.selectors import campaign_page_context

@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
@@ -50,11 +50,18 @@ class CampaignReviewTask(AbstractGroupApprovalTask):
         if action_name in ("approve", "reject") and not self._may_review(obj, user):
             raise PermissionDenied(_("Only a verifier who did not submit this page may review it."))
         reviewed = task_state.revision.as_object() if task_state.revision_id else obj
-        if action_name == "approve":
-            page_review_approved(page=reviewed, actor=user, submitter=task_state.workflow_state.requested_by)
-        elif action_name == "reject":
-            page_review_rejected(page=reviewed, actor=user, reason=kwargs.get("comment", ""))
-        super().on_action(task_state, user, action_name, **kwargs)
+        try:
+            if action_name == "approve":
+                page_review_approved(
+                    page=reviewed, actor=user, submitter=task_state.workflow_state.requested_by
+                )
+            elif action_name == "reject":
+                page_review_rejected(page=reviewed, actor=user, reason=kwargs.get("comment", ""))
+        except ValidationError as error:
+            # The services refused the terms (e.g. a finished campaign): nothing is approved. The
+            # admin answers PermissionDenied with a message instead of a server error.
+            raise PermissionDenied(" ".join(error.messages)) from error
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod
     def get_description(cls):

@@ -38,6 +38,10 @@ def _home_for(request, language_code: str) -> Page | None:
     return root.get_translation_or_none(locale) if root.locale_id != locale.pk else root
 
 
+def _active_language_code() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).lower()
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One link per language: the page's translation where one is live, else that language's home."""
@@ -70,7 +74,8 @@ def language_links(context) -> list[dict]:
 def site_navigation(context) -> dict:
     """The localized home page and its children marked "show in menus"."""
     request = context.get("request")
-    home = _home_for(request, Locale.get_active().language_code) if request else None
+    # Views outside the page tree (payments, reports) use this too, also before any Locale exists.
+    home = _home_for(request, _active_language_code()) if request else None
     if home is None:
         return {"home": None, "items": []}
     return {"home": home, "items": list(home.get_children().live().in_menu().specific())}

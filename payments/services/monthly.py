@@ -100,7 +100,6 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
         )
         if created:
             DonationEvent.objects.create(donation=donation, to_status=DonationStatus.PROCESSING, note=key)
-    # The first gift of the plan seeded it: copy its public wall details, not its message.
     try:
         outcome = charge_saved_card(donation=donation, customer_id=plan.provider_customer_id)
         status, message = outcome.status, outcome.message

@@ -25,7 +25,7 @@ from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
 from payments.gateway import GatewayError, get_gateway
-from payments.ledger import Leg, account_for, entry_post, entry_reverse, escrow_account
+from payments.ledger import InsufficientFunds, Leg, account_for, entry_post, entry_reverse, escrow_account
 from payments.models import (
     AccountKind,
     Donation,
@@ -87,15 +87,23 @@ def refund_request(
             requested_by=actor if actor is not None and actor.is_authenticated else None,
             key=key,
         )
-        entry_post(
-            key=key,
-            kind="refund.issued",
-            legs=[
-                Leg(escrow_account(donation.campaign), -amount),
-                Leg(account_for(kind=AccountKind.REFUNDS, currency=amount.currency), amount),
-            ],
-            memo=f"refund of gift {donation.public_id}",
-        )
+        try:
+            with transaction.atomic():
+                entry_post(
+                    key=key,
+                    kind="refund.issued",
+                    legs=[
+                        Leg(escrow_account(donation.campaign), -amount),
+                        Leg(account_for(kind=AccountKind.REFUNDS, currency=amount.currency), amount),
+                    ],
+                    memo=f"refund of gift {donation.public_id}",
+                )
+        except InsufficientFunds as exc:
+            # The gift's money has already been released to a partner: it is no longer ours to give back.
+            raise RefundNotAllowed(
+                _("The campaign holds only %(held)s in escrow; released money cannot be refunded from it.")
+                % {"held": exc.balance}
+            ) from exc
         donation.refunded_minor += amount.to_minor()
         donation.save(update_fields=["refunded_minor", "updated_at"])
         command = OutboxCommand.objects.create(

@@ -61,6 +61,8 @@ def _on_payment_intent(obj: dict) -> str:
     donation = _donation_for_intent(obj)
     if donation is None:
         return "no gift for this payment"
+    if donation.captured_at is not None:
+        return f"gift {donation.pk}: already captured"  # capture is final; nothing to re-check
     # The event may be stale (a failure delivered after a success): ask the provider now.
     current = get_gateway().payment_intent_retrieve(obj["id"])
     outcome = apply_payment_result(donation=donation, result=current)

@@ -9,13 +9,17 @@ from django.urls import reverse
 from campaigns.models import Campaign, FundingModel
 from campaigns.money import Money
 from payments.forms import DonationForm
-from payments.selectors import campaign_totals
+from payments.selectors import CampaignTotals, campaign_totals
 
 register = template.Library()
 
 
-@register.simple_tag
-def donation_panel_context(campaign: Campaign) -> dict:
+@register.simple_tag(takes_context=True)
+def donation_panel_context(context, campaign: Campaign) -> dict:
+    # Reuse totals the page already read for this campaign (one ledger read per render).
+    totals = context.get("totals")
+    if not isinstance(totals, CampaignTotals) or totals.goal != campaign.goal:
+        totals = campaign_totals(campaign=campaign)
     presets = [
         Money.from_minor(minor, campaign.currency)
         for minor in settings.PAYMENTS_PRESETS.get(campaign.currency, [])
@@ -32,7 +36,7 @@ def donation_panel_context(campaign: Campaign) -> dict:
         "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-        "totals": campaign_totals(campaign=campaign),
+        "totals": totals,
     }
 
 

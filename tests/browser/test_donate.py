@@ -14,6 +14,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(autouse=True)
+def _locales(transactional_db):
+    # An earlier transactional test's flush removes the rows Wagtail's migrations made.
+    from wagtail.models import Locale
+
+    for code in ("zh-hans", "en"):
+        Locale.objects.get_or_create(language_code=code)
+
+
 @pytest.fixture
 def page(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test are
@@ -64,6 +73,53 @@ def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_api, setting
     page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
     assert page.get_by_test_id("raised").inner_text() == "¥3,000"
     assert "祝手术顺利" in page.content()
+
+
+def fill_card(page, number: str) -> None:
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill(number)
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("31")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("425000")
+
+
+def test_three_d_secure_card_authenticates_in_the_browser(live_server, stripe_api, settings, page):  # noqa: F811
+    # given a card that asks for 3-D Secure when saved and again when charged off-session
+    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
+    page.fill("#donate-amount", "200")
+    page.fill("#donate-email", "zhou.min@example.cn")
+    page.check("#donate-anonymous")
+    fill_card(page, "4000002500003155")
+
+    # when the donor completes both authentication prompts
+    page.click("#donate-submit")
+    page.get_by_role("button", name="Complete authentication").click()
+    page.get_by_role("button", name="Complete authentication").click()
+
+    # then the gift goes through
+    page.wait_for_url("**/thanks/", timeout=20_000)
+    donation = Donation.objects.get()
+    assert (donation.status, donation.anonymous) == (DonationStatus.SUCCEEDED, True)
+    assert balance_of(escrow_account(campaign)) == cny("200")
+
+
+def test_declined_card_shows_the_reason_and_charges_nothing(live_server, stripe_api, settings, page):  # noqa: F811
+    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
+    page.fill("#donate-amount", "200")
+    page.fill("#donate-email", "sun.li@example.cn")
+    fill_card(page, "4000000000000341")  # saves fine, declines when charged
+
+    page.click("#donate-submit")
+
+    page.wait_for_function("document.getElementById('donate-message').textContent.length > 5")
+    assert "declined" in page.locator("#donate-message").inner_text().lower()
+    assert Donation.objects.get().status == DonationStatus.FAILED
+    assert balance_of(escrow_account(campaign)) == cny("0")
 
 
 def test_blocked_attempt_shows_a_clear_message(live_server, stripe_api, settings, page):  # noqa: F811

@@ -30,7 +30,7 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_home_page_at_phone_width(phone, live_server):
+def test_home_page_and_campaign_index_at_phone_width(phone, live_server):
     phone.goto(live_server.url + "/")
 
     assert phone.locator("html").get_attribute("lang") == "zh-hans"
@@ -39,6 +39,15 @@ def test_home_page_at_phone_width(phone, live_server):
     assert cards.count() == 3
     assert cards.first.locator("progress").count() == 1
     assert phone.get_by_role("link", name="English").is_visible()
+    assert no_horizontal_scroll(phone)
+
+    # on to the campaign list, filtered with labelled controls
+    phone.get_by_role("link", name="查看全部项目").click()
+    phone.get_by_label("类别").select_option("education")
+    phone.get_by_role("button", name="查看项目").click()
+    phone.wait_for_url("**/campaigns/?*kind=education*")
+    assert phone.locator(".card h3").all_inner_texts() == ["高中与中职助学金"]
+    assert phone.get_by_label("搜索").is_visible()
     assert no_horizontal_scroll(phone)
 
 

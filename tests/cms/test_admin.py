@@ -149,3 +149,15 @@ def test_a_verifier_approves_in_the_admin_and_the_page_is_published(client, inde
     assert page.live
     assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.LIVE
     assert AuditEvent.objects.get(action="campaign.live").actor == verifier
+
+
+def test_the_edit_form_shows_the_binding_terms_next_to_the_proposed_ones(client, index, editor):
+    from tests.cms_factories import CampaignPageFactory
+
+    page = CampaignPageFactory(parent=index, campaign__goal_minor=60_000_000)
+    client.force_login(editor)
+
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+
+    assert "已批准的条款（具有约束力）" in html
+    assert "¥600,000" in html

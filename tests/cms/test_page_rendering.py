@@ -159,3 +159,17 @@ def test_preview_shows_the_proposed_terms_next_to_the_approved_ones(rf, index, e
 
     assert "CNY 750000" in html  # proposed
     assert "¥600,000" in html  # approved, still what the public sees
+
+
+def test_base_template_renders_for_views_outside_the_page_tree_even_on_an_empty_site(rf):
+    from django.template.loader import render_to_string
+    from wagtail.models import Locale, Page
+
+    Page.get_first_root_node().delete()  # also removes the default site
+    Locale.objects.all().delete()
+    request = rf.get("/payments/transparency/")
+
+    html = render_to_string("base.html", {"request": request}, request=request)
+
+    assert '<a class="skip-link" href="#main">' in html
+    assert 'hreflang="en"' in html

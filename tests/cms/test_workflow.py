@@ -183,7 +183,7 @@ def test_changing_the_funding_model_of_a_live_campaign_is_refused_at_approval(in
     draft.save_revision(user=editor, clean=False)
     submit(page, editor)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="不能修改币种和筹款模式"):
         review(page, verifier)
 
     campaign = Campaign.objects.get(pk=page.campaign_id)
@@ -253,3 +253,17 @@ def test_a_translation_is_linked_to_the_original_campaign_when_created(index, en
     translation.save()  # a stale in-memory instance cannot drop the link
 
     assert CampaignPage.objects.get(pk=translation.pk).campaign_id == page.campaign_id
+
+
+def test_the_terms_of_a_finished_campaign_cannot_be_edited(index, editor):
+    page = CampaignPageFactory(parent=index, campaign__status=CampaignStatus.FUNDED)
+    draft = page.get_latest_revision_as_object()
+    draft.goal = Decimal("1")
+
+    with pytest.raises(ValidationError) as error:
+        draft.full_clean()
+
+    assert "goal" in error.value.message_dict
+    draft.goal = page.campaign.goal.amount
+    draft.intro = "项目已筹满，感谢每一位捐赠人。"
+    draft.full_clean()  # presentation may still change

@@ -148,3 +148,34 @@ def test_refund_page_refuses_others(client, fake_gateway, campaign, editor):
     response = client.post(f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "x"})
     assert response.status_code == 403
     assert not Refund.objects.exists()
+
+
+def test_finance_gift_list_finds_by_email_and_hides_from_others(client, fake_gateway, campaign, finance_officer,
+                                                                editor):  # fmt: skip
+    give(campaign, "300", email="find.me@example.cn")
+    give(campaign, "100", email="other@example.cn")
+    client.force_login(finance_officer)
+    html = client.get("/payments/finance/gifts/?q=find.me").content.decode()
+    assert "find.me@example.cn" in html and "other@example.cn" not in html
+    client.force_login(editor)
+    assert client.get("/payments/finance/gifts/").status_code == 403
+
+
+def test_refund_of_money_already_released_is_refused_and_writes_nothing(
+    fake_gateway, campaign, finance_officer
+):
+    from payments.ledger import Leg, entry_post
+
+    gift = give(campaign, "300")
+    payable = account_for(kind=AccountKind.PARTNER_PAYABLE, currency="CNY", campaign=campaign)
+    entry_post(key="release:test", kind="release.approved",
+               legs=[Leg(escrow_account(campaign), -cny("250")), Leg(payable, cny("250"))])  # fmt: skip
+
+    with pytest.raises(RefundNotAllowed):
+        refund_request(donation=gift, amount=cny("100"), reason="r", actor=finance_officer)
+
+    gift.refresh_from_db()
+    assert not Refund.objects.exists() and not OutboxCommand.objects.exists()
+    assert gift.refunded_minor == 0
+    assert fake_gateway.refunds == {}
+    assert balance_of(escrow_account(campaign)) == cny("50")

@@ -100,3 +100,45 @@ def test_admin_listings_render(client, finance_officer, verifier):
         "unmatched",
     ]:
         assert c.get(reverse(f"{name}:index")).status_code == 200, name
+
+
+def test_admin_create_forms_go_through_the_services(client, verifier, editor):
+    from campaigns.models import AuditEvent, Milestone, Need
+    from tests.factories import CampaignFactory, PartnerFactory
+
+    campaign = CampaignFactory(status="live")
+    c = _admin_user(client, verifier)
+    c.post(reverse("beneficiaries:add"), {"campaign": campaign.pk, "pseudonym": "王奶奶", "story": ""})
+    assert AuditEvent.objects.filter(action="beneficiary.proposed").count() == 1
+    # a milestone for an unverified beneficiary is refused on the form, nothing saved
+    proposed = campaign.beneficiaries.get()
+    partner = PartnerFactory()
+    form = {
+        "beneficiary": proposed.pk,
+        "kind": "surgery_performed",
+        "title": "",
+        "amount_minor": 300000,
+        "currency": "CNY",
+        "partner": partner.pk,
+        "due_date": "2026-12-31",
+    }
+    response = c.post(reverse("outcomes:add"), form)
+    assert response.status_code == 200 and not Milestone.objects.exists()
+    verified = BeneficiaryFactory(campaign=campaign, verified_by=verifier)
+    c.post(reverse("outcomes:add"), {**form, "beneficiary": verified.pk})
+    assert Milestone.objects.get().beneficiary == verified
+    assert AuditEvent.objects.filter(action="milestone.planned").count() == 1
+    c.post(
+        reverse("needs:add"),
+        {
+            "beneficiary": verified.pk,
+            "title": "轮椅",
+            "kind": "mobility",
+            "amount_minor": 90000,
+            "currency": "CNY",
+        },
+    )
+    assert Need.objects.get().province == "湖南省"
+    # milestones cannot be edited in the generic form (amounts change only by a new milestone)
+    milestone = Milestone.objects.get()
+    assert c.get(reverse("outcomes:edit", args=[milestone.pk])).status_code in (302, 403)

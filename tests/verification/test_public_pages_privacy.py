@@ -79,6 +79,7 @@ def test_public_pages_and_api_show_no_restricted_data(client, scene):
         reverse("payments:campaign_disbursements_json", kwargs={"slug": campaign.slug}),
         reverse("payments:transparency"),
         reverse("payments:release_object", kwargs={"pk": scene["pending"].pk}),
+        reverse("payments:needs_board"),
     ]
     for url in urls:
         response = client.get(url)
@@ -141,3 +142,24 @@ def test_transparency_page_shows_totals_and_needs_funnel(client, scene):
     assert "¥5,000" in html  # raised
     assert "¥3,000" in html  # released
     assert "1/1" in html and "100%" in html  # match rate of the one need
+
+
+def test_a_donor_claims_a_posted_need_on_the_board(client, scene, verifier):
+    from campaigns.models import Need
+
+    beneficiary = scene["gift"].campaign.beneficiaries.first()
+    need = need_post(
+        actor=verifier,
+        beneficiary=beneficiary,
+        title="Winter uniforms",
+        kind="school",
+        amount=Money("360", "CNY"),
+    )
+    response = client.post(
+        reverse("payments:need_claim", kwargs={"pk": need.pk}), {"donor_alias": "A teacher"}
+    )
+    assert response.status_code == 302
+    need = Need.objects.get(pk=need.pk)
+    assert (need.status, need.donor_alias) == ("matched", "A teacher")
+    board = client.get(reverse("payments:needs_board")).content.decode()
+    assert "Winter uniforms" in board and "A teacher" in board

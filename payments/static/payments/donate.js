@@ -30,16 +30,19 @@
     });
   });
 
-  function csrfToken() {
+  // The page carries no CSRF token (so it can be cached); the cookie comes from a tiny endpoint.
+  async function csrfToken() {
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : form.elements.csrfmiddlewaretoken.value;
+    if (m) { return decodeURIComponent(m[1]); }
+    const response = await fetch(form.dataset.csrfUrl, { credentials: "same-origin" });
+    return (await response.json()).token;
   }
 
   async function post(url, body) {
     const response = await fetch(url, {
       method: "POST",
       body: body || new FormData(),
-      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+      headers: { "X-CSRFToken": await csrfToken(), "Accept": "application/json" },
       credentials: "same-origin",
     });
     let data = {};

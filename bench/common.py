@@ -1,0 +1,74 @@
+"""Shared set-up for the benchmarks: Django, a live campaign, a gunicorn process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def live_campaign(slug: str):
+    from campaigns.models import Campaign, CampaignStatus
+
+    campaign, _ = Campaign.objects.update_or_create(
+        slug=slug,
+        defaults=dict(title="白内障复明手术 (bench)", kind="medical", currency="CNY", goal_minor=30_000_000,
+                      unit_cost_minor=300_000, unit_label="one cataract surgery", min_donation_minor=1000,
+                      deadline=date.today() + timedelta(days=90), status=CampaignStatus.LIVE),
+    )  # fmt: skip
+    return campaign
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(*, workers: int, threads: int, env: dict[str, str]):
+    """gunicorn with threaded workers on a free loopback port; yields the port."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+         "--timeout", "60", "--log-level", "warning", "--preload"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **env},
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        # Warm every worker and thread (imports, template loading, DB connections).
+        import http.client
+
+        for _ in range(workers * threads):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/bench/bare/")
+            conn.getresponse().read()
+            conn.close()
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -1,0 +1,94 @@
+"""Campaign donation page requests/s under gunicorn: cached, uncached, and a bare Django view.
+
+Same server setup for all three (gunicorn, gthread workers, the real middleware stack), the page
+with live totals from the ledger (/payments/donate/<slug>/) and /bench/bare/ (an HttpResponse).
+Also counts the queries of a cached hit and of an uncached render, in-process.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cf_donations_bench REDIS_URL=redis://127.0.0.1:6379/2
+    python bench/page_throughput.py --seconds 10 --concurrency 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+
+from common import django_setup, gunicorn, live_campaign
+from loadgen import run
+
+
+def seed(campaign, gifts: int) -> None:
+    from campaigns.money import Money
+    from payments.gateway import get_gateway
+    from payments.services.donations import donation_charge, donation_create, donation_start_card
+
+    for i in range(gifts):
+        d = donation_create(campaign=campaign, amount=Money.from_minor(5000 + 100 * i, "CNY"),
+                            email=f"bench{i}@example.cn", attempt=uuid.uuid4(), display_name=f"捐赠人{i}",
+                            public_message="加油" if i % 2 else "", anonymous=i % 5 == 0)  # fmt: skip
+        donation_start_card(donation=d)
+        d.refresh_from_db()
+        get_gateway().setup_intent_confirm(d.provider_setup_intent_id, "pm_card_visa")
+        donation_charge(donation=d)
+
+
+def count_queries(path: str, cache_seconds: int) -> int:
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TOTALS_CACHE_SECONDS = cache_seconds
+    cache.clear()
+    client = Client()
+    client.get(path)  # warm: the first render fills the cache (and site settings)
+    if not cache_seconds:
+        client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    django_setup()
+    from django.core.cache import cache
+
+    campaign = live_campaign("bench-page")
+    if not campaign.donations.exists():
+        seed(campaign, 40)
+    path = f"/payments/donate/{campaign.slug}/"
+    print(f"queries: cached hit {count_queries(path, 3)}, uncached render {count_queries(path, 0)}")
+
+    rows = []
+    for label, seconds, target in [("bare Django view", "3", "/bench/bare/"),
+                                   ("page, cached (3 s)", "3", path),
+                                   ("page, uncached", "0", path)]:  # fmt: skip
+        cache.clear()
+        with gunicorn(workers=args.workers, threads=args.threads,
+                      env={"CLEARFUND_TOTALS_CACHE_SECONDS": seconds}) as port:  # fmt: skip
+            run(
+                "127.0.0.1",
+                port,
+                lambda t, n, p=target: ("GET", p, None, {}),
+                concurrency=args.concurrency,
+                seconds=2,
+            )
+            result = run("127.0.0.1", port, lambda t, n, p=target: ("GET", p, None, {}),
+                         concurrency=args.concurrency, seconds=args.seconds)  # fmt: skip
+        rows.append((label, result))
+        print(f"{label:22s} {result.summary()}")
+    bare = rows[0][1].rps
+    for label, result in rows[1:]:
+        print(f"ratio {label} ÷ bare: {result.rps / bare:.2f}")
+    print(f"ratio cached ÷ uncached: {rows[1][1].rps / rows[2][1].rps:.2f}")
+
+
+if __name__ == "__main__":
+    main()
