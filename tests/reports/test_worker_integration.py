@@ -100,3 +100,31 @@ def test_killing_the_worker_process_mid_render_still_stores_the_report_exactly_o
     stored = list((real_broker / "reports" / run.kind).iterdir())
     assert stored == [real_broker / "reports" / run.kind / f"{run.pk}-en.pdf"]
     assert hashlib.sha256(stored[0].read_bytes()).hexdigest() == run.checksum
+
+
+def test_yearly_statements_fan_out_over_real_workers_and_report_progress(real_broker):
+    # given three donors with gifts this year and two worker processes
+    from reports.models import ReportKind
+    from tests.reports.factories import captured_donation
+
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    gifts = [
+        captured_donation(campaign, email=f"donor{i}@example.com", minor=10_000 * (i + 1)) for i in range(3)
+    ]
+    year = str(gifts[0].captured_at.year)
+    with celery_worker(real_broker, concurrency=2):
+        # when the batch is requested
+        parent = services.request_donor_statements(period=year, send_email=False)
+        # then the fan-out task creates one child per donor and the parent finishes at 100%
+        wait_for(
+            lambda: ReportRun.objects.get(pk=parent.pk).status in ("done", "failed"),
+            timeout=180,
+            what="the batch",
+        )
+    parent.refresh_from_db()
+    assert (parent.kind, parent.status, parent.progress) == (ReportKind.DONOR_STATEMENT_BATCH, "done", 100)
+    children = list(parent.children.all())
+    assert sorted(c.subject for c in children) == sorted(f"donor:{g.donor_id}" for g in gifts)
+    for child in children:
+        assert child.status == ReportStatus.DONE
+        assert hashlib.sha256(child.file.read()).hexdigest() == child.checksum
