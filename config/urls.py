@@ -11,8 +11,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("payments/", include("payments.urls")),
-    path("reports/", include("reports.urls")),
+    # Stripe posts here; the URL never carries a language prefix.
+    path("payments/webhooks/", include("payments.urls_webhooks")),
 ]
 
 if settings.DEBUG:
@@ -20,7 +20,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Public pages follow the visitor's language: /… is Simplified Chinese, /en/… is English.
 urlpatterns += i18n_patterns(
+    path("payments/", include("payments.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from payments import views_donate, views_donor, views_finance, views_webhooks
+from payments import views_donate, views_donor, views_finance
 
-# Mounted under /payments/ (not language-prefixed), so the webhook URL is stable:
-# /payments/webhooks/stripe/
+# Mounted under /payments/ inside the language patterns (/en/payments/… for English).
+# The webhook lives in urls_webhooks, outside them, at the stable /payments/webhooks/stripe/.
 urlpatterns = [
-    path("webhooks/stripe/", views_webhooks.stripe_webhook, name="stripe_webhook"),
     path("csrf/", views_donate.csrf_token, name="csrf"),
     path("donate/<slug:slug>/", views_donate.donate_page, name="donate_page"),
     path("donate/<slug:slug>/start/", views_donate.donation_start, name="donation_start"),
