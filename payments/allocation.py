@@ -67,8 +67,9 @@ def breakdown_annotated(row: Donation) -> Breakdown:
     cur = row.currency
     captured = row.amount_minor if (row.captured_at is not None and row.status in CAPTURED_STATES) else 0
     refunded = row.refunded_minor if captured else 0
-    disputed = min(row.disputed_minor, captured - refunded) if captured else 0
     released = row.released_minor
+    # A dispute can only hold what was not already released (see services.disputes).
+    disputed = max(0, min(row.disputed_minor, captured - refunded - released)) if captured else 0
     m = lambda minor: Money.from_minor(int(minor), cur)  # noqa: E731
     return Breakdown(
         captured=m(captured),

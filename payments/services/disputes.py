@@ -11,11 +11,22 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
+from campaigns.money import Money
 from campaigns.services import audit
+from payments.allocation import donation_unreleased
 from payments.ledger import InsufficientFunds, Leg, account_for, entry_post, escrow_account
-from payments.models import AccountKind, Dispute, DisputeStatus, Donation, DonationStatus, LedgerEntry
+from payments.models import (
+    AccountKind,
+    Dispute,
+    DisputeStatus,
+    Donation,
+    DonationStatus,
+    LedgerAccount,
+    Posting,
+)
 from payments.services.donations import set_status
 
 log = logging.getLogger(__name__)
@@ -35,11 +46,18 @@ def _donation_for(obj: dict) -> Donation | None:
 
 
 def dispute_opened(*, obj: dict) -> Dispute | None:
-    """Record a dispute and hold its amount. Returns None if the charge is not one of ours."""
+    """Record a dispute and hold what the gift still has in escrow. Returns None if the charge is
+    not one of ours.
+
+    Cents of the gift already released to a partner are not in escrow any more; holding them from
+    escrow would take other donors' gifts. That part is recorded as uncovered (audited, for the
+    finance officer to settle from the platform's own funds) and nothing is posted for it.
+    """
     with transaction.atomic():
         donation = _donation_for(obj)
         if donation is None:
             return None
+        still_held = donation_unreleased(donation=donation)
         dispute, created = Dispute.objects.get_or_create(
             provider_dispute_id=obj["id"],
             defaults={
@@ -53,24 +71,37 @@ def dispute_opened(*, obj: dict) -> Dispute | None:
         disputed = account_for(
             kind=AccountKind.DISPUTED, currency=donation.currency, campaign=donation.campaign
         )
+        covered = min(dispute.amount, still_held) if created and still_held.amount > 0 else None
         try:
-            with transaction.atomic():
-                entry_post(key=f"dispute:{dispute.provider_dispute_id}:opened", kind="dispute.opened",
-                           legs=[Leg(escrow, -dispute.amount), Leg(disputed, dispute.amount)],
-                           memo=f"dispute on gift {donation.public_id}")  # fmt: skip
+            if covered is not None:
+                with transaction.atomic():
+                    entry_post(key=f"dispute:{dispute.provider_dispute_id}:opened", kind="dispute.opened",
+                               legs=[Leg(escrow, -covered), Leg(disputed, covered)],
+                               memo=f"dispute on gift {donation.public_id}")  # fmt: skip
         except InsufficientFunds:
+            covered = None
+        uncovered = dispute.amount - covered if covered is not None else dispute.amount
+        if created and uncovered.amount > 0:
             # Already released to a partner: the finance officer must cover it; say so loudly.
-            log.error("dispute %s: escrow cannot cover %s", dispute.provider_dispute_id, dispute.amount)
+            log.error("dispute %s: escrow cannot cover %s", dispute.provider_dispute_id, uncovered)
             audit(
                 actor=None,
                 action="dispute.uncovered",
                 subject=dispute,
-                data={"amount_minor": dispute.amount_minor},
+                data={"amount_minor": dispute.amount_minor, "uncovered_minor": uncovered.to_minor()},
             )
         if created:
             set_status(donation, DonationStatus.DISPUTED, note=dispute.provider_dispute_id)
             audit(actor=None, action="dispute.opened", subject=dispute, reason=dispute.reason)
     return dispute
+
+
+def _held_for(*, dispute: Dispute, disputed: LedgerAccount) -> Money:
+    """What the ``opened`` entry of this dispute put in the disputed account (zero if none)."""
+    total = Posting.objects.filter(
+        entry__key=f"dispute:{dispute.provider_dispute_id}:opened", account=disputed
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return Money.from_minor(int(total or 0), dispute.currency)
 
 
 def dispute_closed(*, obj: dict) -> Dispute | None:
@@ -95,9 +126,10 @@ def dispute_closed(*, obj: dict) -> Dispute | None:
             )
         state = "won" if won else "lost"
         # Only what was actually held moves on (an uncovered dispute held nothing).
-        if LedgerEntry.objects.filter(key=f"dispute:{dispute.provider_dispute_id}:opened").exists():
+        held = _held_for(dispute=dispute, disputed=disputed)
+        if held.amount > 0:
             entry_post(key=f"dispute:{dispute.provider_dispute_id}:{state}", kind=f"dispute.{state}",
-                       legs=[Leg(disputed, -dispute.amount), Leg(target, dispute.amount)],
+                       legs=[Leg(disputed, -held), Leg(target, held)],
                        memo=f"dispute {state} on gift {donation.public_id}")  # fmt: skip
         dispute.status = DisputeStatus.WON if won else DisputeStatus.LOST
         dispute.closed_at = timezone.now()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
+from payments.allocation import donation_unreleased
 from payments.gateway import GatewayError, get_gateway
 from payments.ledger import InsufficientFunds, Leg, account_for, entry_post, entry_reverse, escrow_account
 from payments.models import (
@@ -78,6 +79,14 @@ def refund_request(
         if amount > donation.refundable:
             raise RefundNotAllowed(
                 _("At most %(left)s of this gift can still be refunded.") % {"left": donation.refundable}
+            )
+        # Cents already released to a partner paid for an outcome; refunding them would spend
+        # other donors' gifts. Only the gift's own held cents can go back.
+        held = donation_unreleased(donation=donation)
+        if amount > held:
+            raise RefundNotAllowed(
+                _("Only %(held)s of this gift is still held; the rest has been released to partners.")
+                % {"held": held}
             )
         refund = Refund.objects.create(
             donation=donation,
@@ -193,7 +202,9 @@ def _refund_failed(*, refund: Refund, command: OutboxCommand, message: str) -> N
 
 def outbox_due_ids(*, limit: int = 200) -> list[int]:
     return list(
-        OutboxCommand.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
+        OutboxCommand.objects.filter(
+            kind=REFUND, status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
+        )
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

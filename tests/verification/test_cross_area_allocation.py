@@ -2,16 +2,18 @@
 
 A gift whose cents were released to a partner cannot also be refunded or held as disputed: the
 other donors' cents would pay for it and the trace would show more than 100 % of the gift. These
-tests use the real services; they are strict xfails until the services cap the amount at
-``payments.allocation.donation_unreleased`` (see ADR 0301). When the cap lands they fail: remove
-the marker then.
+tests use the real services, which cap the amount at ``payments.allocation.donation_unreleased``
+(see ADR 0301).
 """
 
 import pytest
 
+from campaigns.models import AuditEvent
 from campaigns.money import Money
 from payments.allocation import breakdown_of
-from payments.services.disputes import dispute_opened
+from payments.ledger import balance_of, escrow_account
+from payments.models import LedgerEntry, OutboxCommand, Refund
+from payments.services.disputes import dispute_closed, dispute_opened
 from payments.services.refunds import RefundNotAllowed, refund_request
 from payments.services_release import release_approve
 from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
@@ -31,22 +33,45 @@ def released_gift(db, verifier, finance_officer):
     return first
 
 
-@pytest.mark.xfail(strict=True, reason=CAP_MISSING)
 def test_a_released_gift_cannot_be_refunded(released_gift):
+    escrow = escrow_account(released_gift.campaign)
+
     with pytest.raises(RefundNotAllowed):
         refund_request(donation=released_gift, amount=Money("3000", "CNY"), reason="donor asked", actor=None,
                        key=f"test-refund:{released_gift.pk}")  # fmt: skip
 
+    assert balance_of(escrow) == Money("3000", "CNY")  # the other donor's gift is untouched
+    assert not Refund.objects.exists()
+    assert not OutboxCommand.objects.exists()
 
-@pytest.mark.xfail(strict=True, reason=CAP_MISSING)
+
 def test_a_dispute_on_a_released_gift_holds_none_of_the_other_gifts(released_gift):
     dispute_opened(obj={"id": "dp_test_1", "amount": 300_000, "charge": released_gift.provider_charge_id,
                         "reason": "fraudulent"})  # fmt: skip
     released_gift.refresh_from_db()
-    assert breakdown_of(released_gift).held.amount >= 0
+    assert breakdown_of(released_gift).held == Money("0", "CNY")
+    assert breakdown_of(released_gift).released == Money("3000", "CNY")
+    assert balance_of(escrow_account(released_gift.campaign)) == Money("3000", "CNY")
+    assert not LedgerEntry.objects.filter(kind="dispute.opened").exists()
+    uncovered = AuditEvent.objects.get(action="dispute.uncovered")
+    assert uncovered.data["uncovered_minor"] == 300_000
 
 
-@pytest.mark.xfail(strict=True, reason="refund sweeper does not yet filter kind='refund' (ADR 0302)")
+def test_a_dispute_closed_as_lost_on_a_released_gift_moves_nothing_from_escrow(released_gift):
+    obj = {
+        "id": "dp_test_2",
+        "amount": 300_000,
+        "charge": released_gift.provider_charge_id,
+        "reason": "fraudulent",
+    }
+    dispute_opened(obj=obj)
+
+    dispute_closed(obj={**obj, "status": "lost"})
+
+    assert balance_of(escrow_account(released_gift.campaign)) == Money("3000", "CNY")
+    assert not LedgerEntry.objects.filter(kind__startswith="dispute.").exists()
+
+
 def test_the_refund_sweeper_leaves_partner_transfers_alone(db):
     from django.utils import timezone
 
@@ -55,4 +80,4 @@ def test_the_refund_sweeper_leaves_partner_transfers_alone(db):
 
     OutboxCommand.objects.create(kind="partner_transfer", key="release:999:transfer", payload={"release_id": 999},
                                  next_attempt_at=timezone.now())  # fmt: skip
-    outbox_sweep()  # raises "unknown outbox command partner_transfer" today
+    assert outbox_sweep() == 0  # the refund sweeper only runs refunds
