@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, FundingModel
+from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
+from campaigns.verification.beneficiaries import NotFundable, check_fundable
+from campaigns.verification.selectors import campaign_accepts_donations
 from payments.gateway import CardDeclined, PaymentResult, get_gateway
 from payments.ledger import Leg, account_for, entry_post, escrow_account
 from payments.models import (
@@ -68,6 +70,16 @@ def donation_key(*, campaign: Campaign, attempt: uuid.UUID) -> str:
     return f"donation:{campaign.pk}:{attempt}"
 
 
+def _check_earmark(*, campaign: Campaign, beneficiary_id: int) -> None:
+    beneficiary = Beneficiary.objects.filter(pk=beneficiary_id, campaign=campaign).first()
+    if beneficiary is None:
+        raise DonationNotPossible(_("That person is not a beneficiary of this campaign."))
+    try:
+        check_fundable(beneficiary=beneficiary)
+    except NotFundable as exc:
+        raise DonationNotPossible(exc.messages[0]) from exc
+
+
 def donation_create(
     *,
     campaign: Campaign,
@@ -85,11 +97,18 @@ def donation_create(
 ) -> Donation:
     """Write the gift before the provider hears of it; a repeated ``attempt`` returns the first row.
 
-    Raises ``DonationNotPossible`` if the campaign does not take gifts, the currency differs from
-    the campaign's, or the amount is below the campaign's minimum.
+    Raises ``DonationNotPossible`` if the campaign does not take gifts (not live, or paused for
+    overdue outcome evidence), the currency differs from the campaign's, the amount is below the
+    campaign's minimum, or the gift is earmarked for someone not verified in this campaign.
     """
     if not campaign.accepts_donations:
         raise DonationNotPossible(_("This campaign is not taking gifts."))
+    if not campaign_accepts_donations(campaign=campaign):
+        raise DonationNotPossible(
+            _("Gifts are paused until this campaign reports the evidence of its outcomes.")
+        )
+    if earmark_beneficiary_id is not None:
+        _check_earmark(campaign=campaign, beneficiary_id=earmark_beneficiary_id)
     if amount.currency != campaign.currency:
         raise DonationNotPossible(_("Gifts to this campaign are in %(c)s.") % {"c": campaign.currency})
     if amount < campaign.min_donation:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.services import audit
+from campaigns.verification.selectors import campaign_accepts_donations
 from payments.gateway import GatewayError
 from payments.models import Donation, DonationEvent, DonationStatus, DonorProfile, MonthlyPlan
 from payments.models import MonthlyPlanStatus as P
@@ -81,7 +82,11 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
     from payments.services.donations import charge_saved_card
     from payments.tasks import send_monthly_notice
 
-    if not plan.is_running or plan.next_charge_on > today or not plan.campaign.accepts_donations:
+    if (
+        not plan.is_running
+        or plan.next_charge_on > today
+        or not campaign_accepts_donations(campaign=plan.campaign, today=today)
+    ):
         return "skipped"
     key = f"monthly:{plan.pk}:{plan.next_charge_on.isoformat()}"
     with transaction.atomic():

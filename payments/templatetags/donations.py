@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from campaigns.models import Campaign, FundingModel
 from campaigns.money import Money
+from campaigns.verification.selectors import campaign_accepts_donations
 from payments.forms import DonationForm
 from payments.selectors import CampaignTotals, campaign_totals
 
@@ -25,19 +26,29 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         for minor in settings.PAYMENTS_PRESETS.get(campaign.currency, [])
         if minor >= campaign.min_donation_minor
     ]
+    open_now = campaign_accepts_donations(campaign=campaign)
     return {
         "form": DonationForm(campaign=campaign, initial={"frequency": "one_off"}),
         "presets": presets,
         "minimum": campaign.min_donation,
         "unit_cost": campaign.unit_cost,
-        "unit_label": campaign.unit_label,
+        "unit_label": _unit_label(context, campaign),
         "all_or_nothing": campaign.funding_model == FundingModel.ALL_OR_NOTHING,
-        "open": campaign.accepts_donations,
+        "open": open_now,
+        # Live, but stopped until overdue outcome evidence is reported.
+        "paused": campaign.accepts_donations and not open_now,
         "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "totals": totals,
     }
+
+
+def _unit_label(context, campaign: Campaign) -> str:
+    """The unit label in the page's language: a translated campaign page carries its own."""
+    page = context.get("page")
+    label = getattr(page, "unit_label", "") if getattr(page, "campaign_id", None) == campaign.pk else ""
+    return label or campaign.unit_label
 
 
 @register.filter
