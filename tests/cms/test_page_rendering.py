@@ -173,3 +173,26 @@ def test_base_template_renders_for_views_outside_the_page_tree_even_on_an_empty_
 
     assert '<a class="skip-link" href="#main">' in html
     assert 'hreflang="en"' in html
+
+
+def test_campaign_page_shows_beneficiaries_and_where_each_release_went(
+    client, index, verifier, finance_officer
+):
+    from payments.services_release import release_approve
+    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+
+    # given a campaign with a verified beneficiary whose surgery was paid from a gift
+    page = CampaignPageFactory(parent=index)
+    beneficiary = BeneficiaryFactory(campaign=page.campaign, pseudonym="盘奶奶", verified_by=verifier)
+    captured_donation(page.campaign, 300_000)
+    release_approve(
+        release=verified_milestone(beneficiary=beneficiary, verifier=verifier).release, actor=finance_officer
+    )
+
+    # when
+    html = client.get(page.url).content.decode()
+
+    # then the beneficiary appears by pseudonym and the release in the disbursement feed
+    assert html.count("盘奶奶") >= 2
+    assert "¥3,000" in html
+    assert beneficiary.registry_person.id_number not in html
