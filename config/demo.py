@@ -212,31 +212,68 @@ def register_webhook(stripe_base: str, site: str) -> None:
     urllib.request.urlopen(request, timeout=5)  # noqa: S310 - loopback
 
 
+def fetch(
+    opener: urllib.request.OpenerDirector, url: str, data: bytes | None = None, headers: dict | None = None
+):
+    """(status, body) of a request to the demo; HTTP errors are answers too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 - loopback
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
 def smoke(site: str) -> int:
+    """Check what README command 1 promises: the three campaigns in both languages, the admin
+    login, and the payment webhook wired in."""
+    import http.cookiejar
+    import re
+
     import django
 
     django.setup()
-    from campaigns.models import Campaign
+    from cms.models import CampaignPage
 
-    home = urllib.request.urlopen(site + "/", timeout=20).read().decode()  # noqa: S310
-    log(f"home page: {len(home)} bytes")
-    failures = []
-    for campaign in Campaign.objects.filter(status="live"):
-        if campaign.title not in home:
-            failures.append(f"home page does not list {campaign.title}")
-    pages = []
-    try:
-        from cms.models import CampaignPage
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    failures: list[str] = []
+    status, home = fetch(opener, site + "/")
+    if status != 200:
+        failures.append(f"home page answered {status}")
+    pages = list(CampaignPage.objects.live().select_related("locale"))
+    if len([p for p in pages if p.locale.language_code == "zh-hans"]) < 3:
+        failures.append("fewer than three live campaign pages in Chinese")
+    if len([p for p in pages if p.locale.language_code == "en"]) < 3:
+        failures.append("fewer than three live campaign pages in English")
+    for page in pages:
+        status, body = fetch(opener, site + page.url)
+        log(f"{page.url}: {status}, {len(body)} bytes")
+        if status != 200 or page.title not in body:
+            failures.append(f"{page.url} answered {status} without its title")
+        if page.locale.language_code == "zh-hans" and page.title not in home:
+            failures.append(f"home page does not list {page.title}")
 
-        pages = [page.url for page in CampaignPage.objects.live().filter(locale__language_code="zh-hans")]
-    except ImportError:
-        pass
-    for url in pages:
-        body = urllib.request.urlopen(site + url, timeout=20).read().decode()  # noqa: S310
-        log(f"{url}: {len(body)} bytes")
+    status, form = fetch(opener, site + "/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    if status != 200 or token is None:
+        failures.append(f"admin login page answered {status}")
+    else:
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token.group(1), "username": ADMIN_USER, "password": ADMIN_PASSWORD}
+        ).encode()
+        status, body = fetch(opener, site + "/admin/login/", data, {"Referer": site + "/admin/login/"})
+        if status != 200 or "logout" not in body:
+            failures.append(f"admin login with {ADMIN_USER} failed ({status})")
+        else:
+            log(f"admin login as {ADMIN_USER}: ok")
+
+    status, _body = fetch(opener, site + WEBHOOK_PATH, b"{}", {"Stripe-Signature": "t=1,v1=bad"})
+    if status != 400:
+        failures.append(f"the webhook answered {status} to a bad signature, not 400")
+
+    for failure in failures:
+        log("FAIL: " + failure)
     if failures:
-        for failure in failures:
-            log("FAIL: " + failure)
         return 1
     log("smoke check passed")
     return 0

@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_DB = "clearfund_demo_smoke"
 
 
 def _free_port() -> int:
@@ -23,6 +22,8 @@ def _free_port() -> int:
 
 def _fresh_database_url() -> str:
     db = settings.DATABASES["default"]
+    # Named after this run's test database, so parallel runs on one server never share it.
+    demo_db = f"{db['NAME']}_demo"
     params = {
         "host": db["HOST"] or None,
         "port": db["PORT"] or None,
@@ -30,12 +31,12 @@ def _fresh_database_url() -> str:
         "dbname": "postgres",
     }
     with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DEMO_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DEMO_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{demo_db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{demo_db}"')
     host = db["HOST"] or ""
     if host.startswith("/"):
-        return f"postgres://{db['USER']}@/{DEMO_DB}?host={host}"
-    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{DEMO_DB}"
+        return f"postgres://{db['USER']}@/{demo_db}?host={host}"
+    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{demo_db}"
 
 
 @pytest.mark.slow
