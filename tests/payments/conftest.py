@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import requests
@@ -20,11 +21,6 @@ from campaigns.money import Money
 from payments.gateway import _gateway_instance, get_gateway
 from payments.gateway_fake import sign_payload
 from tests.factories import CampaignFactory
-
-LOCALSTRIPE_BOOT = (
-    "import aiohttp.web, localstripe.server, sys; "
-    "aiohttp.web.run_app(localstripe.server.app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
-)
 
 
 def _free_port() -> int:
@@ -40,7 +36,8 @@ def localstripe_url():
     tmp = tempfile.mkdtemp(prefix="localstripe-")
     env = {**os.environ, "TMPDIR": tmp}
     proc = subprocess.Popen(
-        [sys.executable, "-c", LOCALSTRIPE_BOOT, str(port)],
+        [sys.executable, "-m", "config.localstripe", "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[2],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
