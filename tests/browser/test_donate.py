@@ -126,7 +126,7 @@ def test_blocked_attempt_shows_a_clear_message(live_server, stripe_api, settings
     settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     settings.PAYMENTS_RATE_LIMIT_EMAIL = "0/600"
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
-    page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
+    page.goto(f"{live_server.url}/en/payments/donate/{campaign.slug}/")  # the English page
 
     page.fill("#donate-amount", "100")
     page.fill("#donate-email", "tester@example.cn")

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 import requests
+from django.urls import reverse
+from django.utils import translation
 
 from payments.ledger import balance_of, escrow_account
 from payments.models import Donation, DonationStatus, LedgerEntry, WebhookEvent, WebhookStatus
@@ -68,9 +70,16 @@ def test_gift_with_test_card_reaches_escrow_and_the_page(stripe_api, campaign, c
     assert WebhookEvent.objects.get().status == WebhookStatus.PROCESSED
     assert balance_of(escrow_account(campaign)) == cny("300")
 
-    # and the donation page shows the total, the donor count and the message
-    page = client.get(f"/payments/donate/{campaign.slug}/")
-    html = page.content.decode()
+    # and the donation page shows the total, the donor count and the message: in Chinese at the
+    # site's default URL, in English under /en/
+    html = client.get(f"/payments/donate/{campaign.slug}/").content.decode()
+    assert 'data-testid="raised">¥300<' in html
+    assert 'data-testid="donors">1 位捐赠人<' in html
+    assert "王芳" in html and "加油！" in html
+    with translation.override("en"):
+        english_url = reverse("payments:donate_page", kwargs={"slug": campaign.slug})
+    assert english_url == f"/en/payments/donate/{campaign.slug}/"
+    html = client.get(english_url).content.decode()
     assert 'data-testid="raised">¥300<' in html
     assert 'data-testid="donors">1 donor<' in html
     assert "王芳" in html and "加油！" in html

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
 
 from payments.gateway import RetryableGatewayError, StripeGateway, with_retries
 from payments.models import Donation, DonationStatus
@@ -19,8 +21,13 @@ def form(**overrides):
     return data
 
 
-def start(client, campaign, **overrides):
-    return client.post(f"/payments/donate/{campaign.slug}/start/", form(**overrides))
+def start_url(campaign, language="zh-hans"):
+    with translation.override(language):
+        return reverse("payments:donation_start", kwargs={"slug": campaign.slug})
+
+
+def start(client, campaign, language="zh-hans", **overrides):
+    return client.post(start_url(campaign, language), form(**overrides))
 
 
 def test_gift_over_http(client, fake_gateway, campaign, django_capture_on_commit_callbacks):
@@ -54,7 +61,7 @@ def test_below_minimum_is_refused_before_the_provider(client, fake_gateway, camp
 
 
 def test_honeypot_blocks_with_a_clear_message_and_nothing_at_the_provider(client, fake_gateway, campaign):
-    response = start(client, campaign, website="http://spam.example")
+    response = start(client, campaign, language="en", website="http://spam.example")
     assert response.status_code == 429
     assert response["Retry-After"]
     assert "could not be accepted" in response.json()["message"]
@@ -71,9 +78,11 @@ def test_rate_limit_per_ip(client, fake_gateway, campaign, settings):
 
 def test_rate_limit_per_email_across_ips(client, fake_gateway, campaign, settings):
     settings.PAYMENTS_RATE_LIMIT_EMAIL = "2/600"
-    codes = [start(client, campaign, REMOTE_ADDR=f"10.0.0.{i}").status_code for i in range(3)]
-    blocked = client.post(f"/payments/donate/{campaign.slug}/start/", form(), REMOTE_ADDR="10.0.0.9")
-    assert codes[:2] == [200, 200]
+    codes = [
+        client.post(start_url(campaign), form(), REMOTE_ADDR=f"10.0.0.{i}").status_code for i in range(3)
+    ]
+    blocked = client.post(start_url(campaign, "en"), form(), REMOTE_ADDR="10.0.0.9")
+    assert codes == [200, 200, 429]
     assert blocked.status_code == 429
     assert "Too many payment attempts" in blocked.json()["message"]
     assert int(blocked["Retry-After"]) > 0

@@ -47,7 +47,8 @@ def test_a_campaign_report_needs_a_campaign(client, editor):
     client.force_login(editor)
     response = client.post("/admin/reports/", {"kind": ReportKind.CAMPAIGN_IMPACT})
     assert response.status_code == 200
-    assert "Choose the campaign to report on." in response.content.decode()
+    # the admin speaks the site's default language (Chinese): "Choose the campaign to report on."
+    assert "请选择要生成报告的项目。" in response.content.decode()
     assert ReportRun.objects.count() == 0
 
 

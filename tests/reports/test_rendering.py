@@ -144,19 +144,28 @@ def test_transparency_report_totals_published_campaigns(private_root, django_cap
 def test_latest_report_include_links_the_newest_finished_report(
     client, private_root, django_capture_on_commit_callbacks
 ):
+    from django.utils import translation
+
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     template = Template('{% include "reports/latest_report.html" %}')
-    assert "Impact report" not in template.render(Context({"campaign": campaign}))
+    with translation.override("en"):
+        assert "Impact report" not in template.render(Context({"campaign": campaign}))
     with django_capture_on_commit_callbacks(execute=True):
         services.request_campaign_report(campaign.pk)
     en = ReportRun.objects.get(campaign=campaign, language="en")
-    from django.utils import translation
+    zh = ReportRun.objects.get(campaign=campaign, language="zh-hans")
 
+    # English pages link the English report under the English URL prefix ...
     with translation.override("en"):
         html = template.render(Context({"campaign": campaign}))
-    assert f'href="/reports/{en.pk}.pdf"' in html
+    assert f'href="/en/reports/{en.pk}.pdf"' in html
     assert f"generated {en.generated_at:%Y-%m-%d}" in html
-    response = client.get(f"/reports/{en.pk}.pdf")
+    # ... and default-language (Chinese) pages the Chinese report, unprefixed
+    with translation.override("zh-hans"):
+        html = template.render(Context({"campaign": campaign}))
+    assert f'href="/reports/{zh.pk}.pdf"' in html
+    assert f"生成于 {zh.generated_at:%Y-%m-%d}" in html
+    response = client.get(f"/en/reports/{en.pk}.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"

@@ -12,14 +12,16 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _english():
-    # Assertions compare English labels; the site's default language is Chinese.
+    # Assertions compare English labels; the site's default language is Chinese. URLs reversed in a
+    # test therefore carry the /en/ prefix, so public pages are served in English too.
     with translation.override("en"):
         yield
 
 
 @pytest.fixture
 def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # admin pages honour it; payments/ URLs use LANGUAGE_CODE
+    # Admin pages honour it; public pages follow the URL (unprefixed: LANGUAGE_CODE, /en/: English).
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 

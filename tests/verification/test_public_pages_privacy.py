@@ -7,7 +7,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from campaigns.money import Money
 from campaigns.verification.needs import need_match, need_post
@@ -95,8 +94,17 @@ def test_public_pages_and_api_show_no_restricted_data(client, scene):
     assert "盘奶奶" in trace and "¥3,000" in trace
     feed = json.loads(client.get(urls[2]).content)
     assert [d["beneficiary"] for d in feed["disbursements"]] == ["盘奶奶"]
-    with translation.override(settings.LANGUAGE_CODE):  # payments/ URLs use the site's default language
-        assert feed["disbursements"][0]["verified_by_role"] == gettext("Verifier")
+    # the URLs above were reversed in English (conftest), so the feed speaks English ...
+    assert urls[2].startswith("/en/payments/")
+    assert feed["disbursements"][0]["verified_by_role"] == "Verifier"
+    # ... and at the site's default, unprefixed URL it speaks Chinese
+    with translation.override(settings.LANGUAGE_CODE):
+        default_url = reverse("payments:campaign_disbursements_json", kwargs={"slug": campaign.slug})
+    assert default_url == f"/payments/api/campaigns/{campaign.slug}/disbursements.json"
+    feed = json.loads(client.get(default_url).content)
+    assert [(d["beneficiary"], d["verified_by_role"]) for d in feed["disbursements"]] == [
+        ("盘奶奶", "核查员")
+    ]
 
 
 def test_cms_donation_and_donor_pages_show_no_restricted_data(client, scene, campaign_page):
