@@ -26,6 +26,8 @@ class DonationForm(forms.Form):
         required=False,
     )
     attempt = forms.UUIDField(widget=forms.HiddenInput)
+    # A gift earmarked for one verified beneficiary funds them first (``?for=<id>`` on the page).
+    earmark = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     # Honeypot: invisible to people, filled in by naive bots.
     website = forms.CharField(required=False, label=_("Leave this empty"))
 

@@ -72,7 +72,8 @@ def donate_page(request: HttpRequest, slug: str) -> HttpResponse:
     The page holds nothing personal (no CSRF token, no user), so the whole response is cached for
     ``TOTALS_CACHE_SECONDS``: a cache hit makes no database query, and totals are at most that old.
     """
-    seconds = settings.TOTALS_CACHE_SECONDS
+    # An earmarked page (?for=<beneficiary>) is rare and personal to the link: never cached.
+    seconds = 0 if request.GET.get("for") else settings.TOTALS_CACHE_SECONDS
     key = f"donate-page:{slug}:{get_language()}"
     if seconds > 0:
         cached = cache.get(key)
@@ -123,6 +124,7 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
             dedication=data.get("dedication", ""),
             public_message=data.get("public_message", ""),
             sibling_opt_in=data.get("sibling_opt_in", False),
+            earmark_beneficiary_id=data.get("earmark"),
             client_ip=_client_ip(request) or None,
         )
         _remember(request, donation)

@@ -6,9 +6,9 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from campaigns.models import Campaign, FundingModel
+from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
-from campaigns.verification.selectors import campaign_accepts_donations
+from campaigns.verification.selectors import campaign_accepts_donations, public_beneficiaries
 from payments.forms import DonationForm
 from payments.selectors import CampaignTotals, campaign_totals
 
@@ -27,6 +27,7 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         if minor >= campaign.min_donation_minor
     ]
     open_now = campaign_accepts_donations(campaign=campaign)
+    earmark = _earmark(context, campaign)
     return {
         "form": DonationForm(campaign=campaign, initial={"frequency": "one_off"}),
         "presets": presets,
@@ -35,6 +36,7 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "unit_label": _unit_label(context, campaign),
         "all_or_nothing": campaign.funding_model == FundingModel.ALL_OR_NOTHING,
         "open": open_now,
+        "earmark": earmark,
         # Live, but stopped until overdue outcome evidence is reported.
         "paused": campaign.accepts_donations and not open_now,
         "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
@@ -42,6 +44,15 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "totals": totals,
     }
+
+
+def _earmark(context, campaign: Campaign) -> Beneficiary | None:
+    """The verified beneficiary named by ``?for=<id>``, if they belong to this campaign."""
+    request = context.get("request")
+    wanted = request.GET.get("for", "") if request is not None else ""
+    if not wanted.isdigit():
+        return None
+    return public_beneficiaries(campaign=campaign).filter(pk=int(wanted)).first()
 
 
 def _unit_label(context, campaign: Campaign) -> str:
