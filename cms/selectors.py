@@ -135,3 +135,126 @@ def campaign_page_context(*, page) -> dict:
         "partners": list(campaign.partners.all()),
         "updates": list(updates),
     }
+
+
+# --- Site header and footer (base.html) -------------------------------------------------------
+# Navigation, language-switcher targets and site settings are the same for every visitor of a
+# host and language, so they are cached for HEADER_CACHE_SECONDS. Every entry carries the
+# generation it was computed under; ``header_cache_bump`` (page publish/unpublish/save/move/delete,
+# Site, Locale and SiteSettings saves: see ``cms.templatetags.cms_tags``) starts a new generation,
+# so a change shows on the next request and the short timeout bounds any signal that was missed.
+HEADER_GENERATION_KEY = "cms:header:generation"
+
+
+def _header_seconds() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "CMS_HEADER_CACHE_SECONDS", 10)
+
+
+def header_cache_bump() -> None:
+    """Start a new generation now and again once the current transaction commits (readers in
+    between could otherwise store data from before the commit under the new generation)."""
+    from uuid import uuid4
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump() -> None:
+        cache.set(HEADER_GENERATION_KEY, uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _home_for(site, locale) -> Page | None:
+    if site is None or locale is None:
+        return None
+    root = site.root_page
+    return root if root.locale_id == locale.pk else root.get_translation_or_none(locale)
+
+
+def _site_header(request, language: str) -> dict:
+    from django.conf import settings
+    from wagtail.models import Locale, Site
+
+    from cms.models import SiteSettings
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return {"settings": None, "nav": {"home": False, "home_url": None, "items": []}, "homes": {}}
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    homes = {code: _home_for(site, locales.get(code)) for code, _name in settings.LANGUAGES}
+    if language not in homes:
+        homes[language] = _home_for(site, locales.get(language))
+    home = homes[language]
+    items = list(home.get_children().live().in_menu().specific()) if home is not None else []
+    return {
+        "settings": SiteSettings.for_request(request),
+        "nav": {
+            "home": home is not None,
+            "home_url": home.get_url(request) if home is not None else None,
+            "items": [{"pk": item.pk, "title": item.title, "url": item.get_url(request)} for item in items],
+        },
+        # The language switcher's fallback: each language's home page URL, if that home is live.
+        "homes": {code: h.get_url(request) for code, h in homes.items() if h is not None and h.live},
+    }
+
+
+def _page_translations(page, request) -> dict[str, str | None]:
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        locale = locales.get(code)
+        if locale is not None and locale.pk == page.locale_id:
+            translation = page
+        else:
+            translation = page.get_translation_or_none(locale) if locale else None
+        urls[code] = translation.get_url(request) if translation is not None and translation.live else None
+    return urls
+
+
+def site_header(*, request, page=None) -> dict:
+    """Cached header/footer data for ``request``'s host and the active language.
+
+    ``settings`` (SiteSettings or None), ``nav`` (``home``, ``home_url``, ``items`` of pk/title/url),
+    ``homes`` (language code → live home URL) and, for a Page, ``translations`` (language code →
+    URL of its live translation or None). Costs one cache round trip when warm.
+    """
+    from uuid import uuid4
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    language = (get_language() or settings.LANGUAGE_CODE).lower()
+    host = request.get_host()
+    site_key = f"cms:header:site:{host}:{language}"
+    page_key = f"cms:header:page:{host}:{page.pk}" if isinstance(page, Page) else None
+    keys = [HEADER_GENERATION_KEY, site_key] + ([page_key] if page_key else [])
+    found = cache.get_many(keys)
+    generation = found.get(HEADER_GENERATION_KEY)
+    if generation is None:  # first use, or evicted: a fresh generation, so no old entry matches
+        fresh = uuid4().hex
+        generation = (
+            fresh if cache.add(HEADER_GENERATION_KEY, fresh, None) else cache.get(HEADER_GENERATION_KEY)
+        )
+    seconds = _header_seconds()
+    to_store = {}
+    entry = found.get(site_key)
+    if not entry or entry[0] != generation:
+        entry = (generation, _site_header(request, language))
+        to_store[site_key] = entry
+    data = dict(entry[1])
+    if page_key:
+        translations = found.get(page_key)
+        if not translations or translations[0] != generation:
+            translations = (generation, _page_translations(page, request))
+            to_store[page_key] = translations
+        data["translations"] = translations[1]
+    if to_store and seconds:
+        cache.set_many(to_store, seconds)
+    return data

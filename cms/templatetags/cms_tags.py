@@ -1,14 +1,26 @@
-"""Template helpers for the public site: language switcher, navigation, optional includes."""
+"""Template helpers for the public site: language switcher, navigation, optional includes.
+
+Also connects the header cache's invalidation (``cms.selectors.header_cache_bump``) to Wagtail's
+publishing signals and to saves of pages, sites, locales and site settings: template libraries are
+imported when the template engine starts, before any page is rendered or published from the admin.
+Processes that never load templates (``publish_scheduled``) rely on the cache's short timeout.
+"""
 
 from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms import selectors
+from cms.models import SiteSettings
 
 register = template.Library()
 
@@ -27,58 +39,46 @@ def optional_include(context, template_name: str) -> str:
     return found.render(context.flatten(), context.get("request"))
 
 
-def _home_for(request, language_code: str) -> Page | None:
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return None
-    root = site.root_page
-    locale = Locale.objects.filter(language_code=language_code).first()
-    if locale is None:
-        return None
-    return root.get_translation_or_none(locale) if root.locale_id != locale.pk else root
-
-
-def _active_language_code() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).lower()
+@register.simple_tag(takes_context=True)
+def site_header(context) -> dict:
+    """Header/footer data for ``base.html``, cached per host and language (``cms.selectors``)."""
+    request = context.get("request")
+    if request is None:
+        return {"settings": None, "nav": {"home": False, "home_url": None, "items": []}, "homes": {}}
+    return selectors.site_header(request=request, page=context.get("page"))
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context) -> list[dict]:
-    """One link per language: the page's translation where one is live, else that language's home."""
+def language_links(context, header: dict) -> list[dict]:
+    """One link per language: the page's translation where one is live, else that language's home,
+    else the current path in that language."""
     request = context.get("request")
-    page = context.get("page")
+    translations = header.get("translations")
     current = get_language()
-    locales = {locale.language_code: locale for locale in Locale.objects.all()}
     links = []
     for code, name in settings.LANGUAGES:
         url = None
-        if isinstance(page, Page):
-            locale = locales.get(code)
-            if locale is not None and locale.pk == page.locale_id:
-                translation = page
-            else:
-                translation = page.get_translation_or_none(locale) if locale else None
-            if translation is not None and translation.live:
-                url = translation.get_url(request)
-            if url is None:
-                home = _home_for(request, code)
-                if home is not None and home.live:
-                    url = home.get_url(request)
+        if translations is not None:
+            url = translations.get(code) or header["homes"].get(code)
         if url is None and request is not None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url or "/", "current": code == current})
     return links
 
 
-@register.simple_tag(takes_context=True)
-def site_navigation(context) -> dict:
-    """The localized home page and its children marked "show in menus"."""
-    request = context.get("request")
-    # Views outside the page tree (payments, reports) use this too, also before any Locale exists.
-    home = _home_for(request, _active_language_code()) if request else None
-    if home is None:
-        return {"home": None, "items": []}
-    return {"home": home, "items": list(home.get_children().live().in_menu().specific())}
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def _header_changed_by_page(sender, **kwargs) -> None:
+    selectors.header_cache_bump()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _header_changed_by_model(sender, instance=None, **kwargs) -> None:
+    # Pages saved or deleted outside publishing (tree edits, menu flags), sites, locales, settings.
+    if isinstance(instance, Page | Site | Locale | SiteSettings):
+        selectors.header_cache_bump()
 
 
 @register.filter
