@@ -7,6 +7,8 @@ Overload and rate limits answer 429/503 with Retry-After at once, never a timeou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -158,12 +160,12 @@ def _outcome_response(outcome: ChargeOutcome) -> JsonResponse:
     return JsonResponse(body, status=402 if outcome.status == "failed" else 200)
 
 
-@require_POST
-def donation_charge_view(request: HttpRequest, public_id) -> JsonResponse:
-    donation = _own_donation(request, public_id)
+def _provider_step(step: Callable[[], ChargeOutcome]) -> JsonResponse:
+    """Run one provider-facing step of a gift and answer the browser: overload and slow or failed
+    providers become clear JSON errors (503 with Retry-After when trying again will help)."""
     try:
         with provider_slot():
-            outcome = donation_charge(donation=donation)
+            outcome = step()
     except DonationNotPossible as exc:
         return _error(" ".join(exc.messages), 400)
     except Overloaded:
@@ -176,18 +178,15 @@ def donation_charge_view(request: HttpRequest, public_id) -> JsonResponse:
 
 
 @require_POST
+def donation_charge_view(request: HttpRequest, public_id) -> JsonResponse:
+    donation = _own_donation(request, public_id)
+    return _provider_step(lambda: donation_charge(donation=donation))
+
+
+@require_POST
 def donation_confirm_view(request: HttpRequest, public_id) -> JsonResponse:
     donation = _own_donation(request, public_id)
-    try:
-        with provider_slot():
-            outcome = donation_confirm_authenticated(donation=donation)
-    except DonationNotPossible as exc:
-        return _error(" ".join(exc.messages), 400)
-    except Overloaded:
-        return _busy()
-    except GatewayError:
-        return _error(_("The card processor is slow right now. Please try again in a minute."), 503, 30)
-    return _outcome_response(outcome)
+    return _provider_step(lambda: donation_confirm_authenticated(donation=donation))
 
 
 def donation_thanks(request: HttpRequest, public_id) -> HttpResponse:
