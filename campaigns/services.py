@@ -167,6 +167,64 @@ def campaign_update_terms(
     return campaign
 
 
+DETAIL_FIELDS = ("kind", "region", "unit_cost_minor", "unit_label", "funding_model", "currency")
+
+
+def campaign_update_details(
+    *,
+    campaign: Campaign,
+    actor: Actor,
+    kind: str,
+    region: str,
+    unit_cost: Money | None,
+    unit_label: str,
+    funding_model: str,
+    currency: str,
+    partner_ids: list[int],
+    reason: str = "",
+) -> Campaign:
+    """Change what a campaign funds and with whom (everything but goal and deadline).
+
+    Only while the campaign is not finished; currency and funding model only before it goes live
+    (donors gave under them). Each change is audited (``campaign.details_changed``,
+    ``campaign.partners_changed``) with the old and new values. Raises ``ValidationError`` and then
+    changes nothing."""
+    if unit_cost is not None and unit_cost.currency != currency:
+        raise ValidationError(_("Goal and unit cost must be in the campaign's currency."))
+    wanted = {
+        "kind": kind,
+        "region": region,
+        "unit_cost_minor": unit_cost.to_minor() if unit_cost else None,
+        "unit_label": unit_label,
+        "funding_model": funding_model,
+        "currency": currency,
+    }
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before = {name: getattr(locked, name) for name in DETAIL_FIELDS}
+        changed = sorted(name for name in DETAIL_FIELDS if before[name] != wanted[name])
+        old_partner_ids = sorted(locked.partners.values_list("pk", flat=True))
+        new_partner_ids = sorted(partner_ids)
+        if not changed and new_partner_ids == old_partner_ids:
+            return campaign
+        if locked.status not in (S.DRAFT, S.IN_REVIEW, S.LIVE):
+            raise TransitionNotAllowed(_("The terms of a finished campaign cannot change."))
+        if {"currency", "funding_model"} & set(changed) and locked.status == S.LIVE:
+            raise ValidationError(_("Currency and funding model cannot change on a live campaign."))
+        if changed:
+            for name in changed:
+                setattr(locked, name, wanted[name])
+            locked.save(update_fields=[*changed, "updated_at"])
+            audit(actor=actor, action="campaign.details_changed", subject=locked, reason=reason,
+                  data={"before": {n: before[n] for n in changed}, "after": {n: wanted[n] for n in changed}})  # fmt: skip
+        if new_partner_ids != old_partner_ids:
+            locked.partners.set(new_partner_ids)
+            audit(actor=actor, action="campaign.partners_changed", subject=locked, reason=reason,
+                  data={"before": old_partner_ids, "after": new_partner_ids})  # fmt: skip
+    campaign.refresh_from_db()
+    return campaign
+
+
 def campaign_finish(*, campaign: Campaign, actor: Actor, succeeded: bool, reason: str = "") -> Campaign:
     """Mark a live campaign funded or failed (the deadline job, or a finance officer)."""
     return _transition(campaign=campaign, to=S.FUNDED if succeeded else S.FAILED, actor=actor, reason=reason)

@@ -11,7 +11,7 @@ Drafts, previews, translations and unpublishing never write to the Campaign.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,16 +21,15 @@ from campaigns.models import Campaign, CampaignStatus
 from campaigns.money import Money
 from campaigns.roles import Actor
 from campaigns.services import (
-    audit,
     campaign_approve,
     campaign_create,
     campaign_reject,
     campaign_submit,
+    campaign_update_details,
     campaign_update_terms,
 )
 
 S = CampaignStatus
-DETAIL_FIELDS = ("kind", "region", "unit_cost_minor", "unit_label", "funding_model", "currency")
 
 
 def _is_campaign_page(page: Page) -> bool:
@@ -99,37 +98,19 @@ def campaign_apply_page_terms(*, page: Page, actor: Actor, reason: str = "") -> 
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=page.campaign_id)
         goal, unit_cost = _money(page, page.goal), _money(page, page.unit_cost)
-        wanted = {
-            "kind": page.kind,
-            "region": page.region,
-            "unit_cost_minor": unit_cost.to_minor() if unit_cost else None,
-            "unit_label": page.unit_label,
-            "funding_model": page.funding_model,
-            "currency": page.currency,
-        }
-        before = {name: getattr(campaign, name) for name in DETAIL_FIELDS}
-        changed = {name for name in DETAIL_FIELDS if before[name] != wanted[name]}
-        partner_ids = sorted(p.pk for p in page.partners.all())
-        old_partner_ids = sorted(campaign.partners.values_list("pk", flat=True))
-        terms_changed = goal.to_minor() != campaign.goal_minor or page.deadline != campaign.deadline
-        if not (changed or terms_changed or partner_ids != old_partner_ids):
-            return campaign
-        if campaign.status not in (S.DRAFT, S.IN_REVIEW, S.LIVE):
-            raise ValidationError(_("The terms of a finished campaign cannot change."))
-        if {"currency", "funding_model"} & changed and campaign.status == S.LIVE:
-            raise ValidationError(_("Currency and funding model cannot change on a live campaign."))
-        if changed:
-            for name in changed:
-                setattr(campaign, name, wanted[name])
-            campaign.save(update_fields=[*changed, "updated_at"])
-            audit(actor=actor, action="campaign.details_changed", subject=campaign, reason=reason,
-                  data={"before": {n: before[n] for n in sorted(changed)},
-                        "after": {n: wanted[n] for n in sorted(changed)}})  # fmt: skip
-        if partner_ids != old_partner_ids:
-            campaign.partners.set(partner_ids)
-            audit(actor=actor, action="campaign.partners_changed", subject=campaign, reason=reason,
-                  data={"before": old_partner_ids, "after": partner_ids})  # fmt: skip
-        if terms_changed:
+        campaign_update_details(
+            campaign=campaign,
+            actor=actor,
+            kind=page.kind,
+            region=page.region,
+            unit_cost=unit_cost,
+            unit_label=page.unit_label,
+            funding_model=page.funding_model,
+            currency=page.currency,
+            partner_ids=[p.pk for p in page.partners.all()],
+            reason=reason,
+        )
+        if goal.to_minor() != campaign.goal_minor or page.deadline != campaign.deadline:
             campaign_update_terms(
                 campaign=campaign, actor=actor, goal=goal, deadline=page.deadline, reason=reason
             )

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from campaigns.models import AuditEvent, CampaignStatus
 from campaigns.money import Money
@@ -10,6 +10,7 @@ from campaigns.services import (
     campaign_approve,
     campaign_finish,
     campaign_submit,
+    campaign_update_details,
     campaign_update_terms,
 )
 from tests.factories import CampaignFactory
@@ -89,3 +90,47 @@ def test_changing_a_live_goal_needs_a_verifier_and_is_audited(editor, verifier):
     assert event.data["before"]["goal_minor"] == 100_000
     assert event.data["after"] == {"goal_minor": 200_000, "deadline": "2027-06-30"}
     assert event.actor == verifier
+
+
+def _details(campaign, **overrides):
+    values = {
+        "kind": campaign.kind,
+        "region": campaign.region,
+        "unit_cost": campaign.unit_cost,
+        "unit_label": campaign.unit_label,
+        "funding_model": campaign.funding_model,
+        "currency": campaign.currency,
+        "partner_ids": [],
+    }
+    return values | overrides
+
+
+def test_details_change_is_audited_with_old_and_new_values(verifier):
+    campaign = CampaignFactory(status=CampaignStatus.LIVE, region="湖南省永州市")
+
+    campaign_update_details(campaign=campaign, actor=verifier, **_details(campaign, region="贵州省丹寨县"))
+
+    campaign.refresh_from_db()
+    assert campaign.region == "贵州省丹寨县"
+    event = AuditEvent.objects.get(action="campaign.details_changed")
+    assert event.data == {"before": {"region": "湖南省永州市"}, "after": {"region": "贵州省丹寨县"}}
+
+
+def test_currency_cannot_change_once_donors_gave_under_it(verifier):
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+
+    with pytest.raises(ValidationError):
+        campaign_update_details(
+            campaign=campaign, actor=verifier, **_details(campaign, currency="USD", unit_cost=None)
+        )
+
+    campaign.refresh_from_db()
+    assert campaign.currency == "CNY"
+    assert not AuditEvent.objects.filter(action="campaign.details_changed").exists()
+
+
+def test_a_closed_campaign_keeps_its_details(verifier):
+    campaign = CampaignFactory(status=CampaignStatus.CLOSED)
+
+    with pytest.raises(TransitionNotAllowed):
+        campaign_update_details(campaign=campaign, actor=verifier, **_details(campaign, unit_label="x"))
