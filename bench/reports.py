@@ -1,4 +1,4 @@
-"""Benchmarks for reports (not tests). Run from the project root; results go to docs/benchmarks/reports.md.
+"""Benchmarks for reports (not tests). Run from the project root; results go to docs/benchmarks.md (Reports).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cf_reports_bench REDIS_URL=redis://127.0.0.1:6379/4
     python bench/reports.py seed --donations 10000 --beneficiaries 1000

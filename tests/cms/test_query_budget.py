@@ -133,6 +133,6 @@ DONATE_COLD = 12
 # Campaign page, warm header: 10 from Wagtail's routing (site, locale, tree walk, aliases, view
 # restrictions), 5 from the page (campaign, totals x2, partners, updates), 14 from the verification
 # feed and report links included in it (totals and counts read twice). Above issue 3's 8: see
-# docs/benchmarks/cms.md. A cold header adds 7 (one more for the page's translations).
+# docs/benchmarks.md (CMS). A cold header adds 7 (one more for the page's translations).
 CAMPAIGN_WARM = 29
 CAMPAIGN_COLD = 36
