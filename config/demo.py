@@ -145,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", f"{args.host},127.0.0.1,localhost")
 
     services = Services()
+    # A TERM (from a process manager or a test) stops the services as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     try:
         stripe_tmp = ROOT / "var" / "localstripe"
         stripe_tmp.mkdir(exist_ok=True)
