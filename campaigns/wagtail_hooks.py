@@ -5,10 +5,15 @@ Viewsets list and inspect records; the state changes go through the verify scree
 shown only to users ``may_view_restricted`` allows (verifiers, finance officers).
 """
 
+from decimal import Decimal
+
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import CreateView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -17,7 +22,7 @@ from wagtail.permissions import register_permission_policy
 
 from campaigns.models import Beneficiary, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_PERSON_FIELDS
-from campaigns.money import Money
+from campaigns.money import InvalidAmount, Money
 from campaigns.verification import admin_views
 from campaigns.verification.beneficiaries import beneficiary_create
 from campaigns.verification.milestones import milestone_create
@@ -55,6 +60,37 @@ register_permission_policy(Need, CreateOnlyPolicy(Need))
 register_permission_policy(Beneficiary, KeepPolicy(Beneficiary))
 
 
+class AmountEntryForm(WagtailAdminModelForm):
+    """Amounts as the people who type them think of them: 3000 means ¥3,000, not 3000 fen."""
+
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=_("In the currency chosen below, e.g. 3000 for ¥3,000."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") is not None and data.get("currency"):
+            try:
+                data["amount"] = Money(data["amount"], data["currency"])
+            except InvalidAmount as exc:
+                self.add_error("amount", str(exc))
+        return data
+
+
+class AmountEntryViewSetMixin:
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=AmountEntryForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=self.form_fields,
+        )
+
+
 class ServiceCreateView(CreateView):
     """Saves through ``create(request, data)`` (a service call, audited); shows its refusals on the form."""
 
@@ -84,13 +120,13 @@ class MilestoneCreateView(ServiceCreateView):
     def create(self, request, data):
         return milestone_create(actor=request.user, beneficiary=data["beneficiary"], kind=data["kind"],
                                 title=data["title"], partner=data["partner"], due_date=data["due_date"],
-                                amount=Money.from_minor(data["amount_minor"], data["currency"]))  # fmt: skip
+                                amount=data["amount"])  # fmt: skip
 
 
 class NeedCreateView(ServiceCreateView):
     def create(self, request, data):
         return need_post(actor=request.user, beneficiary=data["beneficiary"], title=data["title"],
-                         kind=data["kind"], amount=Money.from_minor(data["amount_minor"], data["currency"]))  # fmt: skip
+                         kind=data["kind"], amount=data["amount"])  # fmt: skip
 
 
 class RestrictedInspectView(InspectView):
@@ -155,7 +191,7 @@ class BeneficiaryViewSet(ModelViewSet):
     add_view_class = BeneficiaryCreateView
 
 
-class MilestoneViewSet(ModelViewSet):
+class MilestoneViewSet(AmountEntryViewSetMixin, ModelViewSet):
     name = "outcomes"
     model = Milestone
     icon = "tick-inverse"
@@ -164,12 +200,12 @@ class MilestoneViewSet(ModelViewSet):
                                 get_url=lambda m: reverse("verification_milestone_verify", args=[m.pk])),
                     "beneficiary", "partner", "amount", "due_date", "status"]  # fmt: skip
     list_filter = ["status", "kind"]
-    form_fields = ["beneficiary", "kind", "title", "amount_minor", "currency", "partner", "due_date"]
+    form_fields = ["beneficiary", "kind", "title", "amount", "currency", "partner", "due_date"]
     add_view_class = MilestoneCreateView
     inspect_view_enabled = True
 
 
-class NeedViewSet(ModelViewSet):
+class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
     name = "needs"
     model = Need
     icon = "pick"
@@ -177,7 +213,7 @@ class NeedViewSet(ModelViewSet):
     list_display = ["title", "beneficiary", "kind", "amount", "province", "county", "status"]
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
-    form_fields = ["beneficiary", "title", "kind", "amount_minor", "currency"]
+    form_fields = ["beneficiary", "title", "kind", "amount", "currency"]
     add_view_class = NeedCreateView
 
 

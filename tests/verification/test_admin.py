@@ -117,7 +117,7 @@ def test_admin_create_forms_go_through_the_services(client, verifier, editor):
         "beneficiary": proposed.pk,
         "kind": "surgery_performed",
         "title": "",
-        "amount_minor": 300000,
+        "amount": "3000",  # yuan, as a verifier types it
         "currency": "CNY",
         "partner": partner.pk,
         "due_date": "2026-12-31",
@@ -127,6 +127,7 @@ def test_admin_create_forms_go_through_the_services(client, verifier, editor):
     verified = BeneficiaryFactory(campaign=campaign, verified_by=verifier)
     c.post(reverse("outcomes:add"), {**form, "beneficiary": verified.pk})
     assert Milestone.objects.get().beneficiary == verified
+    assert Milestone.objects.get().amount_minor == 300_000
     assert AuditEvent.objects.filter(action="milestone.planned").count() == 1
     c.post(
         reverse("needs:add"),
@@ -134,11 +135,33 @@ def test_admin_create_forms_go_through_the_services(client, verifier, editor):
             "beneficiary": verified.pk,
             "title": "轮椅",
             "kind": "mobility",
-            "amount_minor": 90000,
+            "amount": "900.00",
             "currency": "CNY",
         },
     )
     assert Need.objects.get().province == "湖南省"
+    assert Need.objects.get().amount_minor == 90_000
     # milestones cannot be edited in the generic form (amounts change only by a new milestone)
     milestone = Milestone.objects.get()
     assert c.get(reverse("outcomes:edit", args=[milestone.pk])).status_code in (302, 403)
+
+
+def test_an_amount_finer_than_a_fen_is_refused_on_the_form(client, verifier):
+    from campaigns.models import Need
+
+    c = _admin_user(client, verifier)
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+
+    response = c.post(
+        reverse("needs:add"),
+        {
+            "beneficiary": beneficiary.pk,
+            "title": "轮椅",
+            "kind": "mobility",
+            "amount": "900.005",
+            "currency": "CNY",
+        },
+    )
+
+    assert response.status_code == 200
+    assert not Need.objects.exists()
