@@ -47,7 +47,7 @@ def _role_of(user, *, expected: str) -> str:
     if user is None:
         return ""
     names = {VERIFIERS: _("Verifier"), FINANCE_OFFICERS: _("Finance officer")}
-    groups = set(user.groups.values_list("name", flat=True))
+    groups = {group.name for group in user.groups.all()}  # prefetched by the callers below
     if expected in groups or user.is_superuser:
         return str(names[expected])
     return str(_("Staff"))
@@ -80,6 +80,8 @@ _RELEASE_RELATED = (
     "milestone__verified_by",
     "approved_by",
 )
+# The public shows the role of who verified and who approved: one query for all their groups.
+_RELEASE_GROUPS = ("milestone__verified_by__groups", "approved_by__groups")
 
 
 def gift_trace(*, donation: Donation) -> GiftTrace:
@@ -89,7 +91,8 @@ def gift_trace(*, donation: Donation) -> GiftTrace:
         Allocation.objects.filter(donation=donation)
         .select_related(*(f"release__{r}" for r in _RELEASE_RELATED))
         .prefetch_related(
-            Prefetch("release__milestone__evidence", queryset=Evidence.objects.order_by("dated"))
+            Prefetch("release__milestone__evidence", queryset=Evidence.objects.order_by("dated")),
+            *(f"release__{g}" for g in _RELEASE_GROUPS),
         )
         .order_by("created_at", "id")
     )
@@ -105,7 +108,9 @@ def disbursement_feed(*, campaign: Campaign, limit: int = 50) -> list[Disburseme
     releases = (
         Release.objects.filter(campaign=campaign, status__in=[ReleaseStatus.APPROVED, ReleaseStatus.PAID])
         .select_related(*_RELEASE_RELATED)
-        .prefetch_related(Prefetch("milestone__evidence", queryset=Evidence.objects.order_by("dated")))
+        .prefetch_related(
+            Prefetch("milestone__evidence", queryset=Evidence.objects.order_by("dated")), *_RELEASE_GROUPS
+        )
         .order_by("-approved_at", "-id")[:limit]
     )
     return [_disbursement(r) for r in releases]

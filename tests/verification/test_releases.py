@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns.models import AuditEvent
 from campaigns.money import Money
@@ -271,3 +271,34 @@ def test_gift_trace_shows_partner_pseudonym_outcome_and_roles(released_setup, fi
         "Finance officer",
     )
     assert line.evidence[0][0] == "Discharge note from the hospital"
+
+
+def test_the_disbursement_feed_reads_a_fixed_number_of_queries(
+    verifier, finance_officer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from payments.trace import disbursement_feed
+
+    def approved_release(campaign):
+        beneficiary = BeneficiaryFactory(campaign=campaign, verified_by=verifier)
+        captured_donation(campaign, 300_000)
+        release_approve(
+            release=verified_milestone(beneficiary=beneficiary, verifier=verifier).release,
+            actor=finance_officer,
+        )
+
+    campaign = BeneficiaryFactory(verified_by=verifier).campaign
+    approved_release(campaign)
+    with CaptureQueriesContext(connection) as one:
+        assert len(disbursement_feed(campaign=campaign)) == 1
+    for _ in range(3):
+        approved_release(campaign)
+
+    with django_assert_max_num_queries(len(one.captured_queries)), translation.override("en"):
+        feed = disbursement_feed(campaign=campaign)
+
+    assert len(feed) == 4
+    assert {d.verified_by_role for d in feed} == {"Verifier"}
+    assert {d.approved_by_role for d in feed} == {"Finance officer"}
