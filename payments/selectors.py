@@ -22,6 +22,11 @@ class CampaignTotals:
     disputed: Money
     donors: int
     goal: Money
+    campaign_id: int = 0
+
+    def are_for(self, campaign: Campaign) -> bool:
+        """Templates reuse totals already read for the page: only for the same campaign."""
+        return self.campaign_id == campaign.pk and self.goal == campaign.goal
 
     @property
     def percent(self) -> int:
@@ -56,6 +61,7 @@ def campaign_totals_uncached(*, campaign: Campaign) -> CampaignTotals:
         disputed=money("disputed"),
         donors=donors_count(campaign=campaign),
         goal=campaign.goal,
+        campaign_id=campaign.pk,
     )
 
 

@@ -58,14 +58,15 @@ def public_beneficiaries(*, campaign: Campaign) -> QuerySet[Beneficiary]:
 
 
 def campaign_outcome_counts(*, campaign: Campaign) -> dict[str, int]:
-    beneficiaries = Beneficiary.objects.filter(campaign=campaign, status=BeneficiaryStatus.VERIFIED)
-    return {
-        "verified": beneficiaries.count(),
-        "funded": beneficiaries.filter(funded_at__isnull=False).count(),
-        "outcomes_verified": Milestone.objects.filter(
-            beneficiary__campaign=campaign, status=MilestoneStatus.VERIFIED
-        ).count(),
-    }
+    """Verified beneficiaries, how many of them are funded, and verified outcomes: one query."""
+    verified = Q(status=BeneficiaryStatus.VERIFIED)
+    return Beneficiary.objects.filter(campaign=campaign).aggregate(
+        verified=Count("id", filter=verified, distinct=True),
+        funded=Count("id", filter=verified & Q(funded_at__isnull=False), distinct=True),
+        outcomes_verified=Count(
+            "milestones", filter=Q(milestones__status=MilestoneStatus.VERIFIED), distinct=True
+        ),
+    )
 
 
 def needs_funnel() -> list[tuple[str, int]]:

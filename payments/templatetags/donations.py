@@ -19,7 +19,7 @@ register = template.Library()
 def donation_panel_context(context, campaign: Campaign) -> dict:
     # Reuse totals the page already read for this campaign (one ledger read per render).
     totals = context.get("totals")
-    if not isinstance(totals, CampaignTotals) or totals.goal != campaign.goal:
+    if not isinstance(totals, CampaignTotals) or not totals.are_for(campaign):
         totals = campaign_totals(campaign=campaign)
     presets = [
         Money.from_minor(minor, campaign.currency)

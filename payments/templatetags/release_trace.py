@@ -5,7 +5,7 @@
 from django import template
 
 from campaigns.verification.selectors import campaign_outcome_counts
-from payments.selectors import campaign_totals
+from payments.selectors import CampaignTotals, campaign_totals
 from payments.trace import disbursement_feed, gift_trace, pending_releases
 
 register = template.Library()
@@ -18,9 +18,13 @@ def gift_trace_panel(donation):
 
 @register.inclusion_tag("payments/_disbursement_feed_body.html", takes_context=True)
 def disbursement_feed_panel(context, campaign):
+    totals = context.get("totals")
     return {
         "campaign": campaign,
-        "totals": campaign_totals(campaign=campaign),
+        # The campaign page has read the totals already; reuse them (one ledger read per render).
+        "totals": totals
+        if isinstance(totals, CampaignTotals) and totals.are_for(campaign)
+        else campaign_totals(campaign=campaign),
         "outcomes": campaign_outcome_counts(campaign=campaign),
         "feed": disbursement_feed(campaign=campaign),
         "pending": pending_releases(campaign=campaign),
