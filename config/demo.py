@@ -81,6 +81,8 @@ class Services:
         return process
 
     def stop(self) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the shutdown short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for name, process in reversed(self.processes):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
