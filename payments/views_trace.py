@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from campaigns.models import Campaign, Need, NeedStatus
 from campaigns.verification.needs import need_match
+from campaigns.verification.selectors import public_needs
 from payments.models import Donation, Release, ReleaseStatus
 from payments.services_release import objection_file
 from payments.trace import disbursement_feed, platform_transparency
@@ -86,13 +87,7 @@ class NeedClaimForm(forms.Form):
 
 def needs_board(request: HttpRequest) -> HttpResponse:
     """Small needs of verified households, open for a donor to claim (public fields only)."""
-    needs = (
-        Need.objects.filter(status__in=[NeedStatus.POSTED, NeedStatus.MATCHED, NeedStatus.FUNDED,
-                                        NeedStatus.DELIVERED, NeedStatus.VERIFIED])
-        .select_related("beneficiary")
-        .order_by("status", "-posted_at")[:200]
-    )  # fmt: skip
-    return render(request, "payments/needs_board.html", {"needs": needs, "form": NeedClaimForm()})
+    return render(request, "payments/needs_board.html", {"needs": public_needs(), "form": NeedClaimForm()})
 
 
 @require_http_methods(["POST"])

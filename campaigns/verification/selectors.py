@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from campaigns.models import (
@@ -67,6 +67,13 @@ def campaign_outcome_counts(*, campaign: Campaign) -> dict[str, int]:
             "milestones", filter=Q(milestones__status=MilestoneStatus.VERIFIED), distinct=True
         ),
     )
+
+
+def public_needs(*, limit: int = 200) -> QuerySet[Need]:
+    """The needs board: open needs first (posted, then matched, ...), newest first within a stage.
+    Templates show only public fields (title, kind, amount, county, the beneficiary's pseudonym)."""
+    stage = Case(*(When(status=status, then=Value(i)) for i, status in enumerate(NEED_FUNNEL)))
+    return Need.objects.select_related("beneficiary").order_by(stage, "-posted_at")[:limit]
 
 
 def needs_funnel() -> list[tuple[str, int]]:

@@ -128,3 +128,17 @@ def test_a_received_gift_funds_the_next_beneficiary_in_the_queue(db, django_capt
     second.refresh_from_db()
     assert first.funded_at is not None
     assert second.funded_at is None
+
+
+def test_the_needs_board_lists_open_needs_first(verifier):
+    from campaigns.models import Need
+    from campaigns.verification.selectors import public_needs
+    from tests.verification.factories import BeneficiaryFactory
+
+    beneficiary = BeneficiaryFactory()
+    for title, status in [("delivered", "delivered"), ("posted", "posted"), ("funded", "funded")]:
+        Need.objects.create(beneficiary=beneficiary, title=title, kind="mobility", amount_minor=90_000,
+                            currency="CNY", status=status, province="湖南省", county="江华瑶族自治县",
+                            posted_by=verifier)  # fmt: skip
+
+    assert [n.status for n in public_needs()] == ["posted", "funded", "delivered"]
