@@ -198,6 +198,7 @@ def statements(donors: int, workers: list[int]) -> None:
             kind__in=[ReportKind.DONOR_STATEMENT, ReportKind.DONOR_STATEMENT_BATCH]
         ).delete()
         app.control.purge()
+        (ROOT / "var").mkdir(exist_ok=True)
         log = open(ROOT / "var" / f"bench-worker-{n}.log", "w")  # noqa: SIM115
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", str(n), "-P", "prefork",
