@@ -23,13 +23,19 @@ STATUS_FILTERS = [
 ]
 
 
+def public_unless_unrestricted(pages: QuerySet) -> QuerySet:
+    """``pages.public()``, without its restriction query while no page anywhere is private."""
+    from cms.routing import any_view_restriction
+
+    return pages.public() if any_view_restriction() else pages
+
+
 def public_campaign_pages() -> QuerySet:
     """Live pages, in the active language, whose campaign has been approved."""
     from cms.models import CampaignPage
 
     return (
-        CampaignPage.objects.live()
-        .public()
+        public_unless_unrestricted(CampaignPage.objects.live())
         .filter(locale__language_code=_active_locale_code(), campaign__status__in=PUBLIC_STATUSES)
         .select_related("campaign", "hero_image")
     )
@@ -121,19 +127,31 @@ def campaign_listing(*, index: Page, params: QueryDict, per_page: int) -> dict:
 
 
 def campaign_page_context(*, page) -> dict:
+    """The campaign page's figures, read live, and the key parts of its cached panels fragment."""
+    from django.conf import settings
+    from django.utils.functional import SimpleLazyObject
+
+    from campaigns.public_cache import campaign_panels_version
+    from campaigns.verification.selectors import campaign_outcome_counts
+
+    seconds = settings.CAMPAIGN_PANELS_CACHE_SECONDS
     campaign = page.campaign
     if campaign is None:
-        return {"campaign": None, "totals": None, "updates": []}
+        return {"campaign": None, "totals": None, "updates": [], "panels_seconds": 0}
     from cms.models import CampaignUpdatePage
 
-    updates = CampaignUpdatePage.objects.live().public().child_of(page).order_by("-date")
+    updates = public_unless_unrestricted(CampaignUpdatePage.objects.live()).child_of(page).order_by("-date")
     totals = campaign_totals(campaign=campaign)
     return {
         "campaign": campaign,
         "totals": totals,
         "units_funded": totals.units_funded(campaign.unit_cost),
-        "partners": list(campaign.partners.all()),
+        # Read only when the panels fragment is rendered (a cache miss):
+        "partners": campaign.partners.all(),
+        "outcome_counts": SimpleLazyObject(lambda: campaign_outcome_counts(campaign=campaign)),
         "updates": list(updates),
+        "panels_seconds": seconds,
+        "panels_version": campaign_panels_version(campaign_id=campaign.pk) if seconds else "",
     }
 
 
@@ -165,6 +183,21 @@ def header_cache_bump() -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+def header_generation() -> str:
+    """The current header-cache generation (a fresh one if none is stored)."""
+    from uuid import uuid4
+
+    from django.core.cache import cache
+
+    generation = cache.get(HEADER_GENERATION_KEY)
+    if generation is None:
+        fresh = uuid4().hex
+        generation = (
+            fresh if cache.add(HEADER_GENERATION_KEY, fresh, None) else cache.get(HEADER_GENERATION_KEY)
+        )
+    return generation
 
 
 def _home_for(site, locale) -> Page | None:
@@ -224,8 +257,6 @@ def site_header(*, request, page=None) -> dict:
     ``homes`` (language code → live home URL) and, for a Page, ``translations`` (language code →
     URL of its live translation or None). Costs one cache round trip when warm.
     """
-    from uuid import uuid4
-
     from django.conf import settings
     from django.core.cache import cache
     from django.utils.translation import get_language
@@ -236,12 +267,8 @@ def site_header(*, request, page=None) -> dict:
     page_key = f"cms:header:page:{host}:{page.pk}" if isinstance(page, Page) else None
     keys = [HEADER_GENERATION_KEY, site_key] + ([page_key] if page_key else [])
     found = cache.get_many(keys)
-    generation = found.get(HEADER_GENERATION_KEY)
-    if generation is None:  # first use, or evicted: a fresh generation, so no old entry matches
-        fresh = uuid4().hex
-        generation = (
-            fresh if cache.add(HEADER_GENERATION_KEY, fresh, None) else cache.get(HEADER_GENERATION_KEY)
-        )
+    # None on first use or after an eviction: a fresh generation, so no old entry matches
+    generation = found.get(HEADER_GENERATION_KEY) or header_generation()
     seconds = _header_seconds()
     to_store = {}
     entry = found.get(site_key)

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views as cms_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -25,6 +27,10 @@ urlpatterns += i18n_patterns(
     path("payments/", include("payments.urls")),
     path("reports/", include("reports.urls")),
     path("", include("cms.urls")),
+    # Wagtail's utility views, then its page serving with faster routing (cms.routing). The
+    # include after them serves no request; it keeps reverse("wagtail_serve") working.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, cms_views.serve, name="page"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,11 +1,12 @@
 """Signal receivers of the release area, connected in ``PaymentsConfig.ready``."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from campaigns.public_cache import bump_campaign_panels
 from campaigns.verification.signals import milestone_verified
-from payments.models import DonationEvent, DonationStatus
+from payments.models import DonationEvent, DonationStatus, Release
 
 FUNDING_STATES = {
     DonationStatus.SUCCEEDED,
@@ -32,3 +33,10 @@ def refresh_unit_funding_when_gifts_change(sender, instance, created, **kwargs):
 
     campaign_id = instance.donation.campaign_id
     transaction.on_commit(lambda: unit_funding_refresh.delay(campaign_id))
+
+
+@receiver(post_save, sender=Release, dispatch_uid="payments.panels_on_release")
+@receiver(post_delete, sender=Release, dispatch_uid="payments.panels_on_release_delete")
+def refresh_campaign_panels_when_a_release_changes(sender, instance: Release, **kwargs) -> None:
+    """The campaign page's disbursement feed and notice-period list show releases."""
+    bump_campaign_panels(campaign_id=instance.campaign_id)

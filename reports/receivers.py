@@ -17,6 +17,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from campaigns.models import AuditEvent
+from campaigns.public_cache import bump_campaign_panels
+from reports.models import ReportKind, ReportRun, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +70,10 @@ def regenerate_campaign_report(sender, instance: AuditEvent, created: bool, **kw
     campaign_id = campaign_of(instance)
     if campaign_id is not None:
         transaction.on_commit(lambda: regenerate_after_commit(campaign_id))
+
+
+@receiver(post_save, sender=ReportRun, dispatch_uid="reports.panels_on_campaign_report")
+def refresh_campaign_panels_when_a_report_is_published(sender, instance: ReportRun, **kwargs) -> None:
+    """The campaign page links the latest finished impact report."""
+    if instance.kind == ReportKind.CAMPAIGN_IMPACT and instance.status == ReportStatus.DONE:
+        bump_campaign_panels(campaign_id=instance.campaign_id)

@@ -10,10 +10,12 @@ from campaigns.verification.selectors import campaign_outcome_counts, public_ben
 register = template.Library()
 
 
-@register.inclusion_tag("campaigns/_beneficiaries_panel_body.html")
-def beneficiaries_panel(campaign):
+@register.inclusion_tag("campaigns/_beneficiaries_panel_body.html", takes_context=True)
+def beneficiaries_panel(context, campaign):
+    # The campaign page offers the counts once for this panel and the disbursement feed.
+    counts = context.get("outcome_counts")
     return {
         "campaign": campaign,
         "beneficiaries": public_beneficiaries(campaign=campaign),
-        "counts": campaign_outcome_counts(campaign=campaign),
+        "counts": counts if counts is not None else campaign_outcome_counts(campaign=campaign),
     }

@@ -14,6 +14,7 @@ from wagtail.search import index
 from campaigns.models import CampaignKind, CampaignStatus, FundingModel
 from campaigns.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
 from cms.blocks import StoryBlock
+from cms.models.mixins import CachedViewRestrictionsMixin
 from cms.panels import CampaignRecordPanel
 
 FINISHED = (CampaignStatus.FUNDED, CampaignStatus.FAILED, CampaignStatus.CLOSED)
@@ -24,7 +25,7 @@ TERMS_HELP = _(
 )
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(CachedViewRestrictionsMixin, Page):
     """Lists campaigns below it, filtered by kind, region and status, with search."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -46,7 +47,7 @@ class CampaignIndexPage(Page):
         return context
 
 
-class CampaignPage(Page):
+class CampaignPage(CachedViewRestrictionsMixin, Page):
     """The public face of one ``campaigns.Campaign``; one page per language share the record.
 
     Figures shown to the public (goal, raised, deadline, unit cost) are read from the Campaign and
@@ -131,6 +132,7 @@ class CampaignPage(Page):
         index.FilterField("kind"),
     ]
     parent_page_types = ["cms.CampaignIndexPage"]
+    route_select_related = ("campaign",)  # cms.routing fetches the record with the page
     subpage_types = ["cms.CampaignUpdatePage"]
     template = "cms/campaign_page.html"
 
@@ -201,7 +203,7 @@ class CampaignPage(Page):
         return context
 
 
-class CampaignUpdatePage(Page):
+class CampaignUpdatePage(CachedViewRestrictionsMixin, Page):
     """A progress report on a campaign: what the money did, with photos."""
 
     date = models.DateField(_("date"))

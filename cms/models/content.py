@@ -6,11 +6,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import StoryBlock
+from cms.models.mixins import CachedViewRestrictionsMixin
 
 CONTENT_PARENTS = ["cms.HomePage", "cms.StandardPage"]
 
 
-class StandardPage(Page):
+class StandardPage(CachedViewRestrictionsMixin, Page):
     """A plain content page: about us, how verification works, privacy, FAQ."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -25,7 +26,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class ShowcasePage(Page):
+class ShowcasePage(CachedViewRestrictionsMixin, Page):
     """A programme's achievements: key figures and the story behind them."""
 
     programme = models.ForeignKey(
@@ -70,18 +71,17 @@ class ShowcasePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms.models.campaign_pages import CampaignPage
+        from cms.selectors import public_unless_unrestricted
 
         context = super().get_context(request, *args, **kwargs)
-        pages = (
-            CampaignPage.objects.live()
-            .public()
-            .filter(campaign_id=self.programme_id, locale_id=self.locale_id)
+        pages = public_unless_unrestricted(CampaignPage.objects.live()).filter(
+            campaign_id=self.programme_id, locale_id=self.locale_id
         )
         context["programme_page"] = pages.first() if self.programme_id else None
         return context
 
 
-class RoleModelStoryPage(Page):
+class RoleModelStoryPage(CachedViewRestrictionsMixin, Page):
     """A person or partner whose work others can follow: a village doctor, a teacher, a leader."""
 
     person_name = models.CharField(

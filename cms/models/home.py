@@ -4,8 +4,10 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
+from cms.models.mixins import CachedViewRestrictionsMixin
 
-class HomePage(Page):
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The front page: what Clearfund is, featured campaigns and platform-wide figures."""
 
     hero_heading = models.CharField(_("hero heading"), max_length=120)

@@ -16,7 +16,7 @@ from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import selectors
@@ -76,8 +76,9 @@ def _header_changed_by_page(sender, **kwargs) -> None:
 @receiver(post_save)
 @receiver(post_delete)
 def _header_changed_by_model(sender, instance=None, **kwargs) -> None:
-    # Pages saved or deleted outside publishing (tree edits, menu flags), sites, locales, settings.
-    if isinstance(instance, Page | Site | Locale | SiteSettings):
+    # Pages saved or deleted outside publishing (tree edits, menu flags), sites, locales, settings,
+    # view restrictions (cms.routing caches whether any exists).
+    if isinstance(instance, Page | Site | Locale | SiteSettings | PageViewRestriction):
         selectors.header_cache_bump()
 
 

@@ -189,6 +189,10 @@ IDENTITY_HASH_KEY = env.str("CLEARFUND_IDENTITY_HASH_KEY", default="")
 
 # --- Campaign totals cache ---------------------------------------------------------------------
 TOTALS_CACHE_SECONDS = env.int("CLEARFUND_TOTALS_CACHE_SECONDS", default=3)
+# The campaign page's panels (beneficiaries, disbursements, notice-period releases, latest report,
+# partners) are cached as one fragment keyed by the live totals and a version that the records'
+# save signals renew (campaigns.public_cache); this timeout only bounds a missed signal.
+CAMPAIGN_PANELS_CACHE_SECONDS = env.int("CLEARFUND_CAMPAIGN_PANELS_CACHE_SECONDS", default=60)
 RELEASE_NOTICE_PERIOD = timedelta(hours=env.int("CLEARFUND_RELEASE_NOTICE_HOURS", default=0))
 
 LOGGING = {

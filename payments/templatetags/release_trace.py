@@ -19,13 +19,14 @@ def gift_trace_panel(donation):
 @register.inclusion_tag("payments/_disbursement_feed_body.html", takes_context=True)
 def disbursement_feed_panel(context, campaign):
     totals = context.get("totals")
+    outcomes = context.get("outcome_counts")  # offered once by the campaign page, as the totals
     return {
         "campaign": campaign,
         # The campaign page has read the totals already; reuse them (one ledger read per render).
         "totals": totals
         if isinstance(totals, CampaignTotals) and totals.are_for(campaign)
         else campaign_totals(campaign=campaign),
-        "outcomes": campaign_outcome_counts(campaign=campaign),
+        "outcomes": outcomes if outcomes is not None else campaign_outcome_counts(campaign=campaign),
         "feed": disbursement_feed(campaign=campaign),
         "pending": pending_releases(campaign=campaign),
         "request": context.get("request"),
