@@ -1,11 +1,13 @@
-"""Campaign donation page requests/s under gunicorn: cached, uncached, and a bare Django view.
+"""Campaign page requests/s under gunicorn: cached, uncached, and a bare Django view.
 
-Same server setup for all three (gunicorn, gthread workers, the real middleware stack), the page
-with live totals from the ledger (/payments/donate/<slug>/) and /bench/bare/ (an HttpResponse).
-Also counts the queries of a cached hit and of an uncached render, in-process.
+Same server setup for all three (gunicorn, gthread workers, the real middleware stack), a page
+with live totals from the ledger and /bench/bare/ (an HttpResponse). ``--page giving`` is the
+giving page /payments/donate/<slug>/; ``--page story`` is the CMS campaign page (the demo's
+cataract campaign, created with ``demo_campaigns`` if missing) with its beneficiaries, disbursement
+and report panels. Also counts the queries of a cached hit and of an uncached render, in-process.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cf_donations_bench REDIS_URL=redis://127.0.0.1:6379/2
-    python bench/page_throughput.py --seconds 10 --concurrency 8
+    python bench/page_throughput.py --seconds 10 --concurrency 8 --page story
 """
 
 from __future__ import annotations
@@ -32,6 +34,21 @@ def seed(campaign, gifts: int) -> None:
         donation_charge(donation=d)
 
 
+def story_page():
+    """The demo's cataract campaign page (made by ``demo_campaigns`` if missing) and its URL."""
+    from django.core.management import call_command
+
+    from cms.models import CampaignPage
+
+    page = (
+        CampaignPage.objects.live().filter(slug="cataract-surgery", locale__language_code="zh-hans").first()
+    )
+    if page is None:
+        call_command("demo_campaigns", verbosity=0)
+        page = CampaignPage.objects.live().get(slug="cataract-surgery", locale__language_code="zh-hans")
+    return page.campaign, page.url
+
+
 def count_queries(path: str, cache_seconds: int) -> int:
     from django.conf import settings
     from django.core.cache import cache
@@ -42,9 +59,8 @@ def count_queries(path: str, cache_seconds: int) -> int:
     settings.TOTALS_CACHE_SECONDS = cache_seconds
     cache.clear()
     client = Client()
-    client.get(path)  # warm: the first render fills the cache (and site settings)
-    if not cache_seconds:
-        client.get(path)
+    client.get(path)  # warm: the first render fills the caches (and creates site settings)
+    client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200
     return len(ctx.captured_queries)
@@ -56,14 +72,19 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--page", choices=["giving", "story"], default="giving")
     args = parser.parse_args()
     django_setup()
     from django.core.cache import cache
 
-    campaign = live_campaign("bench-page")
+    if args.page == "story":
+        campaign, path = story_page()
+    else:
+        campaign = live_campaign("bench-page")
+        path = f"/payments/donate/{campaign.slug}/"
     if not campaign.donations.exists():
         seed(campaign, 40)
-    path = f"/payments/donate/{campaign.slug}/"
+    print(f"page {path}")
     print(f"queries: cached hit {count_queries(path, 3)}, uncached render {count_queries(path, 0)}")
 
     rows = []

@@ -1,16 +1,54 @@
-"""The public page view: Wagtail's ``serve`` after the two-query routing of ``cms.routing``."""
+"""The public page view: Wagtail's ``serve`` after the two-query routing of ``cms.routing``, with a
+short whole-response cache for anonymous visitors of the pages that opt in."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from wagtail import views as wagtail_views
 
 from cms.routing import route_for_request
+from cms.selectors import header_generation
+
+
+def _anonymous_read(request: HttpRequest) -> bool:
+    """A plain GET by someone with no session or pending messages: the page is the same for all."""
+    return (
+        request.method == "GET"
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
 
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve a Wagtail page; a page class with ``cache_anonymous_response`` is cached whole.
+
+    The cache lasts ``TOTALS_CACHE_SECONDS`` (the age the live totals may have anyway) and is
+    keyed by host, path and language under the site header's generation, so publishing,
+    unpublishing or moving a page takes effect at once. A hit makes no database query.
+    """
+    seconds = settings.TOTALS_CACHE_SECONDS if _anonymous_read(request) else 0
+    key = f"cms:response:{request.get_host()}:{request.path}:{get_language()}"
+    if seconds > 0:
+        generation = header_generation()
+        cached = cache.get(key)
+        if cached is not None and cached[0] == generation:
+            response = HttpResponse(cached[1], content_type=cached[2])
+            patch_cache_control(response, public=True, max_age=seconds)
+            return response
     route = route_for_request(request, path)
     if route is not None:
         # Wagtail's Page.route_for_request reads its result from here instead of walking the tree.
         request._wagtail_route_for_request = route
-    return wagtail_views.serve(request, path)
+    response = wagtail_views.serve(request, path)
+    if seconds > 0 and route is not None and getattr(route.page, "cache_anonymous_response", False):
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            cache.set(key, (generation, response.content, response["Content-Type"]), seconds)
+            patch_cache_control(response, public=True, max_age=seconds)
+    return response

@@ -133,6 +133,9 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["cms.CampaignIndexPage"]
     route_select_related = ("campaign",)  # cms.routing fetches the record with the page
+    # Anonymous visitors share one rendering for a few seconds (cms.views.serve): nothing on the
+    # page is personal (the donations panel fetches its CSRF token by script).
+    cache_anonymous_response = True
     subpage_types = ["cms.CampaignUpdatePage"]
     template = "cms/campaign_page.html"
 

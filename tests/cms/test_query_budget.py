@@ -103,6 +103,51 @@ def test_campaign_page_with_cold_caches(client, campaign_page, django_assert_max
     assert response.status_code == 200
 
 
+def test_anonymous_cached_hit_of_the_campaign_page_makes_no_query(
+    client, campaign_page, settings, django_assert_num_queries
+):
+    # given the short response cache on and an anonymous visit (after the very first one, which
+    # creates the SiteSettings row and so starts a new cache generation)
+    settings.TOTALS_CACHE_SECONDS = 3
+    client.get(campaign_page.url)
+    first = client.get(campaign_page.url)
+    assert not first.cookies
+
+    # when the next anonymous visitor comes
+    with django_assert_num_queries(0):
+        response = client.get(campaign_page.url)
+
+    # then they get the same page, marked cacheable for those seconds
+    assert response.content == first.content
+    assert "max-age=3" in response["Cache-Control"]
+
+
+def test_the_response_cache_is_not_used_for_signed_in_visitors_or_query_strings(
+    client, campaign_page, settings, editor
+):
+    settings.TOTALS_CACHE_SECONDS = 3
+    anonymous = client.get(campaign_page.url).content.decode()
+    assert "wagtail-userbar" not in anonymous
+
+    client.force_login(editor)
+    signed_in = client.get(campaign_page.url)
+    assert "wagtail-userbar" in signed_in.content.decode()  # their own rendering, not the cached one
+    assert "max-age" not in signed_in.get("Cache-Control", "")
+    client.logout()
+    client.cookies.clear()
+    assert client.get(campaign_page.url + "?utm_source=wechat").get("Cache-Control") is None
+
+
+def test_a_change_to_the_page_shows_at_once_despite_the_response_cache(client, campaign_page, settings):
+    settings.TOTALS_CACHE_SECONDS = 300
+    assert "白内障复明手术项目" in client.get(campaign_page.url).content.decode()
+
+    campaign_page.title = "白内障复明手术（第二期）"
+    campaign_page.save_revision().publish()
+
+    assert "白内障复明手术（第二期）" in client.get(campaign_page.url).content.decode()
+
+
 def test_publishing_a_menu_page_shows_in_the_cached_navigation_at_once(client, home, index, settings):
     # given a warm header cache
     settings.CMS_HEADER_CACHE_SECONDS = 300
