@@ -118,7 +118,7 @@ def broker_url_for(redis_url: str) -> str:
 # Redis until the broker's visibility timeout has passed; then any worker puts it back on the
 # queue (when it starts, or at its next sweep, about every 100 s). That timeout stays far above
 # the longest task's hard time limit (and countdown) so that a slow task is never handed to a
-# second worker while the first is still running it.
+# second worker while the first is still running it (``reports.checks`` warns if not).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=broker_url_for(REDIS_URL))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
