@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from reports import receivers  # noqa: F401 - connects the signal receivers
+        from reports import checks, receivers  # noqa: F401 - registers the check, connects the receivers

@@ -113,9 +113,12 @@ def broker_url_for(redis_url: str) -> str:
 
 # --- Celery ------------------------------------------------------------------------------------
 # Work must not be lost when a worker dies: tasks are acknowledged after they run, rejected back
-# to the queue on worker loss, and a worker holds one unacknowledged task at a time. The broker's
-# visibility timeout stays far above the longest task's hard time limit so that a slow task is
-# never handed to a second worker while the first is still running it.
+# to the queue on worker loss, and a worker holds one unacknowledged task at a time. A task whose
+# whole worker died (machine or container gone, so nothing rejected it) stays unacknowledged in
+# Redis until the broker's visibility timeout has passed; then any worker puts it back on the
+# queue (when it starts, or at its next sweep, about every 100 s). That timeout stays far above
+# the longest task's hard time limit (and countdown) so that a slow task is never handed to a
+# second worker while the first is still running it (``reports.checks`` warns if not).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=broker_url_for(REDIS_URL))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -123,7 +126,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CLEARFUND_BROKER_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"

@@ -1,9 +1,10 @@
 import pytest
 from celery.exceptions import Retry, SoftTimeLimitExceeded
+from django.core.checks import run_checks
 from django.db import OperationalError
 
 from campaigns.models import CampaignStatus
-from reports import services, tasks
+from reports import checks, services, tasks
 from reports.models import ReportRun, ReportStatus
 from tests.factories import CampaignFactory
 from tests.reports.factories import gift
@@ -19,12 +20,36 @@ def queued_run(private_root):
     return run
 
 
-def test_task_options_survive_a_lost_worker():
+def test_task_options_survive_a_lost_worker(settings):
+    visibility_timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility_timeout == 2 * 60 * 60
     for task in (tasks.generate_report, tasks.fan_out_donor_statements, tasks.email_donor_statement):
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True
         assert task.soft_time_limit < task.time_limit
-        assert task.time_limit < 2 * 60 * 60  # below the broker's visibility timeout
+        assert task.time_limit * 2 <= visibility_timeout  # never handed to a second worker mid-run
+    assert checks.time_limits_below_visibility_timeout() == []
+
+
+def test_a_visibility_timeout_too_close_to_a_time_limit_is_warned_about(settings):
+    # given a broker that hands unacknowledged tasks on after 30 min, as long as the global limit
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30 * 60}
+    # when the system checks run
+    warnings = [m for m in run_checks() if m.id == "reports.W001"]
+    # then both hard limits (30 and 20 min) are named: each is more than half of it
+    assert [(w.id, w.msg) for w in warnings] == [
+        (
+            "reports.W001",
+            "CELERY_TASK_TIME_LIMIT (1800 s) is more than half the broker's visibility timeout (1800 s): "
+            "a slow task can be handed to a second worker while the first still runs it.",
+        ),
+        (
+            "reports.W001",
+            "REPORTS_TASK_TIME_LIMIT (1200 s) is more than half the broker's visibility timeout (1800 s): "
+            "a slow task can be handed to a second worker while the first still runs it.",
+        ),
+    ]
+    assert warnings[0].hint == "Raise CLEARFUND_BROKER_VISIBILITY_TIMEOUT or lower the time limit."
 
 
 def test_a_transient_database_error_is_retried_with_backoff_and_the_run_stays_queued(queued_run, monkeypatch):

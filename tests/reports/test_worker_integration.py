@@ -2,7 +2,11 @@
 
 import hashlib
 import os
+import re
 import signal
+import time
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -100,6 +104,88 @@ def test_killing_the_worker_process_mid_render_still_stores_the_report_exactly_o
     stored = list((real_broker / "reports" / run.kind).iterdir())
     assert stored == [real_broker / "reports" / run.kind / f"{run.pk}-en.pdf"]
     assert hashlib.sha256(stored[0].read_bytes()).hexdigest() == run.checksum
+
+
+VISIBILITY_TIMEOUT = 15  # seconds; 2 h in production
+
+
+def received_tasks(log: Path) -> list[tuple[str, str]]:
+    """(task name, task id) of every task a worker's log says it received, in order."""
+    return re.findall(r"Task ([\w.]+)\[([\w-]+)\] received", log.read_text())
+
+
+def process_gone(pid: int) -> bool:
+    """True when ``pid`` no longer runs (exited, or a zombie nobody has reaped yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+def test_killing_the_whole_worker_mid_render_redelivers_the_task_after_the_visibility_timeout(real_broker):
+    # given a report that renders for a few seconds (300 beneficiaries), and workers whose broker
+    # gives an unacknowledged task to another worker after 15 s instead of 2 h
+    short_timeout = {"CLEARFUND_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    gift(campaign, 2_500 * 10_000, key="kw-g")
+    verifier = User.objects.create(username="kill-whole-worker-verifier")
+    Beneficiary.objects.bulk_create(
+        Beneficiary(
+            campaign=campaign, pseudonym=f"受助人{i}", county="丹寨县", status="verified",
+            story="术后恢复良好，已能独立生活。" * 3, story_consent=True,
+            verified_by=verifier, verified_at=timezone.now(),
+        )
+        for i in range(300)
+    )  # fmt: skip
+    with celery_worker(real_broker, env=short_timeout) as (worker_a, log_a):
+        (run,) = services.request_campaign_report(campaign.pk, languages=["en"])
+        running = wait_for(
+            lambda: ReportRun.objects.filter(pk=run.pk, status="running", progress__gte=40).first(),
+            interval=0.05,
+            timeout=120,
+            what="the render to start",
+        )
+        # when the whole worker, main process and pool, is killed (its machine or container died)
+        os.killpg(worker_a.pid, signal.SIGKILL)
+        worker_a.wait(timeout=10)
+    pool_pid = int(running.worker.rsplit(":", 1)[1])
+    wait_for(lambda: process_gone(pool_pid), timeout=10, what=f"pool process {pool_pid} to die")
+    [(name, task_id)] = received_tasks(log_a)
+    assert name == "reports.tasks.generate_report"
+    # then nothing rejected the task: the run stays running, and no one takes it over before the
+    # visibility timeout has passed since the delivery (which came before the run started)
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.progress) == (ReportStatus.RUNNING, 1, 40)
+    restorable_at = run.started_at + timedelta(seconds=VISIBILITY_TIMEOUT + 1)
+    time.sleep(max(0.0, (restorable_at - timezone.now()).total_seconds()))
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (ReportStatus.RUNNING, 1)
+    # and a worker started after that puts the same message back on the queue and completes it.
+    # (A worker's consumer sweeps for such messages when it starts and then about every 100 s, so
+    # one started after the timeout restores it at once. Its own attempt takes about 7 s here,
+    # inside the 15 s, so it is not handed on again while it runs.)
+    with celery_worker(real_broker, env=short_timeout) as (_worker_b, log_b):
+        wait_for(
+            lambda: ReportRun.objects.get(pk=run.pk).status in ("done", "failed"),
+            timeout=120,
+            what="the redelivered task",
+        )
+        wait_for(lambda: f"[{task_id}] succeeded" in log_b.read_text(), timeout=30, what="the task's end")
+    worker_b_log = log_b.read_text()
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE, run.error
+    assert run.attempts == 2
+    # the same task id: redelivered by the broker, not sent again by the requeue_stale_runs sweeper
+    # (which would send a new task, and is not even run: no beat here)
+    assert received_tasks(log_b) == [("reports.tasks.generate_report", task_id)]
+    assert re.search(rf"generate_report\[{task_id}\] succeeded in [\d.]+s: 'done'", worker_b_log)
+    assert ReportRun.objects.filter(kind=run.kind, subject=run.subject).count() == 1
+    stored = list((real_broker / "reports" / run.kind).iterdir())
+    assert stored == [real_broker / "reports" / run.kind / f"{run.pk}-en.pdf"]
+    data = stored[0].read_bytes()
+    assert hashlib.sha256(data).hexdigest() == run.checksum
+    assert "¥250,000" in pdf_text(data)  # raised, from the ledger
 
 
 def test_yearly_statements_fan_out_over_real_workers_and_report_progress(real_broker):

@@ -35,8 +35,13 @@ def worker_environment(private_root: Path) -> dict[str, str]:
 
 
 @contextmanager
-def celery_worker(private_root: Path, *, concurrency: int = 1, log: Path | None = None):
-    """Start ``celery worker`` (prefork), wait until it is ready, stop it (and its children) after."""
+def celery_worker(
+    private_root: Path, *, concurrency: int = 1, log: Path | None = None, env: dict[str, str] | None = None
+):
+    """Start ``celery worker`` (prefork), wait until it is ready, stop it (and its children) after.
+
+    ``env`` adds environment variables, e.g. a short ``CLEARFUND_BROKER_VISIBILITY_TIMEOUT``.
+    """
     name = f"reports-test-{uuid.uuid4().hex[:8]}@%h"
     log = log or private_root.parent / f"worker-{uuid.uuid4().hex[:6]}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +66,7 @@ def celery_worker(private_root: Path, *, concurrency: int = 1, log: Path | None 
             "--without-heartbeat",
         ],
         cwd=ROOT,
-        env=worker_environment(private_root),
+        env={**worker_environment(private_root), **(env or {})},
         stdout=handle,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, so teardown can stop the pool too
