@@ -14,6 +14,7 @@ from wagtail.search import index
 from campaigns.models import CampaignKind, CampaignStatus, FundingModel
 from campaigns.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
 from cms.blocks import StoryBlock
+from cms.forms import CampaignPageForm
 from cms.models.mixins import CachedViewRestrictionsMixin
 from cms.panels import CampaignRecordPanel
 
@@ -21,7 +22,7 @@ FINISHED = (CampaignStatus.FUNDED, CampaignStatus.FAILED, CampaignStatus.CLOSED)
 TERMS_HELP = _(
     "These terms become binding only when a verifier approves the page. Until then the campaign "
     "keeps its approved terms; on a live campaign a change of goal or deadline is reviewed and "
-    "logged. Terms on translations are ignored: the Chinese page sets them."
+    "logged. Translations use these terms; only the region and unit label are translated on each page."
 )
 
 
@@ -138,6 +139,10 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
     cache_anonymous_response = True
     subpage_types = ["cms.CampaignUpdatePage"]
     template = "cms/campaign_page.html"
+    base_form_class = CampaignPageForm  # leaves the shared terms out on translations
+    # The terms every language version shares: a translation's own copies are ignored, and not
+    # offered in its edit form. Region and unit label are shown on each page in its language.
+    shared_term_fields = ("kind", "funding_model", "currency", "goal", "unit_cost", "deadline", "partners")
 
     class Meta:
         verbose_name = _("campaign page")
@@ -173,6 +178,12 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
     def drives_terms(self) -> bool:
         """Only the default-locale page's terms are applied to the shared Campaign."""
         return self.locale_id == Locale.get_default().pk
+
+    @property
+    def terms_editable(self) -> bool:
+        """Whether the edit form offers the shared term fields: not on a saved translation, whose
+        terms would be ignored. (A new page needs them to be saved at all.)"""
+        return self.pk is None or self.drives_terms
 
     def clean(self):
         super().clean()
