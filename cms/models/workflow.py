@@ -1,7 +1,22 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
+
+
+class ReviewRefused(Exception):
+    """The campaign services refused a review action: nothing was approved, applied or published,
+    and the page stays in review.
+
+    Not a ``PermissionDenied`` on purpose: Wagtail's admin answers those with its generic "you do
+    not have permission" message, and ``on_action`` has no request to add a better one. The admin
+    shows ``message`` instead (``cms.middleware.ReviewRefusedMiddleware``)."""
+
+    def __init__(self, message: str, *, page_id: int):
+        super().__init__(message)
+        self.message = message
+        self.page_id = page_id
 
 
 def _requested_by_id(obj) -> int | None:
@@ -57,10 +72,18 @@ class CampaignReviewTask(AbstractGroupApprovalTask):
                 )
             elif action_name == "reject":
                 page_review_rejected(page=reviewed, actor=user, reason=kwargs.get("comment", ""))
-        except ValidationError as error:
-            # The services refused the terms (e.g. a finished campaign): nothing is approved. The
-            # admin answers PermissionDenied with a message instead of a server error.
-            raise PermissionDenied(" ".join(error.messages)) from error
+        except (ValidationError, PermissionDenied) as error:
+            # The services refused (e.g. a locked term changed, a verifier who submitted the
+            # campaign): the transaction is rolled back, and the reviewer is told why, in their
+            # language.
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            if not reason:
+                raise
+            message = gettext("The page '%(title)s' stays in review: %(reason)s") % {
+                "title": obj.get_admin_display_title(),
+                "reason": reason,
+            }
+            raise ReviewRefused(message, page_id=obj.pk) from error
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

@@ -12,6 +12,7 @@ from wagtail.actions.publish_page_revision import PublishPagePermissionError
 
 from campaigns.models import AuditEvent, Campaign, CampaignStatus
 from cms.models import CampaignPage
+from cms.models.workflow import ReviewRefused
 from cms.services import campaign_page_ensure_record
 from tests.cms_factories import CampaignPageFactory
 
@@ -183,8 +184,10 @@ def test_changing_the_funding_model_of_a_live_campaign_is_refused_at_approval(in
     draft.save_revision(user=editor, clean=False)
     submit(page, editor)
 
-    with pytest.raises(PermissionDenied, match="不能修改币种和筹款模式"):
+    with pytest.raises(ReviewRefused, match="不能修改币种和筹款模式") as refusal:
         review(page, verifier)
+
+    assert refusal.value.page_id == page.pk
 
     campaign = Campaign.objects.get(pk=page.campaign_id)
     assert campaign.funding_model == "keep"

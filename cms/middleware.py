@@ -1,0 +1,62 @@
+"""Tells a verifier why a review action was refused, instead of Wagtail's generic error."""
+
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from wagtail.admin import messages
+from wagtail.admin.modal_workflow import render_modal_workflow
+from wagtail.admin.utils import get_valid_next_url_from_request
+
+from cms.models.workflow import ReviewRefused
+
+
+def _is_review_action_from_the_editor(request) -> bool:
+    if request.method != "POST":
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name == "wagtailadmin_pages:edit" and "action-workflow-action" in request.POST
+
+
+class ReviewRefusedMiddleware:
+    """Answers a ``ReviewRefused`` raised by ``CampaignReviewTask.on_action`` with its message.
+
+    Wagtail 8 calls ``on_action`` without the request, turns a ``PermissionDenied`` from it into
+    "Sorry, you do not have permission to access this area." and runs no admin hook around it. So
+    the task raises its own exception, which passes through Wagtail's views to here. The reviewer
+    goes back where they came from (the dashboard's ``next``), else to the page, still in review.
+
+    The refused action itself wrote nothing (``on_action`` is one transaction), but the page edit
+    view saves the form before it performs a workflow action: such a request runs in one
+    transaction here, rolled back when the action is refused.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_review_action_from_the_editor(request):
+            return self.get_response(request)
+        with transaction.atomic():
+            response = self.get_response(request)
+            if getattr(request, "review_refused", False):
+                transaction.set_rollback(True)  # the edit view's save before the refused action
+            return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ReviewRefused):
+            return None
+        request.review_refused = True
+        messages.error(request, exception.message)
+        url = get_valid_next_url_from_request(request) or reverse(
+            "wagtailadmin_pages:edit", args=[exception.page_id]
+        )
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            # The dashboard's action dialog: "success" is the step that makes it follow "redirect"
+            # (its only other step re-renders the form), and the page it opens shows the message.
+            return render_modal_workflow(
+                request, "", None, {}, json_data={"step": "success", "redirect": url}
+            )
+        return redirect(url)
