@@ -133,7 +133,7 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
         index.FilterField("kind"),
     ]
     parent_page_types = ["cms.CampaignIndexPage"]
-    route_select_related = ("campaign",)  # cms.routing fetches the record with the page
+    route_select_related = ("campaign", "hero_image")  # cms.routing fetches them with the page
     # Anonymous visitors share one rendering for a few seconds (cms.views.serve): nothing on the
     # page is personal (the donations panel fetches its CSRF token by script).
     cache_anonymous_response = True
