@@ -37,6 +37,43 @@ def real_broker(settings, tmp_path):
     app.conf.task_always_eager = eager
 
 
+def campaign_with_stories(beneficiaries: int, *, key: str):
+    """A live campaign with ¥250,000 given and ``beneficiaries`` verified people with stories: a
+    report that takes long enough to render to be caught mid-render."""
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    gift(campaign, 2_500 * 10_000, key=f"{key}-g")
+    verifier = User.objects.create(username=f"{key}-verifier")
+    Beneficiary.objects.bulk_create(
+        Beneficiary(
+            campaign=campaign, pseudonym=f"受助人{i}", county="丹寨县", status="verified",
+            story="术后恢复良好，已能独立生活。" * 3, story_consent=True,
+            verified_by=verifier, verified_at=timezone.now(),
+        )
+        for i in range(beneficiaries)
+    )  # fmt: skip
+    return campaign
+
+
+def wait_mid_render(run: ReportRun) -> ReportRun:
+    """The run once its data is selected and WeasyPrint is rendering (progress 40)."""
+    return wait_for(
+        lambda: ReportRun.objects.filter(pk=run.pk, status="running", progress__gte=40).first(),
+        interval=0.05,
+        timeout=120,
+        what="the render to start",
+    )
+
+
+def stored_once(private_root: Path, run: ReportRun) -> bytes:
+    """Asserts one run for the subject and one stored file, matching the run's checksum."""
+    assert ReportRun.objects.filter(kind=run.kind, subject=run.subject).count() == 1
+    stored = list((private_root / "reports" / run.kind).iterdir())
+    assert stored == [private_root / "reports" / run.kind / f"{run.pk}-en.pdf"]
+    data = stored[0].read_bytes()
+    assert hashlib.sha256(data).hexdigest() == run.checksum
+    return data
+
+
 def test_a_real_worker_produces_the_campaign_report(real_broker):
     # given a campaign with money in the ledger and a worker listening on Redis
     campaign = CampaignFactory(title="白内障复明手术 丹寨", status=CampaignStatus.LIVE)
@@ -67,26 +104,11 @@ def test_a_real_worker_produces_the_campaign_report(real_broker):
 
 def test_killing_the_worker_process_mid_render_still_stores_the_report_exactly_once(real_broker):
     # given a report slow enough to catch mid-render (1,500 beneficiaries with stories)
-    campaign = CampaignFactory(status=CampaignStatus.LIVE)
-    gift(campaign, 2_500 * 10_000, key="k-g")
-    verifier = User.objects.create(username="kill-test-verifier")
-    Beneficiary.objects.bulk_create(
-        Beneficiary(
-            campaign=campaign, pseudonym=f"受助人{i}", county="丹寨县", status="verified",
-            story="术后恢复良好，已能独立生活。" * 3, story_consent=True,
-            verified_by=verifier, verified_at=timezone.now(),
-        )
-        for i in range(1_500)
-    )  # fmt: skip
+    campaign = campaign_with_stories(1_500, key="k")
     with celery_worker(real_broker, concurrency=2) as (_proc, log):
         (run,) = services.request_campaign_report(campaign.pk, languages=["en"])
         # when the pool process rendering it is killed with SIGKILL (as the OOM killer would)
-        running = wait_for(
-            lambda: ReportRun.objects.filter(pk=run.pk, status="running", progress__gte=40).first(),
-            interval=0.05,
-            timeout=120,
-            what="the render to start",
-        )
+        running = wait_mid_render(run)
         pid = int(running.worker.rsplit(":", 1)[1])
         os.kill(pid, signal.SIGKILL)
         # then the task is redelivered (acks_late + reject_on_worker_lost) and completes
@@ -100,10 +122,7 @@ def test_killing_the_worker_process_mid_render_still_stores_the_report_exactly_o
     assert run.status == ReportStatus.DONE, run.error
     assert run.attempts == 2
     assert "WorkerLostError" in worker_log
-    assert ReportRun.objects.filter(kind=run.kind, subject=run.subject).count() == 1
-    stored = list((real_broker / "reports" / run.kind).iterdir())
-    assert stored == [real_broker / "reports" / run.kind / f"{run.pk}-en.pdf"]
-    assert hashlib.sha256(stored[0].read_bytes()).hexdigest() == run.checksum
+    stored_once(real_broker, run)
 
 
 VISIBILITY_TIMEOUT = 15  # seconds; 2 h in production
@@ -127,25 +146,10 @@ def test_killing_the_whole_worker_mid_render_redelivers_the_task_after_the_visib
     # given a report that renders for a few seconds (300 beneficiaries), and workers whose broker
     # gives an unacknowledged task to another worker after 15 s instead of 2 h
     short_timeout = {"CLEARFUND_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
-    campaign = CampaignFactory(status=CampaignStatus.LIVE)
-    gift(campaign, 2_500 * 10_000, key="kw-g")
-    verifier = User.objects.create(username="kill-whole-worker-verifier")
-    Beneficiary.objects.bulk_create(
-        Beneficiary(
-            campaign=campaign, pseudonym=f"受助人{i}", county="丹寨县", status="verified",
-            story="术后恢复良好，已能独立生活。" * 3, story_consent=True,
-            verified_by=verifier, verified_at=timezone.now(),
-        )
-        for i in range(300)
-    )  # fmt: skip
+    campaign = campaign_with_stories(300, key="kw")
     with celery_worker(real_broker, env=short_timeout) as (worker_a, log_a):
         (run,) = services.request_campaign_report(campaign.pk, languages=["en"])
-        running = wait_for(
-            lambda: ReportRun.objects.filter(pk=run.pk, status="running", progress__gte=40).first(),
-            interval=0.05,
-            timeout=120,
-            what="the render to start",
-        )
+        running = wait_mid_render(run)
         # when the whole worker, main process and pool, is killed (its machine or container died)
         os.killpg(worker_a.pid, signal.SIGKILL)
         worker_a.wait(timeout=10)
@@ -180,11 +184,7 @@ def test_killing_the_whole_worker_mid_render_redelivers_the_task_after_the_visib
     # (which would send a new task, and is not even run: no beat here)
     assert received_tasks(log_b) == [("reports.tasks.generate_report", task_id)]
     assert re.search(rf"generate_report\[{task_id}\] succeeded in [\d.]+s: 'done'", worker_b_log)
-    assert ReportRun.objects.filter(kind=run.kind, subject=run.subject).count() == 1
-    stored = list((real_broker / "reports" / run.kind).iterdir())
-    assert stored == [real_broker / "reports" / run.kind / f"{run.pk}-en.pdf"]
-    data = stored[0].read_bytes()
-    assert hashlib.sha256(data).hexdigest() == run.checksum
+    data = stored_once(real_broker, run)
     assert "¥250,000" in pdf_text(data)  # raised, from the ledger
 
 
