@@ -9,6 +9,11 @@ from tests.factories import CampaignFactory, PartnerFactory
 from tests.verification.factories import captured_donation
 
 
+def _row_counts() -> tuple[int, ...]:
+    models = (RegistryPerson, Beneficiary, Milestone, Release, Allocation, Need, AuditEvent)
+    return tuple(model.objects.count() for model in models)
+
+
 def test_demo_traces_a_gift_to_a_verified_surgery_and_is_idempotent(db):
     # given the cataract campaign with its hospital and a ¥5,000 gift in escrow
     campaign = CampaignFactory(slug="cataract-surgery", status="live")
@@ -17,15 +22,7 @@ def test_demo_traces_a_gift_to_a_verified_surgery_and_is_idempotent(db):
     # when the demo runs twice
     out = StringIO()
     call_command("demo_verification", stdout=out)
-    counts = (
-        RegistryPerson.objects.count(),
-        Beneficiary.objects.count(),
-        Milestone.objects.count(),
-        Release.objects.count(),
-        Allocation.objects.count(),
-        Need.objects.count(),
-        AuditEvent.objects.count(),
-    )
+    counts = _row_counts()
     call_command("demo_verification", stdout=StringIO())
     # then the registry and three verified beneficiaries exist, and the surgery's release is paid
     assert counts[:2] == (8482, 3)
@@ -40,15 +37,7 @@ def test_demo_traces_a_gift_to_a_verified_surgery_and_is_idempotent(db):
     )
     assert f"/payments/trace/{gift.public_id}/" in out.getvalue()
     # and the second run added nothing
-    assert counts == (
-        RegistryPerson.objects.count(),
-        Beneficiary.objects.count(),
-        Milestone.objects.count(),
-        Release.objects.count(),
-        Allocation.objects.count(),
-        Need.objects.count(),
-        AuditEvent.objects.count(),
-    )
+    assert counts == _row_counts()
 
 
 def test_demo_without_gifts_leaves_the_release_requested(db):
