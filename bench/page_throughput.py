@@ -21,8 +21,8 @@ from loadgen import run
 
 def seed(campaign, gifts: int) -> None:
     from campaigns.money import Money
-    from payments.gateway import get_gateway
-    from payments.services.donations import donation_charge, donation_create, donation_start_card
+    from payments.donations.services import donation_charge, donation_create, donation_start_card
+    from payments.gateway.card import get_gateway
 
     for i in range(gifts):
         d = donation_create(campaign=campaign, amount=Money.from_minor(5000 + 100 * i, "CNY"),

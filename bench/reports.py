@@ -53,7 +53,7 @@ def _seed(donations: int, beneficiaries: int) -> None:
 
     from campaigns.models import Beneficiary, Campaign, Milestone, Partner
     from campaigns.money import Money
-    from payments.ledger import Leg, account_for, entry_post, escrow_account
+    from payments.ledger.services import Leg, account_for, entry_post, escrow_account
     from payments.models import AccountKind, Donation, DonorProfile, Release
 
     campaign, created = Campaign.objects.get_or_create(

@@ -12,7 +12,7 @@ DEBUG = False
 SECRET_KEY = "bench-only-not-secret-" + "x" * 40
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "bench.urls"
-PAYMENTS_GATEWAY = "payments.gateway_fake.FakeGateway"
+PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
 PAYMENTS_FAKE_LATENCY_SECONDS = env.float("PAYMENTS_FAKE_LATENCY_SECONDS", default=0.0)
 PAYMENTS_RATE_LIMIT_IP = "100000000/60"
 PAYMENTS_RATE_LIMIT_EMAIL = "100000000/60"

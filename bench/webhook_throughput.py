@@ -41,11 +41,11 @@ def main() -> None:
     from django.conf import settings
     from django.test import Client
 
-    from payments.gateway import get_gateway
-    from payments.gateway_fake import sign_payload
-    from payments.ledger import balance_of, escrow_account
+    from payments.figures.selectors import campaign_totals_uncached
+    from payments.gateway.card import get_gateway
+    from payments.gateway.card_fake import sign_payload
+    from payments.ledger.services import balance_of, escrow_account
     from payments.models import Donation, DonationStatus, DonorProfile
-    from payments.selectors import campaign_totals_uncached
 
     campaign = live_campaign(f"bench-webhooks-{uuid.uuid4().hex[:8]}")
     gateway = get_gateway()

@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from campaigns.models import CampaignKind, CampaignStatus
 from campaigns.money import Money
-from payments.selectors import campaign_totals
+from payments.figures.selectors import campaign_totals
 
 PUBLIC_STATUSES = (CampaignStatus.LIVE, CampaignStatus.FUNDED, CampaignStatus.FAILED, CampaignStatus.CLOSED)
 STATUS_FILTERS = [

@@ -14,7 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     # Stripe posts here; the URL never carries a language prefix.
-    path("payments/webhooks/", include("payments.urls_webhooks")),
+    path("payments/webhooks/", include("payments.webhooks.urls")),
 ]
 
 if settings.DEBUG:

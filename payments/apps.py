@@ -1,10 +1,24 @@
 from django.apps import AppConfig
 
+# Subpackages whose Celery tasks and signal receivers register when the app is ready.
+TASK_MODULES = (
+    "payments.donations.tasks",
+    "payments.webhooks.tasks",
+    "payments.refunds.tasks",
+    "payments.all_or_nothing.tasks",
+    "payments.releases.tasks",
+    "payments.reconciliation.tasks",
+    "payments.allocation.tasks",
+)
+RECEIVER_MODULES = ("payments.releases.receivers", "payments.allocation.receivers")
+
 
 class PaymentsConfig(AppConfig):
     name = "payments"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # A verified milestone requests a release; the release tasks register with Celery.
-        from payments import receivers_release, tasks_release  # noqa: F401
+        from importlib import import_module
+
+        for module in (*TASK_MODULES, *RECEIVER_MODULES):
+            import_module(module)

@@ -1,9 +1,10 @@
 from django.urls import include, path
 
 app_name = "payments"
-# Donations, donor pages and webhooks live in urls_donations; releases, traces and transparency in
-# urls_trace. Two modules so that the two areas grow without stepping on each other.
+# Each concept mounts its own public URLs under /payments/ (inside the language patterns). The
+# webhook is mounted by config.urls outside them, at the stable /payments/webhooks/stripe/.
 urlpatterns = [
-    path("", include("payments.urls_donations")),
-    path("", include("payments.urls_trace")),
+    path("", include("payments.donations.urls")),
+    path("", include("payments.refunds.urls")),
+    path("", include("payments.trace.urls")),
 ]

@@ -1,6 +1,37 @@
-"""Wagtail admin hooks of the payments app, one module per area."""
+"""Wagtail admin hooks of the payments app. Each concept registers its own screens; this module
+gathers the release and reconciliation lists under one menu and makes them read-only."""
 
-from payments import (
-    wagtail_hooks_donations,  # noqa: F401
-    wagtail_hooks_release,  # noqa: F401
-)
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
+from payments.reconciliation.viewsets import ReconciliationRunViewSet, UnmatchedItemViewSet
+from payments.refunds import wagtail_hooks as refunds_hooks  # noqa: F401
+from payments.releases import wagtail_hooks as releases_hooks
+from payments.releases.models import Release
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Changed only by services (release screen, reconciliation job): list and inspect only."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", "inspect") and super().user_has_permission(user, "view")
+
+
+for _model in (Release, ReconciliationRun, UnmatchedItem):
+    register_permission_policy(_model, ReadOnlyPolicy(_model))
+
+
+class ReleaseGroup(ModelViewSetGroup):
+    menu_label = _("Releases")
+    menu_icon = "resubmit"
+    menu_order = 260
+    items = (releases_hooks.ReleaseViewSet, ReconciliationRunViewSet, UnmatchedItemViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_release_viewsets():
+    return ReleaseGroup()

@@ -221,9 +221,9 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 
 
 # === payments settings (donations area) =========================================================
-# The payment gateway class (``payments.gateway.PaymentGateway``); tests and benchmarks may name
-# ``payments.gateway_fake.FakeGateway``.
-PAYMENTS_GATEWAY = env.str("PAYMENTS_GATEWAY", default="payments.gateway.StripeGateway")
+# The payment gateway class (``payments.gateway.card.PaymentGateway``); tests and benchmarks may name
+# ``payments.gateway.card_fake.FakeGateway``.
+PAYMENTS_GATEWAY = env.str("PAYMENTS_GATEWAY", default="payments.gateway.card.StripeGateway")
 # Payment method types offered for one-off gifts. Cards work everywhere; "alipay" and "wechat_pay"
 # slot in here once the Stripe account has them (see docs/adr/0201-donations-payment-methods.md).
 PAYMENTS_METHOD_TYPES = env.list("PAYMENTS_METHOD_TYPES", default=["card"])
@@ -252,10 +252,16 @@ PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
 PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
-        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 300.0},
-        "payments-monthly-renewals": {"task": "payments.tasks.monthly_renewals", "schedule": 3600.0},
-        "payments-all-or-nothing": {"task": "payments.tasks.all_or_nothing_deadlines", "schedule": 3600.0},
+        "payments-outbox-sweep": {"task": "payments.refunds.tasks.outbox_sweep", "schedule": 60.0},
+        "payments-webhook-sweep": {"task": "payments.webhooks.tasks.webhook_sweep", "schedule": 300.0},
+        "payments-monthly-renewals": {
+            "task": "payments.donations.tasks.monthly_renewals",
+            "schedule": 3600.0,
+        },
+        "payments-all-or-nothing": {
+            "task": "payments.all_or_nothing.tasks.all_or_nothing_deadlines",
+            "schedule": 3600.0,
+        },
     }
 )
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.verification.selectors import campaign_accepts_donations, public_beneficiaries
-from payments.forms import DonationForm
-from payments.selectors import CampaignTotals, campaign_totals
+from payments.donations.forms import DonationForm
+from payments.figures.selectors import CampaignTotals, campaign_totals
 
 register = template.Library()
 

@@ -5,8 +5,8 @@
 from django import template
 
 from campaigns.verification.selectors import campaign_outcome_counts
-from payments.selectors import CampaignTotals, campaign_totals
-from payments.trace import disbursement_feed, gift_trace, pending_releases
+from payments.figures.selectors import CampaignTotals, campaign_totals
+from payments.trace.selectors import disbursement_feed, gift_trace, pending_releases
 
 register = template.Library()
 

@@ -9,8 +9,8 @@ from django.db.models.functions import TruncMonth
 
 from campaigns.models import Campaign
 from campaigns.money import Money
+from payments.figures.selectors import CampaignTotals, campaign_totals_uncached
 from payments.models import AccountKind, Posting
-from payments.selectors import CampaignTotals, campaign_totals_uncached
 from reports.selectors.common import ReportDataError
 from reports.selectors.outcomes import BeneficiaryOutcome, Disbursement, MilestoneEvent, campaign_outcomes
 

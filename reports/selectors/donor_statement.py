@@ -116,7 +116,7 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
 
 def _trace_lines(donation, number: str) -> list[TraceLine]:
     """Where this gift's cents are now, from the verification area's allocation trace."""
-    from payments.trace import gift_trace
+    from payments.trace.selectors import gift_trace
 
     trace = gift_trace(donation=donation)
     lines = [

@@ -16,7 +16,7 @@ from campaigns.models import (
 )
 from campaigns.money import Money
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
-from payments.selectors import campaign_totals_uncached
+from payments.figures.selectors import campaign_totals_uncached
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from campaigns.models import CampaignStatus
-from payments.ledger import balance_of, escrow_account
+from payments.ledger.services import balance_of, escrow_account
 from payments.models import Donation, DonationStatus
 from tests.factories import CampaignFactory
 from tests.payments.conftest import _fresh_cache, cny, localstripe_url, stripe_api  # noqa: F401

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import sync_playwright
 
 from campaigns.models import MilestoneKind
-from payments.services_release import release_approve
+from payments.releases.services import release_approve
 from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ a partner."""
 import pytest
 from django.core.cache import cache
 
-from payments.services_release import release_approve
+from payments.releases.services import release_approve
 from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.services import run_store
 from tests.cms_factories import CampaignPageFactory

@@ -178,7 +178,7 @@ def test_base_template_renders_for_views_outside_the_page_tree_even_on_an_empty_
 def test_campaign_page_shows_beneficiaries_and_where_each_release_went(
     client, index, verifier, finance_officer
 ):
-    from payments.services_release import release_approve
+    from payments.releases.services import release_approve
     from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
 
     # given a campaign with a verified beneficiary whose surgery was paid from a gift

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from cms.models import SiteSettings
-from payments.gateway import _gateway_instance
+from payments.gateway.card import _gateway_instance
 from tests.cms_factories import CampaignPageFactory, StandardPageFactory
 from tests.payments.factories import give
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def campaign_page(index, settings):
-    settings.PAYMENTS_GATEWAY = "payments.gateway_fake.FakeGateway"
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
     settings.TOTALS_CACHE_SECONDS = 0
     _gateway_instance.cache_clear()
     cache.clear()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -18,8 +16,8 @@ from django.core.cache import cache
 
 from campaigns.models import CampaignStatus
 from campaigns.money import Money
-from payments.gateway import _gateway_instance, get_gateway
-from payments.gateway_fake import sign_payload
+from payments.gateway.card import _gateway_instance, get_gateway
+from payments.gateway.card_fake import sign_payload
 from tests.factories import CampaignFactory
 
 
@@ -31,14 +29,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def localstripe_url():
-    """localstripe on a free loopback port, with its own TMPDIR (its pickle store lives there)."""
+    """localstripe on a free loopback port, keeping its store in memory only (no shared file)."""
     port = _free_port()
-    tmp = tempfile.mkdtemp(prefix="localstripe-")
-    env = {**os.environ, "TMPDIR": tmp}
     proc = subprocess.Popen(
         [sys.executable, "-m", "config.localstripe", "--port", str(port)],
         cwd=Path(__file__).resolve().parents[2],
-        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -71,14 +66,14 @@ def stripe_api(localstripe_url, settings):
     """The real gateway against a cleared localstripe. Returns the localstripe URL."""
     requests.delete(localstripe_url + "/_config/data", timeout=10)
     settings.STRIPE_API_BASE = localstripe_url
-    settings.PAYMENTS_GATEWAY = "payments.gateway.StripeGateway"
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card.StripeGateway"
     _gateway_instance.cache_clear()
     return localstripe_url
 
 
 @pytest.fixture
 def fake_gateway(settings):
-    settings.PAYMENTS_GATEWAY = "payments.gateway_fake.FakeGateway"
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
     _gateway_instance.cache_clear()
     gateway = get_gateway()
     gateway.reset()

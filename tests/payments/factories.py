@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from payments.gateway import get_gateway
+from payments.donations.services import donation_charge, donation_create, donation_start_card
+from payments.gateway.card import get_gateway
 from payments.models import Donation
-from payments.services.donations import donation_charge, donation_create, donation_start_card
 from tests.payments.conftest import cny
 
 

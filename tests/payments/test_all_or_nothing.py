@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from campaigns.models import CampaignStatus, FundingModel
-from payments.ledger import balance_of, escrow_account
+from payments.all_or_nothing.services import all_or_nothing_settle
+from payments.figures.selectors import campaign_totals_uncached
+from payments.ledger.services import balance_of, escrow_account
 from payments.models import DonationStatus, OutboxCommand, Refund
-from payments.selectors import campaign_totals_uncached
-from payments.services.all_or_nothing import all_or_nothing_settle
-from payments.services.refunds import outbox_due_ids, outbox_execute
+from payments.refunds.services import outbox_due_ids, outbox_execute
 from tests.factories import CampaignFactory
 from tests.payments.conftest import cny
 from tests.payments.factories import give

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import Client
 
 from campaigns.models import CampaignStatus
-from payments.ledger import balance_of, escrow_account
+from payments.figures.selectors import campaign_totals_uncached
+from payments.ledger.services import balance_of, escrow_account
 from payments.models import Donation, LedgerEntry, Posting, WebhookEvent
-from payments.selectors import campaign_totals_uncached
 from tests.factories import CampaignFactory
 from tests.payments.conftest import cny, event, post_signed
 from tests.payments.factories import give
@@ -79,7 +79,7 @@ def test_fifty_simultaneous_gifts_and_duplicate_webhooks_give_exact_totals(fake_
 def test_fifty_double_submits_of_the_same_form_make_one_gift(fake_gateway):
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     attempt = uuid.uuid4()
-    from payments.services.donations import donation_create
+    from payments.donations.services import donation_create
 
     errors = run_threads(
         lambda i: donation_create(

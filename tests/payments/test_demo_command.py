@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from payments.figures.selectors import campaign_totals_uncached
 from payments.models import Donation, LedgerEntry, MonthlyPlan
-from payments.selectors import campaign_totals_uncached
 from tests.payments.conftest import cny
 
 pytestmark = pytest.mark.django_db

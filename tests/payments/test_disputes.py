@@ -2,9 +2,9 @@
 
 import pytest
 
-from payments.ledger import account_for, balance_of, escrow_account
+from payments.figures.selectors import campaign_totals_uncached
+from payments.ledger.services import account_for, balance_of, escrow_account
 from payments.models import AccountKind, Dispute, DonationStatus
-from payments.selectors import campaign_totals_uncached
 from tests.payments.conftest import cny, event, post_signed
 from tests.payments.factories import give
 

@@ -7,15 +7,15 @@ import requests
 from django.urls import reverse
 from django.utils import translation
 
-from payments.ledger import balance_of, escrow_account
-from payments.models import Donation, DonationStatus, LedgerEntry, WebhookEvent, WebhookStatus
-from payments.selectors import campaign_totals
-from payments.services.donations import (
+from payments.donations.services import (
     donation_charge,
     donation_confirm_authenticated,
     donation_create,
     donation_start_card,
 )
+from payments.figures.selectors import campaign_totals
+from payments.ledger.services import balance_of, escrow_account
+from payments.models import Donation, DonationStatus, LedgerEntry, WebhookEvent, WebhookStatus
 from tests.payments.conftest import (
     browser_authenticates_payment,
     browser_confirms_setup,

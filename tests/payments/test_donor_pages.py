@@ -2,8 +2,8 @@
 
 import pytest
 
+from payments.donations.donor_links import donor_page_url, donor_token
 from payments.models import DonorProfile
-from payments.services.donor_links import donor_page_url, donor_token
 from tests.payments.factories import give
 
 pytestmark = pytest.mark.django_db

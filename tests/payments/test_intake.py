@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from payments.gateway import RetryableGatewayError, StripeGateway, with_retries
+from payments.gateway.card import RetryableGatewayError, StripeGateway, with_retries
 from payments.models import Donation, DonationStatus
 from tests.payments.conftest import cny
 
@@ -108,7 +108,7 @@ def test_provider_outage_answers_503_not_a_timeout(client, fake_gateway, campaig
 
 def test_retries_reuse_the_same_call_and_honour_retry_after(monkeypatch):
     sleeps, calls = [], []
-    monkeypatch.setattr("payments.gateway.time.sleep", sleeps.append)
+    monkeypatch.setattr("payments.gateway.card.time.sleep", sleeps.append)
 
     def call():
         calls.append(1)
@@ -125,7 +125,7 @@ def test_stripe_gateway_retries_a_429_with_the_same_idempotency_key(settings, mo
     import stripe
 
     settings.PAYMENTS_PROVIDER_ATTEMPTS = 3
-    monkeypatch.setattr("payments.gateway.time.sleep", lambda s: None)
+    monkeypatch.setattr("payments.gateway.card.time.sleep", lambda s: None)
     gateway = StripeGateway()
     seen = []
 
@@ -143,7 +143,7 @@ def test_stripe_gateway_retries_a_429_with_the_same_idempotency_key(settings, mo
 def test_stripe_gateway_tells_terminal_from_retryable(settings, monkeypatch):
     import stripe
 
-    from payments.gateway import CardDeclined, TerminalGatewayError
+    from payments.gateway.card import CardDeclined, TerminalGatewayError
 
     gateway = StripeGateway()
     for exc, expected in [
@@ -157,6 +157,6 @@ def test_stripe_gateway_tells_terminal_from_retryable(settings, monkeypatch):
             raise exc
 
         monkeypatch.setattr(gateway.client.v1.customers, "create", create)
-        monkeypatch.setattr("payments.gateway.time.sleep", lambda s: None)
+        monkeypatch.setattr("payments.gateway.card.time.sleep", lambda s: None)
         with pytest.raises(expected):
             gateway.customer_create(email="a@example.cn", key="k")

@@ -7,9 +7,16 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payments.ledger import InsufficientFunds, Leg, account_for, balance_of, entry_post, escrow_account
+from payments.figures.selectors import campaign_totals_uncached
+from payments.ledger.services import (
+    InsufficientFunds,
+    Leg,
+    account_for,
+    balance_of,
+    entry_post,
+    escrow_account,
+)
 from payments.models import AccountKind, LedgerEntry, Posting
-from payments.selectors import campaign_totals_uncached
 from tests.factories import CampaignFactory
 from tests.payments.conftest import cny
 

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from payments.ledger import balance_of, escrow_account
+from payments.donations.donor_links import donor_page_url
+from payments.donations.monthly import monthly_renewals_run, next_month
+from payments.ledger.services import balance_of, escrow_account
 from payments.models import Donation, MonthlyPlan, MonthlyPlanStatus
-from payments.services.donor_links import donor_page_url
-from payments.services.monthly import monthly_renewals_run, next_month
 from tests.payments.conftest import cny
 from tests.payments.factories import give
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from payments.gateway import RetryableGatewayError, TerminalGatewayError
-from payments.ledger import account_for, balance_of, escrow_account
+from payments.figures.selectors import campaign_totals_uncached
+from payments.gateway.card import RetryableGatewayError, TerminalGatewayError
+from payments.ledger.services import account_for, balance_of, escrow_account
 from payments.models import AccountKind, DonationStatus, LedgerEntry, OutboxCommand, Refund, RefundStatus
-from payments.selectors import campaign_totals_uncached
-from payments.services.refunds import RefundNotAllowed, outbox_execute, refund_request
+from payments.refunds.services import RefundNotAllowed, outbox_execute, refund_request
 from tests.payments.conftest import cny
 from tests.payments.factories import give
 
@@ -164,7 +164,7 @@ def test_finance_gift_list_finds_by_email_and_hides_from_others(client, fake_gat
 def test_refund_of_money_already_released_is_refused_and_writes_nothing(
     fake_gateway, campaign, finance_officer
 ):
-    from payments.ledger import Leg, entry_post
+    from payments.ledger.services import Leg, entry_post
 
     gift = give(campaign, "300")
     payable = account_for(kind=AccountKind.PARTNER_PAYABLE, currency="CNY", campaign=campaign)

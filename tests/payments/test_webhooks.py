@@ -5,9 +5,9 @@ import random
 
 import pytest
 
-from payments.ledger import balance_of, escrow_account
+from payments.figures.selectors import campaign_totals_uncached
+from payments.ledger.services import balance_of, escrow_account
 from payments.models import DonationStatus, LedgerEntry, WebhookEvent, WebhookStatus
-from payments.selectors import campaign_totals_uncached
 from tests.payments.conftest import cny, event, post_signed
 from tests.payments.factories import charged_but_unheard
 
@@ -79,8 +79,8 @@ def test_stale_failure_after_success_changes_nothing(client, fake_gateway, campa
 
 def test_handler_error_marks_event_failed_and_sweeper_retries(client, fake_gateway, campaign,
                                                               django_capture_on_commit_callbacks):  # fmt: skip
-    from payments.gateway import RetryableGatewayError
-    from payments.services.webhooks import webhook_process
+    from payments.gateway.card import RetryableGatewayError
+    from payments.webhooks.services import webhook_process
 
     gift = charged_but_unheard(campaign, "70", email="a@example.cn")
     fake_gateway.fail_next("payment_intent_retrieve", RetryableGatewayError("down"))

@@ -1,10 +1,10 @@
-"""Ledger movements for report tests, posted through the real ledger (``payments.ledger.entry_post``)."""
+"""Ledger movements for report tests, posted through the real ledger (``payments.ledger.services.entry_post``)."""
 
 from __future__ import annotations
 
 from campaigns.models import Campaign, Partner
 from campaigns.money import Money
-from payments.ledger import Leg, account_for, entry_post, escrow_account
+from payments.ledger.services import Leg, account_for, entry_post, escrow_account
 from payments.models import AccountKind, LedgerEntry
 
 
@@ -62,7 +62,8 @@ def paid_release(*, beneficiary, partner, verifier, finance_officer, minor: int 
     """An outcome taken through the real flow: reported, verified, release approved (four eyes), paid."""
     from django.core.files.base import ContentFile
 
-    from payments.services_release import release_approve, release_record_bank_transfer
+    from payments.releases.payouts import release_record_bank_transfer
+    from payments.releases.services import release_approve
     from tests.verification.factories import verified_milestone
 
     milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier, partner=partner, minor=minor)

@@ -8,7 +8,7 @@ import pytest
 from wagtail_factories import ImageFactory
 
 from campaigns.models import CampaignStatus
-from payments.selectors import campaign_totals_uncached
+from payments.figures.selectors import campaign_totals_uncached
 from reports import services
 from reports.models import ReportKind, ReportRun, ReportStatus
 from tests.factories import CampaignFactory, PartnerFactory

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-GATEWAY_MODULES = {"payments/gateway.py", "payments/gateway_connect.py"}
+GATEWAY_MODULES = {"payments/gateway/card.py", "payments/gateway/connect.py"}
 
 
 def _python_files(package: str):

@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from campaigns.money import CurrencyMismatch, Money
-from payments.ledger import (
+from payments.ledger.services import (
     InsufficientFunds,
     Leg,
     UnbalancedEntry,

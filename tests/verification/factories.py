@@ -111,7 +111,7 @@ def captured_donation(campaign, minor: int, *, earmark=None, email: str = "donor
     import uuid
 
     from campaigns.money import Money
-    from payments.ledger import Leg, account_for, entry_post, escrow_account
+    from payments.ledger.services import Leg, account_for, entry_post, escrow_account
     from payments.models import AccountKind, Donation, DonorProfile
 
     donor, _ = DonorProfile.objects.get_or_create(email=email)

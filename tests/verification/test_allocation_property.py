@@ -11,11 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from campaigns.money import Money
-from payments.allocation import NotEnoughHeld, breakdown_of, campaign_gifts, donation_unreleased
-from payments.ledger import InsufficientFunds, Leg, account_for, balance_of, entry_post, escrow_account
+from payments.allocation.services import NotEnoughHeld, breakdown_of, campaign_gifts, donation_unreleased
+from payments.figures.selectors import campaign_totals_uncached
+from payments.ledger.services import (
+    InsufficientFunds,
+    Leg,
+    account_for,
+    balance_of,
+    entry_post,
+    escrow_account,
+)
 from payments.models import AccountKind, Allocation, Dispute, Donation, LedgerEntry
-from payments.selectors import campaign_totals_uncached
-from payments.services_release import release_approve
+from payments.releases.services import release_approve
 from tests.factories import CampaignFactory, PartnerFactory
 from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
 

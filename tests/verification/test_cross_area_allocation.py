@@ -2,7 +2,7 @@
 
 A gift whose cents were released to a partner cannot also be refunded or held as disputed: the
 other donors' cents would pay for it and the trace would show more than 100 % of the gift. These
-tests use the real services, which cap the amount at ``payments.allocation.donation_unreleased``
+tests use the real services, which cap the amount at ``payments.allocation.services.donation_unreleased``
 (see ADR 0301).
 """
 
@@ -10,12 +10,12 @@ import pytest
 
 from campaigns.models import AuditEvent
 from campaigns.money import Money
-from payments.allocation import breakdown_of
-from payments.ledger import balance_of, escrow_account
+from payments.allocation.services import breakdown_of
+from payments.disputes.services import dispute_closed, dispute_opened
+from payments.ledger.services import balance_of, escrow_account
 from payments.models import LedgerEntry, OutboxCommand, Refund
-from payments.services.disputes import dispute_closed, dispute_opened
-from payments.services.refunds import RefundNotAllowed, refund_request
-from payments.services_release import release_approve
+from payments.refunds.services import RefundNotAllowed, refund_request
+from payments.releases.services import release_approve
 from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
 
 CAP_MISSING = "refund/dispute services do not yet cap at donation_unreleased (ADR 0301)"
@@ -76,7 +76,7 @@ def test_the_refund_sweeper_leaves_partner_transfers_alone(db):
     from django.utils import timezone
 
     from payments.models import OutboxCommand
-    from payments.tasks import outbox_sweep
+    from payments.refunds.tasks import outbox_sweep
 
     OutboxCommand.objects.create(kind="partner_transfer", key="release:999:transfer", payload={"release_id": 999},
                                  next_attempt_at=timezone.now())  # fmt: skip

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from campaigns.models import AuditEvent, Beneficiary, Milestone, Need, RegistryPerson
 from payments.models import Allocation, Release, ReleaseStatus
-from payments.trace import gift_trace
+from payments.trace.selectors import gift_trace
 from tests.factories import CampaignFactory, PartnerFactory
 from tests.verification.factories import captured_donation
 

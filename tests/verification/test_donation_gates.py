@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from campaigns.money import Money
+from payments.donations.services import DonationNotPossible, donation_create
 from payments.models import Donation
-from payments.services.donations import DonationNotPossible, donation_create
 from tests.factories import CampaignFactory
 from tests.verification.factories import BeneficiaryFactory, MilestoneFactory
 

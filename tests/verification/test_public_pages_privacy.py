@@ -10,7 +10,7 @@ from django.utils import translation
 
 from campaigns.money import Money
 from campaigns.verification.needs import need_match, need_post
-from payments.services_release import release_approve
+from payments.releases.services import release_approve
 from tests.verification.factories import (
     BeneficiaryFactory,
     RegistryPersonFactory,
@@ -108,7 +108,7 @@ def test_public_pages_and_api_show_no_restricted_data(client, scene):
 
 
 def test_cms_donation_and_donor_pages_show_no_restricted_data(client, scene, campaign_page):
-    from payments.services.donor_links import donor_page_url
+    from payments.donations.donor_links import donor_page_url
 
     campaign = scene["campaign"]
     urls = [

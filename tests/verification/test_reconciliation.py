@@ -4,10 +4,10 @@ import pytest
 from django.utils import timezone
 
 from campaigns.money import Money
-from payments.gateway_connect_fake import FakeConnectGateway
+from payments.gateway.connect_fake import FakeConnectGateway
 from payments.models import LedgerEntry, UnmatchedItem
-from payments.reconciliation import reconciliation_run
-from payments.tasks_release import reconcile_provider
+from payments.reconciliation.services import reconciliation_run
+from payments.reconciliation.tasks import reconcile_provider
 from tests.factories import CampaignFactory
 from tests.verification.factories import captured_donation
 
@@ -54,7 +54,7 @@ def test_young_ledger_entries_are_not_flagged_yet(db, gateway, settings):
 
 
 def test_the_scheduled_task_runs_a_reconciliation(db, settings):
-    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway_connect_fake.FakeConnectGateway"
+    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway.connect_fake.FakeConnectGateway"
     assert "reconcile-provider-hourly" in settings.CELERY_BEAT_SCHEDULE
     run_id = reconcile_provider.delay().get()
     from payments.models import ReconciliationRun

@@ -9,20 +9,15 @@ from django.utils import timezone, translation
 from campaigns.models import AuditEvent
 from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS
-from payments.allocation import NotEnoughHeld, breakdown_of
-from payments.gateway_connect import get_connect_gateway
-from payments.ledger import balance_of, escrow_account
+from payments.allocation.services import NotEnoughHeld, breakdown_of
+from payments.figures.selectors import campaign_totals
+from payments.gateway.connect import get_connect_gateway
+from payments.ledger.services import balance_of, escrow_account
 from payments.models import Allocation, LedgerEntry, OutboxCommand, Release, ReleaseStatus
-from payments.payouts import transfer_execute
-from payments.selectors import campaign_totals
-from payments.services_release import (
-    ReleaseNotAllowed,
-    objection_file,
-    objection_resolve,
-    release_approve,
-    release_record_bank_transfer,
-)
-from payments.trace import gift_trace
+from payments.releases.exceptions import ReleaseNotAllowed
+from payments.releases.payouts import release_record_bank_transfer, transfer_execute
+from payments.releases.services import objection_file, objection_resolve, release_approve
+from payments.trace.selectors import gift_trace
 from tests.factories import PartnerFactory
 from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
 
@@ -193,7 +188,7 @@ def test_bank_payout_moves_payable_to_paid_with_reference(released_setup, financ
 def test_connect_payout_runs_through_the_outbox_once(
     beneficiary, verifier, finance_officer, settings, django_capture_on_commit_callbacks
 ):
-    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway_connect_fake.FakeConnectGateway"
+    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway.connect_fake.FakeConnectGateway"
     gateway = get_connect_gateway()
     gateway.reset()
     gateway.add_account("acct_hospital")
@@ -216,7 +211,7 @@ def test_connect_payout_runs_through_the_outbox_once(
 def test_connect_transfer_beyond_balance_waits_and_retries(
     beneficiary, verifier, finance_officer, settings, django_capture_on_commit_callbacks
 ):
-    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway_connect_fake.FakeConnectGateway"
+    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway.connect_fake.FakeConnectGateway"
     gateway = get_connect_gateway()
     gateway.reset()
     gateway.add_account("acct_hospital")
@@ -237,8 +232,8 @@ def test_connect_transfer_beyond_balance_waits_and_retries(
 
 
 def test_fake_gateway_refuses_reversal_beyond_destination_balance():
-    from payments.gateway_connect import ConnectError, InsufficientBalance
-    from payments.gateway_connect_fake import FakeConnectGateway
+    from payments.gateway.connect import ConnectError, InsufficientBalance
+    from payments.gateway.connect_fake import FakeConnectGateway
 
     gateway = FakeConnectGateway()
     gateway.add_account("acct_a")
@@ -279,7 +274,7 @@ def test_the_disbursement_feed_reads_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from payments.trace import disbursement_feed
+    from payments.trace.selectors import disbursement_feed
 
     def approved_release(campaign):
         beneficiary = BeneficiaryFactory(campaign=campaign, verified_by=verifier)

@@ -15,14 +15,14 @@ from django.core.management.base import BaseCommand
 
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.money import Money
-from payments.gateway import get_gateway
-from payments.models import Frequency
-from payments.services.donations import (
+from payments.donations.models import Frequency
+from payments.donations.services import (
     DonationNotPossible,
     donation_charge,
     donation_create,
     donation_start_card,
 )
+from payments.gateway.card import get_gateway
 
 NAMESPACE = uuid.UUID("6f1d3c1e-2f7a-4f43-9d56-1c0b7e3f5a10")
 

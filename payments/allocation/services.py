@@ -1,0 +1,128 @@
+"""Per-donation accounting of cents: captured = held + released + refunded + disputed.
+
+Released cents are the ``Allocation`` rows written when a release is approved; refunded cents are
+the donation's ``refunded_minor`` (refunds are per donation); disputed cents are its open or lost
+disputes. Held is what remains. ``allocate_release`` chooses which donations a release consumes:
+gifts earmarked for the milestone's beneficiary first, then unearmarked gifts first in, first out.
+Gifts earmarked for another beneficiary are never used for someone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign
+from campaigns.money import Money
+from payments.allocation.models import Allocation
+from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus
+
+if TYPE_CHECKING:
+    from payments.releases.models import Release
+
+
+class NotEnoughHeld(ValidationError):
+    """The campaign's gifts that may pay this beneficiary hold less than the release."""
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    captured: Money
+    held: Money
+    released: Money
+    refunded: Money
+    disputed: Money
+
+
+def _sum_of(model, field: str = "donation", **filters) -> Subquery:
+    rows = model.objects.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(t=Sum("amount_minor")).values("t")), Value(0),
+                    output_field=BigIntegerField())  # fmt: skip
+
+
+def with_breakdown(donations: QuerySet[Donation]) -> QuerySet[Donation]:
+    """Annotate ``released_minor`` and ``disputed_minor`` on each donation."""
+    return donations.annotate(
+        released_minor=_sum_of(Allocation),
+        # Disputes build on this accounting (they may hold only a gift's unreleased cents), so the
+        # model is looked up by name rather than imported: no cycle between the two subpackages.
+        disputed_minor=_sum_of(
+            dispute := apps.get_model("payments", "Dispute"), status__in=dispute.HOLDING_STATUSES
+        ),
+    )
+
+
+def breakdown_of(donation: Donation) -> Breakdown:
+    """The donation's cents by state (``held`` never below zero by construction of the services)."""
+    row = with_breakdown(Donation.objects.filter(pk=donation.pk)).get()
+    return breakdown_annotated(row)
+
+
+def breakdown_annotated(row: Donation) -> Breakdown:
+    """Breakdown of a donation annotated by ``with_breakdown``."""
+    cur = row.currency
+    captured = row.amount_minor if (row.captured_at is not None and row.status in CAPTURED_STATES) else 0
+    refunded = row.refunded_minor if captured else 0
+    released = row.released_minor
+    # A dispute can only hold what was not already released (see services.disputes).
+    disputed = max(0, min(row.disputed_minor, captured - refunded - released)) if captured else 0
+    m = lambda minor: Money.from_minor(int(minor), cur)  # noqa: E731
+    return Breakdown(
+        captured=m(captured),
+        held=m(captured - refunded - disputed - released),
+        released=m(released),
+        refunded=m(refunded),
+        disputed=m(disputed),
+    )
+
+
+def campaign_gifts(campaign: Campaign) -> QuerySet[Donation]:
+    """Captured gifts whose money sits in ``campaign``'s escrow (including gifts moved into it)."""
+    here = Q(campaign=campaign) & ~Q(status=DonationStatus.MOVED)
+    moved_in = Q(moved_to=campaign, status=DonationStatus.MOVED)
+    return Donation.objects.filter(here | moved_in, captured_at__isnull=False, status__in=CAPTURED_STATES)
+
+
+def allocate_release(*, release: Release, beneficiary_id: int) -> list[Allocation]:
+    """Write the allocation rows for an approved release. Call inside the approving transaction.
+
+    Locks the campaign's captured gifts (id order) so two approvals cannot spend the same cents.
+    Raises ``NotEnoughHeld`` (nothing written) if the eligible gifts hold less than the release.
+    """
+    gifts = campaign_gifts(release.campaign)
+    list(gifts.select_for_update().order_by("pk").values_list("pk"))
+    eligible = with_breakdown(
+        gifts.filter(Q(earmark_beneficiary_id__isnull=True) | Q(earmark_beneficiary_id=beneficiary_id))
+    )
+    ordered = sorted(
+        eligible,
+        key=lambda d: (d.earmark_beneficiary_id != beneficiary_id, d.captured_at, d.pk),
+    )
+    wanted = release.amount_minor
+    rows: list[Allocation] = []
+    for gift in ordered:
+        if wanted == 0:
+            break
+        held = breakdown_annotated(gift).held.to_minor()
+        if held <= 0:
+            continue
+        take = min(held, wanted)
+        rows.append(Allocation(donation=gift, release=release, amount_minor=take, currency=release.currency))
+        wanted -= take
+    if wanted:
+        raise NotEnoughHeld(
+            _("Gifts that may pay this beneficiary hold %(short)s less than the release.")
+            % {"short": Money.from_minor(wanted, release.currency)}
+        )
+    return Allocation.objects.bulk_create(rows)
+
+
+def donation_unreleased(*, donation: Donation) -> Money:
+    """What a refund of this gift may still take: its held cents (not released or disputed)."""
+    return breakdown_of(donation).held

@@ -1,0 +1,57 @@
+"""The donation form: what the donor chooses. Card data never passes through it (Stripe.js)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, FundingModel
+from campaigns.money import InvalidAmount, Money
+from payments.donations.models import Frequency
+
+
+class DonationForm(forms.Form):
+    amount = forms.CharField(label=_("Amount"), max_length=16)
+    frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices, initial=Frequency.ONE_OFF)
+    email = forms.EmailField(label=_("Email for your receipt"))
+    display_name = forms.CharField(label=_("Your name on the wall of support"), max_length=80, required=False)
+    anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
+    dedication = forms.CharField(label=_("In honour of (optional)"), max_length=120, required=False)
+    public_message = forms.CharField(
+        label=_("A message for the wall of support (optional)"), max_length=280, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    sibling_opt_in = forms.BooleanField(
+        label=_("If this campaign misses its goal, give my gift to a similar campaign instead of a refund"),
+        required=False,
+    )
+    attempt = forms.UUIDField(widget=forms.HiddenInput)
+    # A gift earmarked for one verified beneficiary funds them first (``?for=<id>`` on the page).
+    earmark = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Honeypot: invisible to people, filled in by naive bots.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        if campaign.funding_model != FundingModel.ALL_OR_NOTHING:
+            del self.fields["sibling_opt_in"]
+
+    def clean_amount(self) -> Money:
+        try:
+            amount = Money.parse(self.cleaned_data["amount"], self.campaign.currency)
+        except InvalidAmount:
+            raise forms.ValidationError(_("Enter an amount, e.g. 100 or 12.50.")) from None
+        if amount < self.campaign.min_donation:
+            raise forms.ValidationError(
+                _("The smallest gift is %(min)s.") % {"min": self.campaign.min_donation}
+            )
+        if amount > Money.from_minor(100_000_000, self.campaign.currency):
+            raise forms.ValidationError(_("For gifts this large, please contact us."))
+        return amount
+
+    def clean(self):
+        data = super().clean()
+        if data.get("anonymous"):
+            data["display_name"] = ""
+        return data

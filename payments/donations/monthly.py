@@ -1,0 +1,150 @@
+"""Monthly gifts: the saved card is charged off-session once a month by a scheduled job.
+
+Why not Stripe Billing: our ledger must see each renewal as its own gift (its own Donation row,
+idempotency key and escrow entry) and localstripe emits no ``invoice.paid``; an off-session
+PaymentIntent per month is the same path as a one-off gift. See ADR 0203.
+
+Each renewal attempt is a Donation keyed ``monthly:<plan>:<date>``; a failed attempt moves the
+plan's ``next_charge_on`` forward by ``PAYMENTS_MONTHLY_RETRY_DAYS`` (so the retry has a new key)
+and tells the donor; after ``PAYMENTS_MONTHLY_MAX_FAILURES`` failures in a row the plan lapses.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.services import audit
+from campaigns.verification.selectors import campaign_accepts_donations
+from payments.donations.models import Donation, DonationEvent, DonationStatus, DonorProfile, MonthlyPlan
+from payments.donations.models import MonthlyPlanStatus as P
+from payments.gateway.card import GatewayError
+
+log = logging.getLogger(__name__)
+
+
+def next_month(day: date, anchor_day: int) -> date:
+    """The same day of the next month, clamped to the month's length (31 Jan → 28/29 Feb)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return date(year, month, min(anchor_day, calendar.monthrange(year, month)[1]))
+
+
+def monthly_plan_start_for(*, donation: Donation) -> MonthlyPlan:
+    """Create the plan behind a first monthly gift that has just been captured (inside its
+    transaction). The first renewal falls a month after the gift."""
+    today = timezone.localdate()
+    plan = MonthlyPlan.objects.create(
+        donor=donation.donor,
+        campaign=donation.campaign,
+        amount_minor=donation.amount_minor,
+        currency=donation.currency,
+        provider_customer_id=donation.donor.provider_customer_id,
+        provider_payment_method_id=donation.provider_payment_method_id,
+        next_charge_on=next_month(today, today.day),
+    )
+    Donation.objects.filter(pk=donation.pk).update(monthly_plan=plan)
+    donation.monthly_plan = plan
+    return plan
+
+
+def monthly_plan_cancel(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPlan:
+    """Stop a monthly gift at the donor's request. Raises ``PermissionDenied`` if the plan is not
+    this donor's. Cancelling twice is harmless."""
+    if plan.donor_id != donor.pk:
+        raise PermissionDenied(_("This monthly gift is not yours."))
+    with transaction.atomic():
+        plan = MonthlyPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status == P.CANCELLED:
+            return plan
+        plan.status = P.CANCELLED
+        plan.cancelled_at = timezone.now()
+        plan.save(update_fields=["status", "cancelled_at"])
+        audit(actor=None, action="monthly.cancelled", subject=plan, reason="cancelled by the donor")
+    from payments.donations.tasks import send_monthly_notice
+
+    transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, "cancelled"))
+    return plan
+
+
+def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
+    """Charge one due plan. Returns ``succeeded``, ``failed``, ``pending`` or ``skipped``.
+
+    Safe to run twice for the same day: the renewal's Donation and the provider call share the
+    key ``monthly:<plan>:<date>``.
+    """
+    from payments.donations.services import charge_saved_card
+    from payments.donations.tasks import send_monthly_notice
+
+    if (
+        not plan.is_running
+        or plan.next_charge_on > today
+        or not campaign_accepts_donations(campaign=plan.campaign, today=today)
+    ):
+        return "skipped"
+    key = f"monthly:{plan.pk}:{plan.next_charge_on.isoformat()}"
+    with transaction.atomic():
+        donation, created = Donation.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "campaign": plan.campaign,
+                "donor": plan.donor,
+                "amount_minor": plan.amount_minor,
+                "currency": plan.currency,
+                "frequency": "monthly",
+                "monthly_plan": plan,
+                "provider_payment_method_id": plan.provider_payment_method_id,
+                "status": DonationStatus.PROCESSING,
+            },
+        )
+        if created:
+            DonationEvent.objects.create(donation=donation, to_status=DonationStatus.PROCESSING, note=key)
+    try:
+        outcome = charge_saved_card(donation=donation, customer_id=plan.provider_customer_id)
+        status, message = outcome.status, outcome.message
+    except GatewayError as exc:
+        if exc.retryable:
+            return "pending"  # the next run retries with the same key
+        status, message = "failed", str(exc)
+    with transaction.atomic():
+        plan = MonthlyPlan.objects.select_for_update().get(pk=plan.pk)
+        if status == "succeeded":
+            plan.failures = 0
+            plan.last_failure = ""
+            plan.status = P.ACTIVE
+            plan.next_charge_on = next_month(plan.next_charge_on, plan.created_at.day)
+        elif status in ("failed", "requires_action"):
+            plan.failures += 1
+            plan.last_failure = (message or _("The card needs the donor's authentication."))[:300]
+            if plan.failures >= settings.PAYMENTS_MONTHLY_MAX_FAILURES:
+                plan.status = P.LAPSED
+                notice = "lapsed"
+            else:
+                plan.status = P.PAST_DUE
+                notice = "failed"
+            plan.next_charge_on = today + timedelta(days=settings.PAYMENTS_MONTHLY_RETRY_DAYS)
+            transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, notice))
+            status = "failed"
+        plan.save()
+    return status
+
+
+def monthly_renewals_run(*, today: date | None = None) -> dict[str, int]:
+    """Charge every running plan that is due. Returns counts by outcome."""
+    today = today or timezone.localdate()
+    counts: dict[str, int] = {}
+    due = MonthlyPlan.objects.filter(status__in=[P.ACTIVE, P.PAST_DUE], next_charge_on__lte=today)
+    for plan in due.select_related("campaign", "donor").order_by("pk"):
+        try:
+            outcome = monthly_renewal_charge(plan=plan, today=today)
+        except Exception:
+            log.exception("monthly renewal of plan %s failed", plan.pk)
+            outcome = "error"
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts

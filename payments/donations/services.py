@@ -1,0 +1,310 @@
+"""A gift from form to escrow.
+
+``donation_create`` writes the row (and its idempotency key) before anything goes to the provider.
+``donation_start_card`` makes the SetupIntent the browser confirms with Stripe.js; the card data
+goes from the browser to the provider only. ``donation_charge`` then charges the saved card
+off-session, ``donation_confirm_authenticated`` finishes after 3-D Secure, and
+``donation_record_capture`` posts the ledger entry (clearing → escrow) exactly once, whichever of
+the synchronous reply or the webhook gets there first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Beneficiary, Campaign, FundingModel
+from campaigns.money import Money
+from campaigns.verification.beneficiaries import NotFundable, check_fundable
+from campaigns.verification.selectors import campaign_accepts_donations
+from payments.donations.models import Donation, DonationEvent, DonationStatus, DonorProfile, Frequency
+from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
+from payments.ledger.models import AccountKind
+from payments.ledger.services import Leg, account_for, entry_post, escrow_account
+
+S = DonationStatus
+FINAL_STATES = {S.SUCCEEDED, S.FAILED, S.BLOCKED, S.REFUNDED, S.PARTIALLY_REFUNDED, S.DISPUTED, S.MOVED}
+
+
+class DonationNotPossible(ValidationError):
+    """The gift cannot go ahead (closed campaign, amount below the minimum, wrong state)."""
+
+
+@dataclass(frozen=True)
+class ChargeOutcome:
+    donation: Donation
+    status: str  # succeeded | requires_action | failed | processing
+    client_secret: str = ""
+    message: str = ""
+
+
+def set_status(donation: Donation, to: str, *, note: str = "", data: dict | None = None) -> None:
+    """Change the status and append the event (call inside the caller's transaction)."""
+    if donation.status == to and not note:
+        return
+    DonationEvent.objects.create(
+        donation=donation, from_status=donation.status, to_status=to, note=note[:300], data=data or {}
+    )
+    donation.status = to
+    donation.save(update_fields=["status", "updated_at", "failure_message", "captured_at"])
+
+
+def donor_profile_for(*, email: str) -> DonorProfile:
+    profile, _created = DonorProfile.objects.get_or_create(email=email.strip().lower())
+    return profile
+
+
+def donation_key(*, campaign: Campaign, attempt: uuid.UUID) -> str:
+    """The idempotency key of a form submission: the same form posted twice is one gift."""
+    return f"donation:{campaign.pk}:{attempt}"
+
+
+def _check_earmark(*, campaign: Campaign, beneficiary_id: int) -> None:
+    beneficiary = Beneficiary.objects.filter(pk=beneficiary_id, campaign=campaign).first()
+    if beneficiary is None:
+        raise DonationNotPossible(_("That person is not a beneficiary of this campaign."))
+    try:
+        check_fundable(beneficiary=beneficiary)
+    except NotFundable as exc:
+        raise DonationNotPossible(exc.messages[0]) from exc
+
+
+def donation_create(
+    *,
+    campaign: Campaign,
+    amount: Money,
+    email: str,
+    attempt: uuid.UUID,
+    frequency: str = Frequency.ONE_OFF,
+    display_name: str = "",
+    anonymous: bool = False,
+    dedication: str = "",
+    public_message: str = "",
+    sibling_opt_in: bool = False,
+    earmark_beneficiary_id: int | None = None,
+    client_ip: str | None = None,
+) -> Donation:
+    """Write the gift before the provider hears of it; a repeated ``attempt`` returns the first row.
+
+    Raises ``DonationNotPossible`` if the campaign does not take gifts (not live, or paused for
+    overdue outcome evidence), the currency differs from the campaign's, the amount is below the
+    campaign's minimum, or the gift is earmarked for someone not verified in this campaign.
+    """
+    if not campaign.accepts_donations:
+        raise DonationNotPossible(_("This campaign is not taking gifts."))
+    if not campaign_accepts_donations(campaign=campaign):
+        raise DonationNotPossible(
+            _("Gifts are paused until this campaign reports the evidence of its outcomes.")
+        )
+    if earmark_beneficiary_id is not None:
+        _check_earmark(campaign=campaign, beneficiary_id=earmark_beneficiary_id)
+    if amount.currency != campaign.currency:
+        raise DonationNotPossible(_("Gifts to this campaign are in %(c)s.") % {"c": campaign.currency})
+    if amount < campaign.min_donation:
+        raise DonationNotPossible(_("The smallest gift is %(min)s.") % {"min": campaign.min_donation})
+    key = donation_key(campaign=campaign, attempt=attempt)
+    existing = Donation.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        donation, created = Donation.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "campaign": campaign,
+                "donor": donor_profile_for(email=email),
+                "amount_minor": amount.to_minor(),
+                "currency": amount.currency,
+                "frequency": frequency,
+                "display_name": display_name.strip()[:80],
+                "anonymous": anonymous,
+                "dedication": dedication.strip()[:120],
+                "public_message": public_message.strip()[:280],
+                "sibling_opt_in": sibling_opt_in and campaign.funding_model == FundingModel.ALL_OR_NOTHING,
+                "earmark_beneficiary_id": earmark_beneficiary_id,
+                "client_ip": client_ip,
+            },
+        )
+        if created:
+            DonationEvent.objects.create(donation=donation, to_status=S.CREATED)
+    return donation
+
+
+def _customer_id(donor: DonorProfile) -> str:
+    if donor.provider_customer_id:
+        return donor.provider_customer_id
+    customer = get_gateway().customer_create(email=donor.email, key=f"customer:{donor.pk}")
+    DonorProfile.objects.filter(pk=donor.pk, provider_customer_id="").update(provider_customer_id=customer)
+    donor.refresh_from_db(fields=["provider_customer_id"])
+    return donor.provider_customer_id
+
+
+def donation_start_card(*, donation: Donation) -> str:
+    """Make (or reuse) the SetupIntent the browser confirms; return its client secret.
+
+    Raises ``DonationNotPossible`` if the gift is already past card entry, and the gateway's
+    errors if the provider cannot be reached.
+    """
+    if donation.status not in (S.CREATED, S.AWAITING_CARD, S.FAILED):
+        raise DonationNotPossible(_("This gift has already been sent."))
+    gateway = get_gateway()
+    if donation.provider_setup_intent_id and donation.status == S.AWAITING_CARD:
+        current = gateway.setup_intent_retrieve(donation.provider_setup_intent_id)
+        if current.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
+            return current.client_secret
+    customer = _customer_id(donation.donor)
+    # A new attempt (after a decline) needs a new key, or the provider would replay the old intent.
+    attempt = donation.events.filter(to_status=S.AWAITING_CARD).count() + 1
+    setup = gateway.setup_intent_create(
+        customer_id=customer, key=f"setup:{donation.pk}:{attempt}", payment_method_types=["card"]
+    )
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        donation.provider_setup_intent_id = setup.id
+        donation.failure_message = ""
+        donation.save(update_fields=["provider_setup_intent_id", "failure_message", "updated_at"])
+        set_status(
+            donation, S.AWAITING_CARD, note=f"setup intent {setup.id}", data={"setup_intent": setup.id}
+        )
+    return setup.client_secret
+
+
+def donation_charge(*, donation: Donation) -> ChargeOutcome:
+    """Charge the card the donor saved through the SetupIntent.
+
+    Raises ``DonationNotPossible`` if the card was not saved; a declined card is an outcome
+    (``failed`` with the provider's message), not an exception.
+    """
+    if donation.status in FINAL_STATES or donation.status == S.PROCESSING:
+        return _outcome(donation)
+    if donation.status == S.REQUIRES_ACTION:
+        return donation_confirm_authenticated(donation=donation)
+    gateway = get_gateway()
+    setup = gateway.setup_intent_retrieve(donation.provider_setup_intent_id)
+    if setup.status != "succeeded" or not setup.payment_method_id:
+        raise DonationNotPossible(_("The card has not been confirmed yet."))
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        if donation.status != S.AWAITING_CARD:
+            return _outcome(donation)
+        donation.provider_payment_method_id = setup.payment_method_id
+        donation.save(update_fields=["provider_payment_method_id", "updated_at"])
+        set_status(donation, S.PROCESSING)
+    return charge_saved_card(donation=donation, customer_id=setup.customer_id)
+
+
+def charge_saved_card(*, donation: Donation, customer_id: str) -> ChargeOutcome:
+    """Off-session charge of ``donation.provider_payment_method_id`` under the key
+    ``charge:<pk>:<attempt>`` (the attempt counts the gift's moves to ``processing``)."""
+    attempt = donation.events.filter(to_status=S.PROCESSING).count()
+    try:
+        result = get_gateway().payment_charge_saved(
+            amount=donation.amount,
+            customer_id=customer_id,
+            payment_method_id=donation.provider_payment_method_id,
+            key=f"charge:{donation.pk}:{attempt}",
+            metadata={"donation_id": str(donation.public_id), "campaign_id": str(donation.campaign_id)},
+        )
+    except CardDeclined as exc:
+        return _fail(donation, str(exc))
+    return apply_payment_result(donation=donation, result=result, current_attempt=True)
+
+
+def donation_confirm_authenticated(*, donation: Donation) -> ChargeOutcome:
+    """After the browser's 3-D Secure step: re-fetch the intent and act on what it says."""
+    if not donation.provider_payment_intent_id:
+        raise DonationNotPossible(_("There is no payment to confirm."))
+    result = get_gateway().payment_intent_retrieve(donation.provider_payment_intent_id)
+    return apply_payment_result(donation=donation, result=result)
+
+
+def apply_payment_result(
+    *, donation: Donation, result: PaymentResult, current_attempt: bool = False
+) -> ChargeOutcome:
+    """Bring the donation in line with the provider's view of its PaymentIntent.
+
+    ``current_attempt`` says the intent was just created for this gift; otherwise (a webhook, a
+    re-fetch) a non-successful intent of an earlier attempt is stale and changes nothing.
+    """
+    if result.amount != donation.amount:
+        raise DonationNotPossible(f"intent {result.id} is for {result.amount}, not {donation.amount}")
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        known = donation.provider_payment_intent_id
+        if current_attempt or not known:
+            donation.provider_payment_intent_id = result.id
+            donation.save(update_fields=["provider_payment_intent_id", "updated_at"])
+        elif known != result.id and not result.succeeded:
+            return _outcome(donation)
+    if result.succeeded:
+        donation_record_capture(donation=donation, payment_intent_id=result.id, charge_id=result.charge_id)
+        donation.refresh_from_db()
+        return _outcome(donation)
+    if result.status == "requires_action":
+        with transaction.atomic():
+            donation = Donation.objects.select_for_update().get(pk=donation.pk)
+            if donation.status not in FINAL_STATES:
+                set_status(donation, S.REQUIRES_ACTION, data={"payment_intent": result.id})
+        return ChargeOutcome(donation, "requires_action", client_secret=result.client_secret)
+    if result.failed:
+        return _fail(donation, result.failure_message or _("The payment did not go through."))
+    return ChargeOutcome(donation, "processing")
+
+
+def _fail(donation: Donation, message: str) -> ChargeOutcome:
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        if donation.status not in FINAL_STATES:
+            donation.failure_message = message[:300]
+            set_status(donation, S.FAILED, note=message)
+    return ChargeOutcome(donation, "failed", message=donation.failure_message or message)
+
+
+def _outcome(donation: Donation) -> ChargeOutcome:
+    if donation.is_captured:
+        return ChargeOutcome(donation, "succeeded")
+    if donation.status in (S.FAILED, S.BLOCKED):
+        return ChargeOutcome(donation, "failed", message=donation.failure_message)
+    return ChargeOutcome(donation, "processing")
+
+
+def capture_entry_key(donation: Donation) -> str:
+    return f"donation:{donation.pk}:captured"
+
+
+def donation_record_capture(*, donation: Donation, payment_intent_id: str, charge_id: str = "") -> bool:
+    """Post the gift into campaign escrow once (ledger key ``donation:<pk>:captured``).
+
+    Call only with a PaymentIntent the provider reports as succeeded. Returns True if this call
+    posted it, False if it was already posted.
+    """
+    from payments.donations.monthly import monthly_plan_start_for
+    from payments.donations.tasks import send_receipt
+
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
+        if donation.captured_at is not None:
+            return False
+        entry_post(
+            key=capture_entry_key(donation),
+            kind="donation.captured",
+            legs=[
+                Leg(account_for(kind=AccountKind.DONOR_FUNDS, currency=donation.currency), -donation.amount),
+                Leg(escrow_account(donation.campaign), donation.amount),
+            ],
+            memo=f"gift {donation.public_id} via {payment_intent_id}",
+        )
+        donation.provider_payment_intent_id = donation.provider_payment_intent_id or payment_intent_id
+        donation.provider_charge_id = charge_id or donation.provider_charge_id
+        donation.captured_at = timezone.now()
+        donation.failure_message = ""
+        donation.save(update_fields=["provider_payment_intent_id", "provider_charge_id", "updated_at"])
+        set_status(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id})
+        if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
+            monthly_plan_start_for(donation=donation)
+        transaction.on_commit(lambda: send_receipt.delay(donation.pk))
+    return True

@@ -1,0 +1,46 @@
+"""Celery tasks of gifts: monthly renewals, receipts and notices. Thin: each calls one service.
+Task names are stable (``payments.tasks.*``) so queued messages survive module moves."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from payments.donations.models import Donation, MonthlyPlan
+
+
+@shared_task(name="payments.donations.tasks.monthly_renewals", ignore_result=True)
+def monthly_renewals() -> dict[str, int]:
+    from payments.donations.monthly import monthly_renewals_run
+
+    return monthly_renewals_run()
+
+
+def _mail(*, template: str, to: str, context: dict) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"payments/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"payments/email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+@shared_task(name="payments.donations.tasks.send_receipt", ignore_result=True)
+def send_receipt(donation_pk: int) -> None:
+    """The receipt, with the signed link to the donor's own page."""
+    from payments.donations.donor_links import donor_page_url
+
+    donation = Donation.objects.select_related("donor", "campaign").get(pk=donation_pk)
+    _mail(template="receipt", to=donation.donor.email,
+          context={"donation": donation, "donor_url": donor_page_url(donation.donor)})  # fmt: skip
+
+
+@shared_task(name="payments.donations.tasks.send_monthly_notice", ignore_result=True)
+def send_monthly_notice(plan_pk: int, notice: str) -> None:
+    """Tell the donor that a renewal failed, that the plan lapsed, or that it was cancelled."""
+    from payments.donations.donor_links import donor_page_url
+
+    plan = MonthlyPlan.objects.select_related("donor", "campaign").get(pk=plan_pk)
+    _mail(template=f"monthly_{notice}", to=plan.donor.email,
+          context={"plan": plan, "donor_url": donor_page_url(plan.donor)})  # fmt: skip

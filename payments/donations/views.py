@@ -1,0 +1,193 @@
+"""Donation intake: thin views over ``payments.services.donations``.
+
+The browser posts the form to ``start`` (JSON answer: a SetupIntent client secret), confirms the
+card with Stripe.js, then posts to ``charge``; after a 3-D Secure step it posts to ``confirm``.
+Overload and rate limits answer 429/503 with Retry-After at once, never a timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign
+from payments.donations.forms import DonationForm
+from payments.donations.models import Donation
+from payments.donations.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
+from payments.donations.selectors import wall_of_support
+from payments.donations.services import (
+    ChargeOutcome,
+    DonationNotPossible,
+    donation_charge,
+    donation_confirm_authenticated,
+    donation_create,
+    donation_start_card,
+)
+from payments.gateway.card import GatewayError
+
+SESSION_KEY = "payments.donations"
+
+
+def _error(message: str, status: int, retry_after: int | None = None) -> JsonResponse:
+    response = JsonResponse({"status": "error", "message": message}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _busy() -> JsonResponse:
+    return _error(_("Many people are giving right now. Please try again in a few seconds."), 503,
+                  Overloaded.retry_after)  # fmt: skip
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _remember(request: HttpRequest, donation: Donation) -> None:
+    known = request.session.get(SESSION_KEY, [])[-20:]
+    if str(donation.public_id) not in known:
+        request.session[SESSION_KEY] = [*known, str(donation.public_id)]
+
+
+def _own_donation(request: HttpRequest, public_id) -> Donation:
+    """A gift started in this browser session; anyone else gets 404."""
+    if str(public_id) not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    return get_object_or_404(Donation.objects.select_related("campaign", "donor"), public_id=public_id)
+
+
+def donate_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A stand-alone donation page (the CMS campaign page embeds the same panel).
+
+    The page holds nothing personal (no CSRF token, no user), so the whole response is cached for
+    ``TOTALS_CACHE_SECONDS``: a cache hit makes no database query, and totals are at most that old.
+    """
+    # An earmarked page (?for=<beneficiary>) is rare and personal to the link: never cached.
+    seconds = 0 if request.GET.get("for") else settings.TOTALS_CACHE_SECONDS
+    key = f"donate-page:{slug}:{get_language()}"
+    if seconds > 0:
+        cached = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
+    campaign = get_object_or_404(Campaign, slug=slug)
+    response = render(
+        request,
+        "payments/donate_page.html",
+        {"campaign": campaign, "wall": wall_of_support(campaign=campaign), "page": None},
+    )  # fmt: skip
+    if seconds > 0:
+        cache.set(key, response.content, seconds)
+    patch_cache_control(response, public=True, max_age=seconds)
+    return response
+
+
+@ensure_csrf_cookie
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """Sets the CSRF cookie for the (cacheable) donation panel's script."""
+    response = JsonResponse({"token": get_token(request)})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    form = DonationForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
+    data = form.cleaned_data
+    try:
+        attempt_check(ip=_client_ip(request), email=data["email"], honeypot=data.get("website", ""))
+    except AttemptBlocked as exc:
+        return _error(str(exc), 429, exc.retry_after)
+    try:
+        donation = donation_create(
+            campaign=campaign,
+            amount=data["amount"],
+            email=data["email"],
+            attempt=data["attempt"],
+            frequency=data["frequency"],
+            display_name=data.get("display_name", ""),
+            anonymous=data.get("anonymous", False),
+            dedication=data.get("dedication", ""),
+            public_message=data.get("public_message", ""),
+            sibling_opt_in=data.get("sibling_opt_in", False),
+            earmark_beneficiary_id=data.get("earmark"),
+            client_ip=_client_ip(request) or None,
+        )
+        _remember(request, donation)
+        with provider_slot():
+            client_secret = donation_start_card(donation=donation)
+    except DonationNotPossible as exc:
+        return _error(" ".join(exc.messages), 400)
+    except Overloaded:
+        return _busy()
+    except GatewayError:
+        return _error(_("We could not reach the card processor. Please try again in a minute."), 503, 30)
+    return JsonResponse(
+        {
+            "status": "awaiting_card",
+            "donation": str(donation.public_id),
+            "client_secret": client_secret,
+            "charge_url": reverse("payments:donation_charge", kwargs={"public_id": donation.public_id}),
+            "confirm_url": reverse("payments:donation_confirm", kwargs={"public_id": donation.public_id}),
+        }
+    )
+
+
+def _outcome_response(outcome: ChargeOutcome) -> JsonResponse:
+    body = {"status": outcome.status, "message": outcome.message}
+    if outcome.status == "requires_action":
+        body["client_secret"] = outcome.client_secret
+    if outcome.status in ("succeeded", "processing"):
+        body["redirect"] = reverse(
+            "payments:donation_thanks", kwargs={"public_id": outcome.donation.public_id}
+        )
+    return JsonResponse(body, status=402 if outcome.status == "failed" else 200)
+
+
+def _provider_step(step: Callable[[], ChargeOutcome]) -> JsonResponse:
+    """Run one provider-facing step of a gift and answer the browser: overload and slow or failed
+    providers become clear JSON errors (503 with Retry-After when trying again will help)."""
+    try:
+        with provider_slot():
+            outcome = step()
+    except DonationNotPossible as exc:
+        return _error(" ".join(exc.messages), 400)
+    except Overloaded:
+        return _busy()
+    except GatewayError as exc:
+        if exc.retryable:
+            return _error(_("The card processor is slow right now. Please try again in a minute."), 503, 30)
+        return _error(str(exc), 402)
+    return _outcome_response(outcome)
+
+
+@require_POST
+def donation_charge_view(request: HttpRequest, public_id) -> JsonResponse:
+    donation = _own_donation(request, public_id)
+    return _provider_step(lambda: donation_charge(donation=donation))
+
+
+@require_POST
+def donation_confirm_view(request: HttpRequest, public_id) -> JsonResponse:
+    donation = _own_donation(request, public_id)
+    return _provider_step(lambda: donation_confirm_authenticated(donation=donation))
+
+
+def donation_thanks(request: HttpRequest, public_id) -> HttpResponse:
+    donation = _own_donation(request, public_id)
+    return render(request, "payments/thanks.html", {"donation": donation, "campaign": donation.campaign})

@@ -1,0 +1,145 @@
+"""Posting to the ledger and reading balances.
+
+``entry_post`` is the only writer of entries and postings. It enforces: every entry balances to
+zero per currency; an idempotency key posts at most once (a repeat returns the first entry);
+accounts that hold money for someone (escrow, disputed, partner payable) never go negative, which
+it guarantees by locking those account rows, in id order, before reading their balance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from campaigns.models import Campaign, Partner
+from campaigns.money import CurrencyMismatch, Money
+from payments.ledger.models import NON_NEGATIVE_KINDS, AccountKind, LedgerAccount, LedgerEntry, Posting
+
+
+class UnbalancedEntry(ValueError):
+    """The postings of an entry do not sum to zero in each currency."""
+
+
+class InsufficientFunds(ValueError):
+    """A posting would take escrow, disputed or payable funds below zero."""
+
+    def __init__(self, account: LedgerAccount, balance: Money, wanted: Money) -> None:
+        super().__init__(f"{account.code} holds {balance}, cannot take {wanted}")
+        self.account = account
+        self.balance = balance
+        self.wanted = wanted
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: LedgerAccount
+    amount: Money
+
+
+def account_for(
+    *, kind: str, currency: str, campaign: Campaign | None = None, partner: Partner | None = None
+) -> LedgerAccount:
+    """The one account of ``kind`` for this currency and owner, created on first use."""
+    parts = [kind, currency]
+    if campaign is not None:
+        parts.append(f"campaign-{campaign.pk}")
+    if partner is not None:
+        parts.append(f"partner-{partner.pk}")
+    code = ":".join(parts)
+    account, _created = LedgerAccount.objects.get_or_create(
+        code=code, defaults={"kind": kind, "currency": currency, "campaign": campaign, "partner": partner}
+    )
+    return account
+
+
+def escrow_account(campaign: Campaign) -> LedgerAccount:
+    return account_for(kind=AccountKind.CAMPAIGN_ESCROW, currency=campaign.currency, campaign=campaign)
+
+
+def balance_of(account: LedgerAccount) -> Money:
+    total = Posting.objects.filter(account=account).aggregate(total=Sum("amount_minor"))["total"] or 0
+    return Money.from_minor(int(total), account.currency)
+
+
+def entry_post(
+    *, key: str, kind: str, legs: Sequence[Leg], memo: str = "", reverses: LedgerEntry | None = None
+) -> LedgerEntry:
+    """Post one balanced entry, or return the entry already posted under ``key``.
+
+    Raises ``UnbalancedEntry`` if the legs do not sum to zero per currency, ``CurrencyMismatch``
+    if a leg's currency differs from its account's, and ``InsufficientFunds`` if a non-negative
+    account would go below zero; in each case nothing is written.
+    """
+    if not legs:
+        raise UnbalancedEntry("an entry needs postings")
+    sums: dict[str, int] = defaultdict(int)
+    for leg in legs:
+        if leg.amount.currency != leg.account.currency:
+            raise CurrencyMismatch(
+                f"{leg.account.code} is in {leg.account.currency}, not {leg.amount.currency}"
+            )
+        if not leg.amount:
+            raise UnbalancedEntry("a posting of zero moves nothing")
+        sums[leg.amount.currency] += leg.amount.to_minor()
+    if any(sums.values()):
+        raise UnbalancedEntry(f"entry {key} does not balance: {dict(sums)}")
+
+    existing = LedgerEntry.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            _check_funds(legs)
+            entry = LedgerEntry.objects.create(key=key, kind=kind, memo=memo[:300], reverses=reverses)
+            Posting.objects.bulk_create(
+                Posting(
+                    entry=entry,
+                    account=leg.account,
+                    amount_minor=leg.amount.to_minor(),
+                    currency=leg.amount.currency,
+                )
+                for leg in legs
+            )
+    except IntegrityError:
+        # A concurrent caller posted the same key first; theirs stands.
+        existing = LedgerEntry.objects.filter(key=key).first()
+        if existing is None:
+            raise
+        return existing
+    return entry
+
+
+def _check_funds(legs: Sequence[Leg]) -> None:
+    outflows: dict[int, int] = defaultdict(int)
+    accounts: dict[int, LedgerAccount] = {}
+    for leg in legs:
+        if leg.account.kind in NON_NEGATIVE_KINDS:
+            outflows[leg.account.pk] += leg.amount.to_minor()
+            accounts[leg.account.pk] = leg.account
+    spending = sorted(pk for pk, delta in outflows.items() if delta < 0)
+    if not spending:
+        return
+    # Lock in a fixed order so two entries spending from the same accounts cannot deadlock.
+    list(LedgerAccount.objects.select_for_update().filter(pk__in=spending).order_by("pk").values_list("pk"))
+    for pk in spending:
+        account = accounts[pk]
+        balance = balance_of(account)
+        change = Money.from_minor(outflows[pk], account.currency)
+        if (balance + change).amount < 0:
+            raise InsufficientFunds(account, balance, -change)
+
+
+def entry_reverse(*, entry: LedgerEntry, key: str, memo: str = "") -> LedgerEntry:
+    """Post the mirror image of ``entry`` (a correction); the original stays as it was."""
+    legs = [Leg(p.account, -p.amount) for p in entry.postings.select_related("account")]
+    return entry_post(
+        key=key,
+        kind=f"{entry.kind}.reversal",
+        legs=legs,
+        memo=memo or f"reverses {entry.key}",
+        reverses=entry,
+    )

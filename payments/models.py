@@ -1,0 +1,56 @@
+"""Every model of the payments app, for Django's app registry and for code outside ``payments``.
+
+Each concept keeps its models in its own subpackage; code inside ``payments`` imports them from
+there (``payments.donations.models``), never from here, so subpackages stay free of cycles.
+"""
+
+from payments.allocation.models import Allocation
+from payments.disputes.models import Dispute, DisputeStatus
+from payments.donations.models import (
+    CAPTURED_STATES,
+    Donation,
+    DonationEvent,
+    DonationStatus,
+    DonorProfile,
+    Frequency,
+    MonthlyPlan,
+    MonthlyPlanStatus,
+)
+from payments.ledger.models import AccountKind, LedgerAccount, LedgerEntry, Posting
+from payments.outbox.models import OutboxCommand, OutboxStatus
+from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
+from payments.refunds.models import Refund, RefundStatus
+from payments.releases.models import Objection, ObjectionResolution, PayoutMethod, Release, ReleaseStatus
+from payments.webhooks.models import WebhookEvent, WebhookStatus
+
+__all__ = [
+    "CAPTURED_STATES",
+    "AccountKind",
+    "Allocation",
+    "Dispute",
+    "DisputeStatus",
+    "Donation",
+    "DonationEvent",
+    "DonationStatus",
+    "DonorProfile",
+    "Frequency",
+    "LedgerAccount",
+    "LedgerEntry",
+    "MonthlyPlan",
+    "MonthlyPlanStatus",
+    "Objection",
+    "ObjectionResolution",
+    "OutboxCommand",
+    "OutboxStatus",
+    "PayoutMethod",
+    "Posting",
+    "ReconciliationRun",
+    "Refund",
+    "RefundStatus",
+    "Release",
+    "ReleaseStatus",
+    "UnmatchedItem",
+    "UnmatchedSide",
+    "WebhookEvent",
+    "WebhookStatus",
+]

@@ -1,0 +1,211 @@
+"""Refunds, through the outbox.
+
+``refund_request`` reserves the money and writes the provider command in one transaction: the
+ledger entry ``refund.issued`` (campaign escrow → refunds, key = the refund's key) and an
+``OutboxCommand`` with the same deterministic key. Taking the money out of escrow at once means a
+release approved a second later cannot spend what is owed back to the donor.
+
+``outbox_execute`` makes the provider call with that key. A retryable failure leaves the command
+pending with a later ``next_attempt_at`` (the sweeper retries it; the reservation stays). A
+terminal failure marks the refund failed and posts the reversing entry, so escrow is whole again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.money import Money
+from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
+from campaigns.services import audit
+from payments.allocation.services import donation_unreleased
+from payments.donations.models import Donation, DonationStatus
+from payments.donations.services import set_status
+from payments.gateway.card import GatewayError, get_gateway
+from payments.ledger.models import AccountKind, LedgerEntry
+from payments.ledger.services import (
+    InsufficientFunds,
+    Leg,
+    account_for,
+    entry_post,
+    entry_reverse,
+    escrow_account,
+)
+from payments.outbox.models import OutboxCommand, OutboxStatus
+from payments.refunds.models import Refund, RefundStatus
+
+log = logging.getLogger(__name__)
+REFUND = "refund"
+
+
+class RefundNotAllowed(ValidationError):
+    pass
+
+
+def refund_key(*, donation: Donation, amount: Money) -> str:
+    """Deterministic from the gift's state: a double-submitted form asks for the same refund."""
+    return f"refund:{donation.pk}:{donation.refunded_minor}:{amount.to_minor()}"
+
+
+def refund_request(
+    *, donation: Donation, amount: Money, reason: str, actor: Actor, key: str | None = None
+) -> Refund:
+    """Reserve ``amount`` of a captured gift for refund and queue the provider call.
+
+    A person must be a finance officer and give a reason; the system (``actor=None``, e.g. the
+    all-or-nothing job) passes its own ``key``. Raises ``PermissionDenied``, or
+    ``RefundNotAllowed`` if the gift is not captured, the amount is not positive or exceeds what
+    is left to refund. A repeated key returns the first refund and moves nothing.
+    """
+    if actor is not None and not in_role(actor, FINANCE_OFFICERS):
+        raise PermissionDenied(_("Only a finance officer may refund a gift."))
+    if not reason.strip():
+        raise RefundNotAllowed(_("Say why the gift is refunded."))
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
+        key = key or refund_key(donation=donation, amount=amount)
+        existing = Refund.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+        if donation.captured_at is None or donation.status in (DonationStatus.MOVED, DonationStatus.DISPUTED):
+            raise RefundNotAllowed(_("Only a received gift can be refunded."))
+        if amount.currency != donation.currency or amount.amount <= 0:
+            raise RefundNotAllowed(_("The refund must be a positive amount in the gift's currency."))
+        if amount > donation.refundable:
+            raise RefundNotAllowed(
+                _("At most %(left)s of this gift can still be refunded.") % {"left": donation.refundable}
+            )
+        # Cents already released to a partner paid for an outcome; refunding them would spend
+        # other donors' gifts. Only the gift's own held cents can go back.
+        held = donation_unreleased(donation=donation)
+        if amount > held:
+            raise RefundNotAllowed(
+                _("Only %(held)s of this gift is still held; the rest has been released to partners.")
+                % {"held": held}
+            )
+        refund = Refund.objects.create(
+            donation=donation,
+            amount_minor=amount.to_minor(),
+            currency=amount.currency,
+            reason=reason.strip(),
+            requested_by=actor if actor is not None and actor.is_authenticated else None,
+            key=key,
+        )
+        try:
+            with transaction.atomic():
+                entry_post(
+                    key=key,
+                    kind="refund.issued",
+                    legs=[
+                        Leg(escrow_account(donation.campaign), -amount),
+                        Leg(account_for(kind=AccountKind.REFUNDS, currency=amount.currency), amount),
+                    ],
+                    memo=f"refund of gift {donation.public_id}",
+                )
+        except InsufficientFunds as exc:
+            # The gift's money has already been released to a partner: it is no longer ours to give back.
+            raise RefundNotAllowed(
+                _("The campaign holds only %(held)s in escrow; released money cannot be refunded from it.")
+                % {"held": exc.balance}
+            ) from exc
+        donation.refunded_minor += amount.to_minor()
+        donation.save(update_fields=["refunded_minor", "updated_at"])
+        command = OutboxCommand.objects.create(
+            kind=REFUND, key=key, payload={"refund_id": refund.pk}, next_attempt_at=timezone.now()
+        )
+        audit(actor=actor, action="refund.requested", subject=refund, reason=reason,
+              data={"donation": donation.pk, "amount_minor": refund.amount_minor})  # fmt: skip
+    from payments.refunds.tasks import outbox_run
+
+    transaction.on_commit(lambda: outbox_run.delay(command.pk))
+    return refund
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
+
+
+def outbox_execute(*, command_id: int) -> str:
+    """Run one pending command if it is due. Returns its status afterwards.
+
+    The command row stays locked during the provider call, so two sweepers never run it twice
+    at once; a worker that dies mid-call leaves it pending, and the retry reuses the key.
+    """
+    with transaction.atomic():
+        command = (
+            OutboxCommand.objects.select_for_update(skip_locked=True)
+            .filter(pk=command_id, status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if command is None:
+            return "skipped"
+        if command.kind != REFUND:
+            raise ValueError(f"unknown outbox command {command.kind}")
+        refund = Refund.objects.select_related("donation").get(pk=command.payload["refund_id"])
+        command.attempts += 1
+        try:
+            result = get_gateway().refund_create(
+                payment_intent_id=refund.donation.provider_payment_intent_id,
+                amount=refund.amount,
+                key=command.key,
+            )
+        except GatewayError as exc:
+            command.last_error = f"{exc.code}: {exc}"[:2000]
+            if exc.retryable and command.attempts < settings.PAYMENTS_OUTBOX_MAX_ATTEMPTS:
+                command.next_attempt_at = timezone.now() + _backoff(command.attempts)
+                command.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
+                log.warning("refund %s failed (%s), retrying later", refund.pk, exc.code)
+                return command.status
+            _refund_failed(refund=refund, command=command, message=str(exc))
+            return command.status
+        _refund_succeeded(refund=refund, command=command, provider_refund_id=result.id)
+        return command.status
+
+
+def _refund_succeeded(*, refund: Refund, command: OutboxCommand, provider_refund_id: str) -> None:
+    refund.status = RefundStatus.SUCCEEDED
+    refund.provider_refund_id = provider_refund_id
+    refund.completed_at = timezone.now()
+    refund.save(update_fields=["status", "provider_refund_id", "completed_at"])
+    command.status = OutboxStatus.DONE
+    command.result = {"provider_refund_id": provider_refund_id}
+    command.save(update_fields=["status", "attempts", "result", "updated_at"])
+    donation = Donation.objects.select_for_update().get(pk=refund.donation_id)
+    full = donation.refunded_minor >= donation.amount_minor
+    if donation.status in (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED):
+        to = DonationStatus.REFUNDED if full else DonationStatus.PARTIALLY_REFUNDED
+        set_status(donation, to, note=f"refund {refund.pk}", data={"amount_minor": refund.amount_minor})
+    audit(
+        actor=None, action="refund.succeeded", subject=refund, data={"provider_refund_id": provider_refund_id}
+    )
+
+
+def _refund_failed(*, refund: Refund, command: OutboxCommand, message: str) -> None:
+    refund.status = RefundStatus.FAILED
+    refund.failure_message = message[:300]
+    refund.completed_at = timezone.now()
+    refund.save(update_fields=["status", "failure_message", "completed_at"])
+    command.status = OutboxStatus.FAILED
+    command.save(update_fields=["status", "attempts", "last_error", "updated_at"])
+    entry_reverse(entry=LedgerEntry.objects.get(key=refund.key), key=f"{refund.key}:failed",
+                  memo=f"refund {refund.pk} failed at the provider")  # fmt: skip
+    donation = Donation.objects.select_for_update().get(pk=refund.donation_id)
+    donation.refunded_minor -= refund.amount_minor
+    donation.save(update_fields=["refunded_minor", "updated_at"])
+    audit(actor=None, action="refund.failed", subject=refund, reason=message[:300])
+
+
+def outbox_due_ids(*, limit: int = 200) -> list[int]:
+    return list(
+        OutboxCommand.objects.filter(
+            kind=REFUND, status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )

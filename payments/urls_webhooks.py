@@ -1,8 +1,0 @@
-from django.urls import path
-
-from payments import views_webhooks
-
-app_name = "payments_webhooks"
-urlpatterns = [
-    path("stripe/", views_webhooks.stripe_webhook, name="stripe"),
-]
