@@ -154,9 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         stripe_tmp.mkdir(exist_ok=True)
         stripe = services.start(
             "localstripe",
-            [sys.executable, "-m", "config.localstripe", "--port", str(stripe_port), "--persist"],
-            env={**os.environ, "TMPDIR": str(stripe_tmp)},
-        )
+            [sys.executable, "-m", "config.localstripe", "--port", str(stripe_port),
+             "--store", str(stripe_tmp / "store.pickle")],
+        )  # fmt: skip
         wait_http(f"{stripe_base}/v1/customers", process=stripe)
 
         log("applying migrations")
