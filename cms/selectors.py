@@ -61,8 +61,8 @@ def featured_campaign_pages(*, home) -> list:
 
 @dataclass(frozen=True)
 class PlatformFigures:
-    raised: list[Money]  # one amount per currency
-    released: list[Money]
+    raised: list[Money]  # one amount per currency; figures as defined in docs/glossary.md
+    paid: list[Money]  # paid to partners (approved releases not yet paid are not counted)
     campaigns: int
     units_funded: int
 
@@ -72,19 +72,19 @@ def platform_figures() -> PlatformFigures:
     from campaigns.models import Campaign
 
     raised: dict[str, Money] = {}
-    released: dict[str, Money] = {}
+    paid: dict[str, Money] = {}
     units = 0
     campaigns = Campaign.objects.filter(status__in=PUBLIC_STATUSES)
     for campaign in campaigns:
         totals = campaign_totals(campaign=campaign)
         cur = campaign.currency
         raised[cur] = raised.get(cur, Money.zero(cur)) + totals.raised
-        released[cur] = released.get(cur, Money.zero(cur)) + totals.released
+        paid[cur] = paid.get(cur, Money.zero(cur)) + totals.paid
         units += totals.units_funded(campaign.unit_cost)
     order = sorted(raised)
     return PlatformFigures(
         raised=[raised[c] for c in order],
-        released=[released[c] for c in order],
+        paid=[paid[c] for c in order],
         campaigns=len(campaigns),
         units_funded=units,
     )

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from payments.figures.vocabulary import label as figure_label
 from reports.models import ReportKind, ReportRun
 from reports.rendering.charts import Bar, bar_chart, column_chart
 from reports.selectors.campaign_impact import CampaignImpact, campaign_impact
@@ -36,16 +37,14 @@ def _subject_id(run: ReportRun, prefix: str) -> int:
 
 def _campaign_context(d: CampaignImpact) -> dict[str, Any]:
     t = d.totals
-    funds = [
-        Bar(_("Raised"), t.raised.to_minor(), str(t.raised)),
-        Bar(_("Held in escrow"), t.held.to_minor(), str(t.held)),
-        Bar(_("Released to partners"), t.released.to_minor(), str(t.released)),
-        Bar(_("Refunded"), t.refunded.to_minor(), str(t.refunded)),
-    ]
+    # The glossary's figures (docs/glossary.md), with the words every page uses.
+    names = ("raised", "held", "approved_unpaid", "paid", "refunded")
+    funds = [Bar(figure_label(n), getattr(t, n).to_minor(), str(getattr(t, n))) for n in names]
     months = [Bar(m.month[2:], m.amount.to_minor(), str(m.amount)) for m in d.gifts_by_month[-12:]]
     return {
         "title": _("Campaign impact report"),
         "subtitle": f"{d.title} · {d.kind} · {d.region}",
+        "figure_names": [(n, getattr(t, n)) for n in names],
         "funds_chart": bar_chart(funds, title=_("Where the money is")),
         "months_chart": column_chart(months, title=_("Gifts per month (last 12 months)")),
     }

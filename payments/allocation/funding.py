@@ -21,7 +21,7 @@ def refresh_unit_funding(*, campaign: Campaign) -> FundingPlan:
     earmarked: dict[int, Money] = defaultdict(lambda: zero)
     for gift in with_breakdown(campaign_gifts(campaign)):
         b = breakdown_annotated(gift)
-        kept = b.captured - b.refunded - b.disputed
+        kept = b.counted  # not refunded, not held by an open dispute, not lost to one
         if gift.earmark_beneficiary_id:
             earmarked[gift.earmark_beneficiary_id] += kept
         else:

@@ -1,8 +1,10 @@
-"""Per-donation accounting of cents: captured = held + released + refunded + disputed.
+"""Per-donation accounting of cents, in the words of ``docs/glossary.md``:
+captured = held + approved_unpaid + paid + refunded + disputed + lost_to_disputes.
 
-Released cents are the ``Allocation`` rows written when a release is approved; refunded cents are
-the donation's ``refunded_minor`` (refunds are per donation); disputed cents are its open or lost
-disputes. Held is what remains. ``allocate_release`` chooses which donations a release consumes:
+Released cents (approved, then paid) are the ``Allocation`` rows written when a release is
+approved; they are paid once the release's payout entry (``release:<id>:paid``) is in the ledger.
+Refunded cents are the donation's ``refunded_minor`` (refunds are per donation); disputed cents
+are its open disputes, lost ones are lost to disputes. Held is what remains. ``allocate_release`` chooses which donations a release consumes:
 gifts earmarked for the milestone's beneficiary first, then unearmarked gifts first in, first out.
 Gifts earmarked for another beneficiary are never used for someone else.
 """
@@ -14,14 +16,15 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from campaigns.money import Money
 from payments.allocation.models import Allocation
 from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus
+from payments.ledger.models import LedgerEntry
 
 if TYPE_CHECKING:
     from payments.releases.models import Release
@@ -33,28 +36,50 @@ class NotEnoughHeld(ValidationError):
 
 @dataclass(frozen=True)
 class Breakdown:
+    """One gift's cents by state; the names and definitions are those of the campaign figures."""
+
     captured: Money
     held: Money
-    released: Money
+    approved_unpaid: Money
+    paid: Money
     refunded: Money
-    disputed: Money
+    disputed: Money  # open disputes
+    lost_to_disputes: Money
+
+    @property
+    def released(self) -> Money:
+        """Left escrow for partners (approved, paid or not): what allocation may not spend again."""
+        return self.approved_unpaid + self.paid
+
+    @property
+    def counted(self) -> Money:
+        """What of this gift still counts towards the campaign's goal."""
+        return self.captured - self.refunded - self.disputed - self.lost_to_disputes
 
 
-def _sum_of(model, field: str = "donation", **filters) -> Subquery:
-    rows = model.objects.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field)
+def _sum_of(model, field: str = "donation", *conditions, **filters) -> Subquery:
+    rows = model.objects.filter(*conditions, **{field: OuterRef("pk")}, **filters).order_by().values(field)
     return Coalesce(Subquery(rows.annotate(t=Sum("amount_minor")).values("t")), Value(0),
                     output_field=BigIntegerField())  # fmt: skip
 
 
+def _release_paid() -> Exists:
+    """For an allocation row: its release's payout entry is in the ledger."""
+    key = Concat(Value("release:"), Cast(OuterRef("release_id"), CharField()), Value(":paid"))
+    return Exists(LedgerEntry.objects.filter(key=key))
+
+
 def with_breakdown(donations: QuerySet[Donation]) -> QuerySet[Donation]:
-    """Annotate ``released_minor`` and ``disputed_minor`` on each donation."""
+    """Annotate ``released_minor``, ``paid_minor``, ``disputed_minor`` (open or lost) and
+    ``lost_minor`` on each donation."""
+    # Disputes build on this accounting (they may hold only a gift's unreleased cents), so the
+    # model is looked up by name rather than imported: no cycle between the two subpackages.
+    dispute = apps.get_model("payments", "Dispute")
     return donations.annotate(
         released_minor=_sum_of(Allocation),
-        # Disputes build on this accounting (they may hold only a gift's unreleased cents), so the
-        # model is looked up by name rather than imported: no cycle between the two subpackages.
-        disputed_minor=_sum_of(
-            dispute := apps.get_model("payments", "Dispute"), status__in=dispute.HOLDING_STATUSES
-        ),
+        paid_minor=_sum_of(Allocation, "donation", _release_paid()),
+        disputed_minor=_sum_of(dispute, status__in=dispute.HOLDING_STATUSES),
+        lost_minor=_sum_of(dispute, status="lost"),
     )
 
 
@@ -70,15 +95,19 @@ def breakdown_annotated(row: Donation) -> Breakdown:
     captured = row.amount_minor if (row.captured_at is not None and row.status in CAPTURED_STATES) else 0
     refunded = row.refunded_minor if captured else 0
     released = row.released_minor
+    paid = min(row.paid_minor, released)
     # A dispute can only hold what was not already released (see services.disputes).
-    disputed = max(0, min(row.disputed_minor, captured - refunded - released)) if captured else 0
+    holding = max(0, min(row.disputed_minor, captured - refunded - released)) if captured else 0
+    lost = min(row.lost_minor, holding)
     m = lambda minor: Money.from_minor(int(minor), cur)  # noqa: E731
     return Breakdown(
         captured=m(captured),
-        held=m(captured - refunded - disputed - released),
-        released=m(released),
+        held=m(captured - refunded - holding - released),
+        approved_unpaid=m(released - paid),
+        paid=m(paid),
         refunded=m(refunded),
-        disputed=m(disputed),
+        disputed=m(holding - lost),
+        lost_to_disputes=m(lost),
     )
 
 

@@ -1,65 +1,144 @@
-"""Reads about money. Campaign totals come from the ledger through a short-lived cache."""
+"""The money vocabulary: every figure a page, feed, PDF, mail or admin screen shows about a
+campaign (or the platform), computed here and nowhere else, from the ledger.
+
+Each figure is defined once in ``docs/glossary.md`` (with its Chinese term); ADR 0207 records
+why. In short, for one campaign, in the campaign's currency:
+
+- ``raised``: postings of ``donation.*`` entries on the campaign's escrow: gifts captured into it,
+  plus gifts moved in from a failed sibling, minus gifts moved out to one.
+- ``refunded``: what ``refund.*`` entries took out of escrow, net of their reversals (a refund
+  that failed at the provider is reversed and does not count).
+- ``disputed``: the campaign's disputed account now (open disputes; a won dispute returns the
+  money to escrow, a lost one moves it to ``lost_to_disputes``).
+- ``lost_to_disputes``: the campaign's dispute-losses account.
+- ``approved_unpaid``: what ``release.*`` entries moved from escrow to a partner's payable for
+  releases whose payout entry (``release:<id>:paid``) does not exist yet.
+- ``paid``: the same for releases whose payout entry exists (a payout always pays its whole
+  release, ``payments.releases.payouts.payout_post``).
+- ``held``: the escrow balance. By double entry:
+  ``raised = held + approved_unpaid + paid + refunded + disputed + lost_to_disputes``.
+- ``counted``: what counts towards the goal (and the all-or-nothing decision):
+  ``raised − refunded − disputed − lost_to_disputes`` (= held + approved_unpaid + paid).
+- ``matched``: matching-pool money; zero until matching pools exist (issue 14).
+- ``donors``: distinct donors with at least one gift whose counted part in this campaign is above
+  zero (see ``donors_count``).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, Sum
+from django.db.models import CharField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Concat, Replace
 
 from campaigns.models import Campaign
 from campaigns.money import Money
-from payments.donations.models import Donation, DonationStatus
-from payments.ledger.models import AccountKind, Posting
+from payments.allocation.services import campaign_gifts, with_breakdown
+from payments.ledger.models import AccountKind, LedgerEntry, Posting
+
+# Entry kinds by family (the prefix before the first dot); reversals keep their family
+# (``entry_reverse`` names them ``<kind>.reversal``), so sums are net of them.
+RAISED_KINDS = "donation."
+REFUND_KINDS = "refund."
+RELEASE_KINDS = "release."
+# The money figures read from the ledger (``counted`` and ``matched`` derive from them).
+MONEY_FIGURES = ("raised", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes")
 
 
 @dataclass(frozen=True)
 class CampaignTotals:
-    raised: Money  # every cent that ever reached escrow from donors
-    held: Money  # still in escrow now
-    released: Money  # moved from escrow towards partners
+    """A campaign's figures, all in the campaign's currency. Definitions: module docstring."""
+
+    raised: Money
+    held: Money
+    approved_unpaid: Money
+    paid: Money
     refunded: Money
     disputed: Money
+    lost_to_disputes: Money
     donors: int
     goal: Money
     campaign_id: int = 0
+    matched: Money | None = None  # set in __post_init__: zero until matching pools exist
+
+    def __post_init__(self) -> None:
+        if self.matched is None:
+            object.__setattr__(self, "matched", Money.zero(self.raised.currency))
 
     def are_for(self, campaign: Campaign) -> bool:
         """Templates reuse totals already read for the page: only for the same campaign."""
         return self.campaign_id == campaign.pk and self.goal == campaign.goal
 
     @property
+    def counted(self) -> Money:
+        """Raised less refunded, disputed and lost to disputes: what counts towards the goal."""
+        return self.raised - self.refunded - self.disputed - self.lost_to_disputes
+
+    @property
+    def goal_met(self) -> bool:
+        """The all-or-nothing test: the money that still counts reaches the goal."""
+        return self.counted >= self.goal
+
+    @property
     def percent(self) -> int:
-        return self.raised.percent_of(self.goal)
+        """``counted`` as a whole percentage of the goal (the progress bar)."""
+        return self.counted.percent_of(self.goal)
 
     def units_funded(self, unit_cost: Money | None) -> int:
+        """Whole units (surgeries, terms) that ``counted`` pays for."""
         if unit_cost is None:
             return 0
-        return self.raised.split_units(unit_cost)[0]
+        return self.counted.split_units(unit_cost)[0]
+
+    @property
+    def signature(self) -> tuple[int, ...]:
+        """Changes whenever any money figure changes: part of the page fragments' cache keys."""
+        return tuple(getattr(self, name).to_minor() for name in MONEY_FIGURES)
+
+
+def release_paid(release_id: OuterRef) -> Exists:
+    """For a row that refers to a release (``release_id`` an ``OuterRef`` to its id): the
+    release's payout entry ``release:<id>:paid`` is in the ledger, i.e. it is in "paid"."""
+    key = Concat(Value("release:"), Cast(release_id, CharField()), Value(":paid"))
+    return Exists(LedgerEntry.objects.filter(key=key))
+
+
+def _paid_out() -> Exists:
+    """For a ``release.*`` escrow posting: the release's payout entry exists."""
+    paid_key = Replace(OuterRef("entry__key"), Value(":approved"), Value(":paid"))
+    return Exists(LedgerEntry.objects.filter(key=paid_key, kind__startswith="payout."))
+
+
+def _figure_sums(postings, *, group_by_currency: bool = False):
+    escrow = Q(account__kind=AccountKind.CAMPAIGN_ESCROW)
+    release = escrow & Q(entry__kind__startswith=RELEASE_KINDS)
+    sums = {
+        "raised": Sum("amount_minor", filter=escrow & Q(entry__kind__startswith=RAISED_KINDS)),
+        "held": Sum("amount_minor", filter=escrow),
+        "approved_unpaid": Sum(-F("amount_minor"), filter=release & Q(paid_out=False)),
+        "paid": Sum(-F("amount_minor"), filter=release & Q(paid_out=True)),
+        "refunded": Sum(-F("amount_minor"), filter=escrow & Q(entry__kind__startswith=REFUND_KINDS)),
+        "disputed": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTED)),
+        "lost_to_disputes": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTE_LOSSES)),
+    }
+    postings = postings.annotate(paid_out=_paid_out())
+    if group_by_currency:
+        return postings.values("currency").annotate(**sums).order_by("currency")
+    return postings.aggregate(**sums)
 
 
 def campaign_totals_uncached(*, campaign: Campaign) -> CampaignTotals:
-    """Totals straight from the ledger: one aggregate over the campaign's postings, one count."""
+    """A campaign's figures straight from the ledger: one aggregate over its postings, one count.
+
+    Raises nothing; a campaign without postings has every figure at zero.
+    """
     cur = campaign.currency
-    escrow = Q(account__kind=AccountKind.CAMPAIGN_ESCROW)
-    sums = Posting.objects.filter(account__campaign=campaign).aggregate(
-        raised=Sum("amount_minor", filter=escrow & Q(entry__kind__startswith="donation.")),
-        held=Sum("amount_minor", filter=escrow),
-        released=Sum("amount_minor", filter=escrow & Q(entry__kind__startswith="release.")),
-        refunded=Sum("amount_minor", filter=escrow & Q(entry__kind__startswith="refund.")),
-        disputed=Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTED)),
-    )
-
-    def money(name: str, sign: int = 1) -> Money:
-        return Money.from_minor(sign * int(sums[name] or 0), cur)
-
+    sums = _figure_sums(Posting.objects.filter(account__campaign=campaign))
     return CampaignTotals(
-        raised=money("raised"),
-        held=money("held"),
-        released=money("released", -1),
-        refunded=money("refunded", -1),
-        disputed=money("disputed"),
+        **{name: Money.from_minor(int(sums[name] or 0), cur) for name in MONEY_FIGURES},
         donors=donors_count(campaign=campaign),
         goal=campaign.goal,
         campaign_id=campaign.pk,
@@ -67,11 +146,12 @@ def campaign_totals_uncached(*, campaign: Campaign) -> CampaignTotals:
 
 
 def campaign_totals(*, campaign: Campaign) -> CampaignTotals:
-    """Totals for a campaign page, at most ``TOTALS_CACHE_SECONDS`` old."""
+    """Totals for a campaign page, at most ``TOTALS_CACHE_SECONDS`` old (ADR 0101)."""
     seconds = settings.TOTALS_CACHE_SECONDS
     if seconds <= 0:
         return campaign_totals_uncached(campaign=campaign)
-    key = f"campaign-totals:{campaign.pk}"
+    # v2: the vocabulary of ADR 0207 (entries cached with the old fields are never read).
+    key = f"campaign-totals:v2:{campaign.pk}"
     totals = cache.get(key)
     if totals is None:
         totals = campaign_totals_uncached(campaign=campaign)
@@ -80,10 +160,48 @@ def campaign_totals(*, campaign: Campaign) -> CampaignTotals:
 
 
 def donors_count(*, campaign: Campaign) -> int:
-    """Distinct people whose money is in this campaign: captured gifts not refunded in full or
-    moved away, plus gifts moved here from a failed sibling."""
-    here = Q(campaign=campaign, captured_at__isnull=False) & ~Q(
-        status__in=[DonationStatus.REFUNDED, DonationStatus.MOVED]
+    """Distinct donors with a gift whose money still counts in this campaign.
+
+    A gift counts where its escrow is (a gift moved to a sibling counts there, not here) while
+    its amount exceeds what was refunded (net of failed refunds: ``refunded_minor`` is written in
+    the same transaction as each refund entry and its reversal) and what open or lost disputes
+    took. ADR 0207 explains why this reads the gifts' ledger-mirrored amounts and not statuses.
+    """
+    gifts = with_breakdown(campaign_gifts(campaign)).filter(
+        amount_minor__gt=F("refunded_minor") + F("disputed_minor")
     )
-    moved_in = Q(moved_to=campaign, status=DonationStatus.MOVED)
-    return Donation.objects.filter(here | moved_in).values("donor_id").distinct().count()
+    return gifts.values("donor_id").distinct().count()
+
+
+@dataclass(frozen=True)
+class CurrencyTotals:
+    """The platform's figures in one currency (every campaign's ledger accounts together)."""
+
+    currency: str
+    raised: Money
+    held: Money
+    approved_unpaid: Money
+    paid: Money
+    refunded: Money
+    disputed: Money
+    lost_to_disputes: Money
+    matched: Money
+
+    @property
+    def counted(self) -> Money:
+        return self.raised - self.refunded - self.disputed - self.lost_to_disputes
+
+
+def platform_totals() -> list[CurrencyTotals]:
+    """The same figures as ``campaign_totals`` over every campaign, one row per currency, in one
+    aggregate query. Raises nothing; no postings gives an empty list."""
+    rows = _figure_sums(Posting.objects.filter(account__campaign__isnull=False), group_by_currency=True)
+    out: dict[str, dict[str, Money]] = defaultdict(dict)
+    for row in rows:
+        cur = row["currency"]
+        for name in MONEY_FIGURES:
+            out[cur][name] = Money.from_minor(int(row[name] or 0), cur)
+    return [
+        CurrencyTotals(currency=cur, matched=Money.zero(cur), **figures)
+        for cur, figures in sorted(out.items())
+    ]

@@ -3,11 +3,10 @@ platform's transparency figures. Public output names roles, partners and pseudon
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, Sum
+from django.db.models import OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from campaigns.models import Beneficiary, BeneficiaryStatus, Campaign, Evidence, Milestone, MilestoneStatus
@@ -17,7 +16,9 @@ from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.allocation.models import Allocation
 from payments.allocation.services import Breakdown, breakdown_of
 from payments.donations.models import Donation
-from payments.ledger.models import AccountKind, Posting
+from payments.figures.selectors import CurrencyTotals, platform_totals, release_paid
+from payments.figures.vocabulary import RELEASE_STATES
+from payments.ledger.models import LedgerEntry
 from payments.releases.models import Release, ReleaseStatus
 
 
@@ -34,7 +35,10 @@ class Disbursement:
     approved_by_role: str
     paid_at: datetime | None
     status: str
-    status_label: str
+    # The figure this money is in (docs/glossary.md): "approved_unpaid" until the release's payout
+    # entry is in the ledger, then "paid"; ``state_label`` is its word on every page and PDF.
+    state: str
+    state_label: str
     evidence: tuple[tuple[str, object], ...] = ()  # (summary, date)
 
 
@@ -42,7 +46,12 @@ class Disbursement:
 class GiftTrace:
     donation: Donation
     breakdown: Breakdown
-    released: tuple[Disbursement, ...] = field(default_factory=tuple)  # amounts are this gift's share
+    disbursements: tuple[Disbursement, ...] = field(default_factory=tuple)  # amounts: this gift's share
+
+    @property
+    def released(self) -> tuple[Disbursement, ...]:
+        """Old name of ``disbursements``, kept until the donor statement's selector is committed."""
+        return self.disbursements
 
 
 def _role_of(user, *, expected: str) -> str:
@@ -56,7 +65,7 @@ def _role_of(user, *, expected: str) -> str:
     return str(_("Staff"))
 
 
-def _disbursement(release: Release, amount: Money | None = None) -> Disbursement:
+def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) -> Disbursement:
     milestone: Milestone = release.milestone
     evidence = tuple((e.summary, e.dated) for e in milestone.evidence.all())
     outcome = milestone.get_kind_display() + (f" · {milestone.title}" if milestone.title else "")
@@ -70,9 +79,10 @@ def _disbursement(release: Release, amount: Money | None = None) -> Disbursement
         verified_by_role=_role_of(milestone.verified_by, expected=VERIFIERS),
         approved_at=release.approved_at,
         approved_by_role=_role_of(release.approved_by, expected=FINANCE_OFFICERS),
-        paid_at=release.paid_at,
+        paid_at=release.paid_at if paid else None,
         status=release.status,
-        status_label=str(release.get_status_display()),
+        state="paid" if paid else "approved_unpaid",
+        state_label=str(RELEASE_STATES["paid" if paid else "approved_unpaid"]),
         evidence=evidence,
     )
 
@@ -88,10 +98,13 @@ _RELEASE_GROUPS = ("milestone__verified_by__groups", "approved_by__groups")
 
 
 def gift_trace(*, donation: Donation) -> GiftTrace:
-    """For one gift: cents held, released (to whom, for what, verified when and by which role),
-    refunded and disputed. Read straight from the database (no cache), so it is current."""
+    """For one gift: its cents in the figures of ``docs/glossary.md`` (held, approved not yet
+    paid, paid to partners, refunded, disputed, lost to disputes) and each release that took a
+    share (to whom, for what, verified when and by which role). Read straight from the database
+    (no cache), so it is current."""
     allocations = (
         Allocation.objects.filter(donation=donation)
+        .annotate(paid_out=release_paid(OuterRef("release_id")))
         .select_related(*(f"release__{r}" for r in _RELEASE_RELATED))
         .prefetch_related(
             Prefetch("release__milestone__evidence", queryset=Evidence.objects.order_by("dated")),
@@ -102,21 +115,22 @@ def gift_trace(*, donation: Donation) -> GiftTrace:
     return GiftTrace(
         donation=donation,
         breakdown=breakdown_of(donation),
-        released=tuple(_disbursement(a.release, a.amount) for a in allocations),
+        disbursements=tuple(_disbursement(a.release, a.amount, paid=a.paid_out) for a in allocations),
     )
 
 
 def disbursement_feed(*, campaign: Campaign, limit: int = 50) -> list[Disbursement]:
-    """Approved and paid releases of a campaign, newest first, with evidence summaries."""
+    """Approved releases of a campaign (paid or not yet), newest first, with evidence summaries."""
     releases = (
         Release.objects.filter(campaign=campaign, status__in=[ReleaseStatus.APPROVED, ReleaseStatus.PAID])
+        .annotate(paid_out=release_paid(OuterRef("pk")))
         .select_related(*_RELEASE_RELATED)
         .prefetch_related(
             Prefetch("milestone__evidence", queryset=Evidence.objects.order_by("dated")), *_RELEASE_GROUPS
         )
         .order_by("-approved_at", "-id")[:limit]
     )
-    return [_disbursement(r) for r in releases]
+    return [_disbursement(r, paid=r.paid_out) for r in releases]
 
 
 def pending_releases(*, campaign: Campaign) -> list[Release]:
@@ -131,27 +145,16 @@ def pending_releases(*, campaign: Campaign) -> list[Release]:
 
 
 def platform_transparency() -> dict:
-    """Totals across campaigns (per currency, from the ledger), outcomes, and the needs funnel."""
-    escrow = Posting.objects.filter(account__kind=AccountKind.CAMPAIGN_ESCROW)
-    totals: dict[str, dict[str, Money]] = defaultdict(dict)
-    for label, prefix, sign in (("raised", "donation.captured", 1), ("released", "release.", -1),
-                                ("refunded", "refund.", -1)):  # fmt: skip
-        rows = (
-            escrow.filter(entry__kind__startswith=prefix).values("currency").annotate(t=Sum("amount_minor"))
-        )
-        for row in rows:
-            totals[row["currency"]][label] = Money.from_minor(sign * int(row["t"]), row["currency"])
-    for row in escrow.values("currency").annotate(t=Sum("amount_minor")):
-        totals[row["currency"]]["held"] = Money.from_minor(int(row["t"]), row["currency"])
-    for currency, values in totals.items():
-        for label in ("raised", "held", "released", "refunded"):
-            values.setdefault(label, Money.zero(currency))
+    """Money figures per currency (``payments.figures.selectors.platform_totals``, the campaign
+    page's definitions), outcomes, and the needs funnel."""
+    totals: dict[str, CurrencyTotals] = {t.currency: t for t in platform_totals()}
     return {
-        "totals": dict(sorted(totals.items())),
+        "totals": totals,
         "beneficiaries_verified": Beneficiary.objects.filter(status=BeneficiaryStatus.VERIFIED).count(),
         "beneficiaries_funded": Beneficiary.objects.filter(funded_at__isnull=False).count(),
         "outcomes_verified": Milestone.objects.filter(status=MilestoneStatus.VERIFIED).count(),
-        "releases_paid": Release.objects.filter(status=ReleaseStatus.PAID).count(),
+        # One payout entry per paid release (``release:<id>:paid``), as the "paid" figure counts.
+        "releases_paid": LedgerEntry.objects.filter(kind__startswith="payout.").count(),
         "needs_funnel": needs_funnel(),
         "match_rate_by_region": needs_match_rate(by="province"),
         "match_rate_by_kind": needs_match_rate(by="kind"),

@@ -16,27 +16,22 @@ from campaigns.models import (
 )
 from campaigns.money import Money
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
-from payments.figures.selectors import campaign_totals_uncached
-
-
-@dataclass(frozen=True)
-class CurrencyTotals:
-    currency: str
-    raised: Money
-    held: Money
-    released: Money
-    refunded: Money
-    disputed: Money
+from payments.figures.selectors import CurrencyTotals, campaign_totals_uncached, platform_totals
 
 
 @dataclass(frozen=True)
 class CampaignLine:
+    """One published campaign's figures (docs/glossary.md)."""
+
     title: str
     kind: str
     region: str
     status: str
     raised: Money
-    released: Money
+    held: Money
+    approved_unpaid: Money
+    paid: Money
+    refunded: Money
 
 
 @dataclass(frozen=True)
@@ -69,17 +64,11 @@ PUBLISHED = (CampaignStatus.LIVE, CampaignStatus.FUNDED, CampaignStatus.FAILED, 
 
 
 def platform_transparency(*, period: str = "") -> Transparency:
-    """Totals per currency and per published campaign, from the ledger."""
-    sums: dict[str, dict[str, Money]] = {}
+    """Figures per currency (the transparency page's, ``platform_totals``) and per published
+    campaign (``campaign_totals``), from the ledger, with the glossary's definitions."""
     lines = []
     for campaign in Campaign.objects.filter(status__in=PUBLISHED).order_by("kind", "title"):
         t = campaign_totals_uncached(campaign=campaign)
-        zero = Money.zero(campaign.currency)
-        acc = sums.setdefault(
-            campaign.currency, dict.fromkeys(("raised", "held", "released", "refunded", "disputed"), zero)
-        )
-        for name in acc:
-            acc[name] = acc[name] + getattr(t, name)
         lines.append(
             CampaignLine(
                 title=campaign.title,
@@ -87,10 +76,13 @@ def platform_transparency(*, period: str = "") -> Transparency:
                 region=campaign.region,
                 status=campaign.get_status_display(),
                 raised=t.raised,
-                released=t.released,
+                held=t.held,
+                approved_unpaid=t.approved_unpaid,
+                paid=t.paid,
+                refunded=t.refunded,
             )
         )
-    totals = [CurrencyTotals(currency=c, **sums[c]) for c in sorted(sums)]
+    totals = platform_totals()
     stages = dict(NeedStatus.choices)
     kinds = dict(NeedKind.choices)
     return Transparency(

@@ -44,10 +44,11 @@ def test_trace_page_shows_the_gift_reaching_a_verified_surgery(live_server, page
     milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier)
     release_approve(release=milestone.release, actor=finance_officer)
 
-    # then reloading the trace shows every cent released to the hospital for that surgery
+    # then reloading the trace shows every cent approved for the hospital, not yet paid
     page.goto(url)
     assert page.get_by_test_id("trace-held").inner_text() == "¥0"
-    assert page.get_by_test_id("trace-released").inner_text() == "¥3,000"
+    assert page.get_by_test_id("trace-approved_unpaid").inner_text() == "¥3,000"
+    assert page.get_by_test_id("trace-paid").inner_text() == "¥0"
     line = page.get_by_test_id("trace-line").inner_text()
     assert milestone.partner.name in line
     assert "盘奶奶" in line

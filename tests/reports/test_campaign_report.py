@@ -50,9 +50,11 @@ def test_campaign_report_prints_the_ledger_figures_in_both_languages(
         runs = services.request_campaign_report(campaign.pk)
     # then one PDF per language holds exactly the ledger's figures and no restricted data
     assert sorted(r.language for r in runs) == ["en", "zh-hans"]
-    assert (str(totals.raised), str(totals.held), str(totals.released), str(totals.refunded)) == (
+    figures = ("raised", "held", "approved_unpaid", "paid", "refunded")
+    assert tuple(str(getattr(totals, f)) for f in figures) == (
         "¥18,833.83",
         "¥9,500.50",
+        "¥0",
         "¥9,000",
         "¥333.33",
     )
@@ -113,7 +115,7 @@ def test_campaign_without_donations_reports_zeros(private_root, django_capture_o
     assert run.status == ReportStatus.DONE
     text = pdf_text(run.file.read())
     assert "No gifts have reached this campaign yet." in text
-    assert "Nothing has been released from escrow yet." in text
+    assert "No release has been approved yet." in text
     assert text.count("¥0") >= 4
 
 

@@ -86,11 +86,15 @@ def _check(campaign) -> None:
     gifts = list(campaign_gifts(campaign))
     parts = [breakdown_of(d) for d in gifts]
     for d, b in zip(gifts, parts, strict=True):
-        assert b.held + b.released + b.refunded + b.disputed == b.captured == d.amount
-        assert min(b.held.amount, b.released.amount, b.refunded.amount, b.disputed.amount) >= 0
+        released = b.approved_unpaid + b.paid
+        assert b.held + released + b.refunded + b.disputed + b.lost_to_disputes == b.captured
+        assert b.captured == d.amount
+        assert min(b.held.amount, b.approved_unpaid.amount, b.paid.amount, b.refunded.amount,
+                   b.disputed.amount, b.lost_to_disputes.amount) >= 0  # fmt: skip
     totals = campaign_totals_uncached(campaign=campaign)
     zero = Money.zero(campaign.currency)
-    assert sum((b.released for b in parts), zero) == totals.released
+    assert sum((b.approved_unpaid for b in parts), zero) == totals.approved_unpaid
+    assert sum((b.paid for b in parts), zero) == totals.paid
     assert sum((b.refunded for b in parts), zero) == totals.refunded
     assert sum((b.held for b in parts), zero) == totals.held
     disputed = account_for(kind=AccountKind.DISPUTED, currency=campaign.currency, campaign=campaign)

@@ -29,11 +29,12 @@ def test_demo_traces_a_gift_to_a_verified_surgery_and_is_idempotent(db):
     release = Release.objects.get()
     assert release.status == ReleaseStatus.PAID
     assert release.approved_by.username == "finance" and release.milestone.verified_by.username == "verifier"
-    line = gift_trace(donation=gift).released[0]
-    assert (line.partner, line.beneficiary, str(line.amount)) == (
+    line = gift_trace(donation=gift).disbursements[0]
+    assert (line.partner, line.beneficiary, str(line.amount), line.state) == (
         "江华瑶族自治县人民医院眼科",
         "盘奶奶",
         "¥3,000",
+        "paid",
     )
     assert f"/payments/trace/{gift.public_id}/" in out.getvalue()
     # and the second run added nothing
