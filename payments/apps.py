@@ -20,5 +20,5 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from importlib import import_module
 
-        for module in (*TASK_MODULES, *RECEIVER_MODULES):
+        for module in (*TASK_MODULES, *RECEIVER_MODULES, "payments.gateway.checks"):
             import_module(module)

@@ -269,9 +269,12 @@ CELERY_BEAT_SCHEDULE.update(
 # === verification settings (registry, beneficiaries, releases, trace area) ======================
 # Days after a milestone's due date without reported evidence before its campaign stops taking gifts.
 EVIDENCE_OVERDUE_DAYS = env.int("CLEARFUND_EVIDENCE_OVERDUE_DAYS", default=30)
-# Stripe Connect for partner payouts (dotted path). Empty = automatic: localstripe has no Connect,
-# so when STRIPE_API_BASE is set (demo, tests) the in-memory fake with Stripe's rules stands in.
-CLEARFUND_CONNECT_GATEWAY = env.str("CLEARFUND_CONNECT_GATEWAY", default="")
+# Stripe Connect for partner payouts and the balance transactions reconciliation reads (dotted
+# path, always explicit). In the demo it is Stripe's class pointed at localstripe (STRIPE_API_BASE);
+# tests name the in-memory fake; production refuses any fake (payments.gateway.checks, ADR 0207).
+CLEARFUND_CONNECT_GATEWAY = env.str(
+    "CLEARFUND_CONNECT_GATEWAY", default="payments.gateway.connect.StripeConnectGateway"
+)
 # Outbox kind of partner transfers (shared OutboxCommand table; see ADR 0302).
 RELEASE_TRANSFER_MAX_ATTEMPTS = env.int("CLEARFUND_RELEASE_TRANSFER_MAX_ATTEMPTS", default=8)
 # Reconciliation with the provider: how far back each run looks, and how young a ledger entry may

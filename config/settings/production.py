@@ -1,9 +1,11 @@
-"""Production: refuses to start without its secrets; passes ``manage.py check --deploy``."""
+"""Production: refuses to start without its secrets or with a stand-in payment provider; passes
+``manage.py check --deploy``."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
+from payments.gateway.deployment import GATEWAY_SETTINGS, api_base_problem, named_as_fake
 
 REQUIRED = [
     "DJANGO_SECRET_KEY",
@@ -18,6 +20,14 @@ REQUIRED = [
 _missing = [name for name in REQUIRED if not env.str(name, default="")]
 if _missing:
     raise ImproperlyConfigured("Production settings need these environment variables: " + ", ".join(_missing))
+
+# Real money only: no fake gateway, no Stripe stand-in on this machine (also the deploy check
+# payments.E001/E002, which catches a fake under another name). ADR 0207.
+_fakes = [f"{name}={globals()[name]}" for name in GATEWAY_SETTINGS if named_as_fake(globals()[name])]
+if _fakes:
+    raise ImproperlyConfigured("Production refuses fake payment gateways: " + ", ".join(_fakes))
+if api_base_problem(STRIPE_API_BASE):
+    raise ImproperlyConfigured("Production refuses " + api_base_problem(STRIPE_API_BASE))
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

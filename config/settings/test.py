@@ -18,6 +18,8 @@ STRIPE_PUBLISHABLE_KEY = "pk_test_clearfund_tests"
 STRIPE_WEBHOOK_SECRET = "whsec_clearfund_tests"
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8421")
 STRIPE_JS_URL = STRIPE_API_BASE + "/js.stripe.com/v3/"
+# localstripe has no Connect: transfers go through the in-memory fake with Stripe's rules.
+CLEARFUND_CONNECT_GATEWAY = "payments.gateway.connect_fake.FakeConnectGateway"
 IDENTITY_HASH_KEY = "test-identity-hash-key"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True

@@ -37,6 +37,8 @@ AUTHENTICATING_PAYMENT_METHODS = {"pm_card_authenticationRequired"}
 
 
 class FakeGateway:
+    test_only = True  # refused by ``manage.py check --deploy`` (payments.E001) and production settings
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)

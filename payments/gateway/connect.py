@@ -5,7 +5,9 @@ and the balance transactions that reconciliation reads. Imports ``stripe``; noth
 ``ConnectGateway`` is the interface. ``StripeConnectGateway`` implements it on Stripe's API;
 ``payments.gateway.connect_fake.FakeConnectGateway`` implements it in memory with Stripe's rules
 (localstripe has no Connect). ``get_connect_gateway()`` returns the one named by
-``CLEARFUND_CONNECT_GATEWAY``.
+``CLEARFUND_CONNECT_GATEWAY``. Reconciliation reads balance transactions through it: in the demo,
+``StripeConnectGateway`` pointed at localstripe (``STRIPE_API_BASE``), where the demo's gifts and
+refunds really are.
 """
 
 from __future__ import annotations
@@ -79,11 +81,9 @@ class ConnectGateway(Protocol):
 
 
 def get_connect_gateway() -> ConnectGateway:
-    path = settings.CLEARFUND_CONNECT_GATEWAY
-    if not path:
-        fake = "payments.gateway.connect_fake.FakeConnectGateway"
-        path = fake if settings.STRIPE_API_BASE else "payments.gateway.connect.StripeConnectGateway"
-    return _instance(path)
+    """The class ``CLEARFUND_CONNECT_GATEWAY`` names (Stripe unless a test says otherwise); never
+    chosen behind the setting's back (production refuses fakes: ``payments.gateway.checks``)."""
+    return _instance(settings.CLEARFUND_CONNECT_GATEWAY)
 
 
 @lru_cache(maxsize=4)
@@ -144,14 +144,25 @@ class StripeConnectGateway:
         return Money.zero(currency)
 
     def balance_transactions(self, *, since: datetime) -> Iterator[BalanceTransaction]:
-        params = {"created": {"gte": int(since.timestamp())}, "limit": 100}
-        page = self._call(lambda: self.client.v1.balance_transactions.list(params=params))
-        for bt in page.auto_paging_iter():
+        """Balance transactions created at or after ``since``, newest first.
+
+        Pages through the list (newest first, as Stripe and localstripe both return it) and stops
+        at the first older one, instead of a ``created`` filter: localstripe refuses that
+        parameter, and this way the demo reconciles against what it really paid through.
+        Raises ``ConnectError`` (``ProviderUnavailable`` if it may work later).
+        """
+        floor = int(since.timestamp())
+        page = self._call(lambda: self.client.v1.balance_transactions.list(params={"limit": 100}))
+        items = page.auto_paging_iter()
+        while True:
+            bt = self._call(lambda: next(items, None))
+            if bt is None or bt.created < floor:
+                return
             source = bt.source if isinstance(bt.source, str) else getattr(bt.source, "id", "") or ""
             yield BalanceTransaction(
                 id=bt.id,
                 type=bt.type,
-                source=source,
+                source=source or "",
                 amount=_money(bt.amount, bt.currency),
                 created=datetime.fromtimestamp(bt.created, tz=UTC),
             )

@@ -26,6 +26,8 @@ from payments.gateway.connect import (
 
 
 class FakeConnectGateway:
+    test_only = True  # refused by ``manage.py check --deploy`` (payments.E001) and production settings
+
     def __init__(self) -> None:
         self.reset()
 

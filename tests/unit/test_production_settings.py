@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
@@ -44,3 +46,73 @@ def test_production_refuses_to_start_without_its_secrets():
     assert result.returncode != 0
     assert "STRIPE_WEBHOOK_SECRET" in result.stderr
     assert "DJANGO_SECRET_KEY" not in result.stderr.split("variables:")[-1]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PAYMENTS_GATEWAY", "payments.gateway.card_fake.FakeGateway"),
+        ("CLEARFUND_CONNECT_GATEWAY", "payments.gateway.connect_fake.FakeConnectGateway"),
+    ],
+)
+def test_production_refuses_to_start_with_a_fake_gateway(name, value):
+    # given production's variables and a fake gateway named in the environment
+    # when Django starts (the deploy check)
+    result = _check({**REQUIRED, name: value})
+
+    # then it refuses, naming the setting
+    assert result.returncode != 0
+    assert "refuses fake payment gateways" in result.stderr
+    assert f"{name}={value}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["http://127.0.0.1:8420", "https://localhost:8420", "https://[::1]:8420", "http://api.stripe.com",
+     "https://0.0.0.0", "https://stripe.localhost"],
+)  # fmt: skip
+def test_production_refuses_a_stripe_api_base_on_this_machine_or_without_https(base):
+    result = _check({**REQUIRED, "STRIPE_API_BASE": base})
+
+    assert result.returncode != 0
+    assert f"STRIPE_API_BASE {base!r}" in result.stderr
+
+
+def test_deploy_check_fails_on_a_fake_gateway_under_another_name():
+    # given a fake gateway subclassed under a name that does not say "fake"
+    # when the deploy check runs
+    result = _check({**REQUIRED, "PAYMENTS_GATEWAY": "tests.unit.disguised_gateway.PlainGateway"})
+
+    # then the system check names it with its error id
+    assert result.returncode != 0
+    assert "payments.E001" in result.stderr
+    assert "tests.unit.disguised_gateway.PlainGateway" in result.stderr
+
+
+def test_deploy_check_errors_in_process(settings):
+    from payments.gateway.checks import check_gateways
+
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card.StripeGateway"
+    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway.connect.StripeConnectGateway"
+    settings.STRIPE_API_BASE = ""
+    assert check_gateways() == []
+
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
+    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway.nowhere.Gateway"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8420"
+    assert [e.id for e in check_gateways()] == ["payments.E001", "payments.E001", "payments.E002"]
+
+
+def test_demo_and_tests_name_their_connect_gateway_explicitly(settings):
+    from payments.gateway.connect import StripeConnectGateway, _instance, get_connect_gateway
+    from payments.gateway.connect_fake import FakeConnectGateway
+
+    # the test settings name the fake; setting STRIPE_API_BASE no longer swaps it in silently
+    assert isinstance(get_connect_gateway(), FakeConnectGateway)
+    settings.CLEARFUND_CONNECT_GATEWAY = "payments.gateway.connect.StripeConnectGateway"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8420"
+    _instance.cache_clear()
+    try:
+        assert isinstance(get_connect_gateway(), StripeConnectGateway)
+    finally:
+        _instance.cache_clear()
