@@ -271,7 +271,7 @@ CELERY_BEAT_SCHEDULE.update(
 EVIDENCE_OVERDUE_DAYS = env.int("CLEARFUND_EVIDENCE_OVERDUE_DAYS", default=30)
 # Stripe Connect for partner payouts and the balance transactions reconciliation reads (dotted
 # path, always explicit). In the demo it is Stripe's class pointed at localstripe (STRIPE_API_BASE);
-# tests name the in-memory fake; production refuses any fake (payments.gateway.checks, ADR 0207).
+# tests name the in-memory fake; production refuses any fake (payments.gateway.checks, ADR 0208).
 CLEARFUND_CONNECT_GATEWAY = env.str(
     "CLEARFUND_CONNECT_GATEWAY", default="payments.gateway.connect.StripeConnectGateway"
 )

@@ -22,7 +22,7 @@ if _missing:
     raise ImproperlyConfigured("Production settings need these environment variables: " + ", ".join(_missing))
 
 # Real money only: no fake gateway, no Stripe stand-in on this machine (also the deploy check
-# payments.E001/E002, which catches a fake under another name). ADR 0207.
+# payments.E001/E002, which catches a fake under another name). ADR 0208.
 _fakes = [f"{name}={globals()[name]}" for name in GATEWAY_SETTINGS if named_as_fake(globals()[name])]
 if _fakes:
     raise ImproperlyConfigured("Production refuses fake payment gateways: " + ", ".join(_fakes))

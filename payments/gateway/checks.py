@@ -3,7 +3,7 @@
 ``payments.E001``: a gateway setting names a class marked ``test_only`` (the fakes and anything
 derived from them) or one that cannot be imported. ``payments.E002``: ``STRIPE_API_BASE`` points
 at a stand-in on this machine or is not https. Deploy-only: development and tests use the fakes
-and localstripe on purpose. ADR 0207.
+and localstripe on purpose. ADR 0208.
 """
 
 from __future__ import annotations

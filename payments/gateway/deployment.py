@@ -4,7 +4,7 @@
 
 A fake gateway (in-memory, for tests and what localstripe lacks) takes no real money and keeps
 its state in one process, and a Stripe API base on this machine is a stand-in such as localstripe:
-either in production means gifts that never reach a bank. ADR 0207.
+either in production means gifts that never reach a bank. ADR 0208.
 """
 
 from __future__ import annotations
