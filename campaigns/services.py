@@ -12,24 +12,26 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import AuditEvent, Campaign, CampaignStatus
 from campaigns.money import Money
 from campaigns.roles import VERIFIERS, Actor, in_role
+from campaigns.state_tables import StateTable, TransitionNotAllowed, table
 
 S = CampaignStatus
-ALLOWED: dict[str, set[str]] = {
-    S.DRAFT: {S.IN_REVIEW},
-    S.IN_REVIEW: {S.LIVE, S.DRAFT},
-    S.LIVE: {S.FUNDED, S.FAILED, S.CLOSED},
-    S.FUNDED: {S.CLOSED},
-    S.FAILED: {S.CLOSED},
-    S.CLOSED: set(),
-}
-
-
-class TransitionNotAllowed(ValidationError):
-    pass
+CAMPAIGN_STATES = table(
+    gettext_lazy("campaign"),
+    CampaignStatus,
+    {
+        S.DRAFT: {S.IN_REVIEW},
+        S.IN_REVIEW: {S.LIVE, S.DRAFT},
+        S.LIVE: {S.FUNDED, S.FAILED, S.CLOSED},
+        S.FUNDED: {S.CLOSED},
+        S.FAILED: {S.CLOSED},
+        S.CLOSED: set(),
+    },
+)
 
 
 def audit(
@@ -91,13 +93,43 @@ def campaign_create(
     return campaign
 
 
+def status_transition(
+    *,
+    subject: Any,
+    states: StateTable,
+    to: str,
+    action: str,
+    actor: Actor = None,
+    reason: str = "",
+    fields: tuple[str, ...] = (),
+    data: dict | None = None,
+) -> bool:
+    """Move ``subject.status`` to ``to`` if ``states`` allows it, save the status (and ``fields`` the
+    caller changed with it) and append the audit event ``<action>.<to>`` with both statuses.
+
+    The one way a payments object (refund, dispute, release, payout, monthly plan) changes status;
+    call with the row locked. Staying in the same status saves ``fields`` but is not audited.
+    Returns whether the status changed. Raises ``TransitionNotAllowed``; nothing is written then.
+    """
+    previous = subject.status
+    states.check(current=previous, to=to)
+    subject.status = to
+    subject.save(update_fields=["status", *fields])
+    if previous == to:
+        return False
+    audit(actor=actor, action=f"{action}.{to}", subject=subject, reason=reason,
+          data={"from": previous, "to": to, **(data or {})})  # fmt: skip
+    return True
+
+
 def _transition(*, campaign: Campaign, to: str, actor: Actor, reason: str = "") -> Campaign:
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if to not in ALLOWED[locked.status]:
+        if to == locked.status:
             raise TransitionNotAllowed(
-                _("A campaign cannot go from %(from)s to %(to)s.") % {"from": locked.status, "to": to}
+                _("The campaign is already %(status)s.") % {"status": locked.get_status_display()}
             )
+        CAMPAIGN_STATES.check(current=locked.status, to=to)
         previous = locked.status
         locked.status = to
         locked.save(update_fields=["status", "submitted_by", "updated_at"])

@@ -23,7 +23,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignStatus, FundingModel
 from campaigns.services import audit, campaign_finish
 from payments.donations.models import Donation, DonationStatus
-from payments.donations.services import set_status
+from payments.donations.states import donation_transition
 from payments.figures.selectors import campaign_totals_uncached
 from payments.ledger.services import Leg, entry_post, escrow_account
 from payments.refunds.models import Refund
@@ -57,7 +57,7 @@ def donation_move(*, donation: Donation, to: Campaign) -> Donation:
         )
         donation.moved_to = to
         donation.save(update_fields=["moved_to", "updated_at"])
-        set_status(donation, DonationStatus.MOVED, note=f"to campaign {to.pk}")
+        donation_transition(donation, DonationStatus.MOVED, note=f"to campaign {to.pk}")
         audit(actor=None, action="donation.moved", subject=donation,
               reason="all-or-nothing campaign missed its goal", data={"to": to.pk})  # fmt: skip
     return donation

@@ -26,7 +26,10 @@ class Dispute(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     # A dispute in these states keeps the gift's cents out of escrow (open: frozen; lost: gone).
-    HOLDING_STATUSES = (DisputeStatus.OPEN, DisputeStatus.LOST)
+    # Per-gift accounting reads them from the class (``payments.allocation``), not by importing it.
+    OPEN_STATUSES = (DisputeStatus.OPEN,)
+    LOST_STATUSES = (DisputeStatus.LOST,)
+    HOLDING_STATUSES = OPEN_STATUSES + LOST_STATUSES
 
     class Meta:
         constraints = [

@@ -17,9 +17,10 @@ from django.utils import timezone
 from campaigns.money import Money
 from campaigns.services import audit
 from payments.allocation.services import donation_unreleased
+from payments.allocation.status import donation_follow_money
 from payments.disputes.models import Dispute, DisputeStatus
-from payments.donations.models import Donation, DonationStatus
-from payments.donations.services import set_status
+from payments.disputes.states import dispute_transition
+from payments.donations.models import Donation
 from payments.ledger.models import AccountKind, LedgerAccount, Posting
 from payments.ledger.services import InsufficientFunds, Leg, account_for, entry_post, escrow_account
 
@@ -85,7 +86,7 @@ def dispute_opened(*, obj: dict) -> Dispute | None:
                 data={"amount_minor": dispute.amount_minor, "uncovered_minor": uncovered.to_minor()},
             )
         if created:
-            set_status(donation, DonationStatus.DISPUTED, note=dispute.provider_dispute_id)
+            donation_follow_money(donation=donation, note=dispute.provider_dispute_id)
             audit(actor=None, action="dispute.opened", subject=dispute, reason=dispute.reason)
     return dispute
 
@@ -125,11 +126,8 @@ def dispute_closed(*, obj: dict) -> Dispute | None:
             entry_post(key=f"dispute:{dispute.provider_dispute_id}:{state}", kind=f"dispute.{state}",
                        legs=[Leg(disputed, -held), Leg(target, held)],
                        memo=f"dispute {state} on gift {donation.public_id}")  # fmt: skip
-        dispute.status = DisputeStatus.WON if won else DisputeStatus.LOST
         dispute.closed_at = timezone.now()
-        dispute.save(update_fields=["status", "closed_at"])
+        dispute_transition(dispute, DisputeStatus.WON if won else DisputeStatus.LOST, fields=("closed_at",))
         donation = Donation.objects.select_for_update().get(pk=donation.pk)
-        if won and donation.status == DonationStatus.DISPUTED:
-            set_status(donation, DonationStatus.SUCCEEDED, note="dispute won")
-        audit(actor=None, action=f"dispute.{state}", subject=dispute)
+        donation_follow_money(donation=donation, note=f"dispute {state}")
     return dispute

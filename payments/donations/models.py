@@ -3,7 +3,8 @@
 A ``Donation`` row is written before the provider is called; its ``idempotency_key`` is derived
 from the donor's form submission (or the monthly plan and period), so a double submit or a retried
 job finds the same row, and the same key goes to the provider. Every status change appends a
-``DonationEvent``; the row's ``status`` is a cache of the last event.
+``DonationEvent`` (``payments.donations.states.donation_transition``, the only writer of ``status``,
+checks the move against ``DONATION_STATES``); the row's ``status`` is a cache of the last event.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class DonationStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     REFUNDED = "refunded", _("Refunded")
     DISPUTED = "disputed", _("Disputed")
+    CHARGED_BACK = "charged_back", _("Returned by the card holder's bank")
     MOVED = "moved", _("Moved to another campaign")
 
 
@@ -42,6 +44,7 @@ CAPTURED_STATES = (
     DonationStatus.PARTIALLY_REFUNDED,
     DonationStatus.REFUNDED,
     DonationStatus.DISPUTED,
+    DonationStatus.CHARGED_BACK,
     DonationStatus.MOVED,
 )
 

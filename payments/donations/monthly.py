@@ -21,10 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.services import audit
 from campaigns.verification.selectors import campaign_accepts_donations
-from payments.donations.models import Donation, DonationEvent, DonationStatus, DonorProfile, MonthlyPlan
+from payments.donations.models import Donation, DonationStatus, DonorProfile, MonthlyPlan
 from payments.donations.models import MonthlyPlanStatus as P
+from payments.donations.states import donation_begin, donation_transition, monthly_plan_transition
 from payments.gateway.card import GatewayError
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,8 @@ def monthly_plan_cancel(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPla
         plan = MonthlyPlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status == P.CANCELLED:
             return plan
-        plan.status = P.CANCELLED
         plan.cancelled_at = timezone.now()
-        plan.save(update_fields=["status", "cancelled_at"])
-        audit(actor=None, action="monthly.cancelled", subject=plan, reason="cancelled by the donor")
+        monthly_plan_transition(plan, P.CANCELLED, reason="cancelled by the donor", fields=("cancelled_at",))
     from payments.donations.tasks import send_monthly_notice
 
     transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, "cancelled"))
@@ -100,11 +98,11 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
                 "frequency": "monthly",
                 "monthly_plan": plan,
                 "provider_payment_method_id": plan.provider_payment_method_id,
-                "status": DonationStatus.PROCESSING,
             },
         )
         if created:
-            DonationEvent.objects.create(donation=donation, to_status=DonationStatus.PROCESSING, note=key)
+            donation_begin(donation=donation, note=key)
+            donation_transition(donation, DonationStatus.PROCESSING, note=key)
     try:
         outcome = charge_saved_card(donation=donation, customer_id=plan.provider_customer_id)
         status, message = outcome.status, outcome.message
@@ -117,21 +115,25 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
         if status == "succeeded":
             plan.failures = 0
             plan.last_failure = ""
-            plan.status = P.ACTIVE
+            to = P.ACTIVE
             plan.next_charge_on = next_month(plan.next_charge_on, plan.created_at.day)
         elif status in ("failed", "requires_action"):
             plan.failures += 1
             plan.last_failure = (message or _("The card needs the donor's authentication."))[:300]
             if plan.failures >= settings.PAYMENTS_MONTHLY_MAX_FAILURES:
-                plan.status = P.LAPSED
-                notice = "lapsed"
+                to, notice = P.LAPSED, "lapsed"
             else:
-                plan.status = P.PAST_DUE
-                notice = "failed"
+                to, notice = P.PAST_DUE, "failed"
             plan.next_charge_on = today + timedelta(days=settings.PAYMENTS_MONTHLY_RETRY_DAYS)
             transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, notice))
             status = "failed"
-        plan.save()
+        else:
+            to = plan.status
+        if not plan.is_running:
+            # Cancelled while the charge was under way: the gift counts, the plan stays stopped.
+            to = plan.status
+        fields = ("failures", "last_failure", "next_charge_on")
+        monthly_plan_transition(plan, to, reason=message or "", fields=fields)
     return status
 
 

@@ -22,13 +22,14 @@ from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.verification.beneficiaries import NotFundable, check_fundable
 from campaigns.verification.selectors import campaign_accepts_donations
-from payments.donations.models import Donation, DonationEvent, DonationStatus, DonorProfile, Frequency
+from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus, DonorProfile, Frequency
+from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post, escrow_account
 
 S = DonationStatus
-FINAL_STATES = {S.SUCCEEDED, S.FAILED, S.BLOCKED, S.REFUNDED, S.PARTIALLY_REFUNDED, S.DISPUTED, S.MOVED}
+FINAL_STATES = {S.FAILED, S.BLOCKED, *CAPTURED_STATES}
 
 
 class DonationNotPossible(ValidationError):
@@ -41,17 +42,6 @@ class ChargeOutcome:
     status: str  # succeeded | requires_action | failed | processing
     client_secret: str = ""
     message: str = ""
-
-
-def set_status(donation: Donation, to: str, *, note: str = "", data: dict | None = None) -> None:
-    """Change the status and append the event (call inside the caller's transaction)."""
-    if donation.status == to and not note:
-        return
-    DonationEvent.objects.create(
-        donation=donation, from_status=donation.status, to_status=to, note=note[:300], data=data or {}
-    )
-    donation.status = to
-    donation.save(update_fields=["status", "updated_at", "failure_message", "captured_at"])
 
 
 def donor_profile_for(*, email: str) -> DonorProfile:
@@ -130,7 +120,7 @@ def donation_create(
             },
         )
         if created:
-            DonationEvent.objects.create(donation=donation, to_status=S.CREATED)
+            donation_begin(donation=donation)
     return donation
 
 
@@ -167,7 +157,7 @@ def donation_start_card(*, donation: Donation) -> str:
         donation.provider_setup_intent_id = setup.id
         donation.failure_message = ""
         donation.save(update_fields=["provider_setup_intent_id", "failure_message", "updated_at"])
-        set_status(
+        donation_transition(
             donation, S.AWAITING_CARD, note=f"setup intent {setup.id}", data={"setup_intent": setup.id}
         )
     return setup.client_secret
@@ -193,7 +183,7 @@ def donation_charge(*, donation: Donation) -> ChargeOutcome:
             return _outcome(donation)
         donation.provider_payment_method_id = setup.payment_method_id
         donation.save(update_fields=["provider_payment_method_id", "updated_at"])
-        set_status(donation, S.PROCESSING)
+        donation_transition(donation, S.PROCESSING)
     return charge_saved_card(donation=donation, customer_id=setup.customer_id)
 
 
@@ -248,7 +238,7 @@ def apply_payment_result(
         with transaction.atomic():
             donation = Donation.objects.select_for_update().get(pk=donation.pk)
             if donation.status not in FINAL_STATES:
-                set_status(donation, S.REQUIRES_ACTION, data={"payment_intent": result.id})
+                donation_transition(donation, S.REQUIRES_ACTION, data={"payment_intent": result.id})
         return ChargeOutcome(donation, "requires_action", client_secret=result.client_secret)
     if result.failed:
         return _fail(donation, result.failure_message or _("The payment did not go through."))
@@ -260,7 +250,7 @@ def _fail(donation: Donation, message: str) -> ChargeOutcome:
         donation = Donation.objects.select_for_update().get(pk=donation.pk)
         if donation.status not in FINAL_STATES:
             donation.failure_message = message[:300]
-            set_status(donation, S.FAILED, note=message)
+            donation_transition(donation, S.FAILED, note=message)
     return ChargeOutcome(donation, "failed", message=donation.failure_message or message)
 
 
@@ -303,7 +293,7 @@ def donation_record_capture(*, donation: Donation, payment_intent_id: str, charg
         donation.captured_at = timezone.now()
         donation.failure_message = ""
         donation.save(update_fields=["provider_payment_intent_id", "provider_charge_id", "updated_at"])
-        set_status(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id})
+        donation_transition(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id})
         if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
             monthly_plan_start_for(donation=donation)
         transaction.on_commit(lambda: send_receipt.delay(donation.pk))

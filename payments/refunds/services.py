@@ -25,8 +25,8 @@ from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
 from payments.allocation.services import donation_unreleased
+from payments.allocation.status import donation_follow_money
 from payments.donations.models import Donation, DonationStatus
-from payments.donations.services import set_status
 from payments.gateway.card import GatewayError, get_gateway
 from payments.ledger.models import AccountKind, LedgerEntry
 from payments.ledger.services import (
@@ -38,7 +38,9 @@ from payments.ledger.services import (
     escrow_account,
 )
 from payments.outbox.models import OutboxCommand, OutboxStatus
+from payments.outbox.states import outbox_transition
 from payments.refunds.models import Refund, RefundStatus
+from payments.refunds.states import refund_transition
 
 log = logging.getLogger(__name__)
 REFUND = "refund"
@@ -116,6 +118,8 @@ def refund_request(
             ) from exc
         donation.refunded_minor += amount.to_minor()
         donation.save(update_fields=["refunded_minor", "updated_at"])
+        donation_follow_money(donation=donation, note=f"refund {refund.pk} requested",
+                              data={"amount_minor": refund.amount_minor})  # fmt: skip
         command = OutboxCommand.objects.create(
             kind=REFUND, key=key, payload={"refund_id": refund.pk}, next_attempt_at=timezone.now()
         )
@@ -169,36 +173,31 @@ def outbox_execute(*, command_id: int) -> str:
 
 
 def _refund_succeeded(*, refund: Refund, command: OutboxCommand, provider_refund_id: str) -> None:
-    refund.status = RefundStatus.SUCCEEDED
     refund.provider_refund_id = provider_refund_id
     refund.completed_at = timezone.now()
-    refund.save(update_fields=["status", "provider_refund_id", "completed_at"])
-    command.status = OutboxStatus.DONE
+    refund_transition(refund, RefundStatus.SUCCEEDED, fields=("provider_refund_id", "completed_at"),
+                      data={"provider_refund_id": provider_refund_id})  # fmt: skip
     command.result = {"provider_refund_id": provider_refund_id}
-    command.save(update_fields=["status", "attempts", "result", "updated_at"])
+    outbox_transition(command, OutboxStatus.DONE, fields=("attempts", "result"))
     donation = Donation.objects.select_for_update().get(pk=refund.donation_id)
-    full = donation.refunded_minor >= donation.amount_minor
-    if donation.status in (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED):
-        to = DonationStatus.REFUNDED if full else DonationStatus.PARTIALLY_REFUNDED
-        set_status(donation, to, note=f"refund {refund.pk}", data={"amount_minor": refund.amount_minor})
-    audit(
-        actor=None, action="refund.succeeded", subject=refund, data={"provider_refund_id": provider_refund_id}
+    donation_follow_money(
+        donation=donation, note=f"refund {refund.pk}", data={"amount_minor": refund.amount_minor}
     )
 
 
 def _refund_failed(*, refund: Refund, command: OutboxCommand, message: str) -> None:
-    refund.status = RefundStatus.FAILED
     refund.failure_message = message[:300]
     refund.completed_at = timezone.now()
-    refund.save(update_fields=["status", "failure_message", "completed_at"])
-    command.status = OutboxStatus.FAILED
-    command.save(update_fields=["status", "attempts", "last_error", "updated_at"])
+    refund_transition(
+        refund, RefundStatus.FAILED, reason=message[:300], fields=("failure_message", "completed_at")
+    )
+    outbox_transition(command, OutboxStatus.FAILED, fields=("attempts", "last_error"))
     entry_reverse(entry=LedgerEntry.objects.get(key=refund.key), key=f"{refund.key}:failed",
                   memo=f"refund {refund.pk} failed at the provider")  # fmt: skip
     donation = Donation.objects.select_for_update().get(pk=refund.donation_id)
     donation.refunded_minor -= refund.amount_minor
     donation.save(update_fields=["refunded_minor", "updated_at"])
-    audit(actor=None, action="refund.failed", subject=refund, reason=message[:300])
+    donation_follow_money(donation=donation, note=f"refund {refund.pk} failed")
 
 
 def outbox_due_ids(*, limit: int = 200) -> list[int]:

@@ -23,8 +23,10 @@ from payments.gateway.connect import ConnectError, get_connect_gateway
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post
 from payments.outbox.models import OutboxCommand, OutboxStatus
+from payments.outbox.states import outbox_transition
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.models import PayoutMethod, Release, ReleaseStatus
+from payments.releases.states import release_transition
 
 log = logging.getLogger(__name__)
 TRANSFER = "partner_transfer"
@@ -76,25 +78,18 @@ def transfer_execute(*, command_id: int) -> str:
                 delay = min(3600, 30 * 2 ** (command.attempts - 1))
                 command.next_attempt_at = timezone.now() + timedelta(seconds=delay)
             else:
-                command.status = OutboxStatus.FAILED
+                outbox_transition(command, OutboxStatus.FAILED)
                 audit(actor=None, action="release.transfer_failed", subject=release, reason=str(exc)[:300])
-            command.save(update_fields=["attempts", "last_error", "next_attempt_at", "status", "updated_at"])
+            command.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
             log.warning("transfer for release %s failed: %s", release.pk, exc.code)
             return command.status
         payout_post(release=release, method=PayoutMethod.CONNECT, reference=result.id)
         release.provider_transfer_id = result.id
-        release.status = ReleaseStatus.PAID
         release.paid_at = timezone.now()
-        release.save(update_fields=["provider_transfer_id", "status", "paid_at"])
-        command.status = OutboxStatus.DONE
+        release_transition(release, ReleaseStatus.PAID, fields=("provider_transfer_id", "paid_at"),
+                           data={"method": "connect", "transfer": result.id})  # fmt: skip
         command.result = {"transfer_id": result.id}
-        command.save(update_fields=["attempts", "status", "result", "updated_at"])
-        audit(
-            actor=None,
-            action="release.paid",
-            subject=release,
-            data={"method": "connect", "transfer": result.id},
-        )
+        outbox_transition(command, OutboxStatus.DONE, fields=("attempts", "result"))
         return command.status
 
 
@@ -146,15 +141,10 @@ def release_record_bank_transfer(*, release: Release, actor: Actor, reference: s
         locked.bank_proof.save(proof.name.rsplit("/", 1)[-1], proof, save=False)
         locked.bank_reference = reference.strip()[:100]
         locked.payout_method = PayoutMethod.BANK
-        locked.status = ReleaseStatus.PAID
         locked.paid_at = timezone.now()
         locked.paid_recorded_by = actor
-        locked.save()
-        audit(
-            actor=actor,
-            action="release.paid",
-            subject=locked,
-            data={"method": "bank", "reference": locked.bank_reference},
-        )
+        release_transition(locked, ReleaseStatus.PAID, actor=actor,
+                           fields=("bank_proof", "bank_reference", "payout_method", "paid_at", "paid_recorded_by"),
+                           data={"method": "bank", "reference": locked.bank_reference})  # fmt: skip
     release.refresh_from_db()
     return release

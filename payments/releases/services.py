@@ -26,6 +26,7 @@ from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post, escrow_account
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.models import Objection, ObjectionResolution, PayoutMethod, Release, ReleaseStatus
+from payments.releases.states import release_transition
 
 
 def release_request(*, milestone: Milestone, actor: Actor = None, now: datetime | None = None) -> Release:
@@ -101,13 +102,12 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
             ],
             memo=f"release {locked.pk} for milestone {locked.milestone_id}",
         )
-        locked.status = ReleaseStatus.APPROVED
         locked.approved_by = actor
         locked.approved_at = now
         locked.payout_method = PayoutMethod.CONNECT if locked.partner.stripe_account_id else PayoutMethod.BANK
-        locked.save(update_fields=["status", "approved_by", "approved_at", "payout_method"])
-        audit(actor=actor, action="release.approved", subject=locked,
-              data={"amount_minor": locked.amount_minor, "payout": locked.payout_method})  # fmt: skip
+        release_transition(locked, ReleaseStatus.APPROVED, actor=actor,
+                           fields=("approved_by", "approved_at", "payout_method"),
+                           data={"amount_minor": locked.amount_minor, "payout": locked.payout_method})  # fmt: skip
         if locked.payout_method == PayoutMethod.CONNECT:
             from payments.releases.payouts import transfer_enqueue
 
@@ -135,10 +135,8 @@ def objection_file(
             reason=reason.strip(),
             filed_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        locked.status = ReleaseStatus.OBJECTED
-        locked.save(update_fields=["status"])
-        audit(actor=actor, action="release.objected", subject=locked, reason=objection.reason,
-              data={"objection": objection.pk})  # fmt: skip
+        release_transition(locked, ReleaseStatus.OBJECTED, actor=actor, reason=objection.reason,
+                           data={"objection": objection.pk})  # fmt: skip
     release.refresh_from_db()
     return objection
 
@@ -162,10 +160,9 @@ def objection_resolve(*, objection: Objection, actor: Actor, uphold: bool, note:
         objection.resolved_at = timezone.now()
         objection.save()
         if uphold:
-            release.status = ReleaseStatus.CANCELLED
+            release_transition(release, ReleaseStatus.CANCELLED, actor=actor, reason=note.strip())
         elif not release.objections.filter(resolution="").exists():
-            release.status = ReleaseStatus.REQUESTED
-        release.save(update_fields=["status"])
+            release_transition(release, ReleaseStatus.REQUESTED, actor=actor, reason=note.strip())
         audit(actor=actor, action=f"objection.{objection.resolution}", subject=release, reason=note.strip(),
               data={"objection": objection.pk, "release_status": release.status})  # fmt: skip
     return objection

@@ -143,7 +143,13 @@ def test_objection_pauses_release_until_resolved(released_setup, finance_officer
         AuditEvent.objects.filter(subject_type="payments.Release")
         .order_by("id")
         .values_list("action", flat=True)
-    ) == ["release.requested", "release.objected", "objection.dismissed", "release.approved"]
+    ) == [
+        "release.requested",
+        "release.objected",
+        "release.requested",
+        "objection.dismissed",
+        "release.approved",
+    ]
 
 
 def test_an_upheld_objection_cancels_the_release(released_setup, finance_officer):

@@ -1,0 +1,87 @@
+"""The declared status tables of a gift and of a monthly plan, and the one function for each that
+moves its status (DESIGN §3 "State tables").
+
+A gift's status before capture follows the provider's replies (card saved, charging, needs 3-D
+Secure, failed). After capture it follows the gift's money: ``payments.allocation.status`` derives
+it from what the ledger holds for the gift (refunded in full, charged back, disputed, partly
+refunded, or received), so a status never contradicts the ledger whatever events follow.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.services import status_transition
+from campaigns.state_tables import table
+from payments.donations.models import Donation, DonationEvent, DonationStatus, MonthlyPlan, MonthlyPlanStatus
+
+S = DonationStatus
+# After capture, every status the money can put a gift in; the money decides which (see above).
+_SETTLED = {S.SUCCEEDED, S.PARTIALLY_REFUNDED, S.REFUNDED, S.DISPUTED, S.CHARGED_BACK}
+
+DONATION_STATES = table(
+    _("gift"),
+    DonationStatus,
+    {
+        S.CREATED: {S.AWAITING_CARD, S.PROCESSING, S.FAILED, S.BLOCKED},
+        S.AWAITING_CARD: {S.PROCESSING, S.FAILED, S.BLOCKED, S.SUCCEEDED},
+        S.PROCESSING: {S.SUCCEEDED, S.REQUIRES_ACTION, S.FAILED},
+        S.REQUIRES_ACTION: {S.PROCESSING, S.SUCCEEDED, S.FAILED},
+        # A declined gift may be tried again; the provider's word that an earlier attempt did
+        # succeed always lands (the money moved).
+        S.FAILED: {S.AWAITING_CARD, S.PROCESSING, S.SUCCEEDED},
+        S.BLOCKED: set(),
+        S.SUCCEEDED: _SETTLED - {S.SUCCEEDED} | {S.MOVED},
+        S.PARTIALLY_REFUNDED: _SETTLED - {S.PARTIALLY_REFUNDED},
+        # Refunded in full stays refunded unless the refund itself fails at the provider and is
+        # reversed (the money is back in escrow): no dispute or later event can change it.
+        S.REFUNDED: {S.SUCCEEDED, S.PARTIALLY_REFUNDED},
+        S.DISPUTED: _SETTLED - {S.DISPUTED},
+        S.CHARGED_BACK: set(),
+        S.MOVED: set(),
+    },
+)
+
+P = MonthlyPlanStatus
+MONTHLY_PLAN_STATES = table(
+    _("monthly gift"),
+    MonthlyPlanStatus,
+    {
+        P.ACTIVE: {P.PAST_DUE, P.LAPSED, P.CANCELLED},
+        P.PAST_DUE: {P.ACTIVE, P.LAPSED, P.CANCELLED},
+        P.LAPSED: set(),
+        P.CANCELLED: set(),
+    },
+)
+
+
+def donation_transition(donation: Donation, to: str, *, note: str = "", data: dict | None = None) -> None:
+    """Move ``donation`` to ``to`` and append a ``DonationEvent``; call inside the caller's
+    transaction with the row locked (``select_for_update``).
+
+    Staying in the same status writes nothing unless ``note`` says why (a new card attempt).
+    Also saves ``failure_message`` and ``captured_at``, which callers set just before.
+    Raises ``TransitionNotAllowed`` (nothing written) if ``DONATION_STATES`` does not allow it.
+    """
+    if donation.status == to and not note:
+        return
+    DONATION_STATES.check(current=donation.status, to=to)
+    DonationEvent.objects.create(
+        donation=donation, from_status=donation.status, to_status=to, note=note[:300], data=data or {}
+    )
+    donation.status = to
+    donation.save(update_fields=["status", "updated_at", "failure_message", "captured_at"])
+
+
+def donation_begin(*, donation: Donation, note: str = "") -> None:
+    """The first event of a gift just written in ``created``."""
+    DonationEvent.objects.create(donation=donation, to_status=donation.status, note=note[:300])
+
+
+def monthly_plan_transition(
+    plan: MonthlyPlan, to: str, *, reason: str = "", fields: tuple[str, ...] = ()
+) -> bool:
+    """Move a monthly plan (``MONTHLY_PLAN_STATES``), saving ``fields`` too; audited as
+    ``monthly.<to>``. Call with the row locked. Raises ``TransitionNotAllowed``."""
+    return status_transition(subject=plan, states=MONTHLY_PLAN_STATES, to=to, action="monthly",
+                             reason=reason, fields=fields)  # fmt: skip
