@@ -1,4 +1,4 @@
-"""Registry exports in the encodings county offices save them in (issue 9 §7, ADR 0305).
+"""Registry exports in the encodings and characters county offices save them in (issue 9 §7, ADR 0305).
 
 Encoded copies are made at test time from the UTF-8 fixture, so no binary file is committed.
 """
@@ -99,5 +99,43 @@ def test_a_file_marked_utf8_that_is_not_is_refused_on_the_failing_line(db, tmp_p
     # then the BOM is believed and the error names line 3
     assert [str(e) for e in raised.value.errors] == [
         "line 3: is not valid UTF-8 text, although the file starts with its byte-order mark"
+    ]
+    assert RegistryPerson.objects.count() == 0
+
+
+def _full_width_digits(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isdigit() else c for c in text)
+
+
+def test_full_width_digits_in_number_and_date_columns_read_as_ascii(db, tmp_path):
+    # given the household of line 2 with every digit of every cell in full width (IME input in Excel)
+    head = "".join(LINES[:1] + [_full_width_digits(line) for line in LINES[1:6]])
+    full_width = _write(tmp_path, "registry_full_width.csv", head.encode("gbk"))
+    ascii_copy = _write(tmp_path, "registry_ascii.csv", "".join(LINES[:6]).encode("utf-8"))
+    # when it is imported, and then the ASCII copy
+    report = registry_import(source=full_width)
+    again = registry_import(source=ascii_copy)
+    # then one household with its ASCII number, year, income and phone, and the ASCII copy changes nothing
+    household = RegistryHousehold.objects.get()
+    assert (household.household_id, household.registered_year, household.income_per_capita_cny) == (
+        "5205210000001",
+        2014,
+        2472,
+    )
+    assert RegistryPerson.objects.get(relation="head").phone == "17125686639"
+    assert (report.households_added, report.people_added) == (1, 5)
+    assert again.unchanged
+
+
+def test_a_digit_int_cannot_read_is_a_line_numbered_error_not_a_crash(db, tmp_path):
+    # given a row whose income is "፩472" (Ethiopic one: "፩".isdigit() is True but int("፩") raised ValueError)
+    bad = LINES[1].replace(",2472", ",፩472")
+    source = _write(tmp_path, "registry_ethiopic.csv", (LINES[0] + bad).encode("utf-8"))
+    # when it is imported
+    with pytest.raises(RegistryImportError) as raised:
+        registry_import(source=source)
+    # then the problem is reported on line 2 and nothing is stored
+    assert [str(e) for e in raised.value.errors] == [
+        "line 2, income_per_capita_cny: must be a whole number from 0 to 1000000"
     ]
     assert RegistryPerson.objects.count() == 0
