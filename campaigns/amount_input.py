@@ -107,6 +107,10 @@ class AmountNotUnderstood(InvalidAmount):
     def __str__(self) -> str:
         return self.message
 
+    def as_validation_error(self) -> forms.ValidationError:
+        """The same refusal for a form: lazy message, ``code`` and ``params`` kept."""
+        return forms.ValidationError(self.template, code=self.code, params=self.params)
+
 
 def _refuse_exotic_digits(text: str) -> None:
     """Refuse digits that are neither ASCII nor full-width, before NFKC can hide them.
@@ -225,4 +229,4 @@ class AmountField(forms.CharField):
         try:
             return parse_amount(text, currency=self.currency)
         except AmountNotUnderstood as error:
-            raise forms.ValidationError(error.template, code=error.code, params=error.params) from None
+            raise error.as_validation_error() from None
