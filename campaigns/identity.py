@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import unicodedata
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_DIGITS = frozenset("0123456789")
+# Whitespace (any, after NFKC), hyphens and dashes, dots and middle dots, and invisible joiners.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.\u00b7\u30fb\u200b-\u200d\u2060\ufeff]+")
 _CHECK = "10X98765432"
 
 
 def normalise_id_number(value: str) -> str:
-    return value.strip().upper()
+    """The canonical form of a typed or imported ID number: the only form that is hashed or stored.
+
+    NFKC turns full-width digits and letters (a Chinese IME's "１１０…Ｘ") into ASCII; spaces,
+    dashes and dots people type between digit groups are removed; the final check character x is
+    upper-cased. Any spelling of one number gives one ``identity_hash`` (issue 9 §7, ADR 0305).
+    Does not validate: ``gb11643_problem`` says whether the result is a well-formed number.
+    """
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()
 
 
 def gb11643_check_digit(first17: str) -> str:
@@ -32,7 +44,9 @@ def gb11643_problem(value: str) -> str | None:
     The message never contains the number itself, so it is safe to show and log.
     """
     number = normalise_id_number(value)
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: str.isdigit() and int() also take Arabic-Indic and other scripts' digits,
+    # which would hash as a second identity for the same person.
+    if len(number) != 18 or not _DIGITS.issuperset(number[:17]) or number[17] not in _DIGITS | {"X"}:
         return "must be 17 digits followed by a digit or X"
     try:
         date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -65,13 +65,15 @@ class Money:
 
     @classmethod
     def parse(cls, text: str, currency: str) -> Money:
-        """Parse user input such as ``"3000"`` or ``"12.50"``; raise ``InvalidAmount`` if bad."""
-        cleaned = str(text).strip().replace(",", "")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise InvalidAmount(f"not an amount: {text!r}") from None
-        return cls(value, currency)
+        """Read what a person typed, e.g. ``"3000"``, ``"1,000"``, ``"¥12.50"``, ``"１００元"``.
+
+        The same rules as ``campaigns.amount_input.parse_amount`` (ADR 0005), which it calls:
+        raises ``AmountNotUnderstood`` (an ``InvalidAmount``) with a translatable message.
+        """
+        # Imported here because amount_input builds on this module; there is one parser, not two.
+        from campaigns.amount_input import parse_amount
+
+        return parse_amount(text, currency=currency)
 
     def to_minor(self) -> int:
         return int(self.amount.scaleb(_exponent(self.currency)))

@@ -5,8 +5,6 @@ Viewsets list and inspect records; the state changes go through the verify scree
 shown only to users ``may_view_restricted`` allows (verifiers, finance officers).
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
@@ -20,9 +18,9 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Beneficiary, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_PERSON_FIELDS
-from campaigns.money import InvalidAmount, Money
 from campaigns.verification import admin_views
 from campaigns.verification.beneficiaries import beneficiary_create
 from campaigns.verification.milestones import milestone_create
@@ -61,23 +59,30 @@ register_permission_policy(Beneficiary, KeepPolicy(Beneficiary))
 
 
 class AmountEntryForm(WagtailAdminModelForm):
-    """Amounts as the people who type them think of them: 3000 means ¥3,000, not 3000 fen."""
+    """Amounts as the people who type them think of them: 3000 means ¥3,000, not 3000 fen.
 
-    amount = forms.DecimalField(
+    Read by ``parse_amount`` (ADR 0005) once the currency field is known, so "1,000" and "１０００元"
+    work here as on the donation form, and "1e5", "1_000" or "١٠٠" are refused as they are there.
+    """
+
+    amount = forms.CharField(
         label=_("Amount"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
+        max_length=MAX_INPUT_LENGTH,
         help_text=_("In the currency chosen below, e.g. 3000 for ¥3,000."),
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("amount") is not None and data.get("currency"):
+        if data.get("amount") and data.get("currency"):
             try:
-                data["amount"] = Money(data["amount"], data["currency"])
-            except InvalidAmount as exc:
-                self.add_error("amount", str(exc))
+                amount = parse_amount(data["amount"], currency=data["currency"])
+            except AmountNotUnderstood as error:
+                self.add_error("amount", error.as_validation_error())
+                return data
+            if amount.amount <= 0:
+                self.add_error("amount", _("The amount must be more than zero."))
+            else:
+                data["amount"] = amount
         return data
 
 

@@ -6,6 +6,7 @@ name, township, village), because import errors are shown on screens and written
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,9 @@ STATUSES = {"在档": RegistryStatus.REGISTERED, "已脱贫": RegistryStatus.EXI
 GENDERS = {"女": "F", "男": "M"}
 SCHOOL_STAGES = {"", "学前", "义务教育", "高中", "中职", "高职", "大专", "本科"}
 FIRST_REGISTRATION_YEAR = 2013  # the 建档立卡 registry started in 2014; allow the pilot year
+# Columns of digits and dates: NFKC reads a full-width "２０１４" as 2014, so a household keeps one key
+# and a phone one spelling whichever way Excel saved them (ID numbers: normalise_id_number).
+NUMERIC_COLUMNS = ("household_id", "birth_date", "phone", "registered_year", "income_per_capita_cny")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,11 @@ HOUSEHOLD_FIELDS = tuple(f for f in HouseholdRecord.__dataclass_fields__ if f !=
 PERSON_FIELDS = tuple(f for f in PersonRecord.__dataclass_fields__ if f not in ("household_key", "id_hash"))
 
 
+def _is_digits(value: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²" (which ``int`` then rejects) and other scripts'."""
+    return value.isascii() and value.isdigit()
+
+
 def _required(values: dict[str, str], column: str, line: int, errors: list[RowError]) -> str:
     value = values[column]
     if not value:
@@ -102,7 +111,7 @@ def _choice(values, column, mapping, line, errors) -> str:
 
 def _integer(values, column, line, errors, *, low: int, high: int) -> int:
     value = values[column]
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not _is_digits(value) or not low <= int(value) <= high:
         errors.append(RowError(line, column, f"must be a whole number from {low} to {high}"))
         return 0
     return int(value)
@@ -112,9 +121,10 @@ def validate_row(row: SourceRow, *, today: date) -> tuple[HouseholdRecord | None
     """Check one row; return its household and person records, or the problems found."""
     if row.values is None:
         return None, None, [RowError(row.line, "", row.problem)]
-    v, line, errors = row.values, row.line, []
+    line, errors = row.line, []
+    v = {**row.values, **{c: unicodedata.normalize("NFKC", row.values[c]) for c in NUMERIC_COLUMNS}}
     household_id = _required(v, "household_id", line, errors)
-    if household_id and not household_id.isdigit():
+    if household_id and not _is_digits(household_id):
         errors.append(RowError(line, "household_id", "must be digits only"))
     relation = _choice(v, "relation", RELATIONS, line, errors)
     name = _required(v, "name", line, errors)
@@ -134,7 +144,7 @@ def validate_row(row: SourceRow, *, today: date) -> tuple[HouseholdRecord | None
         elif not problem and birth_date_in(id_number) != birth_date:
             errors.append(RowError(line, "birth_date", "does not match the date in the ID number"))
     phone = v["phone"]
-    if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+    if phone and not (len(phone) == 11 and _is_digits(phone) and phone.startswith("1")):
         errors.append(RowError(line, "phone", "must be empty or an 11-digit mobile number"))
     for column in ("province", "city", "county", "township", "village"):
         _required(v, column, line, errors)

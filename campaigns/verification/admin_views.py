@@ -31,7 +31,8 @@ class EvidenceForm(forms.Form):
 
 
 class BeneficiaryVerifyForm(EvidenceForm):
-    id_number = forms.CharField(label=gettext_lazy("ID number (checked against the registry)"), max_length=18,
+    # Longer than 18: people type spaces or dashes between digit groups, which normalise_id_number drops.
+    id_number = forms.CharField(label=gettext_lazy("ID number (checked against the registry)"), max_length=40,
                                 required=False, widget=forms.PasswordInput(render_value=False))  # fmt: skip
     note = forms.CharField(
         label=gettext_lazy("What you checked"), required=False, widget=forms.Textarea(attrs={"rows": 3})
