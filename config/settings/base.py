@@ -252,14 +252,14 @@ PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
 PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "payments-outbox-sweep": {"task": "payments.refunds.tasks.outbox_sweep", "schedule": 60.0},
-        "payments-webhook-sweep": {"task": "payments.webhooks.tasks.webhook_sweep", "schedule": 300.0},
+        "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
+        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 300.0},
         "payments-monthly-renewals": {
-            "task": "payments.donations.tasks.monthly_renewals",
+            "task": "payments.tasks.monthly_renewals",
             "schedule": 3600.0,
         },
         "payments-all-or-nothing": {
-            "task": "payments.all_or_nothing.tasks.all_or_nothing_deadlines",
+            "task": "payments.tasks.all_or_nothing_deadlines",
             "schedule": 3600.0,
         },
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="payments.all_or_nothing.tasks.all_or_nothing_deadlines", ignore_result=True)
+@shared_task(name="payments.tasks.all_or_nothing_deadlines", ignore_result=True)
 def all_or_nothing_deadlines() -> dict[str, int]:
     from payments.all_or_nothing.services import all_or_nothing_settle
 

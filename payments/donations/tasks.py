@@ -12,7 +12,7 @@ from django.utils import translation
 from payments.donations.models import Donation, MonthlyPlan
 
 
-@shared_task(name="payments.donations.tasks.monthly_renewals", ignore_result=True)
+@shared_task(name="payments.tasks.monthly_renewals", ignore_result=True)
 def monthly_renewals() -> dict[str, int]:
     from payments.donations.monthly import monthly_renewals_run
 
@@ -26,7 +26,7 @@ def _mail(*, template: str, to: str, context: dict) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
-@shared_task(name="payments.donations.tasks.send_receipt", ignore_result=True)
+@shared_task(name="payments.tasks.send_receipt", ignore_result=True)
 def send_receipt(donation_pk: int) -> None:
     """The receipt, with the signed link to the donor's own page."""
     from payments.donations.donor_links import donor_page_url
@@ -36,7 +36,7 @@ def send_receipt(donation_pk: int) -> None:
           context={"donation": donation, "donor_url": donor_page_url(donation.donor)})  # fmt: skip
 
 
-@shared_task(name="payments.donations.tasks.send_monthly_notice", ignore_result=True)
+@shared_task(name="payments.tasks.send_monthly_notice", ignore_result=True)
 def send_monthly_notice(plan_pk: int, notice: str) -> None:
     """Tell the donor that a renewal failed, that the plan lapsed, or that it was cancelled."""
     from payments.donations.donor_links import donor_page_url
