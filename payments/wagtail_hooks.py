@@ -1,5 +1,5 @@
 """Wagtail admin hooks of the payments app. Each concept registers its own screens; this module
-gathers the release and reconciliation lists under one menu and makes them read-only."""
+gathers the release, reconciliation and webhook inbox lists under one menu and makes them read-only."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,6 +12,8 @@ from payments.reconciliation.viewsets import ReconciliationRunViewSet, Unmatched
 from payments.refunds import wagtail_hooks as refunds_hooks  # noqa: F401
 from payments.releases import wagtail_hooks as releases_hooks
 from payments.releases.models import Release
+from payments.webhooks.models import WebhookEvent
+from payments.webhooks.viewsets import WebhookEventViewSet
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -21,7 +23,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return action in ("view", "inspect") and super().user_has_permission(user, "view")
 
 
-for _model in (Release, ReconciliationRun, UnmatchedItem):
+for _model in (Release, ReconciliationRun, UnmatchedItem, WebhookEvent):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
 
 
@@ -29,7 +31,7 @@ class ReleaseGroup(ModelViewSetGroup):
     menu_label = _("Releases")
     menu_icon = "resubmit"
     menu_order = 260
-    items = (releases_hooks.ReleaseViewSet, ReconciliationRunViewSet, UnmatchedItemViewSet)
+    items = (releases_hooks.ReleaseViewSet, ReconciliationRunViewSet, UnmatchedItemViewSet, WebhookEventViewSet)
 
 
 @hooks.register("register_admin_viewset")

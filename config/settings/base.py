@@ -187,6 +187,8 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+# A signed webhook is accepted only if its timestamp is within this many seconds of now, either way.
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 
 # --- Privacy -----------------------------------------------------------------------------------
 # Key for the keyed hash (HMAC-SHA256) that matches beneficiaries to registry records without
@@ -247,13 +249,18 @@ PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600"
 # web processes, counted in Redis); beyond it the intake answers 503 with Retry-After.
 PAYMENTS_MAX_IN_FLIGHT = env.int("PAYMENTS_MAX_IN_FLIGHT", default=24)
 PAYMENTS_OUTBOX_MAX_ATTEMPTS = env.int("PAYMENTS_OUTBOX_MAX_ATTEMPTS", default=10)
+# A webhook about an object we do not know yet waits and is retried with backoff (1, 2, 4 … minutes,
+# at most MAX_BACKOFF) until it takes effect; after MAX_ATTEMPTS or MAX_WAIT it is "failed" for finance.
+PAYMENTS_WEBHOOK_MAX_ATTEMPTS = env.int("PAYMENTS_WEBHOOK_MAX_ATTEMPTS", default=15)
+PAYMENTS_WEBHOOK_MAX_BACKOFF = timedelta(minutes=env.int("PAYMENTS_WEBHOOK_MAX_BACKOFF_MINUTES", default=360))
+PAYMENTS_WEBHOOK_MAX_WAIT = timedelta(hours=env.int("PAYMENTS_WEBHOOK_MAX_WAIT_HOURS", default=72))
 PAYMENTS_MONTHLY_MAX_FAILURES = env.int("PAYMENTS_MONTHLY_MAX_FAILURES", default=3)
 PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
 PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)
 CELERY_BEAT_SCHEDULE.update(
     {
         "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
-        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 300.0},
+        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 60.0},
         "payments-monthly-renewals": {
             "task": "payments.tasks.monthly_renewals",
             "schedule": 3600.0,

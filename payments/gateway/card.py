@@ -17,6 +17,7 @@ the same interface in memory for what localstripe lacks and for provider-failure
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -97,6 +98,79 @@ class RefundResult:
 
 
 @dataclass(frozen=True)
+class ProviderRefund:
+    """A refund as the provider knows it now, whoever made it (we, or someone in its dashboard)."""
+
+    id: str
+    amount: Money
+    status: str  # pending | requires_action | succeeded | failed | canceled
+    charge_id: str = ""
+    payment_intent_id: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    failure_reason: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("failed", "canceled")
+
+
+@dataclass(frozen=True)
+class ProviderDispute:
+    """A dispute (chargeback or inquiry) as the provider reports it."""
+
+    id: str
+    amount: Money
+    status: str  # warning_needs_response … needs_response, under_review, won, lost, warning_closed
+    charge_id: str = ""
+    payment_intent_id: str = ""
+    reason: str = ""
+
+
+def _id_of(value: Any) -> str:
+    """An expandable field's id: Stripe sends either the id or the embedded object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def refund_from_object(data: dict[str, Any]) -> ProviderRefund:
+    """A Stripe refund object (from an event or the API) as a ``ProviderRefund``.
+    Raises ``ValueError`` if it has no id, amount or currency."""
+    try:
+        amount = Money.from_minor(int(data["amount"]), str(data["currency"]).upper())
+        refund_id = str(data["id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a refund object: {exc}") from exc
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return ProviderRefund(
+        id=refund_id,
+        amount=amount,
+        status=str(data.get("status") or "pending"),
+        charge_id=_id_of(data.get("charge")),
+        payment_intent_id=_id_of(data.get("payment_intent")),
+        metadata={str(k): str(v) for k, v in metadata.items()},
+        failure_reason=str(data.get("failure_reason") or ""),
+    )
+
+
+def dispute_from_object(data: dict[str, Any]) -> ProviderDispute:
+    """A Stripe dispute object as a ``ProviderDispute``. Raises ``ValueError`` if malformed."""
+    try:
+        amount = Money.from_minor(int(data["amount"]), str(data["currency"]).upper())
+        dispute_id = str(data["id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a dispute object: {exc}") from exc
+    return ProviderDispute(
+        id=dispute_id,
+        amount=amount,
+        status=str(data.get("status") or ""),
+        charge_id=_id_of(data.get("charge")),
+        payment_intent_id=_id_of(data.get("payment_intent")),
+        reason=str(data.get("reason") or ""),
+    )
+
+
+@dataclass(frozen=True)
 class ProviderEvent:
     id: str
     type: str
@@ -123,7 +197,13 @@ class PaymentGateway(Protocol):
 
     def payment_intent_retrieve(self, payment_intent_id: str) -> PaymentResult: ...
 
-    def refund_create(self, *, payment_intent_id: str, amount: Money, key: str) -> RefundResult: ...
+    def refund_create(
+        self, *, payment_intent_id: str, amount: Money, key: str, metadata: dict[str, str] | None = None
+    ) -> RefundResult: ...
+
+    def refund_retrieve(self, refund_id: str) -> ProviderRefund: ...
+
+    def refunds_for_charge(self, charge_id: str) -> list[ProviderRefund]: ...
 
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent: ...
 
@@ -293,27 +373,100 @@ class StripeGateway:
             failure_message=error.get("message") or default_failure,
         )
 
-    def refund_create(self, *, payment_intent_id: str, amount: Money, key: str) -> RefundResult:
-        params = {"payment_intent": payment_intent_id, "amount": amount.to_minor()}
+    def refund_create(
+        self, *, payment_intent_id: str, amount: Money, key: str, metadata: dict[str, str] | None = None
+    ) -> RefundResult:
+        params: dict[str, Any] = {"payment_intent": payment_intent_id, "amount": amount.to_minor()}
+        if metadata:
+            params["metadata"] = metadata
         refund = self._call(
             lambda: self.client.v1.refunds.create(params=params, options=self._opts(key))  # type: ignore[arg-type]
         )
         return RefundResult(id=refund.id, status=refund.status or "pending")
 
+    def refund_retrieve(self, refund_id: str) -> ProviderRefund:
+        return refund_from_object(self._call(lambda: self.client.v1.refunds.retrieve(refund_id)).to_dict())
+
+    def refunds_for_charge(self, charge_id: str) -> list[ProviderRefund]:
+        """Every refund of the charge, as the provider knows them now (all pages)."""
+        params = {"charge": charge_id, "limit": 100}
+        page = self._call(lambda: self.client.v1.refunds.list(params=params))  # type: ignore[arg-type]
+        items = page.auto_paging_iter()
+        refunds = []
+        while (item := self._call(lambda: next(items, None))) is not None:
+            refunds.append(refund_from_object(item.to_dict()))
+        return refunds
+
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent:
         return construct_event(payload=payload, signature=signature, secret=settings.STRIPE_WEBHOOK_SECRET)
 
 
-def construct_event(*, payload: bytes, signature: str, secret: str) -> ProviderEvent:
-    """Verify the signature on the raw body and parse it. Raises ``InvalidWebhook``."""
+def construct_event(
+    *, payload: bytes, signature: str, secret: str, tolerance: int | None = None
+) -> ProviderEvent:
+    """Verify the signature on the raw body and parse it into a storable event.
+
+    The rule is Stripe's (HMAC-SHA256 of ``"{t}.{body}"``, ``t`` within ``tolerance`` seconds,
+    default ``STRIPE_WEBHOOK_TOLERANCE_SECONDS``), and the refusal goes both ways: Stripe's library
+    only refuses old timestamps, we refuse future ones too (a replay window must not open in the
+    future). A verified body must still be a JSON object with a string ``id``, a string ``type``
+    and an object ``data.object``, and PostgreSQL must be able to store it: no NUL character
+    (``\\u0000``) and no lone surrogate in any key or string. Raises ``InvalidWebhook`` with the
+    reason otherwise; nothing is stored by this function.
+    """
     if not secret:
         raise InvalidWebhook("no webhook secret configured")
+    tolerance = settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS if tolerance is None else tolerance
     try:
-        event = stripe.Webhook.construct_event(payload, signature, secret)
-    except (ValueError, stripe.SignatureVerificationError) as exc:
-        raise InvalidWebhook(str(exc)) from exc
-    raw = event.to_dict()
-    obj = (raw.get("data") or {}).get("object")
-    if not raw.get("id") or not raw.get("type") or not isinstance(obj, dict):
-        raise InvalidWebhook("event without id, type or object")
-    return ProviderEvent(id=raw["id"], type=raw["type"], object=obj, raw=raw)
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidWebhook("body is not UTF-8") from exc
+    try:
+        stripe.WebhookSignature.verify_header(text, signature, secret, tolerance)
+    except stripe.SignatureVerificationError as exc:
+        raise InvalidWebhook(str(exc).split(". ")[0]) from exc
+    timestamp = _signed_at(signature)
+    if timestamp > time.time() + tolerance:
+        raise InvalidWebhook("timestamp is in the future, outside the tolerance zone")
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidWebhook("body is not JSON") from exc
+    if not isinstance(raw, dict):
+        raise InvalidWebhook("body is not an event object")
+    event_id, event_type = raw.get("id"), raw.get("type")
+    data = raw.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(event_id, str) or not event_id or not isinstance(event_type, str) or not event_type:
+        raise InvalidWebhook("event without a string id and type")
+    if not isinstance(obj, dict):
+        raise InvalidWebhook("event without a data.object")
+    _check_storable(raw)
+    return ProviderEvent(id=event_id, type=event_type, object=obj, raw=raw)
+
+
+def _signed_at(header: str) -> int:
+    for part in header.split(","):
+        name, _sep, value = part.strip().partition("=")
+        if name == "t":
+            return int(value)
+    raise InvalidWebhook("no timestamp in the signature header")  # verify_header refused it already
+
+
+def _check_storable(value: Any) -> None:
+    """Refuse what PostgreSQL cannot keep in text or jsonb (walks iteratively: no recursion limit)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise InvalidWebhook("a string holds a NUL character")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InvalidWebhook("a string holds a lone surrogate") from exc

@@ -26,6 +26,7 @@ from payments.gateway.card import (
     GatewayError,
     PaymentResult,
     ProviderEvent,
+    ProviderRefund,
     RefundResult,
     SetupResult,
     TerminalGatewayError,
@@ -160,7 +161,9 @@ class FakeGateway:
         self._enter("payment_intent_retrieve")
         return self._intent(payment_intent_id)
 
-    def refund_create(self, *, payment_intent_id: str, amount: Money, key: str) -> RefundResult:
+    def refund_create(
+        self, *, payment_intent_id: str, amount: Money, key: str, metadata: dict[str, str] | None = None
+    ) -> RefundResult:
         self._enter("refund_create")
 
         def make() -> RefundResult:
@@ -171,12 +174,42 @@ class FakeGateway:
                 raise TerminalGatewayError("Refund exceeds the charge", code="amount_too_large")
             intent["refunded"] += amount.to_minor()
             rid = self._id("re")
-            self.refunds[rid] = {"payment_intent": payment_intent_id, "amount": amount}
+            self.refunds[rid] = {"payment_intent": payment_intent_id, "amount": amount, "status": "succeeded",
+                                 "metadata": dict(metadata or {}), "failure_reason": ""}  # fmt: skip
             return RefundResult(rid, "succeeded")
 
         result = self._once(key, make)
         self._exit("refund_create")
         return result
+
+    def dashboard_refund(self, payment_intent_id: str, amount: Money) -> str:
+        """Test control: someone refunds in the provider's dashboard (no key, no metadata of ours)."""
+        return self.refund_create(payment_intent_id=payment_intent_id, amount=amount,
+                                  key=f"dashboard:{secrets.token_hex(4)}").id  # fmt: skip
+
+    def refund_fails_later(self, refund_id: str, reason: str = "expired_or_canceled_card") -> None:
+        """Test control: the provider reports an accepted refund as failed (the money comes back)."""
+        refund = self.refunds[refund_id]
+        refund.update(status="failed", failure_reason=reason)
+        self.intents[refund["payment_intent"]]["refunded"] -= refund["amount"].to_minor()
+
+    def _provider_refund(self, refund_id: str) -> ProviderRefund:
+        r = self.refunds[refund_id]
+        return ProviderRefund(id=refund_id, amount=r["amount"], status=r["status"],
+                              charge_id=self.intents[r["payment_intent"]]["charge"],
+                              payment_intent_id=r["payment_intent"], metadata=dict(r["metadata"]),
+                              failure_reason=r["failure_reason"])  # fmt: skip
+
+    def refund_retrieve(self, refund_id: str) -> ProviderRefund:
+        self._enter("refund_retrieve")
+        if refund_id not in self.refunds:
+            raise TerminalGatewayError("No such refund", code="resource_missing")
+        return self._provider_refund(refund_id)
+
+    def refunds_for_charge(self, charge_id: str) -> list[ProviderRefund]:
+        self._enter("refunds_for_charge")
+        return [self._provider_refund(rid) for rid, r in self.refunds.items()
+                if self.intents[r["payment_intent"]]["charge"] == charge_id]  # fmt: skip
 
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent:
         return construct_event(payload=payload, signature=signature, secret=settings.STRIPE_WEBHOOK_SECRET)

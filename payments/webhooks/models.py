@@ -8,20 +8,29 @@ class WebhookStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     PROCESSED = "processed", _("Processed")
     IGNORED = "ignored", _("Ignored (type not handled)")
-    FAILED = "failed", _("Failed (will be retried)")
+    # The event is about an object we have no record of yet, or its handler failed: retried later.
+    WAITING = "waiting", _("Waiting (retried later)")
+    # Retried for too long without effect: finance must look at it.
+    FAILED = "failed", _("Failed (needs finance)")
 
 
 class WebhookEvent(models.Model):
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100, db_index=True)
-    payload = models.JSONField()
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    payload = models.JSONField(_("payload"))
     status = models.CharField(
-        max_length=16, choices=WebhookStatus.choices, default=WebhookStatus.RECEIVED, db_index=True
+        _("status"),
+        max_length=16,
+        choices=WebhookStatus.choices,
+        default=WebhookStatus.RECEIVED,
+        db_index=True,
     )
-    attempts = models.PositiveIntegerField(default=0)
-    received_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, db_index=True)
+    # What the last attempt did (processed) or why it could not (waiting, failed).
+    error = models.TextField(_("last outcome or reason"), blank=True)
 
     class Meta:
         verbose_name = _("webhook event")

@@ -7,6 +7,14 @@ else happens in the request, so the endpoint answers fast even during a storm.
 ``webhook_process`` runs in a worker. Handlers never trust the order of events: for payment
 intents they re-fetch the intent from the provider and act on its current state; every money
 movement is a ledger entry with a deterministic key, so processing an event twice moves nothing.
+
+Events come in any order. One about an object we have no record of yet (a payment intent whose
+gift has not stored the intent id, a refund for a charge we do not know) raises ``NotYetKnown``
+in its handler: the event is ``waiting`` with a ``next_attempt_at`` that backs off, and the
+sweeper retries it. It is never marked processed without effect. After
+``PAYMENTS_WEBHOOK_MAX_ATTEMPTS`` attempts or ``PAYMENTS_WEBHOOK_MAX_WAIT`` it is ``failed``,
+audited (``webhook.failed``) and listed for finance in the admin. Only types without a handler
+are ``ignored``. ADR 0208.
 """
 
 from __future__ import annotations
@@ -15,27 +23,40 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.services import audit
 from payments.disputes.services import dispute_closed, dispute_opened
 from payments.donations.models import Donation
 from payments.donations.services import apply_payment_result
-from payments.gateway.card import get_gateway
+from payments.gateway.card import InvalidWebhook, get_gateway
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 
 log = logging.getLogger(__name__)
 
 
+class NotYetKnown(Exception):
+    """The event is about an object we have no record of yet: wait and try again later."""
+
+
 def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
     """Verify and store one event. Returns ``(event, created)``.
 
-    Raises ``payments.gateway.card.InvalidWebhook`` for a bad signature or malformed body, before
-    anything is stored.
+    Raises ``payments.gateway.card.InvalidWebhook`` for a bad signature, a timestamp outside the
+    tolerance (either way), a body that is not an event object or that PostgreSQL cannot store
+    (NUL characters, lone surrogates), or an id or type longer than its column; in each case
+    before anything is stored.
     """
     from payments.webhooks.tasks import webhook_process_task
 
     event = get_gateway().event_construct(payload=payload, signature=signature)
+    for name, value in (("event_id", event.id), ("type", event.type)):
+        limit = WebhookEvent._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise InvalidWebhook(f"event {name} longer than {limit} characters")
     existing = WebhookEvent.objects.filter(event_id=event.id).first()
     if existing is not None:
         return existing, False
@@ -61,7 +82,7 @@ def _donation_for_intent(obj: dict) -> Donation | None:
 def _on_payment_intent(obj: dict) -> str:
     donation = _donation_for_intent(obj)
     if donation is None:
-        return "no gift for this payment"
+        raise NotYetKnown("no gift for this payment intent yet")
     if donation.captured_at is not None:
         return f"gift {donation.pk}: already captured"  # capture is final; nothing to re-check
     # The event may be stale (a failure delivered after a success): ask the provider now.
@@ -72,12 +93,16 @@ def _on_payment_intent(obj: dict) -> str:
 
 def _on_dispute_created(obj: dict) -> str:
     dispute = dispute_opened(obj=obj)
-    return "no gift for this charge" if dispute is None else f"dispute {dispute.pk} open"
+    if dispute is None:
+        raise NotYetKnown("no gift for this charge yet")
+    return f"dispute {dispute.pk} open"
 
 
 def _on_dispute_closed(obj: dict) -> str:
     dispute = dispute_closed(obj=obj)
-    return "no gift for this charge" if dispute is None else f"dispute {dispute.pk} {dispute.status}"
+    if dispute is None:
+        raise NotYetKnown("no gift for this charge yet")
+    return f"dispute {dispute.pk} {dispute.status}"
 
 
 HANDLERS: dict[str, Callable[[dict], str]] = {
@@ -90,46 +115,71 @@ HANDLERS: dict[str, Callable[[dict], str]] = {
 }
 
 
-def webhook_process(*, event_pk: int) -> str:
-    """Handle one stored event unless it was already handled. Returns its status afterwards.
+def _backoff(attempts: int) -> timedelta:
+    """1, 2, 4, … minutes after each attempt, at most ``PAYMENTS_WEBHOOK_MAX_BACKOFF``."""
+    return min(settings.PAYMENTS_WEBHOOK_MAX_BACKOFF, timedelta(minutes=2 ** max(0, attempts - 1)))
 
-    A handler error marks the event ``failed`` (with the error) for the sweeper to retry; what
-    the handler had written is rolled back.
+
+def webhook_process(*, event_pk: int) -> str:
+    """Handle one stored event unless it was already handled or given up. Returns its status.
+
+    A type without a handler is ``ignored``. A handler that raises (``NotYetKnown``: the object
+    is not known yet; anything else: an error) leaves the event ``waiting`` with the reason and a
+    backed-off ``next_attempt_at``; what the handler had written is rolled back. After
+    ``PAYMENTS_WEBHOOK_MAX_ATTEMPTS`` attempts, or once the event is older than
+    ``PAYMENTS_WEBHOOK_MAX_WAIT``, it is ``failed`` and audited (``webhook.failed``) for finance.
     """
     with transaction.atomic():
         event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
-        if event.status in (WebhookStatus.PROCESSED, WebhookStatus.IGNORED):
+        if event.status in (WebhookStatus.PROCESSED, WebhookStatus.IGNORED, WebhookStatus.FAILED):
             return event.status
         handler = HANDLERS.get(event.type)
         event.attempts += 1
+        now = timezone.now()
         if handler is None:
             event.status = WebhookStatus.IGNORED
-            event.processed_at = timezone.now()
-            event.save(update_fields=["status", "attempts", "processed_at"])
+            event.processed_at = now
+            event.next_attempt_at = None
+            event.save(update_fields=["status", "attempts", "processed_at", "next_attempt_at"])
             return event.status
         try:
             with transaction.atomic():
                 note = handler((event.payload.get("data") or {}).get("object") or {})
+        except NotYetKnown as exc:
+            return _retry_later(event, reason=str(exc), now=now)
         except Exception as exc:
             log.exception("webhook %s (%s) failed", event.event_id, event.type)
-            event.status = WebhookStatus.FAILED
-            event.error = f"{type(exc).__name__}: {exc}"[:2000]
-            event.save(update_fields=["status", "attempts", "error"])
-            return event.status
+            return _retry_later(event, reason=f"{type(exc).__name__}: {exc}", now=now)
         event.status = WebhookStatus.PROCESSED
-        event.processed_at = timezone.now()
+        event.processed_at = now
+        event.next_attempt_at = None
         event.error = note[:2000]
-        event.save(update_fields=["status", "attempts", "processed_at", "error"])
+        event.save(update_fields=["status", "attempts", "processed_at", "next_attempt_at", "error"])
         return event.status
 
 
-def webhook_retry_ids(*, older_than: timedelta = timedelta(seconds=60), limit: int = 500) -> list[int]:
-    """Events that failed, or were stored but never processed (a lost task), for the sweeper."""
-    cutoff = timezone.now() - older_than
-    return list(
-        WebhookEvent.objects.filter(
-            status__in=[WebhookStatus.RECEIVED, WebhookStatus.FAILED], received_at__lt=cutoff
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+def _retry_later(event: WebhookEvent, *, reason: str, now) -> str:
+    event.error = reason[:2000]
+    too_old = event.received_at < now - settings.PAYMENTS_WEBHOOK_MAX_WAIT
+    if event.attempts >= settings.PAYMENTS_WEBHOOK_MAX_ATTEMPTS or too_old:
+        event.status = WebhookStatus.FAILED
+        event.next_attempt_at = None
+        log.error("webhook %s (%s) given up after %s attempts: %s", event.event_id, event.type,
+                  event.attempts, reason[:200])  # fmt: skip
+        audit(actor=None, action="webhook.failed", subject=event, reason=reason[:300],
+              data={"event_id": event.event_id, "type": event.type, "attempts": event.attempts})  # fmt: skip
+    else:
+        event.status = WebhookStatus.WAITING
+        event.next_attempt_at = now + _backoff(event.attempts)
+    event.save(update_fields=["status", "attempts", "next_attempt_at", "error"])
+    return event.status
+
+
+def webhook_retry_ids(*, lost_after: timedelta = timedelta(seconds=60), limit: int = 500) -> list[int]:
+    """Events due again: ``waiting`` ones whose ``next_attempt_at`` has come, and ones stored but
+    never processed for ``lost_after`` (a lost task), oldest first."""
+    now = timezone.now()
+    due = Q(status=WebhookStatus.WAITING, next_attempt_at__lte=now) | Q(
+        status=WebhookStatus.RECEIVED, received_at__lt=now - lost_after
     )
+    return list(WebhookEvent.objects.filter(due).order_by("pk").values_list("pk", flat=True)[:limit])

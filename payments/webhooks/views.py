@@ -1,4 +1,8 @@
-"""The provider's webhook endpoint: verify, store once, answer. Processing happens in a worker."""
+"""The provider's webhook endpoint: verify, store once, answer. Processing happens in a worker.
+
+Whatever a correctly signed body holds, the answer is 2xx (stored, or a duplicate) or 400 with the
+reason; never 500 (a 5xx makes the provider retry the same unusable body for days).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,6 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         _event, created = webhook_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except InvalidWebhook:
-        return JsonResponse({"received": False}, status=400)
+    except InvalidWebhook as exc:
+        return JsonResponse({"received": False, "error": str(exc)[:200]}, status=400)
     return JsonResponse({"received": True, "duplicate": not created})
