@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.site_time import site_today
 
 
 class CampaignKind(models.TextChoices):
@@ -23,6 +26,10 @@ class CampaignStatus(models.TextChoices):
     FUNDED = "funded", _("Funded")
     FAILED = "failed", _("Failed")
     CLOSED = "closed", _("Closed")
+
+
+# The statuses in which a campaign takes gifts (until its deadline has passed).
+GIVING_STATUSES = (CampaignStatus.LIVE, CampaignStatus.FUNDED)
 
 
 class Campaign(models.Model):
@@ -107,6 +114,15 @@ class Campaign(models.Model):
     def min_donation(self) -> Money:
         return Money.from_minor(self.min_donation_minor, self.currency)
 
+    def is_past_deadline(self, today: date | None = None) -> bool:
+        """Whether the deadline has passed: true from the first instant *after* the deadline day
+        in the site's time zone (the deadline day itself still takes gifts). ``today`` is a
+        site-time date (``campaigns.site_time.site_today()`` when omitted). ADR 0004."""
+        return (today or site_today()) > self.deadline
+
     @property
     def accepts_donations(self) -> bool:
-        return self.status in (CampaignStatus.LIVE, CampaignStatus.FUNDED)
+        """Live (or funded) and not past its deadline, right now in site time. The full check,
+        with overdue outcome evidence and the reason shown to donors, is
+        ``campaigns.verification.selectors.campaign_gift_refusal``."""
+        return self.status in GIVING_STATUSES and not self.is_past_deadline()

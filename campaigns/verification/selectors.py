@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.models import (
     NEED_FUNNEL,
@@ -17,23 +17,45 @@ from campaigns.models import (
     MilestoneStatus,
     Need,
 )
+from campaigns.models.campaign import GIVING_STATUSES
+from campaigns.site_time import site_today
 
 
 def overdue_milestones(*, campaign: Campaign, today: date | None = None) -> QuerySet[Milestone]:
     """Planned milestones whose evidence is more than ``EVIDENCE_OVERDUE_DAYS`` past due."""
-    today = today or timezone.localdate()
+    today = today or site_today()
     cutoff = today - timedelta(days=settings.EVIDENCE_OVERDUE_DAYS)
     return Milestone.objects.filter(
         beneficiary__campaign=campaign, status=MilestoneStatus.PLANNED, due_date__lt=cutoff
     )
 
 
+def campaign_gift_refusal(*, campaign: Campaign, today: date | None = None) -> str | None:
+    """Why ``campaign`` cannot take a gift on ``today`` (a site-time date, now when omitted), in
+    words for the donor; ``None`` if it can.
+
+    Checked at the moment of action (the donate form, creating a gift, charging its card, each
+    monthly renewal), not left to the periodic deadline job. A gift is refused when the campaign
+    is not live or funded; when its deadline has passed, i.e. from the first instant after the
+    deadline day in the site's time zone (DESIGN §3a, ADR 0004); or while a milestone's outcome
+    evidence is overdue past ``EVIDENCE_OVERDUE_DAYS`` (reporting the evidence lifts the stop).
+    """
+    today = today or site_today()
+    if campaign.status not in GIVING_STATUSES:
+        return _("This campaign is not taking gifts.")
+    if campaign.is_past_deadline(today):
+        return _("Gifts to this campaign closed at the end of its deadline day, %(deadline)s.") % {
+            "deadline": campaign.deadline.isoformat()
+        }
+    if overdue_milestones(campaign=campaign, today=today).exists():
+        return _("Gifts are paused until this campaign reports the evidence of its outcomes.")
+    return None
+
+
 def campaign_accepts_donations(*, campaign: Campaign, today: date | None = None) -> bool:
-    """Whether a gift may be taken now: the campaign is live (or funded) and has no milestone
-    whose evidence is overdue past the grace period. Reporting evidence lifts the stop."""
-    if not campaign.accepts_donations:
-        return False
-    return not overdue_milestones(campaign=campaign, today=today).exists()
+    """Whether a gift may be taken on ``today`` (site time, now when omitted): see
+    ``campaign_gift_refusal`` for the rules."""
+    return campaign_gift_refusal(campaign=campaign, today=today) is None
 
 
 def public_beneficiaries(*, campaign: Campaign) -> QuerySet[Beneficiary]:

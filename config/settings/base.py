@@ -132,7 +132,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_TIMEZONE = env.str("CLEARFUND_TIME_ZONE", default="Asia/Shanghai")  # = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -150,7 +150,9 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+# The site's time zone: every date a person sees and every schedule (monthly renewal day, campaign
+# deadline, statement year, wall dates, report periods, beat) is in it. ADR 0004.
+TIME_ZONE = env.str("CLEARFUND_TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.site_time import site_date, site_today
 from campaigns.verification.selectors import campaign_accepts_donations
 from payments.donations.models import Donation, DonationStatus, DonorProfile, MonthlyPlan
 from payments.donations.models import MonthlyPlanStatus as P
@@ -31,15 +32,29 @@ log = logging.getLogger(__name__)
 
 
 def next_month(day: date, anchor_day: int) -> date:
-    """The same day of the next month, clamped to the month's length (31 Jan → 28/29 Feb)."""
+    """The month after ``day``, on ``anchor_day`` clamped to that month's length: with anchor 31,
+    31 Jan → 28/29 Feb → 31 Mar (the anchor is kept, so a short month never drifts the day)."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     return date(year, month, min(anchor_day, calendar.monthrange(year, month)[1]))
 
 
+def plan_anchor_day(plan: MonthlyPlan) -> int:
+    """The day of the month the plan renews on: the site-time day (ADR 0004) of its first gift's
+    capture. A gift captured on 14 Jan 23:00 UTC, i.e. 15 Jan 07:00 in Beijing, renews on the
+    15th. Falls back to the plan's creation, which happens in the capture's transaction."""
+    first = (
+        Donation.objects.filter(monthly_plan=plan, captured_at__isnull=False)
+        .order_by("captured_at", "pk")
+        .values_list("captured_at", flat=True)
+        .first()
+    )
+    return site_date(first or plan.created_at).day
+
+
 def monthly_plan_start_for(*, donation: Donation) -> MonthlyPlan:
     """Create the plan behind a first monthly gift that has just been captured (inside its
-    transaction). The first renewal falls a month after the gift."""
-    today = timezone.localdate()
+    transaction). The first renewal falls a month after the gift's site-time date of capture."""
+    today = site_date(donation.captured_at) if donation.captured_at else site_today()
     plan = MonthlyPlan.objects.create(
         donor=donation.donor,
         campaign=donation.campaign,
@@ -75,7 +90,8 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
     """Charge one due plan. Returns ``succeeded``, ``failed``, ``pending`` or ``skipped``.
 
     Safe to run twice for the same day: the renewal's Donation and the provider call share the
-    key ``monthly:<plan>:<date>``.
+    key ``monthly:<plan>:<date>``. ``today`` is a site-time date; the campaign's rules (deadline,
+    paused gifts) are checked against the later of it and the site's date right now.
     """
     from payments.donations.services import charge_saved_card
     from payments.donations.tasks import send_monthly_notice
@@ -83,7 +99,7 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
     if (
         not plan.is_running
         or plan.next_charge_on > today
-        or not campaign_accepts_donations(campaign=plan.campaign, today=today)
+        or not campaign_accepts_donations(campaign=plan.campaign, today=max(today, site_today()))
     ):
         return "skipped"
     key = f"monthly:{plan.pk}:{plan.next_charge_on.isoformat()}"
@@ -116,7 +132,7 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
             plan.failures = 0
             plan.last_failure = ""
             to = P.ACTIVE
-            plan.next_charge_on = next_month(plan.next_charge_on, plan.created_at.day)
+            plan.next_charge_on = next_month(plan.next_charge_on, plan_anchor_day(plan))
         elif status in ("failed", "requires_action"):
             plan.failures += 1
             plan.last_failure = (message or _("The card needs the donor's authentication."))[:300]
@@ -138,8 +154,9 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
 
 
 def monthly_renewals_run(*, today: date | None = None) -> dict[str, int]:
-    """Charge every running plan that is due. Returns counts by outcome."""
-    today = today or timezone.localdate()
+    """Charge every running plan that is due on ``today`` (the site's date, ADR 0004). Returns
+    counts by outcome."""
+    today = today or site_today()
     counts: dict[str, int] = {}
     due = MonthlyPlan.objects.filter(status__in=[P.ACTIVE, P.PAST_DUE], next_charge_on__lte=today)
     for plan in due.select_related("campaign", "donor").order_by("pk"):

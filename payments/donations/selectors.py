@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from campaigns.models import Campaign
+from campaigns.site_time import site_date
 from payments.donations.models import Donation, DonationStatus, DonorProfile
 
 
@@ -15,7 +16,7 @@ class WallEntry:
     name: str
     message: str
     dedication: str
-    day: object  # a date: the day only, so a time cannot single out an anonymous donor
+    day: object  # a site-time date (ADR 0004): the day only, so a time cannot single out a donor
 
 
 def wall_of_support(*, campaign: Campaign, limit: int = 20) -> list[WallEntry]:
@@ -30,7 +31,7 @@ def wall_of_support(*, campaign: Campaign, limit: int = 20) -> list[WallEntry]:
     )
     return [
         WallEntry(
-            name=g.wall_name, message=g.public_message, dedication=g.dedication, day=g.captured_at.date()
+            name=g.wall_name, message=g.public_message, dedication=g.dedication, day=site_date(g.captured_at)
         )
         for g in gifts
     ]

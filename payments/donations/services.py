@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.verification.beneficiaries import NotFundable, check_fundable
-from campaigns.verification.selectors import campaign_accepts_donations
+from campaigns.verification.selectors import campaign_gift_refusal
 from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus, DonorProfile, Frequency
 from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
@@ -81,16 +81,14 @@ def donation_create(
 ) -> Donation:
     """Write the gift before the provider hears of it; a repeated ``attempt`` returns the first row.
 
-    Raises ``DonationNotPossible`` if the campaign does not take gifts (not live, or paused for
-    overdue outcome evidence), the currency differs from the campaign's, the amount is below the
+    Raises ``DonationNotPossible`` if the campaign does not take gifts now (not live, past the end
+    of its deadline day in site time, or paused for overdue outcome evidence:
+    ``campaign_gift_refusal``), the currency differs from the campaign's, the amount is below the
     campaign's minimum, or the gift is earmarked for someone not verified in this campaign.
     """
-    if not campaign.accepts_donations:
-        raise DonationNotPossible(_("This campaign is not taking gifts."))
-    if not campaign_accepts_donations(campaign=campaign):
-        raise DonationNotPossible(
-            _("Gifts are paused until this campaign reports the evidence of its outcomes.")
-        )
+    refusal = campaign_gift_refusal(campaign=campaign)
+    if refusal is not None:
+        raise DonationNotPossible(refusal)
     if earmark_beneficiary_id is not None:
         _check_earmark(campaign=campaign, beneficiary_id=earmark_beneficiary_id)
     if amount.currency != campaign.currency:
@@ -166,13 +164,18 @@ def donation_start_card(*, donation: Donation) -> str:
 def donation_charge(*, donation: Donation) -> ChargeOutcome:
     """Charge the card the donor saved through the SetupIntent.
 
-    Raises ``DonationNotPossible`` if the card was not saved; a declined card is an outcome
-    (``failed`` with the provider's message), not an exception.
+    Raises ``DonationNotPossible`` if the card was not saved, or if the campaign stopped taking
+    gifts since the form was sent (its deadline day ended in site time, it was closed or paused:
+    checked now, before the provider is called); a declined card is an outcome (``failed`` with
+    the provider's message), not an exception.
     """
     if donation.status in FINAL_STATES or donation.status == S.PROCESSING:
         return _outcome(donation)
     if donation.status == S.REQUIRES_ACTION:
         return donation_confirm_authenticated(donation=donation)
+    refusal = campaign_gift_refusal(campaign=donation.campaign)
+    if refusal is not None:
+        raise DonationNotPossible(refusal)
     gateway = get_gateway()
     setup = gateway.setup_intent_retrieve(donation.provider_setup_intent_id)
     if setup.status != "succeeded" or not setup.payment_method_id:

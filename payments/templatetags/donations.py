@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
-from campaigns.verification.selectors import campaign_accepts_donations, public_beneficiaries
+from campaigns.verification.selectors import campaign_gift_refusal, public_beneficiaries
 from payments.donations.forms import DonationForm
 from payments.figures.selectors import CampaignTotals, campaign_totals
 
@@ -26,7 +26,9 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         for minor in settings.PAYMENTS_PRESETS.get(campaign.currency, [])
         if minor >= campaign.min_donation_minor
     ]
-    open_now = campaign_accepts_donations(campaign=campaign)
+    # Why no gift can be given right now (closed, past the deadline day in site time, paused).
+    refusal = campaign_gift_refusal(campaign=campaign)
+    open_now = refusal is None
     earmark = _earmark(context, campaign)
     return {
         "form": DonationForm(campaign=campaign, initial={"frequency": "one_off"}),
@@ -36,6 +38,7 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "unit_label": _unit_label(context, campaign),
         "all_or_nothing": campaign.funding_model == FundingModel.ALL_OR_NOTHING,
         "open": open_now,
+        "refusal": refusal,
         "earmark": earmark,
         # Live, but stopped until overdue outcome evidence is reported.
         "paused": campaign.accepts_donations and not open_now,

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 
 from campaigns.models import Campaign
 from campaigns.money import Money
+from campaigns.site_time import site_zone
 from payments.figures.selectors import CampaignTotals, campaign_totals_uncached
 from payments.models import AccountKind, Posting
 from reports.selectors.common import ReportDataError
@@ -49,7 +50,7 @@ def _gifts_by_month(campaign: Campaign) -> list[MonthOfGifts]:
             entry__kind__startswith="donation.",
             amount_minor__gt=0,
         )
-        .annotate(month=TruncMonth("entry__created_at"))
+        .annotate(month=TruncMonth("entry__created_at", tzinfo=site_zone()))  # site-time months
         .values("month")
         .annotate(gifts=Count("id"), total=Sum("amount_minor"))
         .order_by("month")

@@ -7,10 +7,10 @@ from datetime import date
 
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.money import CurrencyMismatch, Money
+from campaigns.site_time import site_date, site_year_bounds
 from reports.selectors.common import Organisation, ReportDataError, organisation
 
 
@@ -56,7 +56,10 @@ def receipt_number(*, year: int, donation_id: int) -> str:
 
 def _period_filter(period: str) -> Q:
     if period.isdigit() and len(period) == 4:
-        return Q(day__year=int(period))
+        # The site's calendar year (ADR 0004), whatever zone the worker has activated: a gift at
+        # 2026-01-01 00:30 Beijing time belongs to 2026.
+        start, end = site_year_bounds(int(period))
+        return Q(day__gte=start, day__lt=end)
     if period.startswith("campaign-") and period.removeprefix("campaign-").isdigit():
         return Q(campaign_id=int(period.removeprefix("campaign-")))
     if period == "":
@@ -85,7 +88,7 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
     trace: list[TraceLine] = []
     sums: dict[str, Money] = {}
     for d in donations.iterator(chunk_size=2000):
-        when = timezone.localdate(d.day)
+        when = site_date(d.day)
         number = receipt_number(year=when.year, donation_id=d.pk)
         trace.extend(_trace_lines(d, number))
         gifts.append(
@@ -127,7 +130,7 @@ def _trace_lines(donation, number: str) -> list[TraceLine]:
             partner=part.partner,
             beneficiary=part.beneficiary,
             outcome=part.outcome,
-            verified_on=timezone.localdate(part.verified_at) if part.verified_at else None,
+            verified_on=site_date(part.verified_at) if part.verified_at else None,
         )
         for part in trace.released
     ]

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from campaigns.models import (
     Beneficiary,
@@ -24,6 +23,7 @@ from campaigns.models import (
     MilestoneStatus,
 )
 from campaigns.money import Money
+from campaigns.site_time import site_date
 from payments.models import Release, ReleaseStatus
 
 
@@ -68,7 +68,7 @@ class Outcomes:
 
 
 def _local(day) -> date | None:
-    return timezone.localdate(day) if day is not None else None
+    return site_date(day) if day is not None else None
 
 
 def _photo(beneficiary: Beneficiary) -> tuple[Path | None, bool]:
