@@ -92,7 +92,9 @@ def all_or_nothing_settle(*, today: date | None = None) -> dict[str, int]:
         funding_model=FundingModel.ALL_OR_NOTHING, status=CampaignStatus.LIVE, deadline__lt=today
     )
     for campaign in due:
-        succeeded = campaign_totals_uncached(campaign=campaign).raised >= campaign.goal
+        # The money that still counts (raised less refunded and disputed, docs/glossary.md), not
+        # the gross raised: a gift refunded before the deadline must not fund the campaign.
+        succeeded = campaign_totals_uncached(campaign=campaign).goal_met
         campaign_finish(campaign=campaign, actor=None, succeeded=succeeded,
                         reason="deadline passed: goal met" if succeeded else "deadline passed: goal missed")  # fmt: skip
         totals["funded" if succeeded else "failed"] += 1

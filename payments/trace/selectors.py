@@ -48,11 +48,6 @@ class GiftTrace:
     breakdown: Breakdown
     disbursements: tuple[Disbursement, ...] = field(default_factory=tuple)  # amounts: this gift's share
 
-    @property
-    def released(self) -> tuple[Disbursement, ...]:
-        """Old name of ``disbursements``, kept until the donor statement's selector is committed."""
-        return self.disbursements
-
 
 def _role_of(user, *, expected: str) -> str:
     """The staff role to show publicly (never the person's name)."""

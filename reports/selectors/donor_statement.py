@@ -7,10 +7,10 @@ from datetime import date
 
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
 from campaigns.money import CurrencyMismatch, Money
 from campaigns.site_time import site_date, site_year_bounds
+from payments.figures.vocabulary import label as figure_label
 from reports.selectors.common import Organisation, ReportDataError, organisation
 
 
@@ -26,7 +26,8 @@ class Gift:
 
 @dataclass(frozen=True)
 class TraceLine:
-    """Where a part of a gift went: held, released to a partner for an outcome, refunded."""
+    """Where a part of a gift is, in the figures of ``docs/glossary.md``: held, approved not yet
+    paid or paid to a partner for an outcome, refunded, disputed, lost to disputes."""
 
     receipt_number: str
     state: str
@@ -125,23 +126,20 @@ def _trace_lines(donation, number: str) -> list[TraceLine]:
     lines = [
         TraceLine(
             receipt_number=number,
-            state=str(_("Released")),
+            state=part.state_label,  # approved, not yet paid / paid to partners (the ledger's payout)
             amount=part.amount,
             partner=part.partner,
             beneficiary=part.beneficiary,
             outcome=part.outcome,
             verified_on=site_date(part.verified_at) if part.verified_at else None,
         )
-        for part in trace.released
+        for part in trace.disbursements
     ]
     b = trace.breakdown
-    for label, amount in (
-        (_("Held in escrow"), b.held),
-        (_("Refunded"), b.refunded),
-        (_("Disputed"), b.disputed),
-    ):
+    for name in ("held", "refunded", "disputed", "lost_to_disputes"):
+        amount = getattr(b, name)
         if amount:
-            lines.append(TraceLine(receipt_number=number, state=str(label), amount=amount))
+            lines.append(TraceLine(receipt_number=number, state=figure_label(name), amount=amount))
     return lines
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 
 from campaigns.models import (
     Beneficiary,
@@ -24,6 +24,8 @@ from campaigns.models import (
 )
 from campaigns.money import Money
 from campaigns.site_time import site_date
+from payments.figures.selectors import release_paid
+from payments.figures.vocabulary import label
 from payments.models import Release, ReleaseStatus
 
 
@@ -142,21 +144,24 @@ def campaign_outcomes(*, campaign: Campaign) -> Outcomes:
 
 
 def _disbursements(campaign: Campaign) -> list[Disbursement]:
-    """Approved and paid releases with the public summaries of their evidence."""
+    """Approved releases (paid or not yet, by the ledger's payout entry) with the public
+    summaries of their evidence."""
     releases = (
         Release.objects.filter(campaign=campaign, status__in=(ReleaseStatus.APPROVED, ReleaseStatus.PAID))
         .select_related("partner", "milestone__beneficiary")
         .prefetch_related(Prefetch("milestone__evidence", queryset=Evidence.objects.order_by("dated", "id")))
+        .annotate(paid_out=release_paid(OuterRef("pk")))
         .order_by("approved_at", "id")
     )
     return [
         Disbursement(
-            day=_local(r.paid_at or r.approved_at),
+            day=_local((r.paid_at if r.paid_out else None) or r.approved_at),
             amount=r.amount,
             partner=r.partner.name,
             beneficiary=r.milestone.beneficiary.pseudonym,
             outcome=_outcome_label(r.milestone),
-            status=r.get_status_display(),
+            # The glossary's word for where this money is: approved, not yet paid / paid to partners.
+            status=label("paid" if r.paid_out else "approved_unpaid"),
             reference=f"R-{r.pk:06d}",
             evidence="; ".join(f"{e.summary} ({e.dated:%Y-%m-%d})" for e in r.milestone.evidence.all()),
         )

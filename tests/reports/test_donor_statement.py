@@ -146,7 +146,7 @@ def test_statement_traces_each_cent_to_the_verified_outcome(
     text = re.sub(r"\s+", "", pdf_text(run.file.read()))  # table cells wrap
     # then the trace names the partner, the pseudonym and the outcome, and what is still held
     number = receipt_number(year=donation.captured_at.year, donation_id=donation.pk)
-    assert f"{number}Released¥3,000江华县人民医院盘奶奶Surgeryperformed" in text
+    assert f"{number}Paidtopartners¥3,000江华县人民医院盘奶奶Surgeryperformed" in text  # docs/glossary.md
     assert f"{number}Heldinescrow¥1,000" in text
 
 

@@ -90,10 +90,11 @@ def test_approval_moves_escrow_to_payable_and_allocates_fifo(released_setup, fin
     ]
     assert breakdown_of(second).held == Money("1000", "CNY")
     totals = campaign_totals(campaign=campaign)
-    assert (totals.raised, totals.held, totals.released) == (
+    assert (totals.raised, totals.held, totals.approved_unpaid, totals.paid) == (
         Money("4000", "CNY"),
         Money("1000", "CNY"),
         Money("3000", "CNY"),
+        Money("0", "CNY"),
     )
     assert AuditEvent.objects.filter(action="release.approved").count() == 1
 
@@ -258,9 +259,12 @@ def test_gift_trace_shows_partner_pseudonym_outcome_and_roles(released_setup, fi
     _campaign, first, _second, milestone = released_setup
     release_approve(release=milestone.release, actor=finance_officer)
     trace = gift_trace(donation=first)
-    assert trace.breakdown.released == Money("2000", "CNY")
+    assert (trace.breakdown.approved_unpaid, trace.breakdown.paid) == (
+        Money("2000", "CNY"),
+        Money("0", "CNY"),
+    )
     assert trace.breakdown.held == Money("0", "CNY")
-    (line,) = trace.released
+    (line,) = trace.disbursements
     assert (line.amount, line.partner, line.beneficiary) == (
         Money("2000", "CNY"),
         milestone.partner.name,
