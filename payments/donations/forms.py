@@ -7,13 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, FundingModel
 from campaigns.money import InvalidAmount, Money
-from payments.donations.models import Frequency
+from payments.donations.models import DonorProfile, Frequency
 
 
 class DonationForm(forms.Form):
     amount = forms.CharField(label=_("Amount"), max_length=16)
     frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices, initial=Frequency.ONE_OFF)
-    email = forms.EmailField(label=_("Email for your receipt"))
+    # The column's length (254, RFC 5321's path limit), not Django's form default of 320: a longer
+    # address is a form error, never a database error.
+    email = forms.EmailField(
+        label=_("Email for your receipt"), max_length=DonorProfile._meta.get_field("email").max_length
+    )
     display_name = forms.CharField(label=_("Your name on the wall of support"), max_length=80, required=False)
     anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
     dedication = forms.CharField(label=_("In honour of (optional)"), max_length=120, required=False)

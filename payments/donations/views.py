@@ -22,8 +22,9 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
+from campaigns.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS, Money
 from payments.donations.forms import DonationForm
-from payments.donations.models import Donation
+from payments.donations.models import Donation, Frequency
 from payments.donations.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
 from payments.donations.selectors import wall_of_support
 from payments.donations.services import (
@@ -53,6 +54,21 @@ def _busy() -> JsonResponse:
 
 def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
+
+
+def exact_amount(amount: Money) -> str:
+    """Every minor unit shown, as the card will be charged: ``¥500.00`` (``str(Money)`` drops
+    ``.00``, fine for totals, not for the amount a donor confirms)."""
+    symbol = CURRENCY_SYMBOLS.get(amount.currency, amount.currency + " ")
+    return f"{symbol}{amount.amount:,.{CURRENCY_EXPONENTS[amount.currency]}f}"
+
+
+def submit_label(donation: Donation) -> str:
+    """The donate button once the server has the gift: the exact amount it will charge, in the
+    donor's language ("Give ¥500.00" / "捐赠 ¥500.00")."""
+    if donation.frequency == Frequency.MONTHLY:
+        return _("Give %(amount)s every month") % {"amount": exact_amount(donation.amount)}
+    return _("Give %(amount)s") % {"amount": exact_amount(donation.amount)}
 
 
 def _remember(request: HttpRequest, donation: Donation) -> None:
@@ -141,6 +157,13 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
         {
             "status": "awaiting_card",
             "donation": str(donation.public_id),
+            # What the server will charge (the gift's row, not the browser's reading of the field):
+            # the button shows it before the card is charged.
+            "amount": str(donation.amount.amount),
+            "currency": donation.currency,
+            "amount_display": exact_amount(donation.amount),
+            "submit_label": submit_label(donation),
+            "confirm_note": _("Check the amount on the button, then press it to give."),
             "client_secret": client_secret,
             "charge_url": reverse("payments:donation_charge", kwargs={"public_id": donation.public_id}),
             "confirm_url": reverse("payments:donation_confirm", kwargs={"public_id": donation.public_id}),

@@ -1,7 +1,8 @@
 """A donor gives from a phone through localstripe's Stripe.js shim, in headless Chromium."""
 
 import pytest
-from playwright.sync_api import sync_playwright
+import requests
+from playwright.sync_api import expect, sync_playwright
 
 from campaigns.models import CampaignStatus
 from payments.ledger.services import balance_of, escrow_account
@@ -59,6 +60,8 @@ def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_api, setting
     card.locator("input[placeholder=cvc]").fill("123")
     card.locator("input[placeholder=postal_code]").fill("425000")
     page.click("#donate-submit")
+    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥3,000.00")  # the amount, then the charge
+    page.click("#donate-submit")
 
     # then they land on the thank-you page and the gift is in escrow
     page.wait_for_url("**/thanks/", timeout=20_000)
@@ -96,6 +99,8 @@ def test_three_d_secure_card_authenticates_in_the_browser(live_server, stripe_ap
 
     # when the donor completes both authentication prompts
     page.click("#donate-submit")
+    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥200.00")
+    page.click("#donate-submit")
     page.get_by_role("button", name="Complete authentication").click()
     page.get_by_role("button", name="Complete authentication").click()
 
@@ -114,6 +119,8 @@ def test_declined_card_shows_the_reason_and_charges_nothing(live_server, stripe_
     page.fill("#donate-email", "sun.li@example.cn")
     fill_card(page, "4000000000000341")  # saves fine, declines when charged
 
+    page.click("#donate-submit")
+    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥200.00")
     page.click("#donate-submit")
 
     page.wait_for_function("document.getElementById('donate-message').textContent.length > 5")
@@ -135,3 +142,42 @@ def test_blocked_attempt_shows_a_clear_message(live_server, stripe_api, settings
     page.wait_for_function("document.getElementById('donate-message').textContent.length > 5")
     assert "Too many payment attempts" in page.locator("#donate-message").inner_text()
     assert not Donation.objects.exists()
+
+
+def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, stripe_api, settings, page):  # noqa: F811
+    # given the English donation page at phone width
+    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    page.goto(f"{live_server.url}/en/payments/donate/{campaign.slug}/")
+    button = page.locator("#donate-submit")
+    assert button.inner_text() == "Continue"
+
+    # when the donor types 500 and presses the button once
+    page.fill("#donate-amount", "500")
+    page.fill("#donate-email", "he.jun@example.cn")
+    fill_card(page, "4242424242424242")
+    button.click()
+
+    # then the button reads the amount the server parsed and will charge, and nothing is charged yet
+    expect(button).to_have_text("Give ¥500.00")
+    assert (
+        page.locator("#donate-message").inner_text()
+        == "Check the amount on the button, then press it to give."
+    )
+    donation = Donation.objects.get()
+    assert (donation.amount, donation.status) == (cny("500"), DonationStatus.AWAITING_CARD)
+    intents = requests.get(stripe_api + "/v1/payment_intents", auth=("sk_test_x", ""), timeout=10).json()
+    assert intents["data"] == []
+
+    # when they change the amount, the button goes back to its first step
+    page.fill("#donate-amount", "600")
+    expect(button).to_have_text("Continue")
+    page.fill("#donate-amount", "500")
+    button.click()
+    expect(button).to_have_text("Give ¥500.00")
+
+    # and a press of the amount button charges exactly that
+    button.click()
+    page.wait_for_url("**/thanks/", timeout=20_000)
+    assert balance_of(escrow_account(campaign)) == cny("500")
+    assert Donation.objects.get(status=DonationStatus.SUCCEEDED).amount == cny("500")

@@ -160,3 +160,60 @@ def test_stripe_gateway_tells_terminal_from_retryable(settings, monkeypatch):
         monkeypatch.setattr("payments.gateway.card.time.sleep", lambda s: None)
         with pytest.raises(expected):
             gateway.customer_create(email="a@example.cn", key="k")
+
+
+# --- what people type (issue #9 §7) ------------------------------------------------------------
+
+
+def long_email() -> str:
+    """A syntactically valid address of 267 characters: accepted by Django's form default (320),
+    too long for the donor column (254)."""
+    email = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "example.cn"
+    assert len(email) == 267
+    return email
+
+
+def test_email_over_254_characters_is_a_form_error_not_a_500(client, fake_gateway, campaign):
+    from payments.models import DonorProfile
+
+    # when a donor sends a valid-looking address longer than the column
+    response = start(client, campaign, language="en", email=long_email())
+
+    # then the form says so and nothing is written or sent to the provider
+    assert response.status_code == 400
+    assert response.json()["errors"]["email"] == [
+        "Ensure this value has at most 254 characters (it has 267)."
+    ]
+    assert not Donation.objects.exists() and not DonorProfile.objects.exists()
+    assert fake_gateway.calls == []
+
+
+def test_email_of_254_characters_is_accepted(client, fake_gateway, campaign):
+    email = "a" * 64 + "@" + ("b" * 63 + ".") * 2 + "c" * 58 + ".cn"
+    assert len(email) == 254
+
+    response = start(client, campaign, email=email)
+
+    assert response.status_code == 200
+    assert Donation.objects.get().donor.email == email
+
+
+def test_start_answers_the_exact_amount_the_server_will_charge(client, fake_gateway, campaign):
+    # when the form is sent with ¥500
+    started = start(client, campaign, language="en", amount="500").json()
+
+    # then the answer carries the gift's amount as the server parsed and stored it, for the button
+    donation = Donation.objects.get()
+    assert donation.amount_minor == 50_000
+    assert (started["amount"], started["currency"], started["amount_display"]) == ("500.00", "CNY", "¥500.00")
+    assert started["submit_label"] == "Give ¥500.00"
+    assert fake_gateway.calls.count("payment_charge_saved") == 0  # nothing charged yet
+
+
+def test_start_answers_the_button_in_the_donors_language(client, fake_gateway, campaign):
+    started = start(client, campaign, amount="500").json()  # the Chinese page
+    monthly = start(client, campaign, language="en", amount="1234.5", frequency="monthly").json()
+
+    assert started["submit_label"] == "捐赠 ¥500.00"
+    assert started["confirm_note"] == "请核对按钮上的金额，确认无误后点击按钮完成捐赠。"
+    assert monthly["submit_label"] == "Give ¥1,234.50 every month"

@@ -66,19 +66,49 @@
     return false;
   }
 
+  // The button shows the exact amount the server will charge before any charge: the first press
+  // sends the form, the server answers with the gift it wrote ("Give ¥500.00", in the page's
+  // language), and only a press of that button confirms the card and charges it. Any change to
+  // the form puts the button back to its first step.
+  const startLabel = submit.textContent;
+  let started = null;  // the server's answer for the form as it is now
+  let shownLabel = null;  // the amount label the donor has seen on the button
+  function formChanged(event) {
+    // Typing the card is not a change of the gift (and the card field may live in this form).
+    if (event && event.target && event.target.closest && event.target.closest("#card-element")) { return; }
+    started = null;
+    shownLabel = null;
+    submit.textContent = startLabel;
+    delete submit.dataset.amount;
+  }
+  form.addEventListener("input", formChanged);
+  form.addEventListener("change", formChanged);
+  form.querySelectorAll("button.preset").forEach((b) => b.addEventListener("click", formChanged));
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     submit.disabled = true;
     show(form.dataset.busyText || "…");
     try {
-      const started = await post(form.action, new FormData(form));
-      if (started.status === "invalid") {
-        show(Object.values(started.errors).flat().join(" "), "error");
-        return;
-      }
-      if (started.status !== "awaiting_card") {
-        show(started.message, "error");
-        return;
+      if (started === null) {
+        const answer = await post(form.action, new FormData(form));
+        if (answer.status === "invalid") {
+          show(Object.values(answer.errors).flat().join(" "), "error");
+          return;
+        }
+        if (answer.status !== "awaiting_card") {
+          show(answer.message, "error");
+          return;
+        }
+        started = answer;
+        if (answer.submit_label !== shownLabel) {
+          // Not yet seen by the donor (or changed): show it and wait for a press of this button.
+          shownLabel = answer.submit_label;
+          submit.textContent = answer.submit_label;
+          submit.dataset.amount = answer.amount;
+          show(answer.confirm_note);
+          return;
+        }
       }
       const setup = await stripe.confirmCardSetup(started.client_secret, {
         payment_method: { card: card, billing_details: { email: form.elements.email.value } },
@@ -97,6 +127,7 @@
       }
       if (!finish(result)) {
         show(result.message, "error");
+        started = null;  // a new try needs a new card setup; the amount is checked again
       }
     } catch (err) {
       show(String(err), "error");
