@@ -10,6 +10,8 @@ from wagtail.permissions import register_permission_policy
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
 from payments.reconciliation.viewsets import ReconciliationRunViewSet, UnmatchedItemViewSet
 from payments.refunds import wagtail_hooks as refunds_hooks  # noqa: F401
+from payments.refunds.models import Refund
+from payments.refunds.viewsets import RefundViewSet
 from payments.releases import wagtail_hooks as releases_hooks
 from payments.releases.models import Release
 from payments.webhooks.models import WebhookEvent
@@ -23,7 +25,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return action in ("view", "inspect") and super().user_has_permission(user, "view")
 
 
-for _model in (Release, ReconciliationRun, UnmatchedItem, WebhookEvent):
+for _model in (Release, ReconciliationRun, UnmatchedItem, WebhookEvent, Refund):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
 
 
@@ -31,7 +33,13 @@ class ReleaseGroup(ModelViewSetGroup):
     menu_label = _("Releases")
     menu_icon = "resubmit"
     menu_order = 260
-    items = (releases_hooks.ReleaseViewSet, ReconciliationRunViewSet, UnmatchedItemViewSet, WebhookEventViewSet)
+    items = (
+        releases_hooks.ReleaseViewSet,
+        RefundViewSet,
+        ReconciliationRunViewSet,
+        UnmatchedItemViewSet,
+        WebhookEventViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

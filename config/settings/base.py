@@ -251,6 +251,11 @@ PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600"
 # web processes, counted in Redis); beyond it the intake answers 503 with Retry-After.
 PAYMENTS_MAX_IN_FLIGHT = env.int("PAYMENTS_MAX_IN_FLIGHT", default=24)
 PAYMENTS_OUTBOX_MAX_ATTEMPTS = env.int("PAYMENTS_OUTBOX_MAX_ATTEMPTS", default=10)
+# An automatic refund (all-or-nothing) the provider refused is tried again, at most this far apart,
+# until it succeeds or a finance officer takes it over (payments.refunds.services.refund_take_over).
+PAYMENTS_AUTOMATIC_REFUND_MAX_BACKOFF = timedelta(
+    hours=env.int("PAYMENTS_AUTOMATIC_REFUND_MAX_BACKOFF_HOURS", default=6)
+)
 # A webhook about an object we do not know yet waits and is retried with backoff (1, 2, 4 … minutes,
 # at most MAX_BACKOFF) until it takes effect; after MAX_ATTEMPTS or MAX_WAIT it is "failed" for finance.
 PAYMENTS_WEBHOOK_MAX_ATTEMPTS = env.int("PAYMENTS_WEBHOOK_MAX_ATTEMPTS", default=15)

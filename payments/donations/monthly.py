@@ -140,8 +140,9 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
                 to, notice = P.LAPSED, "lapsed"
             else:
                 to, notice = P.PAST_DUE, "failed"
+            occurrence = plan.next_charge_on.isoformat()  # the renewal that failed: one notice each
             plan.next_charge_on = today + timedelta(days=settings.PAYMENTS_MONTHLY_RETRY_DAYS)
-            transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, notice))
+            transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, notice, occurrence))
             status = "failed"
         else:
             to = plan.status

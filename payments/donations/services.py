@@ -10,6 +10,8 @@ the synchronous reply or the webhook gets there first.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -49,9 +51,12 @@ def donor_profile_for(*, email: str) -> DonorProfile:
     return profile
 
 
-def donation_key(*, campaign: Campaign, attempt: uuid.UUID) -> str:
-    """The idempotency key of a form submission: the same form posted twice is one gift."""
-    return f"donation:{campaign.pk}:{attempt}"
+def donation_key(*, campaign: Campaign, attempt: uuid.UUID, request: dict) -> str:
+    """The idempotency key of a form submission: the form's ``attempt`` and a digest of what it asks
+    for. The same form posted twice is one gift; the same form posted again with another amount,
+    name, anonymity or message (after a decline, say) is a new gift, never the first one replayed."""
+    digest = hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()[:20]
+    return f"donation:{campaign.pk}:{attempt}:{digest}"
 
 
 def _check_earmark(*, campaign: Campaign, beneficiary_id: int) -> None:
@@ -79,7 +84,8 @@ def donation_create(
     earmark_beneficiary_id: int | None = None,
     client_ip: str | None = None,
 ) -> Donation:
-    """Write the gift before the provider hears of it; a repeated ``attempt`` returns the first row.
+    """Write the gift before the provider hears of it; the same ``attempt`` asking for the same gift
+    returns the first row (``donation_key``).
 
     Raises ``DonationNotPossible`` if the campaign does not take gifts now (not live, past the end
     of its deadline day in site time, or paused for overdue outcome evidence:
@@ -95,26 +101,31 @@ def donation_create(
         raise DonationNotPossible(_("Gifts to this campaign are in %(c)s.") % {"c": campaign.currency})
     if amount < campaign.min_donation:
         raise DonationNotPossible(_("The smallest gift is %(min)s.") % {"min": campaign.min_donation})
-    key = donation_key(campaign=campaign, attempt=attempt)
+    request = {
+        "email": email.strip().lower(),
+        "amount_minor": amount.to_minor(),
+        "currency": amount.currency,
+        "frequency": frequency,
+        "display_name": display_name.strip()[:80],
+        "anonymous": anonymous,
+        "dedication": dedication.strip()[:120],
+        "public_message": public_message.strip()[:280],
+        "sibling_opt_in": sibling_opt_in and campaign.funding_model == FundingModel.ALL_OR_NOTHING,
+        "earmark_beneficiary_id": earmark_beneficiary_id,
+    }
+    key = donation_key(campaign=campaign, attempt=attempt, request=request)
     existing = Donation.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
     with transaction.atomic():
+        fields = {k: v for k, v in request.items() if k != "email"}
         donation, created = Donation.objects.get_or_create(
             idempotency_key=key,
             defaults={
                 "campaign": campaign,
                 "donor": donor_profile_for(email=email),
-                "amount_minor": amount.to_minor(),
-                "currency": amount.currency,
-                "frequency": frequency,
-                "display_name": display_name.strip()[:80],
-                "anonymous": anonymous,
-                "dedication": dedication.strip()[:120],
-                "public_message": public_message.strip()[:280],
-                "sibling_opt_in": sibling_opt_in and campaign.funding_model == FundingModel.ALL_OR_NOTHING,
-                "earmark_beneficiary_id": earmark_beneficiary_id,
                 "client_ip": client_ip,
+                **fields,
             },
         )
         if created:
@@ -134,24 +145,26 @@ def _customer_id(donor: DonorProfile) -> str:
 def donation_start_card(*, donation: Donation) -> str:
     """Make (or reuse) the SetupIntent the browser confirms; return its client secret.
 
-    Raises ``DonationNotPossible`` if the gift is already past card entry, and the gateway's
-    errors if the provider cannot be reached.
+    The decision is taken with the gift's row locked, so two simultaneous submits of one form get
+    the same SetupIntent (the second waits, then reuses the first's): the card the donor confirms
+    is always the one the charge uses. Raises ``DonationNotPossible`` if the gift is already past
+    card entry, and the gateway's errors if the provider cannot be reached (nothing is written).
     """
-    if donation.status not in (S.CREATED, S.AWAITING_CARD, S.FAILED):
-        raise DonationNotPossible(_("This gift has already been sent."))
-    gateway = get_gateway()
-    if donation.provider_setup_intent_id and donation.status == S.AWAITING_CARD:
-        current = gateway.setup_intent_retrieve(donation.provider_setup_intent_id)
-        if current.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
-            return current.client_secret
     customer = _customer_id(donation.donor)
-    # A new attempt (after a decline) needs a new key, or the provider would replay the old intent.
-    attempt = donation.events.filter(to_status=S.AWAITING_CARD).count() + 1
-    setup = gateway.setup_intent_create(
-        customer_id=customer, key=f"setup:{donation.pk}:{attempt}", payment_method_types=["card"]
-    )
+    gateway = get_gateway()
     with transaction.atomic():
         donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        if donation.status not in (S.CREATED, S.AWAITING_CARD, S.FAILED):
+            raise DonationNotPossible(_("This gift has already been sent."))
+        if donation.provider_setup_intent_id and donation.status == S.AWAITING_CARD:
+            current = gateway.setup_intent_retrieve(donation.provider_setup_intent_id)
+            if current.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
+                return current.client_secret
+        # A new attempt (after a decline) needs a new key, or the provider would replay the old intent.
+        attempt = donation.events.filter(to_status=S.AWAITING_CARD).count() + 1
+        setup = gateway.setup_intent_create(
+            customer_id=customer, key=f"setup:{donation.pk}:{attempt}", payment_method_types=["card"]
+        )
         donation.provider_setup_intent_id = setup.id
         donation.failure_message = ""
         donation.save(update_fields=["provider_setup_intent_id", "failure_message", "updated_at"])

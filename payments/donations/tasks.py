@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from payments.donations.models import Donation, MonthlyPlan
+from payments.outbox.services import send_once
 
 
 @shared_task(name="payments.tasks.monthly_renewals", ignore_result=True)
@@ -32,15 +33,18 @@ def send_receipt(donation_pk: int) -> None:
     from payments.donations.donor_links import donor_page_url
 
     donation = Donation.objects.select_related("donor", "campaign").get(pk=donation_pk)
-    _mail(template="receipt", to=donation.donor.email,
-          context={"donation": donation, "donor_url": donor_page_url(donation.donor)})  # fmt: skip
+    context = {"donation": donation, "donor_url": donor_page_url(donation.donor)}
+    send_once(kind="receipt", subject_key=f"donation:{donation.pk}",
+              send=lambda: _mail(template="receipt", to=donation.donor.email, context=context))  # fmt: skip
 
 
 @shared_task(name="payments.tasks.send_monthly_notice", ignore_result=True)
-def send_monthly_notice(plan_pk: int, notice: str) -> None:
-    """Tell the donor that a renewal failed, that the plan lapsed, or that it was cancelled."""
+def send_monthly_notice(plan_pk: int, notice: str, occurrence: str = "") -> None:
+    """Tell the donor that a renewal failed, that the plan lapsed, or that it was cancelled; once per
+    (plan, notice, occurrence), where ``occurrence`` tells one failed renewal from the next."""
     from payments.donations.donor_links import donor_page_url
 
     plan = MonthlyPlan.objects.select_related("donor", "campaign").get(pk=plan_pk)
-    _mail(template=f"monthly_{notice}", to=plan.donor.email,
-          context={"plan": plan, "donor_url": donor_page_url(plan.donor)})  # fmt: skip
+    context = {"plan": plan, "donor_url": donor_page_url(plan.donor)}
+    send_once(kind=f"monthly_{notice}", subject_key=f"plan:{plan.pk}:{occurrence}",
+              send=lambda: _mail(template=f"monthly_{notice}", to=plan.donor.email, context=context))  # fmt: skip

@@ -36,3 +36,20 @@ class OutboxCommand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} ({self.status})"
+
+
+class SentMessage(models.Model):
+    """A side effect (a mail to a donor) that was sent: one row per (kind, subject), so a task that
+    runs twice (redelivery, a retried sweep) sends it once. ``payments.outbox.services.send_once``."""
+
+    kind = models.CharField(max_length=64)
+    subject_key = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message sent")
+        verbose_name_plural = _("messages sent")
+        constraints = [models.UniqueConstraint(fields=["kind", "subject_key"], name="sent_message_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_key}"

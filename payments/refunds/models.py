@@ -9,6 +9,9 @@ from campaigns.money import CURRENCY_CHOICES, Money
 
 class RefundStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # An automatic refund (all-or-nothing) the provider refused: retried with backoff until it
+    # succeeds or a finance officer takes it over.
+    RETRYING = "retrying", _("Refused by the provider, retrying")
     SUCCEEDED = "succeeded", _("Refunded")
     FAILED = "failed", _("Failed")
 
@@ -45,3 +48,8 @@ class Refund(models.Model):
     @property
     def amount(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def is_automatic(self) -> bool:
+        """Asked for by the system (all-or-nothing), not by a finance officer."""
+        return self.requested_by_id is None

@@ -50,20 +50,44 @@ class RefundNotAllowed(ValidationError):
     pass
 
 
-def refund_key(*, donation: Donation, amount: Money) -> str:
-    """Deterministic from the gift's state: a double-submitted form asks for the same refund."""
-    return f"refund:{donation.pk}:{donation.refunded_minor}:{amount.to_minor()}"
+def refund_key(*, donation: Donation, amount: Money, request_id: str = "") -> str:
+    """The key of one request for a refund: the form's ``request_id`` (a token rendered with the
+    form) and the amount, so the same form posted twice is one refund and another amount is another
+    refund. Without a token, the gift's refunded amount stands in for it."""
+    request = request_id or f"state-{donation.refunded_minor}"
+    return f"refund:{donation.pk}:{request}:{amount.to_minor()}"
+
+
+def _key_for_attempt(base: str) -> tuple[str, Refund | None]:
+    """``base`` itself, or, when every refund asked for under it failed for good, a fresh key
+    ``<base>:retry-<n>``: a refused refund never blocks asking again. Returns the key and the
+    refund that already stands under it (None if the key is free)."""
+    tried = [
+        r
+        for r in Refund.objects.filter(key__startswith=base).order_by("pk")
+        if r.key == base or r.key.startswith(f"{base}:retry-")
+    ]
+    if not tried or tried[-1].status != RefundStatus.FAILED:
+        return base, (tried[-1] if tried else None)
+    return f"{base}:retry-{len(tried)}", None
 
 
 def refund_request(
-    *, donation: Donation, amount: Money, reason: str, actor: Actor, key: str | None = None
+    *,
+    donation: Donation,
+    amount: Money,
+    reason: str,
+    actor: Actor,
+    key: str | None = None,
+    request_id: str = "",
 ) -> Refund:
     """Reserve ``amount`` of a captured gift for refund and queue the provider call.
 
     A person must be a finance officer and give a reason; the system (``actor=None``, e.g. the
     all-or-nothing job) passes its own ``key``. Raises ``PermissionDenied``, or
     ``RefundNotAllowed`` if the gift is not captured, the amount is not positive or exceeds what
-    is left to refund. A repeated key returns the first refund and moves nothing.
+    is left to refund. The same request again (``refund_key``) returns the first refund and moves
+    nothing, unless that refund failed for good: then it is a new attempt under a new key.
     """
     if actor is not None and not in_role(actor, FINANCE_OFFICERS):
         raise PermissionDenied(_("Only a finance officer may refund a gift."))
@@ -71,8 +95,8 @@ def refund_request(
         raise RefundNotAllowed(_("Say why the gift is refunded."))
     with transaction.atomic():
         donation = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
-        key = key or refund_key(donation=donation, amount=amount)
-        existing = Refund.objects.filter(key=key).first()
+        base = key or refund_key(donation=donation, amount=amount, request_id=request_id)
+        key, existing = _key_for_attempt(base)
         if existing is not None:
             return existing
         if donation.captured_at is None or donation.status in (DonationStatus.MOVED, DonationStatus.DISPUTED):
@@ -157,7 +181,7 @@ def outbox_execute(*, command_id: int) -> str:
             result = get_gateway().refund_create(
                 payment_intent_id=refund.donation.provider_payment_intent_id,
                 amount=refund.amount,
-                key=command.key,
+                key=_provider_key(command),
             )
         except GatewayError as exc:
             command.last_error = f"{exc.code}: {exc}"[:2000]
@@ -166,10 +190,53 @@ def outbox_execute(*, command_id: int) -> str:
                 command.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
                 log.warning("refund %s failed (%s), retrying later", refund.pk, exc.code)
                 return command.status
+            if refund.is_automatic:
+                _refund_retry_later(refund=refund, command=command, message=str(exc))
+                return command.status
             _refund_failed(refund=refund, command=command, message=str(exc))
             return command.status
         _refund_succeeded(refund=refund, command=command, provider_refund_id=result.id)
         return command.status
+
+
+def _provider_key(command: OutboxCommand) -> str:
+    """The provider idempotency key of the next call: the command's key, with the round of refused
+    attempts appended once the provider refused it for good (it would replay a refusal for the
+    same key; a refused call refunded nothing, so a new key cannot refund twice)."""
+    rounds = int(command.payload.get("refused_rounds", 0))
+    return command.key if rounds == 0 else f"{command.key}:round-{rounds}"
+
+
+def _refund_retry_later(*, refund: Refund, command: OutboxCommand, message: str) -> None:
+    """An automatic refund the provider refused: keep the money reserved and try again later (backoff
+    up to ``PAYMENTS_AUTOMATIC_REFUND_MAX_BACKOFF``) until it succeeds or finance takes it over."""
+    rounds = int(command.payload.get("refused_rounds", 0)) + 1
+    command.payload = {**command.payload, "refused_rounds": rounds}
+    delay = min(settings.PAYMENTS_AUTOMATIC_REFUND_MAX_BACKOFF, _backoff(command.attempts) * 4)
+    command.next_attempt_at = timezone.now() + delay
+    command.save(update_fields=["attempts", "last_error", "next_attempt_at", "payload", "updated_at"])
+    refund.failure_message = message[:300]
+    refund_transition(refund, RefundStatus.RETRYING, reason=message[:300], fields=("failure_message",))
+    log.warning("automatic refund %s refused by the provider (%s); retrying in %s", refund.pk, message, delay)
+
+
+def refund_take_over(*, refund: Refund, actor: Actor, reason: str) -> Refund:
+    """A finance officer stops the retries of a refused automatic refund to handle it by hand: the
+    refund fails, its reservation is reversed (the money is back in escrow) and nothing more is sent
+    to the provider. Raises ``PermissionDenied``, or ``RefundNotAllowed`` unless it is retrying."""
+    if not in_role(actor, FINANCE_OFFICERS):
+        raise PermissionDenied(_("Only a finance officer may take over a refund."))
+    if not reason.strip():
+        raise RefundNotAllowed(_("Say how the refund will be handled."))
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status != RefundStatus.RETRYING:
+            raise RefundNotAllowed(
+                _("Only a refund that the provider refused and that is being retried can be taken over.")
+            )
+        command = OutboxCommand.objects.select_for_update().get(key=refund.key)
+        _refund_failed(refund=refund, command=command, message=reason.strip(), actor=actor)
+    return refund
 
 
 def _refund_succeeded(*, refund: Refund, command: OutboxCommand, provider_refund_id: str) -> None:
@@ -185,11 +252,15 @@ def _refund_succeeded(*, refund: Refund, command: OutboxCommand, provider_refund
     )
 
 
-def _refund_failed(*, refund: Refund, command: OutboxCommand, message: str) -> None:
+def _refund_failed(*, refund: Refund, command: OutboxCommand, message: str, actor: Actor = None) -> None:
     refund.failure_message = message[:300]
     refund.completed_at = timezone.now()
     refund_transition(
-        refund, RefundStatus.FAILED, reason=message[:300], fields=("failure_message", "completed_at")
+        refund,
+        RefundStatus.FAILED,
+        actor=actor,
+        reason=message[:300],
+        fields=("failure_message", "completed_at"),
     )
     outbox_transition(command, OutboxStatus.FAILED, fields=("attempts", "last_error"))
     entry_reverse(entry=LedgerEntry.objects.get(key=refund.key), key=f"{refund.key}:failed",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.roles import Actor
 from campaigns.services import status_transition
 from campaigns.state_tables import table
 from payments.refunds.models import Refund, RefundStatus
@@ -13,7 +14,8 @@ REFUND_STATES = table(
     _("refund"),
     RefundStatus,
     {
-        R.PENDING: {R.SUCCEEDED, R.FAILED},
+        R.PENDING: {R.SUCCEEDED, R.FAILED, R.RETRYING},
+        R.RETRYING: {R.SUCCEEDED, R.FAILED},
         # The provider may report a refund it had accepted as failed later (the card account was
         # closed): the money comes back to escrow.
         R.SUCCEEDED: {R.FAILED},
@@ -23,9 +25,9 @@ REFUND_STATES = table(
 
 
 def refund_transition(
-    refund: Refund, to: str, *, reason: str = "", fields: tuple[str, ...] = (), data=None
+    refund: Refund, to: str, *, actor: Actor = None, reason: str = "", fields: tuple[str, ...] = (), data=None
 ) -> bool:
     """Move a refund (``REFUND_STATES``), saving ``fields`` too; audited as ``refund.<to>``.
     Call with the row locked. Raises ``TransitionNotAllowed``."""
-    return status_transition(subject=refund, states=REFUND_STATES, to=to, action="refund",
+    return status_transition(subject=refund, states=REFUND_STATES, to=to, action="refund", actor=actor,
                              reason=reason, fields=fields, data=data)  # fmt: skip

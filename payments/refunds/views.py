@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,15 +13,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.money import InvalidAmount, Money
+from campaigns.amount_input import parse_amount
+from campaigns.money import InvalidAmount
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from payments.donations.models import Donation
-from payments.refunds.services import RefundNotAllowed, refund_request
+from payments.refunds.models import Refund
+from payments.refunds.services import RefundNotAllowed, refund_request, refund_take_over
 
 
 class RefundForm(forms.Form):
-    amount = forms.CharField(label=gettext_lazy("Amount to refund"), max_length=16)
+    amount = forms.CharField(label=gettext_lazy("Amount to refund"), max_length=40)
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    # Rendered with the form: the same form posted twice is one refund (payments.refunds.services.refund_key).
+    request_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+
+class TakeOverForm(forms.Form):
+    refund = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=gettext_lazy("How you will handle it"), max_length=300)
 
 
 @login_required
@@ -27,22 +38,36 @@ def refund_view(request: HttpRequest, public_id) -> HttpResponse:
     if not in_role(request.user, FINANCE_OFFICERS):
         raise PermissionDenied
     donation = get_object_or_404(Donation.objects.select_related("campaign", "donor"), public_id=public_id)
-    form = RefundForm(request.POST or None, initial={"amount": donation.refundable.amount})
-    if request.method == "POST" and form.is_valid():
+    taking_over = request.method == "POST" and "take_over" in request.POST
+    form = RefundForm(
+        None if taking_over else request.POST or None, initial={"amount": donation.refundable.amount}
+    )
+    take_over = TakeOverForm(request.POST if taking_over else None)
+    if taking_over and take_over.is_valid():
+        refund = get_object_or_404(Refund, pk=take_over.cleaned_data["refund"], donation=donation)
         try:
-            amount = Money.parse(form.cleaned_data["amount"], donation.currency)
-            refund_request(
-                donation=donation, amount=amount, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except InvalidAmount:
-            form.add_error("amount", _("Enter an amount, e.g. 100 or 12.50."))
+            refund_take_over(refund=refund, actor=request.user, reason=take_over.cleaned_data["reason"])
+        except RefundNotAllowed as exc:
+            take_over.add_error(None, exc)
+        else:
+            messages.success(request, _("The automatic refund is stopped and the money is held again."))
+            return redirect("payments:refund", public_id=donation.public_id)
+    if not taking_over and request.method == "POST" and form.is_valid():
+        try:
+            amount = parse_amount(form.cleaned_data["amount"], currency=donation.currency)
+            refund_request(donation=donation, amount=amount, reason=form.cleaned_data["reason"],
+                           actor=request.user, request_id=str(form.cleaned_data["request_id"] or ""))  # fmt: skip
+        except InvalidAmount as exc:
+            form.add_error("amount", str(exc))
         except RefundNotAllowed as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The refund is on its way."))
             return redirect("payments:refund", public_id=donation.public_id)
-    return render(request, "payments/refund.html", {"donation": donation, "form": form,
-                                                    "refunds": donation.refunds.order_by("-created_at")})  # fmt: skip
+    status = 400 if request.method == "POST" else 200
+    return render(request, "payments/refund.html", {"donation": donation, "form": form, "take_over": take_over,
+                                                    "refunds": donation.refunds.order_by("-created_at")},
+                  status=status)  # fmt: skip
 
 
 @login_required

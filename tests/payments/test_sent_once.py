@@ -1,0 +1,68 @@
+"""At-least-once tasks, once-only side effects (issue #9 §8): a receipt or notice is sent once per
+(object, kind) however often its task runs; a send that fails is sent by the retry."""
+
+import smtplib
+
+import pytest
+
+from payments.donations.tasks import send_monthly_notice, send_receipt
+from payments.models import MonthlyPlan
+from payments.outbox.models import SentMessage
+from payments.outbox.services import send_once
+from tests.payments.factories import give
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_receipt_task_run_twice_mails_the_donor_once(fake_gateway, campaign, mailoutbox):
+    # given a received gift whose receipt task is delivered twice (a worker died after sending)
+    gift = give(campaign, "100")
+    mailoutbox.clear()
+
+    # when the task runs twice
+    send_receipt(gift.pk)
+    send_receipt(gift.pk)
+
+    # then one mail, recorded once
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["li.na@example.cn"]
+    assert SentMessage.objects.filter(kind="receipt", subject_key=f"donation:{gift.pk}").count() == 1
+
+
+def test_a_receipt_whose_send_failed_is_sent_by_the_retry(fake_gateway, campaign, mailoutbox, monkeypatch):
+    gift = give(campaign, "100")
+    mailoutbox.clear()
+
+    def smtp_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+    monkeypatch.setattr("payments.donations.tasks.send_mail", smtp_down)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        send_receipt(gift.pk)
+    assert not SentMessage.objects.exists()  # nothing claims it was sent
+
+    monkeypatch.undo()
+    send_receipt(gift.pk)
+    assert len(mailoutbox) == 1
+
+
+def test_each_failed_renewal_is_told_once(fake_gateway, campaign, mailoutbox):
+    give(campaign, "50", frequency="monthly")
+    plan = MonthlyPlan.objects.get()
+    mailoutbox.clear()
+
+    send_monthly_notice(plan.pk, "failed", "2027-01-15")
+    send_monthly_notice(plan.pk, "failed", "2027-01-15")  # the same failure, task redelivered
+    send_monthly_notice(plan.pk, "failed", "2027-01-18")  # the retry three days later failed too
+
+    assert len(mailoutbox) == 2
+
+
+def test_send_once_sends_nothing_for_a_kind_and_subject_already_sent():
+    sent: list[str] = []
+
+    assert send_once(kind="k", subject_key="s", send=lambda: sent.append("1")) is True
+    assert send_once(kind="k", subject_key="s", send=lambda: sent.append("2")) is False
+    assert send_once(kind="k", subject_key="t", send=lambda: sent.append("3")) is True
+
+    assert sent == ["1", "3"]
