@@ -34,3 +34,14 @@ def money_figures(
             continue
         rows.append({"name": name, "label": label(name), "value": value})
     return {"rows": rows, "css_class": css_class, "testid_prefix": testid_prefix}
+
+
+@register.inclusion_tag("payments/_money_figures.html")
+def gift_money_figures(donation, css_class: str = "facts") -> dict:
+    """One gift's cents in the campaign figures' words (finance's refund screen): what is still
+    held is all a refund may take."""
+    from payments.allocation.services import breakdown_of
+
+    names = ("captured", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes")
+    return money_figures(breakdown_of(donation), *names, css_class=css_class,
+                         skip_zero="disputed lost_to_disputes", testid_prefix="gift-")  # fmt: skip

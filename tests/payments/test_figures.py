@@ -210,3 +210,17 @@ def test_all_or_nothing_open_dispute_does_not_count_towards_the_goal(
     # then the goal is not met
     campaign.refresh_from_db()
     assert (result["failed"], campaign.status) == (1, CampaignStatus.FAILED)
+
+
+def test_finance_refund_screen_shows_the_gift_in_the_same_words(every_kind_of_entry, client, finance_officer):
+    # given the gift whose cents paid for both releases (its own refund failed at the provider)
+    _campaign, _sibling, gifts = every_kind_of_entry
+    client.force_login(finance_officer)
+
+    # when finance opens its refund screen
+    html = client.get(f"/payments/gifts/{gifts['failed_refund'].public_id}/refund/").content.decode()
+
+    # then it shows where the gift's cents are, with the glossary's figures
+    for name, value in [("captured", "¥500"), ("held", "¥0"), ("approved_unpaid", "¥200"), ("paid", "¥300"),
+                        ("refunded", "¥0")]:  # fmt: skip
+        assert f'data-testid="gift-{name}">{value}<' in html, name
