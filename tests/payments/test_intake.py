@@ -217,3 +217,36 @@ def test_start_answers_the_button_in_the_donors_language(client, fake_gateway, c
     assert started["submit_label"] == "捐赠 ¥500.00"
     assert started["confirm_note"] == "请核对按钮上的金额，确认无误后点击按钮完成捐赠。"
     assert monthly["submit_label"] == "Give ¥1,234.50 every month"
+
+
+@pytest.mark.parametrize(
+    ("typed", "minor"),
+    [("１，０００元", 100_000), ("1,000", 100_000), ("¥100", 10_000), (" 20 ", 2_000), ("12.50", 1_250)],
+)
+def test_the_donate_form_reads_what_people_type_with_the_one_parser(
+    client, fake_gateway, campaign, typed, minor
+):
+    response = start(client, campaign, "en", amount=typed)
+
+    assert response.status_code == 200
+    assert Donation.objects.get().amount_minor == minor
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("100,00", "Did you mean 100.00 or 10,000?"),
+        ("75,00", "Did you mean 75.00 or 7,500?"),
+        ("1e5", "1e5"),
+        ("1_000", "1_000"),
+        ("١٠٠", "other digits"),
+    ],
+)
+def test_the_donate_form_refuses_ambiguous_amounts_saying_what_it_understood(
+    client, fake_gateway, campaign, typed, says
+):
+    response = start(client, campaign, "en", amount=typed)
+
+    assert response.status_code == 400
+    assert says in " ".join(response.json()["errors"]["amount"])
+    assert not Donation.objects.exists() and fake_gateway.calls == []
