@@ -34,7 +34,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Concat, Replace
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignStatus
 from campaigns.money import Money
 from payments.allocation.services import campaign_gifts, with_breakdown
 from payments.ledger.models import AccountKind, LedgerEntry, Posting
@@ -192,10 +192,21 @@ class CurrencyTotals:
         return self.raised - self.refunded - self.disputed - self.lost_to_disputes
 
 
+# Campaigns the public sees (drafts and campaigns in review are not): the platform's figures, on
+# the transparency page, its report and the home page, are over these.
+PUBLISHED_STATUSES = (
+    CampaignStatus.LIVE,
+    CampaignStatus.FUNDED,
+    CampaignStatus.FAILED,
+    CampaignStatus.CLOSED,
+)
+
+
 def platform_totals() -> list[CurrencyTotals]:
-    """The same figures as ``campaign_totals`` over every campaign, one row per currency, in one
-    aggregate query. Raises nothing; no postings gives an empty list."""
-    rows = _figure_sums(Posting.objects.filter(account__campaign__isnull=False), group_by_currency=True)
+    """The same figures as ``campaign_totals`` summed over every published campaign, one row per
+    currency, in one aggregate query. Raises nothing; no postings gives an empty list."""
+    postings = Posting.objects.filter(account__campaign__status__in=PUBLISHED_STATUSES)
+    rows = _figure_sums(postings, group_by_currency=True)
     out: dict[str, dict[str, Money]] = defaultdict(dict)
     for row in rows:
         cur = row["currency"]

@@ -16,6 +16,7 @@ from campaigns.models import Campaign, Need, NeedStatus
 from campaigns.verification.needs import need_match
 from campaigns.verification.selectors import public_needs
 from payments.donations.models import Donation
+from payments.figures.selectors import MONEY_FIGURES, campaign_totals
 from payments.releases.models import Release, ReleaseStatus
 from payments.releases.services import objection_file
 from payments.trace.selectors import disbursement_feed, platform_transparency
@@ -47,11 +48,15 @@ def campaign_disbursements_json(request: HttpRequest, slug: str) -> JsonResponse
             "approved_at": line.approved_at.isoformat() if line.approved_at else None,
             "paid_at": line.paid_at.isoformat() if line.paid_at else None,
             "status": line.status,
+            "figure": line.state,  # "approved_unpaid" or "paid" (docs/glossary.md)
             "evidence": [{"summary": s, "date": d.isoformat()} for s, d in line.evidence],
         }
         for line in disbursement_feed(campaign=campaign)
     ]
-    return JsonResponse({"campaign": campaign.slug, "disbursements": items})
+    totals = campaign_totals(campaign=campaign)
+    figures = {name: str(getattr(totals, name).amount) for name in (*MONEY_FIGURES, "counted", "matched")}
+    return JsonResponse({"campaign": campaign.slug, "currency": campaign.currency, "figures": figures,
+                         "donors": totals.donors, "disbursements": items})  # fmt: skip
 
 
 def transparency(request: HttpRequest) -> HttpResponse:

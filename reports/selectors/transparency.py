@@ -8,7 +8,6 @@ from campaigns.models import (
     Beneficiary,
     BeneficiaryStatus,
     Campaign,
-    CampaignStatus,
     Milestone,
     MilestoneStatus,
     NeedKind,
@@ -16,7 +15,12 @@ from campaigns.models import (
 )
 from campaigns.money import Money
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
-from payments.figures.selectors import CurrencyTotals, campaign_totals_uncached, platform_totals
+from payments.figures.selectors import (
+    PUBLISHED_STATUSES,
+    CurrencyTotals,
+    campaign_totals_uncached,
+    platform_totals,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Transparency:
     outcomes_verified: int = 0
 
 
-PUBLISHED = (CampaignStatus.LIVE, CampaignStatus.FUNDED, CampaignStatus.FAILED, CampaignStatus.CLOSED)
+PUBLISHED = PUBLISHED_STATUSES  # the campaigns the platform's figures are summed over
 
 
 def platform_transparency(*, period: str = "") -> Transparency:

@@ -6,6 +6,7 @@ but not yet paid), and each figure is checked against its definition, to the cen
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -20,6 +21,7 @@ from payments.models import LedgerEntry, OutboxCommand, Refund
 from payments.refunds.services import outbox_due_ids, outbox_execute, refund_request
 from payments.releases.payouts import release_record_bank_transfer
 from payments.releases.services import release_approve
+from reports.selectors.transparency import platform_transparency
 from tests.factories import CampaignFactory, PartnerFactory
 from tests.payments.conftest import cny, post_signed
 from tests.payments.factories import give
@@ -224,3 +226,24 @@ def test_finance_refund_screen_shows_the_gift_in_the_same_words(every_kind_of_en
     for name, value in [("captured", "¥500"), ("held", "¥0"), ("approved_unpaid", "¥200"), ("paid", "¥300"),
                         ("refunded", "¥0")]:  # fmt: skip
         assert f'data-testid="gift-{name}">{value}<' in html, name
+
+
+def test_transparency_page_report_and_feed_api_show_the_same_figures(every_kind_of_entry, client):
+    campaign, _sibling, _gifts = every_kind_of_entry
+
+    # when the public reads the transparency page, its report's data and the campaign's feed API
+    page = client.get("/payments/transparency/").content.decode()
+    (report,) = platform_transparency().totals
+    api = client.get(f"/payments/api/campaigns/{campaign.slug}/disbursements.json").json()
+
+    # then all three carry the selector's figures (both campaigns on the platform, one in the API)
+    platform = {"raised": "¥2,500", "held": "¥400", "approved_unpaid": "¥200", "paid": "¥300",
+                "refunded": "¥1,000", "disputed": "¥400", "lost_to_disputes": "¥200"}  # fmt: skip
+    for name, value in platform.items():
+        assert f'<td data-figure="{name}">{value}</td>' in page, name
+        assert str(getattr(report, name)) == value, name
+    figures = {name: Decimal(amount) for name, amount in api["figures"].items()}
+    assert figures == {"raised": 2400, "held": 300, "approved_unpaid": 200, "paid": 300, "refunded": 1000,
+                       "disputed": 400, "lost_to_disputes": 200, "counted": 800, "matched": 0}  # fmt: skip
+    assert api["donors"] == 2
+    assert sorted(line["figure"] for line in api["disbursements"]) == ["approved_unpaid", "paid"]
