@@ -1,6 +1,13 @@
 """Admin edit forms for campaign pages."""
 
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+
+from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
+
+# Amounts an editor types on a campaign page, read by the one parser (ADR 0005) in the page's currency.
+AMOUNT_FIELDS = ("goal", "unit_cost")
 
 
 class CampaignPageForm(WagtailAdminPageForm):
@@ -10,6 +17,9 @@ class CampaignPageForm(WagtailAdminPageForm):
     translation's term fields would be edited for nothing. They are removed from the form here (as
     Wagtail does for fields a user lacks permission for): their panels are then not shown, and a
     field that is not in the form is never written, so saving keeps the stored values.
+
+    The goal and unit cost are typed as text and read by ``parse_amount`` once the currency is
+    known: "３０００元" and "3,000" are ¥3,000; "3000,00" is refused, saying why.
     """
 
     def __init__(self, *args, **kwargs):
@@ -17,3 +27,34 @@ class CampaignPageForm(WagtailAdminPageForm):
         if not self.instance.terms_editable:
             for name in self.instance.shared_term_fields:
                 self.fields.pop(name, None)
+        for name in AMOUNT_FIELDS:
+            decimal = self.fields.get(name)
+            if decimal is not None:
+                self.fields[name] = forms.CharField(
+                    label=decimal.label,
+                    required=decimal.required,
+                    help_text=decimal.help_text,
+                    max_length=MAX_INPUT_LENGTH,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                )
+
+    def clean(self):
+        data = super().clean()
+        currency = data.get("currency") or self.instance.currency or "CNY"
+        for name in AMOUNT_FIELDS:
+            if name not in self.fields or name not in data:
+                continue
+            text = data[name]
+            if text in (None, ""):
+                data[name] = None
+                continue
+            try:
+                amount = parse_amount(str(text), currency=currency)
+            except AmountNotUnderstood as error:
+                self.add_error(name, error.as_validation_error())
+                continue
+            if amount.amount <= 0:
+                self.add_error(name, _("The amount must be more than zero."))
+                continue
+            data[name] = amount.amount
+        return data

@@ -57,6 +57,33 @@ def test_an_editor_creates_a_campaign_in_one_flow(client, index, editor, school)
     assert page.get_latest_revision_as_object().campaign_id == campaign.pk
 
 
+def test_the_editor_types_the_goal_as_people_write_amounts(client, index, editor, school):
+    client.force_login(editor)
+
+    response = client.post(
+        f"/admin/pages/add/cms/campaignpage/{index.pk}/",
+        campaign_form(school, goal="２５０，０００元", unit_cost="¥2,500"),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    campaign = Campaign.objects.get(pk=CampaignPage.objects.get(slug="tuition-aid").campaign_id)
+    assert (campaign.goal_minor, campaign.unit_cost_minor) == (25_000_000, 250_000)
+
+
+def test_an_ambiguous_goal_is_refused_saying_why_and_nothing_is_created(client, index, editor, school):
+    client.force_login(editor)
+
+    response = client.post(
+        f"/admin/pages/add/cms/campaignpage/{index.pk}/",
+        campaign_form(school, goal="2500,00"),
+    )
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "2500,00" in response.content.decode()
+    assert not CampaignPage.objects.filter(slug="tuition-aid").exists()
+    assert not Campaign.objects.exists()
+
+
 def test_an_editor_can_submit_for_review_but_not_publish(client, index, editor, school):
     client.force_login(editor)
 
