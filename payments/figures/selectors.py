@@ -118,13 +118,13 @@ def _figure_sums(postings, *, group_by_currency: bool = False):
     sums = {
         "raised": Sum("amount_minor", filter=escrow & Q(entry__kind__startswith=RAISED_KINDS)),
         "held": Sum("amount_minor", filter=escrow),
-        "approved_unpaid": Sum(-F("amount_minor"), filter=release & Q(paid_out=False)),
-        "paid": Sum(-F("amount_minor"), filter=release & Q(paid_out=True)),
+        "approved_unpaid": Sum(-F("amount_minor"), filter=release & ~Q(_paid_out())),
+        "paid": Sum(-F("amount_minor"), filter=release & Q(_paid_out())),
         "refunded": Sum(-F("amount_minor"), filter=escrow & Q(entry__kind__startswith=REFUND_KINDS)),
         "disputed": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTED)),
         "lost_to_disputes": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTE_LOSSES)),
     }
-    postings = postings.annotate(paid_out=_paid_out())
+    # The EXISTS sits inside each FILTER after the kind test, so it runs for release postings only.
     if group_by_currency:
         return postings.values("currency").annotate(**sums).order_by("currency")
     return postings.aggregate(**sums)
