@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.site_time import site_date
 from reports.storage import private_report_storage
 
 
@@ -112,5 +113,5 @@ class ReportRun(models.Model):
     @property
     def filename(self) -> str:
         name = {"campaign_impact": "campaign", "donor_statement": "statement"}.get(self.kind, "report")
-        date = self.generated_at.strftime("%Y%m%d") if self.generated_at else "draft"
+        date = site_date(self.generated_at).strftime("%Y%m%d") if self.generated_at else "draft"
         return f"clearfund-{name}-{self.pk}-{self.language}-{date}.pdf"

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from campaigns.site_time import site_zone
 
 
 class AuditEvent(models.Model):
@@ -34,4 +37,5 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
+        at = timezone.localtime(self.at, site_zone())  # site time, like every date people see
+        return f"{at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"

@@ -9,7 +9,10 @@ pages, URLs or logs. Matching uses ``id_hash``, a keyed hash (HMAC-SHA256 with
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from campaigns.site_time import site_zone
 
 # Field names that hold restricted data; the admin shows them only to roles that need them.
 RESTRICTED_PERSON_FIELDS = ("name", "id_number", "phone")
@@ -57,7 +60,7 @@ class RegistryImport(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self) -> str:
-        return f"{self.source} @ {self.imported_at:%Y-%m-%d %H:%M}"
+        return f"{self.source} @ {timezone.localtime(self.imported_at, site_zone()):%Y-%m-%d %H:%M}"
 
 
 class RegistryHousehold(models.Model):

@@ -84,9 +84,10 @@ def _header_changed_by_model(sender, instance=None, **kwargs) -> None:
 
 @register.filter
 def days_until(deadline, today=None) -> int:
-    from django.utils import timezone
+    """Whole days from the site's today (ADR 0004) to ``deadline``; 0 on the deadline day."""
+    from campaigns.site_time import site_today
 
-    today = today or timezone.localdate()
+    today = today or site_today()
     return max((deadline - today).days, 0)
 
 

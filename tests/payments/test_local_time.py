@@ -327,3 +327,20 @@ def test_renewal_date_in_the_failure_notice_is_the_site_date(fake_gateway, campa
 
     plan.refresh_from_db()
     assert plan.next_charge_on == date(2026, 2, 15) + timedelta(days=settings.PAYMENTS_MONTHLY_RETRY_DAYS)
+
+
+def test_dates_in_admin_labels_and_file_names_are_site_dates(clock):
+    from campaigns.models import AuditEvent
+    from cms.templatetags.cms_tags import days_until
+    from reports.models import ReportRun
+
+    at = datetime(2026, 1, 14, 16, 30, tzinfo=UTC)  # 15 Jan 00:30 in Beijing
+    event = AuditEvent(at=at, action="campaign.approved", subject_type="campaigns.Campaign", subject_id="7")
+    run = ReportRun(pk=12, kind="campaign_impact", language="en", generated_at=at)
+
+    assert str(event) == "2026-01-15 00:30 campaign.approved campaigns.Campaign#7"
+    assert run.filename == "clearfund-campaign-12-en-20260115.pdf"
+    clock.set("2026-01-14T15:30:00")  # 14 Jan 23:30 in Beijing
+    assert days_until(date(2026, 1, 15)) == 1
+    clock.set("2026-01-14T16:30:00")  # 15 Jan 00:30: the deadline day
+    assert days_until(date(2026, 1, 15)) == 0
