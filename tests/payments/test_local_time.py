@@ -344,3 +344,14 @@ def test_dates_in_admin_labels_and_file_names_are_site_dates(clock):
     assert days_until(date(2026, 1, 15)) == 1
     clock.set("2026-01-14T16:30:00")  # 15 Jan 00:30: the deadline day
     assert days_until(date(2026, 1, 15)) == 0
+
+
+def test_receipt_is_dated_on_the_site_date(fake_gateway, campaign, clock, mailoutbox,
+                                           django_capture_on_commit_callbacks):  # fmt: skip
+    clock.set("2026-01-14T23:30:00")  # 15 Jan 07:30 in Beijing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        give(campaign, "100")
+
+    (mail,) = mailoutbox
+    assert "2026-01-15" in mail.body and "2026-01-14" not in mail.body
