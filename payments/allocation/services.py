@@ -1,10 +1,12 @@
 """Per-donation accounting of cents, in the words of ``docs/glossary.md``:
-captured = held + approved_unpaid + paid + refunded + disputed + lost_to_disputes.
+captured + to_recover = held + approved_unpaid + paid + refunded + disputed + lost_to_disputes
+(``to_recover`` is zero unless the provider refunded cents already released to a partner).
 
 Released cents (approved, then paid) are the ``Allocation`` rows written when a release is
 approved; they are paid once the release's payout entry (``release:<id>:paid``) is in the ledger.
 Refunded cents are the donation's ``refunded_minor`` (refunds are per donation); disputed cents
-are its open disputes, lost ones are lost to disputes. Held is what remains. ``allocate_release`` chooses which donations a release consumes:
+are its open disputes, lost ones are lost to disputes. Held is what remains.
+``allocate_release`` chooses which donations a release consumes:
 gifts earmarked for the milestone's beneficiary first, then unearmarked gifts first in, first out.
 Gifts earmarked for another beneficiary are never used for someone else.
 """
@@ -45,6 +47,8 @@ class Breakdown:
     refunded: Money
     disputed: Money  # open disputes
     lost_to_disputes: Money
+    # Refunded at the provider after its cents were released: the platform fronted it (ADR 0208).
+    to_recover: Money
 
     @property
     def released(self) -> Money:
@@ -102,12 +106,13 @@ def breakdown_annotated(row: Donation) -> Breakdown:
     m = lambda minor: Money.from_minor(int(minor), cur)  # noqa: E731
     return Breakdown(
         captured=m(captured),
-        held=m(captured - refunded - holding - released),
+        held=m(max(0, captured - refunded - holding - released)),
         approved_unpaid=m(released - paid),
         paid=m(paid),
         refunded=m(refunded),
         disputed=m(holding - lost),
         lost_to_disputes=m(lost),
+        to_recover=m(max(0, refunded + holding + released - captured)),
     )
 
 

@@ -7,7 +7,11 @@ why. In short, for one campaign, in the campaign's currency:
 - ``raised``: postings of ``donation.*`` entries on the campaign's escrow: gifts captured into it,
   plus gifts moved in from a failed sibling, minus gifts moved out to one.
 - ``refunded``: what ``refund.*`` entries took out of escrow, net of their reversals (a refund
-  that failed at the provider is reversed and does not count).
+  that failed at the provider is reversed and does not count), plus what the platform fronted for
+  refunds made at the provider after the gift had been released (the campaign's
+  ``platform_receivable`` legs of those entries, ADR 0208).
+- ``to_recover``: what the platform fronted that way and has not recovered: minus the balance of
+  the campaign's ``platform_receivable`` account. Zero unless such a refund happened.
 - ``disputed``: the campaign's disputed account now (open disputes; a won dispute returns the
   money to escrow, a lost one moves it to ``lost_to_disputes``).
 - ``lost_to_disputes``: the campaign's dispute-losses account.
@@ -16,9 +20,9 @@ why. In short, for one campaign, in the campaign's currency:
 - ``paid``: the same for releases whose payout entry exists (a payout always pays its whole
   release, ``payments.releases.payouts.payout_post``).
 - ``held``: the escrow balance. By double entry:
-  ``raised = held + approved_unpaid + paid + refunded + disputed + lost_to_disputes``.
+  ``raised + to_recover = held + approved_unpaid + paid + refunded + disputed + lost_to_disputes``.
 - ``counted``: what counts towards the goal (and the all-or-nothing decision):
-  ``raised − refunded − disputed − lost_to_disputes`` (= held + approved_unpaid + paid).
+  ``raised − refunded − disputed − lost_to_disputes`` (= held + approved_unpaid + paid − to_recover).
 - ``matched``: matching-pool money; zero until matching pools exist (issue 14).
 - ``donors``: distinct donors with at least one gift whose counted part in this campaign is above
   zero (see ``donors_count``).
@@ -45,7 +49,11 @@ RAISED_KINDS = "donation."
 REFUND_KINDS = "refund."
 RELEASE_KINDS = "release."
 # The money figures read from the ledger (``counted`` and ``matched`` derive from them).
-MONEY_FIGURES = ("raised", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes")
+MONEY_FIGURES = (
+    "raised", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes", "to_recover",
+)  # fmt: skip
+# A campaign's money refunded at the provider after release, fronted by the platform (ADR 0208).
+RECEIVABLE = "platform_receivable"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class CampaignTotals:
     disputed: Money
     lost_to_disputes: Money
     donors: int
+    to_recover: Money
     goal: Money
     campaign_id: int = 0
     matched: Money | None = None  # set in __post_init__: zero until matching pools exist
@@ -120,9 +129,13 @@ def _figure_sums(postings, *, group_by_currency: bool = False):
         "held": Sum("amount_minor", filter=escrow),
         "approved_unpaid": Sum(-F("amount_minor"), filter=release & ~Q(_paid_out())),
         "paid": Sum(-F("amount_minor"), filter=release & Q(_paid_out())),
-        "refunded": Sum(-F("amount_minor"), filter=escrow & Q(entry__kind__startswith=REFUND_KINDS)),
+        "refunded": Sum(
+            -F("amount_minor"),
+            filter=(escrow | Q(account__kind=RECEIVABLE)) & Q(entry__kind__startswith=REFUND_KINDS),
+        ),
         "disputed": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTED)),
         "lost_to_disputes": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTE_LOSSES)),
+        "to_recover": Sum(-F("amount_minor"), filter=Q(account__kind=RECEIVABLE)),
     }
     # The EXISTS sits inside each FILTER after the kind test, so it runs for release postings only.
     if group_by_currency:
@@ -185,6 +198,7 @@ class CurrencyTotals:
     refunded: Money
     disputed: Money
     lost_to_disputes: Money
+    to_recover: Money
     matched: Money
 
     @property

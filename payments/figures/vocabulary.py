@@ -18,6 +18,7 @@ LABELS: dict[str, Promise] = {
     "refunded": _("Refunded"),
     "disputed": _("Disputed now"),
     "lost_to_disputes": _("Lost to disputes"),
+    "to_recover": _("Refunded after release, to recover"),
     "matched": _("Matched funds"),
     "donors": _("Donors"),
     "captured": _("Received"),

@@ -42,6 +42,7 @@ def gift_money_figures(donation, css_class: str = "facts") -> dict:
     held is all a refund may take."""
     from payments.allocation.services import breakdown_of
 
-    names = ("captured", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes")
+    names = ("captured", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes",
+             "to_recover")  # fmt: skip
     return money_figures(breakdown_of(donation), *names, css_class=css_class,
-                         skip_zero="disputed lost_to_disputes", testid_prefix="gift-")  # fmt: skip
+                         skip_zero="disputed lost_to_disputes to_recover", testid_prefix="gift-")  # fmt: skip
