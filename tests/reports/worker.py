@@ -10,6 +10,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -17,15 +18,33 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def database_url(settings_dict: dict, *, name: str | None = None) -> str:
+    """A ``DATABASE_URL`` naming exactly the server of ``settings_dict`` (Django's connection
+    settings): a socket folder (``HOST`` starting with ``/`` or ``OPTIONS['host']``, as the embedded
+    server has) stays a socket folder, a port stays that port, other options are kept. Database
+    ``name`` instead of the connection's own when given."""
+    options = {k: str(v) for k, v in (settings_dict.get("OPTIONS") or {}).items()}
+    host = str(settings_dict.get("HOST") or "")
+    port = str(settings_dict.get("PORT") or "")
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = settings_dict.get("PASSWORD") or ""
+    credentials = user + (":" + quote(password, safe="") if password else "") + "@" if user else ""
+    if host.startswith("/"):
+        options["host"] = host
+        host = ""
+    if port and not host:
+        options.setdefault("port", port)
+    netloc = credentials + host + (f":{port}" if host and port else "")
+    query = ("?" + urlencode(options)) if options else ""
+    return f"postgres://{netloc}/{quote(name or settings_dict['NAME'], safe='')}{query}"
+
+
 def worker_environment(private_root: Path) -> dict[str, str]:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        url = url.replace("@", f":{db['PASSWORD']}@", 1)
+    """The test process's environment, pointed at the test database on the same server."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
-        DATABASE_URL=url,
+        DATABASE_URL=database_url(connection.settings_dict),
         REDIS_URL=settings.REDIS_URL,
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         CLEARFUND_PRIVATE_ROOT=str(private_root),
