@@ -183,7 +183,7 @@ def donors_count(*, campaign: Campaign) -> int:
     gifts = with_breakdown(campaign_gifts(campaign)).filter(
         amount_minor__gt=F("refunded_minor") + F("disputed_minor")
     )
-    return gifts.values("donor_id").distinct().count()
+    return gifts.order_by().values("donor_id").distinct().count()  # DISTINCT on the donor only
 
 
 @dataclass(frozen=True)
