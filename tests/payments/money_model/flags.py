@@ -1,0 +1,34 @@
+"""Rules of issue 9 whose product behaviour has not landed yet.
+
+Each flag switches on a part of the model (and the steps that exercise it). While a flag is off
+the machine does not generate those steps, so the test checks what exists today; switch a flag on
+when its feature lands (the provider-event work lands as commits mentioning ``charge.refunded``).
+Each can also be set from the environment (``MONEY_MODEL_<NAME>=1``), for the bench script.
+"""
+
+import os
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(f"MONEY_MODEL_{name}")
+    return default if value is None else value not in ("0", "", "false", "no")
+
+
+# §4: a refund made at the provider (``charge.refunded``, ``refund.created``) reaches the ledger
+# once; the provider's events about refunds the app made move nothing a second time.
+PROVIDER_REFUND_EVENTS = _flag("PROVIDER_REFUND_EVENTS", False)
+
+# §6: a rule that depends on time is checked at the moment of action: an all-or-nothing
+# campaign whose deadline has passed refuses gifts before the deadline job has run.
+DEADLINE_AT_ACTION = _flag("DEADLINE_AT_ACTION", False)
+
+# §8: the receipt task run twice mails the donor once.
+RECEIPT_ONCE = _flag("RECEIPT_ONCE", False)
+
+# §3 (the model's reading, doubtful): a donor statement's total is net of cents lost to a
+# dispute (the bank gave them back to the card-holder), as it is net of refunds.
+STATEMENT_NET_OF_LOST = _flag("STATEMENT_NET_OF_LOST", True)
+
+
+def active() -> dict[str, bool]:
+    return {name: value for name, value in globals().items() if name.isupper() and isinstance(value, bool)}

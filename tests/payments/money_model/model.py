@@ -1,0 +1,247 @@
+"""The reference model: what each donor gave and where each cent is, in plain Python.
+
+It knows nothing of the product's code. Every rule it encodes comes from issue 9 and
+``DESIGN.md`` §3: a gift's cents are held, approved but not yet paid, paid to a partner, refunded,
+disputed (frozen while a chargeback is open) or lost to a dispute; a refund or a dispute takes
+only the gift's own held cents (released cents are never taken back from other donors' gifts);
+a release consumes gifts earmarked for its beneficiary first, then unearmarked gifts first in,
+first out; every provider event moves money at most once, in whatever order it arrives.
+
+Amounts are integer minor units (fen) of CNY throughout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.payments.money_model import flags
+
+KEEP = "K"  # keep-what-is-raised campaign with two beneficiaries
+AON = "N"  # all-or-nothing campaign (goal AON_GOAL), no beneficiaries
+AON_GOAL = 100_000  # ¥1,000
+
+
+@dataclass
+class Dispute:
+    provider_id: str
+    amount: int  # what the bank disputes
+    covered: int = 0  # what escrow could hold for it when it opened (the gift's held cents)
+    state: str = ""  # "" until our side hears of it; open | won | lost
+    provider_state: str = "open"  # what the bank decided: open | won | lost
+
+
+@dataclass
+class Release:
+    label: str
+    campaign: str
+    beneficiary: int
+    amount: int
+    connect: bool  # paid by Connect transfer at once, else a recorded bank transfer later
+    state: str = "requested"  # requested | approved | paid
+
+
+@dataclass
+class Refund:
+    label: str
+    gift: str
+    amount: int
+    state: str = "pending"  # pending | succeeded | failed
+    at_provider: bool = False  # the provider refunded it but our worker died before recording it
+
+
+@dataclass
+class Gift:
+    label: str
+    campaign: str
+    donor: int
+    amount: int
+    earmark: int | None = None
+    anonymous: bool = False
+    named: bool = True  # the donor gave a name for the wall (a monthly renewal carries none)
+    monthly: bool = False
+    seq: int | None = None  # order of capture (None: not captured)
+    charged: bool = False  # the provider took the money (whether or not we heard)
+    failed: bool = False
+    refunded: int = 0  # out of escrow to the donor (requested refunds count at once)
+    refunded_done: int = 0  # refunds the provider has carried out and we know of
+    provider_refunded: int = 0  # what the provider has refunded, whether we know or not
+    receivable: int = 0  # provider refunds beyond the gift's held cents (the platform pays)
+    allocations: dict[str, int] = field(default_factory=dict)  # release label -> cents
+    dispute: Dispute | None = None
+
+    @property
+    def captured(self) -> bool:
+        return self.seq is not None
+
+
+class Model:
+    """State and transitions. Methods named like the product's actions return what the product
+    must answer (True/False for allowed/refused) and update the state only when allowed."""
+
+    def __init__(self) -> None:
+        self.gifts: dict[str, Gift] = {}
+        self.releases: dict[str, Release] = {}
+        self.refunds: dict[str, Refund] = {}
+        self.next_seq = 0
+        self.aon_status = "live"  # live | funded | failed
+        self.aon_deadline_passed = False
+        self.seen_provider_refunds: set[str] = set()
+
+    # --- derived cents -------------------------------------------------------------------
+    def released(self, g: Gift, states: tuple[str, ...] = ("approved", "paid")) -> int:
+        return sum(c for r, c in g.allocations.items() if self.releases[r].state in states)
+
+    @staticmethod
+    def disputed(g: Gift) -> int:
+        """Cents frozen by an open dispute."""
+        return g.dispute.covered if g.dispute and g.dispute.state == "open" else 0
+
+    @staticmethod
+    def lost(g: Gift) -> int:
+        return g.dispute.covered if g.dispute and g.dispute.state == "lost" else 0
+
+    def held(self, g: Gift) -> int:
+        if not g.captured:
+            return 0
+        return g.amount - g.refunded - self.released(g) - self.disputed(g) - self.lost(g)
+
+    def counted(self, g: Gift) -> int:
+        """What of the gift still counts (held or released; not refunded, frozen by an open
+        dispute or lost to one): the goal, the wall and the donor count follow this, not a status."""
+        if not g.captured:
+            return 0
+        return g.amount - g.refunded - g.receivable - self.disputed(g) - self.lost(g)
+
+    def captured_gifts(self, campaign: str | None = None) -> list[Gift]:
+        gifts = [g for g in self.gifts.values() if g.captured and campaign in (None, g.campaign)]
+        return sorted(gifts, key=lambda g: g.seq)
+
+    def totals(self, campaign: str) -> dict[str, int]:
+        gifts = self.captured_gifts(campaign)
+        return {
+            "raised": sum(g.amount for g in gifts),
+            "held": sum(self.held(g) for g in gifts),
+            "released": sum(self.released(g) for g in gifts),
+            "approved": sum(self.released(g, ("approved",)) for g in gifts),
+            "paid": sum(self.released(g, ("paid",)) for g in gifts),
+            "refunded": sum(g.refunded for g in gifts),
+            "disputed": sum(self.disputed(g) for g in gifts),
+            "lost": sum(self.lost(g) for g in gifts),
+            "counted": sum(self.counted(g) for g in gifts),
+            "donors": len({g.donor for g in gifts if self.counted(g) > 0}),
+        }
+
+    def status(self, g: Gift) -> set[str]:
+        """The statuses the gift may show. A gift refunded in full is refunded whatever follows;
+        a refund asked for but not yet carried out may show either side."""
+        if not g.captured:
+            return {"failed"} if g.failed else {"processing", "created", "awaiting_card"}
+        return {self._status_for(g, g.refunded_done), self._status_for(g, g.refunded)}
+
+    def _status_for(self, g: Gift, refunded: int) -> str:
+        if refunded >= g.amount:
+            return "refunded"
+        if g.dispute and g.dispute.state in ("open", "lost"):
+            return "disputed"
+        return "partially_refunded" if refunded else "succeeded"
+
+    def on_wall(self, g: Gift) -> bool:
+        return self.counted(g) > 0
+
+    def statement_total(self, donor: int) -> int:
+        return sum(
+            g.amount - g.refunded - (self.lost(g) if flags.STATEMENT_NET_OF_LOST else 0)
+            for g in self.captured_gifts()
+            if g.donor == donor
+        )
+
+    # --- transitions ---------------------------------------------------------------------
+    def accepts_gift(self, campaign: str) -> bool:
+        if campaign == KEEP:
+            return True
+        if self.aon_status == "failed":
+            return False
+        return not (self.aon_status == "live" and self.aon_deadline_passed)
+
+    def capture(self, g: Gift) -> bool:
+        if g.captured or not g.charged:
+            return False
+        g.seq = self.next_seq
+        self.next_seq += 1
+        return True
+
+    def refund_allowed(self, g: Gift, amount: int) -> bool:
+        return (
+            g.captured
+            and not (g.dispute and g.dispute.state in ("open", "lost"))
+            and 0 < amount <= g.amount - g.refunded
+            and amount <= self.held(g)
+        )
+
+    def refund_request(self, r: Refund) -> None:
+        g = self.gifts[r.gift]
+        g.refunded += r.amount
+        self.refunds[r.label] = r
+
+    def refund_provider_accepts(self, r: Refund) -> bool:
+        g = self.gifts[r.gift]
+        return g.provider_refunded + r.amount <= g.amount
+
+    def refund_succeeded(self, r: Refund) -> None:
+        g = self.gifts[r.gift]
+        r.state = "succeeded"
+        g.refunded_done += r.amount
+        if not r.at_provider:
+            g.provider_refunded += r.amount
+
+    def refund_failed(self, r: Refund) -> None:
+        g = self.gifts[r.gift]
+        r.state = "failed"
+        g.refunded -= r.amount
+
+    def provider_refund_heard(self, g: Gift, provider_id: str, amount: int) -> None:
+        """A refund made at the provider (dashboard) reaches us, once, by whichever event."""
+        if provider_id in self.seen_provider_refunds:
+            return
+        self.seen_provider_refunds.add(provider_id)
+        if not flags.PROVIDER_REFUND_EVENTS:
+            return
+        from_held = min(amount, max(0, self.held(g)))
+        g.refunded += from_held
+        g.receivable += amount - from_held
+        g.refunded_done += amount
+
+    def allocate(self, release: Release) -> bool:
+        """Earmarked for the beneficiary first, then unearmarked, first in first out."""
+        eligible = [
+            g for g in self.captured_gifts(release.campaign) if g.earmark in (None, release.beneficiary)
+        ]
+        eligible.sort(key=lambda g: (g.earmark != release.beneficiary, g.seq))
+        if sum(max(0, self.held(g)) for g in eligible) < release.amount:
+            return False
+        wanted = release.amount
+        for g in eligible:
+            take = min(max(0, self.held(g)), wanted)
+            if take:
+                g.allocations[release.label] = take
+                wanted -= take
+        release.state = "approved"
+        return True
+
+    def dispute_heard(self, g: Gift, closed: str = "") -> None:
+        """``charge.dispute.created`` (or a ``closed`` that arrives first) opens our side once;
+        ``closed`` with won/lost settles it once."""
+        d = g.dispute
+        if d.state == "":
+            d.covered = min(d.amount, max(0, self.held(g)))
+            d.state = "open"
+        if closed in ("won", "lost") and d.state == "open":
+            d.state = closed
+
+    def aon_settle(self) -> None:
+        """At the deadline: funded if the money that still counts reaches the goal (not the gross
+        raised: issue 9 §3), else failed (the machine then expects each gift's refund)."""
+        if self.aon_status != "live":
+            return
+        counted = self.totals(AON)["counted"]
+        self.aon_status = "funded" if counted >= AON_GOAL else "failed"
