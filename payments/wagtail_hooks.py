@@ -11,6 +11,7 @@ from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
 from payments.reconciliation.viewsets import ReconciliationRunViewSet, UnmatchedItemViewSet
 from payments.refunds import wagtail_hooks as refunds_hooks  # noqa: F401
 from payments.refunds.models import Refund
+from payments.refunds.provider_admin import ProviderRefundViewSet
 from payments.refunds.viewsets import RefundViewSet
 from payments.releases import wagtail_hooks as releases_hooks
 from payments.releases.models import Release
@@ -39,6 +40,7 @@ class ReleaseGroup(ModelViewSetGroup):
         ReconciliationRunViewSet,
         UnmatchedItemViewSet,
         WebhookEventViewSet,
+        ProviderRefundViewSet,
     )
 
 

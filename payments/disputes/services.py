@@ -102,9 +102,11 @@ def _held_for(*, dispute: Dispute, disputed: LedgerAccount) -> Money:
 def dispute_closed(*, obj: dict) -> Dispute | None:
     """Settle a dispute: ``status`` ``won`` returns the money to escrow, ``lost`` books the loss."""
     dispute = dispute_opened(obj=obj)
-    if dispute is None or obj.get("status") not in ("won", "lost"):
+    # An inquiry closed without a chargeback (``warning_closed``) ends like a won dispute: the hold
+    # goes back to escrow (no money was withdrawn).
+    if dispute is None or obj.get("status") not in ("won", "lost", "warning_closed"):
         return dispute
-    won = obj["status"] == "won"
+    won = obj["status"] in ("won", "warning_closed")
     with transaction.atomic():
         dispute = Dispute.objects.select_for_update().select_related("donation__campaign").get(pk=dispute.pk)
         if dispute.status != DisputeStatus.OPEN:

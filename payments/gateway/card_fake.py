@@ -174,29 +174,38 @@ class FakeGateway:
                 raise TerminalGatewayError("Refund exceeds the charge", code="amount_too_large")
             intent["refunded"] += amount.to_minor()
             rid = self._id("re")
-            self.refunds[rid] = {"payment_intent": payment_intent_id, "amount": amount, "status": "succeeded",
-                                 "metadata": dict(metadata or {}), "failure_reason": ""}  # fmt: skip
+            self.refunds[rid] = {"payment_intent": payment_intent_id, "charge": intent["charge"], "amount": amount,
+                                 "status": "succeeded", "metadata": dict(metadata or {}),
+                                 "failure_reason": ""}  # fmt: skip
             return RefundResult(rid, "succeeded")
 
         result = self._once(key, make)
         self._exit("refund_create")
         return result
 
-    def dashboard_refund(self, payment_intent_id: str, amount: Money) -> str:
-        """Test control: someone refunds in the provider's dashboard (no key, no metadata of ours)."""
-        return self.refund_create(payment_intent_id=payment_intent_id, amount=amount,
-                                  key=f"dashboard:{secrets.token_hex(4)}").id  # fmt: skip
+    def dashboard_refund(
+        self, amount: Money, *, payment_intent_id: str = "", charge_id: str = "", status: str = "succeeded"
+    ) -> str:
+        """Test control: someone refunds in the provider's dashboard (no key or metadata of ours).
+        A charge this fake did not make (a gift posted straight to the ledger) may be named by id."""
+        if payment_intent_id in self.intents:
+            return self.refund_create(payment_intent_id=payment_intent_id, amount=amount,
+                                      key=f"dashboard:{secrets.token_hex(4)}").id  # fmt: skip
+        rid = self._id("re")
+        self.refunds[rid] = {"payment_intent": payment_intent_id, "charge": charge_id, "amount": amount,
+                             "status": status, "metadata": {}, "failure_reason": ""}  # fmt: skip
+        return rid
 
     def refund_fails_later(self, refund_id: str, reason: str = "expired_or_canceled_card") -> None:
         """Test control: the provider reports an accepted refund as failed (the money comes back)."""
         refund = self.refunds[refund_id]
         refund.update(status="failed", failure_reason=reason)
-        self.intents[refund["payment_intent"]]["refunded"] -= refund["amount"].to_minor()
+        if refund["payment_intent"] in self.intents:
+            self.intents[refund["payment_intent"]]["refunded"] -= refund["amount"].to_minor()
 
     def _provider_refund(self, refund_id: str) -> ProviderRefund:
         r = self.refunds[refund_id]
-        return ProviderRefund(id=refund_id, amount=r["amount"], status=r["status"],
-                              charge_id=self.intents[r["payment_intent"]]["charge"],
+        return ProviderRefund(id=refund_id, amount=r["amount"], status=r["status"], charge_id=r["charge"],
                               payment_intent_id=r["payment_intent"], metadata=dict(r["metadata"]),
                               failure_reason=r["failure_reason"])  # fmt: skip
 
@@ -208,8 +217,7 @@ class FakeGateway:
 
     def refunds_for_charge(self, charge_id: str) -> list[ProviderRefund]:
         self._enter("refunds_for_charge")
-        return [self._provider_refund(rid) for rid, r in self.refunds.items()
-                if self.intents[r["payment_intent"]]["charge"] == charge_id]  # fmt: skip
+        return [self._provider_refund(rid) for rid, r in self.refunds.items() if r["charge"] == charge_id]
 
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent:
         return construct_event(payload=payload, signature=signature, secret=settings.STRIPE_WEBHOOK_SECRET)

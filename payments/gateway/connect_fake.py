@@ -48,6 +48,12 @@ class FakeConnectGateway:
         self.available[amount.currency] += amount.to_minor()
         self._record("charge", source or f"ch_fake_{next(self._ids)}", amount)
 
+    def record(self, kind: str, source: str, amount: Money) -> None:
+        """Test control: a balance transaction made elsewhere at the provider (a refund, a dispute's
+        withdrawal or reinstatement), as it appears in the platform's balance history."""
+        self.available[amount.currency] += amount.to_minor()
+        self._record(kind, source, amount)
+
     # --- interface -------------------------------------------------------------------------
     def _record(self, kind: str, source: str, amount: Money) -> None:
         self.transactions.append(

@@ -24,6 +24,10 @@ class AccountKind(models.TextChoices):
     PROCESSING_FEES = "processing_fees", _("Processing fees")
     REFUNDS = "refunds", _("Refunded to donors (external)")
     DISPUTE_LOSSES = "dispute_losses", _("Dispute losses")
+    # A campaign's money that left on its behalf without escrow to cover it (a refund made at the
+    # provider after the gift was released to a partner): the platform fronted it and must recover
+    # it. May go negative: its balance is minus what is still to recover. ADR 0208.
+    PLATFORM_RECEIVABLE = "platform_receivable", _("Refunded after release, to recover")
 
 
 # Buckets that hold money on behalf of someone: spending from them locks the account row and

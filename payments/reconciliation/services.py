@@ -4,7 +4,11 @@ Provider objects lead to our records, and our records to their ledger keys: a ch
 donation with that charge id (``donation:<pk>:captured``), a refund to the ``Refund`` with that
 provider id (its key), a transfer to the release with that transfer id (``release:<pk>:paid``).
 A match also needs equal amounts. What is left on either side is stored as ``UnmatchedItem``s of
-the run and listed in the admin. Provider payouts to our own bank and Stripe fees are not ledger
+the run and listed in the admin. A refund made at the provider is a ``Refund`` too (key
+``refund:provider:<id>``); a refund that failed after leaving (``refund_failure``) matches the
+reversal of its entry (``<key>:failed``); a dispute's withdrawal and reinstatement (``adjustment``
+with a ``dp_`` source) match ``dispute:<id>:opened`` and ``dispute:<id>:won``.
+Provider payouts to our own bank and Stripe fees are not ledger
 entries of their own and are skipped. Ledger entries younger than ``RECONCILIATION_GRACE`` are
 not flagged yet (the provider reports with a delay).
 """
@@ -38,9 +42,16 @@ def _entry_key_for(txn: BalanceTransaction) -> str | None:
             or Donation.objects.filter(provider_payment_intent_id=source).first()
         )
         return f"donation:{donation.pk}:captured" if donation else None
-    if txn.type in ("refund", "payment_refund"):
+    if txn.type in ("refund", "payment_refund", "refund_failure", "payment_failure_refund"):
         refund = Refund.objects.filter(provider_refund_id=source).first()
-        return refund.key if refund else None
+        if refund is None:
+            return None
+        # A refund that failed after it left gives the money back: the reversal of its entry.
+        return f"{refund.key}:failed" if txn.type.endswith("failure") else refund.key
+    if txn.type == "adjustment" and source.startswith("dp_"):
+        # A dispute's withdrawal matches the hold posted when it opened; its reinstatement, the
+        # return to escrow when it was won (a lost dispute moves nothing more at the provider).
+        return f"dispute:{source}:opened" if txn.amount.amount < 0 else f"dispute:{source}:won"
     if txn.type == "transfer":
         release = Release.objects.filter(provider_transfer_id=source).first()
         return f"release:{release.pk}:paid" if release else None

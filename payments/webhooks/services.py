@@ -30,9 +30,11 @@ from django.utils import timezone
 
 from campaigns.services import audit
 from payments.disputes.services import dispute_closed, dispute_opened
+from payments.donations.card_setup import donation_card_setup_failed
 from payments.donations.models import Donation
 from payments.donations.services import apply_payment_result
-from payments.gateway.card import InvalidWebhook, get_gateway
+from payments.gateway.card import InvalidWebhook, ProviderRefund, get_gateway
+from payments.refunds.provider import RefundInFlight, provider_refund_sync
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 
 log = logging.getLogger(__name__)
@@ -105,13 +107,56 @@ def _on_dispute_closed(obj: dict) -> str:
     return f"dispute {dispute.pk} {dispute.status}"
 
 
+def _sync_refund(seen: ProviderRefund) -> str:
+    try:
+        refund = provider_refund_sync(seen=seen)
+    except RefundInFlight as exc:
+        raise NotYetKnown(str(exc)) from exc
+    if refund is None:
+        raise NotYetKnown("no gift for this refund's charge yet")
+    return f"refund {refund.pk} {refund.status}"
+
+
+def _on_charge_refunded(obj: dict) -> str:
+    """``charge.refunded`` carries the charge; its ``refunds`` list may be cut short or left out
+    (newer API versions), so every refund of the charge is read from the provider."""
+    refunds = get_gateway().refunds_for_charge(obj["id"])
+    if not refunds:
+        raise NotYetKnown("the provider lists no refund of this charge yet")
+    return "; ".join(_sync_refund(seen) for seen in refunds)
+
+
+def _on_refund(obj: dict) -> str:
+    """``refund.created/updated/failed``: act on the refund as the provider knows it now."""
+    return _sync_refund(get_gateway().refund_retrieve(obj["id"]))
+
+
+def _on_setup_failed(obj: dict) -> str:
+    error = obj.get("last_setup_error") or {}
+    message = error.get("message") if isinstance(error, dict) else ""
+    donation = donation_card_setup_failed(setup_intent_id=obj["id"], message=str(message or ""))
+    if donation is None:
+        raise NotYetKnown("no gift for this card setup yet")
+    return f"gift {donation.pk}: {donation.status}"
+
+
 HANDLERS: dict[str, Callable[[dict], str]] = {
     "payment_intent.succeeded": _on_payment_intent,
     "payment_intent.payment_failed": _on_payment_intent,
     "payment_intent.requires_action": _on_payment_intent,
+    "payment_intent.processing": _on_payment_intent,
+    "payment_intent.canceled": _on_payment_intent,
+    "setup_intent.setup_failed": _on_setup_failed,
+    "charge.refunded": _on_charge_refunded,
+    "charge.refund.updated": _on_refund,
+    "refund.created": _on_refund,
+    "refund.updated": _on_refund,
+    "refund.failed": _on_refund,
     "charge.dispute.created": _on_dispute_created,
     "charge.dispute.funds_withdrawn": _on_dispute_created,
+    "charge.dispute.updated": _on_dispute_closed,  # opens it if new; settles it if won or lost
     "charge.dispute.closed": _on_dispute_closed,
+    "charge.dispute.funds_reinstated": _on_dispute_closed,
 }
 
 
