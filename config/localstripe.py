@@ -1,6 +1,15 @@
 """Run localstripe (the Stripe stand-in for the demo and tests) on loopback only.
 
     python -m config.localstripe --port 8420 [--store var/localstripe/store.pickle]
+    python -m config.localstripe --fd 5 [--webhook http://127.0.0.1:8000/payments/webhooks/stripe/]
+
+Started by :func:`start` (the demo and the tests), it serves on a listening socket the launcher
+bound and handed over (``--fd``), so no other process can take its port between a check and the
+bind (ADR 0006). ``GET /_config/clearfund-instance`` answers the per-run token of its environment
+(``CLEARFUND_INSTANCE_TOKEN``), its pid and the URLs of its webhooks: the launcher talks only to an
+instance that knows its token. ``--webhook`` registers the endpoint at start (secret from
+``CLEARFUND_WEBHOOK_SECRET``), so a restarted instance delivers events again without anyone
+registering them from outside (localstripe forgets webhooks on restart).
 
 localstripe itself pickles its whole store to the fixed file ``/tmp/localstripe.pickle`` after every
 write, whatever ``TMPDIR`` says: two instances on one machine share (and can corrupt) it, and a
@@ -16,8 +25,15 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import socket
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from config import launch
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def use_store(store_class: type, path: Path | None) -> None:
@@ -48,20 +64,109 @@ def use_store(store_class: type, path: Path | None) -> None:
     store_class.try_load_from_disk = try_load_from_disk
 
 
+WEBHOOK_NAME = "clearfund"
+INSTANCE_PATH = "/_config/clearfund-instance"  # under /_config/: localstripe asks no API key there
+SECRET_ENV = "CLEARFUND_WEBHOOK_SECRET"  # noqa: S105 - the name of a variable, not a secret
+
+
+@dataclass
+class Localstripe:
+    """A localstripe process started by :func:`start`: its URL, the socket it serves on (kept open
+    by the launcher, so a restart serves on the same port) and its token."""
+
+    process: subprocess.Popen
+    url: str
+    sock: socket.socket
+    token: str
+
+    def instance(self) -> dict | None:
+        return launch.instance(self.url + INSTANCE_PATH)
+
+    def stop(self) -> None:
+        launch.stop(self.process, grace=10)
+
+
+def start(
+    *,
+    sock: socket.socket | None = None,
+    store: Path | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str = "",
+    log: Path | None = None,
+    seconds: float = 60,
+) -> Localstripe:
+    """Start localstripe on ``sock`` (a new listening loopback socket when ``None``) and return once
+    it answers with its token.
+
+    Raises ``config.launch.LaunchError`` when it exits or does not answer within ``seconds``, or when
+    something else answers.
+    """
+    sock = sock or launch.listen("127.0.0.1")
+    token = launch.new_token()
+    argv = [sys.executable, "-m", "config.localstripe", "--fd", str(sock.fileno())]
+    if store is not None:
+        argv += ["--store", str(store)]
+    if webhook_url:
+        argv += ["--webhook", webhook_url]
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - handed to the process
+    try:
+        process = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env={**os.environ, launch.TOKEN_ENV: token, SECRET_ENV: webhook_secret},
+            stdout=output,
+            stderr=output,
+            pass_fds=(sock.fileno(),),
+            start_new_session=True,
+            preexec_fn=launch.die_with_launcher,
+        )
+    finally:
+        if log:
+            output.close()
+    host, port = sock.getsockname()[:2]
+    url = f"http://{host}:{port}"
+    try:
+        launch.wait_for_instance(
+            url + INSTANCE_PATH, token, name="localstripe", process=process, seconds=seconds
+        )
+    except launch.LaunchError:
+        launch.stop(process, grace=5)
+        raise
+    return Localstripe(process=process, url=url, sock=sock, token=token)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--fd", type=int, help="serve on this listening socket, inherited from the launcher")
     parser.add_argument("--store", type=Path, help="keep the store in this file and reload it at start")
+    parser.add_argument("--webhook", help="deliver events to this URL (secret: $CLEARFUND_WEBHOOK_SECRET)")
     args = parser.parse_args()
 
     from aiohttp import web
     from localstripe.resources import Store, store
     from localstripe.server import app
+    from localstripe.webhooks import _webhooks, register_webhook
 
+    token = os.environ.get(launch.TOKEN_ENV, "")
+
+    async def identify(_request):
+        webhooks = {name: hook.url for name, hook in _webhooks.items()}
+        return web.json_response({"token": token, "pid": os.getpid(), "webhooks": webhooks})
+
+    app.router.add_get(INSTANCE_PATH, identify)
     use_store(Store, args.store)
     store.try_load_from_disk()
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    if args.webhook:
+        register_webhook(WEBHOOK_NAME, args.webhook, os.environ.get(SECRET_ENV, ""), None)
+    if args.fd is not None:
+        sock = socket.socket(fileno=args.fd)
+        web.run_app(app, sock=sock, print=None, access_log=None)
+    else:
+        web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
 
 
 if __name__ == "__main__":

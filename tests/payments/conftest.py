@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,40 +12,19 @@ from django.core.cache import cache
 
 from campaigns.models import CampaignStatus
 from campaigns.money import Money
+from config import localstripe
 from payments.gateway.card import _gateway_instance, get_gateway
 from payments.gateway.card_fake import sign_payload
 from tests.factories import CampaignFactory
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def localstripe_url():
-    """localstripe on a free loopback port, keeping its store in memory only (no shared file)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "config.localstripe", "--port", str(port)],
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(url + "/v1/customers", auth=("sk_test_x", ""), timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("localstripe did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    """localstripe on a loopback port bound by this process and handed over (no other instance can
+    take it), checked to be ours by its token; its store is in memory only (no shared file)."""
+    instance = localstripe.start()
+    yield instance.url
+    instance.stop()
 
 
 @pytest.fixture(autouse=True)
