@@ -16,8 +16,9 @@ from payments.all_or_nothing.services import all_or_nothing_settle, donation_mov
 from payments.allocation.services import breakdown_of
 from payments.figures.selectors import campaign_totals_uncached, platform_totals
 from payments.gateway.card import TerminalGatewayError
-from payments.ledger.services import balance_of, escrow_account
-from payments.models import LedgerEntry, OutboxCommand, Refund
+from payments.ledger.models import AccountKind
+from payments.ledger.services import Leg, account_for, balance_of, entry_post, escrow_account
+from payments.models import Donation, LedgerEntry, OutboxCommand, Refund
 from payments.refunds.services import outbox_due_ids, outbox_execute, refund_request
 from payments.releases.payouts import release_record_bank_transfer
 from payments.releases.services import release_approve
@@ -251,3 +252,38 @@ def test_transparency_page_report_and_feed_api_show_the_same_figures(every_kind_
                        "matched": 0}  # fmt: skip
     assert api["donors"] == 2
     assert sorted(line["figure"] for line in api["disbursements"]) == ["approved_unpaid", "paid"]
+
+
+@pytest.mark.skipif(
+    not hasattr(AccountKind, "PLATFORM_RECEIVABLE"), reason="ADR 0208's receivable not here yet"
+)
+def test_a_refund_after_release_is_refunded_in_full_and_to_recover(
+    fake_gateway, campaign, verifier, finance_officer, settings, tmp_path
+):
+    # given a ¥300 gift whose cents all paid a partner
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    gift = give(campaign, "300")
+    beneficiary = BeneficiaryFactory(campaign=campaign, verified_by=verifier)
+    milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier, minor=30_000)
+    _paid_by_bank(release_approve(release=milestone.release, actor=finance_officer), finance_officer)
+
+    # when the provider refunds it anyway: the ledger entry ADR 0208 posts (escrow holds nothing, so
+    # the platform receivable fronts it) and the gift's refunded amount
+    receivable = account_for(kind=AccountKind.PLATFORM_RECEIVABLE, currency="CNY", campaign=campaign)
+    entry_post(key="refund:provider:re_after_release", kind="refund.issued", legs=[
+        Leg(account_for(kind=AccountKind.REFUNDS, currency="CNY"), cny("300")), Leg(receivable, -cny("300"))])  # fmt: skip
+    Donation.objects.filter(pk=gift.pk).update(refunded_minor=30_000)
+
+    # then it is refunded in full and to recover; paid stays paid; nothing counts any more
+    totals = campaign_totals_uncached(campaign=campaign)
+    assert (totals.refunded, totals.to_recover, totals.paid, totals.held) == (
+        cny("300"), cny("300"), cny("300"), cny("0"))  # fmt: skip
+    assert (totals.counted, totals.donors) == (cny("0"), 0)
+    assert totals.raised + totals.to_recover == totals.held + totals.paid + totals.refunded
+    part = breakdown_of(gift)
+    assert (part.held, part.paid, part.refunded, part.to_recover) == (
+        cny("0"),
+        cny("300"),
+        cny("300"),
+        cny("300"),
+    )
