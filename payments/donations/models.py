@@ -181,6 +181,7 @@ class MonthlyPlanStatus(models.TextChoices):
     PAST_DUE = "past_due", _("Payment failed, retrying")
     LAPSED = "lapsed", _("Stopped after failed payments")
     CANCELLED = "cancelled", _("Cancelled")
+    ENDED = "ended", _("Ended with its campaign")
 
 
 class MonthlyPlan(models.Model):

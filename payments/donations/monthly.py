@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.models.campaign import GIVING_STATUSES
 from campaigns.site_time import site_date, site_today
 from campaigns.verification.selectors import campaign_accepts_donations
 from payments.donations.models import Donation, DonationStatus, DonorProfile, MonthlyPlan
@@ -86,6 +87,25 @@ def monthly_plan_cancel(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPla
     return plan
 
 
+def _campaign_closed_for_good(campaign, *, today: date) -> bool:
+    """The campaign will never take gifts again: no longer live or funded, or past its deadline."""
+    return campaign.status not in GIVING_STATUSES or campaign.is_past_deadline(today)
+
+
+def monthly_plan_end(*, plan: MonthlyPlan) -> MonthlyPlan:
+    """End a running plan whose campaign stopped taking gifts for good, and tell the donor once.
+    Nothing more is charged. Idempotent."""
+    from payments.donations.tasks import send_monthly_notice
+
+    with transaction.atomic():
+        plan = MonthlyPlan.objects.select_for_update().get(pk=plan.pk)
+        if not plan.is_running:
+            return plan
+        monthly_plan_transition(plan, P.ENDED, reason="the campaign stopped taking gifts")
+        transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, "ended"))
+    return plan
+
+
 def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
     """Charge one due plan. Returns ``succeeded``, ``failed``, ``pending`` or ``skipped``.
 
@@ -96,12 +116,13 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
     from payments.donations.services import charge_saved_card
     from payments.donations.tasks import send_monthly_notice
 
-    if (
-        not plan.is_running
-        or plan.next_charge_on > today
-        or not campaign_accepts_donations(campaign=plan.campaign, today=max(today, site_today()))
-    ):
+    if not plan.is_running or plan.next_charge_on > today:
         return "skipped"
+    if _campaign_closed_for_good(plan.campaign, today=max(today, site_today())):
+        monthly_plan_end(plan=plan)
+        return "ended"
+    if not campaign_accepts_donations(campaign=plan.campaign, today=max(today, site_today())):
+        return "skipped"  # paused (overdue outcome evidence): the plan waits
     key = f"monthly:{plan.pk}:{plan.next_charge_on.isoformat()}"
     with transaction.atomic():
         donation, created = Donation.objects.get_or_create(

@@ -47,10 +47,12 @@ MONTHLY_PLAN_STATES = table(
     _("monthly gift"),
     MonthlyPlanStatus,
     {
-        P.ACTIVE: {P.PAST_DUE, P.LAPSED, P.CANCELLED},
-        P.PAST_DUE: {P.ACTIVE, P.LAPSED, P.CANCELLED},
+        P.ACTIVE: {P.PAST_DUE, P.LAPSED, P.CANCELLED, P.ENDED},
+        P.PAST_DUE: {P.ACTIVE, P.LAPSED, P.CANCELLED, P.ENDED},
         P.LAPSED: set(),
         P.CANCELLED: set(),
+        # The campaign stopped taking gifts for good (finished, failed, closed, past its deadline).
+        P.ENDED: set(),
     },
 )
 

@@ -11,6 +11,7 @@ from payments.ledger.services import balance_of, escrow_account
 from payments.models import Donation, MonthlyPlan, MonthlyPlanStatus
 from tests.payments.conftest import cny
 from tests.payments.factories import give
+from tests.verification.factories import BeneficiaryFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,43 @@ def test_donor_cancels_from_the_signed_page_in_one_click(client, fake_gateway, c
     plan.refresh_from_db()
     assert plan.status == MonthlyPlanStatus.CANCELLED
     assert monthly_renewals_run(today=timezone.localdate() + timedelta(days=40)) == {}
+
+
+def test_a_monthly_gift_ends_with_its_campaign_and_the_donor_is_told_once(
+    fake_gateway, campaign, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a running monthly gift to a campaign whose deadline passes before the next renewal
+    give(campaign, "50", frequency="monthly")
+    plan = MonthlyPlan.objects.get()
+    campaign.deadline = plan.next_charge_on - timedelta(days=1)
+    campaign.save(update_fields=["deadline"])
+    mailoutbox.clear()
+
+    # when renewals run on the due day, twice
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_renewals_run(today=plan.next_charge_on) == {"ended": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_renewals_run(today=plan.next_charge_on) == {}
+
+    # then the plan has ended, nothing was charged, and the donor got one notice
+    plan.refresh_from_db()
+    assert plan.status == MonthlyPlanStatus.ENDED
+    assert Donation.objects.filter(monthly_plan=plan).count() == 1
+    assert balance_of(escrow_account(campaign)) == cny("50")
+    assert [m.subject for m in mailoutbox] == ["您的月捐已随项目结束"]
+
+
+def test_a_monthly_gift_to_a_paused_campaign_waits_instead_of_ending(fake_gateway, campaign, settings):
+    # given a running plan, and a campaign whose outcome evidence is overdue (gifts paused, not closed)
+    give(campaign, "50", frequency="monthly")
+    plan = MonthlyPlan.objects.get()
+    MilestoneFactory(
+        beneficiary=BeneficiaryFactory(campaign=campaign),
+        due_date=plan.next_charge_on - timedelta(days=settings.EVIDENCE_OVERDUE_DAYS + 1),
+    )
+
+    # when the renewal is due, it is skipped and the plan keeps running for when gifts resume
+    assert monthly_renewals_run(today=plan.next_charge_on) == {"skipped": 1}
+    plan.refresh_from_db()
+    assert plan.status == MonthlyPlanStatus.ACTIVE
+    assert Donation.objects.filter(monthly_plan=plan).count() == 1
