@@ -15,15 +15,17 @@ def _flag(name: str, default: bool) -> bool:
 
 
 # §4: a refund made at the provider (``charge.refunded``, ``refund.created``) reaches the ledger
-# once; the provider's events about refunds the app made move nothing a second time.
-PROVIDER_REFUND_EVENTS = _flag("PROVIDER_REFUND_EVENTS", False)
+# once; the provider's events about refunds the app made move nothing a second time. ADR 0208:
+# the gift's held cents pay it, the rest is fronted from the campaign's platform receivable
+# (``to_recover``); the event waits while one of our own refunds of the gift has no provider id.
+PROVIDER_REFUND_EVENTS = _flag("PROVIDER_REFUND_EVENTS", True)  # landed: bca1689
 
-# §6: a rule that depends on time is checked at the moment of action: an all-or-nothing
-# campaign whose deadline has passed refuses gifts before the deadline job has run.
-DEADLINE_AT_ACTION = _flag("DEADLINE_AT_ACTION", False)
+# §6: a rule that depends on time is checked at the moment of action: a campaign whose deadline
+# has passed refuses gifts before the deadline job has run (and after it, funded or not).
+DEADLINE_AT_ACTION = _flag("DEADLINE_AT_ACTION", True)  # landed: ADR 0004
 
 # §8: the receipt task run twice mails the donor once.
-RECEIPT_ONCE = _flag("RECEIPT_ONCE", False)
+RECEIPT_ONCE = _flag("RECEIPT_ONCE", True)  # landed: ADR 0209 (send_once)
 
 # §3 (the model's reading, doubtful): a donor statement's total is net of cents lost to a
 # dispute (the bank gave them back to the card-holder), as it is net of refunds.

@@ -31,6 +31,15 @@ class Dispute:
 
 
 @dataclass
+class DashboardRefund:
+    """A refund made at the provider, not through the app."""
+
+    provider_id: str
+    amount: int
+    heard: bool = False
+
+
+@dataclass
 class Release:
     label: str
     campaign: str
@@ -65,7 +74,8 @@ class Gift:
     refunded: int = 0  # out of escrow to the donor (requested refunds count at once)
     refunded_done: int = 0  # refunds the provider has carried out and we know of
     provider_refunded: int = 0  # what the provider has refunded, whether we know or not
-    receivable: int = 0  # provider refunds beyond the gift's held cents (the platform pays)
+    receivable: int = 0  # provider refunds beyond the gift's held cents (the platform fronts them)
+    dashboard: list[DashboardRefund] = field(default_factory=list)
     allocations: dict[str, int] = field(default_factory=dict)  # release label -> cents
     dispute: Dispute | None = None
 
@@ -85,7 +95,6 @@ class Model:
         self.next_seq = 0
         self.aon_status = "live"  # live | funded | failed
         self.aon_deadline_passed = False
-        self.seen_provider_refunds: set[str] = set()
 
     # --- derived cents -------------------------------------------------------------------
     def released(self, g: Gift, states: tuple[str, ...] = ("approved", "paid")) -> int:
@@ -124,7 +133,8 @@ class Model:
             "released": sum(self.released(g) for g in gifts),
             "approved": sum(self.released(g, ("approved",)) for g in gifts),
             "paid": sum(self.released(g, ("paid",)) for g in gifts),
-            "refunded": sum(g.refunded for g in gifts),
+            "refunded": sum(g.refunded + g.receivable for g in gifts),
+            "to_recover": sum(g.receivable for g in gifts),
             "disputed": sum(self.disputed(g) for g in gifts),
             "lost": sum(self.lost(g) for g in gifts),
             "counted": sum(self.counted(g) for g in gifts),
@@ -136,12 +146,14 @@ class Model:
         a refund asked for but not yet carried out may show either side."""
         if not g.captured:
             return {"failed"} if g.failed else {"processing", "created", "awaiting_card"}
-        return {self._status_for(g, g.refunded_done), self._status_for(g, g.refunded)}
+        return {self._status_for(g, g.refunded_done), self._status_for(g, g.refunded + g.receivable)}
 
     def _status_for(self, g: Gift, refunded: int) -> str:
         if refunded >= g.amount:
             return "refunded"
-        if g.dispute and g.dispute.state in ("open", "lost"):
+        if g.dispute and g.dispute.state == "lost":
+            return "charged_back"
+        if g.dispute and g.dispute.state == "open":
             return "disputed"
         return "partially_refunded" if refunded else "succeeded"
 
@@ -150,7 +162,7 @@ class Model:
 
     def statement_total(self, donor: int) -> int:
         return sum(
-            g.amount - g.refunded - (self.lost(g) if flags.STATEMENT_NET_OF_LOST else 0)
+            g.amount - g.refunded - g.receivable - (self.lost(g) if flags.STATEMENT_NET_OF_LOST else 0)
             for g in self.captured_gifts()
             if g.donor == donor
         )
@@ -161,6 +173,8 @@ class Model:
             return True
         if self.aon_status == "failed":
             return False
+        if flags.DEADLINE_AT_ACTION:
+            return not self.aon_deadline_passed  # funded or not, gifts close with the deadline day
         return not (self.aon_status == "live" and self.aon_deadline_passed)
 
     def capture(self, g: Gift) -> bool:
@@ -199,17 +213,34 @@ class Model:
         r.state = "failed"
         g.refunded -= r.amount
 
-    def provider_refund_heard(self, g: Gift, provider_id: str, amount: int) -> None:
-        """A refund made at the provider (dashboard) reaches us, once, by whichever event."""
-        if provider_id in self.seen_provider_refunds:
-            return
-        self.seen_provider_refunds.add(provider_id)
+    def in_flight(self, g: Gift) -> bool:
+        """One of our own refunds of the gift has no provider id yet (asked for, not carried out)."""
+        return any(r.gift == g.label and r.state == "pending" for r in self.refunds.values())
+
+    def provider_refunds_heard(self, g: Gift, provider_ids: list[str] | None = None) -> bool:
+        """``charge.refunded`` (every refund of the charge, as the provider lists it now) or
+        ``refund.*`` (that one refund) is processed. Returns False if the event must wait: one of
+        our refunds of the gift is in flight, or a refund does not fit what is left of the gift."""
         if not flags.PROVIDER_REFUND_EVENTS:
-            return
-        from_held = min(amount, max(0, self.held(g)))
-        g.refunded += from_held
-        g.receivable += amount - from_held
-        g.refunded_done += amount
+            return True
+        new = [
+            d for d in g.dashboard if not d.heard and (provider_ids is None or d.provider_id in provider_ids)
+        ]
+        if not new:
+            return True
+        if self.in_flight(g):
+            return False
+        given_back = sum(r.amount for r in self.refunds.values() if r.gift == g.label and r.state != "failed")
+        given_back += sum(d.amount for d in g.dashboard if d.heard)
+        if given_back + sum(d.amount for d in new) > g.amount:
+            return False
+        for d in new:
+            covered = min(d.amount, max(0, self.held(g)))
+            g.refunded += covered
+            g.receivable += d.amount - covered
+            g.refunded_done += d.amount
+            d.heard = True
+        return True
 
     def allocate(self, release: Release) -> bool:
         """Earmarked for the beneficiary first, then unearmarked, first in first out."""
