@@ -52,7 +52,7 @@ from payments.refunds.states import refund_transition
 log = logging.getLogger(__name__)
 PROVIDER_KEY_PREFIX = "refund:provider:"
 PROVIDER_REASON = "Refunded at the payment provider (not through Clearfund)."
-IN_FLIGHT = (RefundStatus.PENDING, getattr(RefundStatus, "RETRYING", RefundStatus.PENDING))
+IN_FLIGHT = (RefundStatus.PENDING, RefundStatus.RETRYING)  # asked for, not yet answered for good
 
 
 class RefundInFlight(Exception):
