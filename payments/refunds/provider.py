@@ -30,13 +30,14 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from campaigns.money import Money
 from campaigns.services import audit
 from payments.allocation.services import donation_unreleased
 from payments.allocation.status import donation_follow_money
 from payments.donations.models import Donation, DonationStatus
 from payments.gateway.card import ProviderRefund
-from payments.ledger.models import AccountKind, LedgerEntry
+from payments.ledger.models import AccountKind, LedgerAccount, LedgerEntry
 from payments.ledger.services import (
     InsufficientFunds,
     Leg,
@@ -109,10 +110,14 @@ def _record_provider_refund(*, donation: Donation, seen: ProviderRefund) -> Refu
         raise RefundDoesNotFit(
             f"refund {seen.id} is {seen.amount}, gift {donation.pk} is in {donation.currency}"
         )
-    given_back = sum(donation.refunds.exclude(status=RefundStatus.FAILED).values_list("amount_minor", flat=True))
+    given_back = sum(
+        donation.refunds.exclude(status=RefundStatus.FAILED).values_list("amount_minor", flat=True)
+    )
     if seen.amount.to_minor() + given_back > donation.amount_minor:
         left = Money.from_minor(donation.amount_minor - given_back, donation.currency)
-        raise RefundDoesNotFit(f"refund {seen.id} of {seen.amount} exceeds the {left} left of gift {donation.pk}")
+        raise RefundDoesNotFit(
+            f"refund {seen.id} of {seen.amount} exceeds the {left} left of gift {donation.pk}"
+        )
     campaign = donation.moved_to if donation.status == DonationStatus.MOVED else donation.campaign
     refund = Refund.objects.create(
         donation=donation,
@@ -150,7 +155,9 @@ def _covered_minor(entry: LedgerEntry) -> int:
     return -sum(p.amount_minor for p in entry.postings.all() if p.account.kind == AccountKind.CAMPAIGN_ESCROW)
 
 
-def _post_issued(*, refund: Refund, seen: ProviderRefund, escrow, covered: Money, campaign) -> LedgerEntry:
+def _post_issued(
+    *, refund: Refund, seen: ProviderRefund, escrow: LedgerAccount, covered: Money, campaign: Campaign
+) -> LedgerEntry:
     """Post ``refund.issued`` under the refund's key; if escrow holds less than ``covered`` (it
     should not), cover only what it holds. Escrow never goes below zero."""
     for attempt in range(2):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -203,7 +203,7 @@ def webhook_process(*, event_pk: int) -> str:
         return event.status
 
 
-def _retry_later(event: WebhookEvent, *, reason: str, now) -> str:
+def _retry_later(event: WebhookEvent, *, reason: str, now: datetime) -> str:
     event.error = reason[:2000]
     too_old = event.received_at < now - settings.PAYMENTS_WEBHOOK_MAX_WAIT
     if event.attempts >= settings.PAYMENTS_WEBHOOK_MAX_ATTEMPTS or too_old:
