@@ -1,5 +1,7 @@
 """Admin edit forms for campaign pages."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -8,6 +10,22 @@ from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_
 
 # Amounts an editor types on a campaign page, read by the one parser (ADR 0005) in the page's currency.
 AMOUNT_FIELDS = ("goal", "unit_cost")
+
+
+class TypedAmountField(forms.CharField):
+    """An amount kept as typed; the form reads it once the page's currency is known. It has changed
+    only if it reads as another amount ("750000" is the stored 750000.00), so Wagtail does not take
+    an unchanged form for an edit."""
+
+    currency = "CNY"
+
+    def has_changed(self, initial, data) -> bool:
+        if initial in (None, "") or data in (None, ""):
+            return (initial in (None, "")) != (data in (None, ""))
+        try:
+            return parse_amount(str(data), currency=self.currency).amount != Decimal(str(initial))
+        except (AmountNotUnderstood, InvalidOperation):
+            return True
 
 
 class CampaignPageForm(WagtailAdminPageForm):
@@ -30,13 +48,14 @@ class CampaignPageForm(WagtailAdminPageForm):
         for name in AMOUNT_FIELDS:
             decimal = self.fields.get(name)
             if decimal is not None:
-                self.fields[name] = forms.CharField(
+                self.fields[name] = TypedAmountField(
                     label=decimal.label,
                     required=decimal.required,
                     help_text=decimal.help_text,
                     max_length=MAX_INPUT_LENGTH,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 )
+                self.fields[name].currency = self.instance.currency or "CNY"
 
     def clean(self):
         data = super().clean()
