@@ -19,7 +19,7 @@ from campaigns.storage import private_storage
 class ReleaseStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     OBJECTED = "objected", _("Paused by an objection")
-    APPROVED = "approved", _("Approved, awaiting payment")
+    APPROVED = "approved", _("Approved, not yet paid")  # the figure's word (docs/glossary.md)
     PAID = "paid", _("Paid to the partner")
     CANCELLED = "cancelled", _("Cancelled")
 
