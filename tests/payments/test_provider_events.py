@@ -439,7 +439,7 @@ def test_an_inquiry_closed_without_chargeback_returns_the_hold(client, fake_gate
 
 # --- payment intents and card setups ---------------------------------------------------------------
 def test_a_payment_cancelled_at_the_provider_fails_the_gift_and_the_donor_can_give_again(
-    client, fake_gateway, campaign, django_capture_on_commit_callbacks
+    client, fake_gateway, campaign, provider_history, django_capture_on_commit_callbacks
 ):
     # given a gift whose payment the provider cancelled (we never heard back)
     gift = give(campaign, "80", payment_method="pm_card_authenticationRequired")
@@ -464,9 +464,14 @@ def test_a_payment_cancelled_at_the_provider_fails_the_gift_and_the_donor_can_gi
     get_gateway().setup_intent_confirm(gift.provider_setup_intent_id, "pm_card_visa")
     assert donation_charge(donation=gift).status == "succeeded"
     assert balance_of(escrow_account(campaign)) == cny("80")
+    # the cancelled payment moved nothing; the new one reconciles with its charge
+    gift.refresh_from_db()
+    provider_history.record("charge", gift.provider_charge_id, cny("80"))
+    run = reconcile(provider_history)
+    assert (run.matched, run.unmatched_provider, run.unmatched_ledger) == (1, 0, 0)
 
 
-def test_processing_then_succeeded_captures_the_gift_once(client, fake_gateway, campaign,
+def test_processing_then_succeeded_captures_the_gift_once(client, fake_gateway, campaign, provider_history,
                                                           django_capture_on_commit_callbacks):  # fmt: skip
     gift = charged_but_unheard(campaign, "90", email="a@example.cn")
     intent = fake_gateway.intents[gift._intent_id]
@@ -486,6 +491,9 @@ def test_processing_then_succeeded_captures_the_gift_once(client, fake_gateway, 
     assert gift.status == DonationStatus.SUCCEEDED
     assert LedgerEntry.objects.filter(kind="donation.captured").count() == 1
     assert balance_of(escrow_account(campaign)) == cny("90")
+    provider_history.record("charge", charge, cny("90"))
+    run = reconcile(provider_history)
+    assert (run.matched, run.unmatched_provider, run.unmatched_ledger) == (1, 0, 0)
 
 
 def test_a_failed_card_setup_shows_on_the_gift_and_the_donor_can_retry(client, fake_gateway, campaign,
