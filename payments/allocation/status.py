@@ -4,18 +4,15 @@ After capture, what a gift's status says is decided here from the gift's money, 
 that happened to arrive: refunded in full (``refunded``), lost to a chargeback (``charged_back``), an
 open chargeback (``disputed``), partly refunded (``partially_refunded``), otherwise ``succeeded``.
 A gift moved to another campaign stays ``moved``. The refunded amount is the one the ledger posted
-(``refund.issued`` less reversals of failed refunds, kept on the row in the same transaction),
-plus what the platform fronted for a refund made at the provider after release (``fronted_minor``).
+(``refund.issued`` less reversals of failed refunds, kept on the row in the same transaction).
 """
 
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Sum
 
 from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus
 from payments.donations.states import donation_transition
-from payments.ledger.models import AccountKind, Posting
 
 S = DonationStatus
 
@@ -24,8 +21,7 @@ def donation_money_status(*, donation: Donation) -> str:
     """The status a captured gift's money puts it in (see the module docstring)."""
     if donation.status == S.MOVED:
         return S.MOVED
-    given_back = donation.refunded_minor + fronted_minor(donation=donation)
-    if given_back >= donation.amount_minor:
+    if donation.refunded_minor >= donation.amount_minor:
         return S.REFUNDED
     # Disputes build on this accounting, so their model is looked up by name (ADR 0206).
     dispute = apps.get_model("payments", "Dispute")
@@ -34,25 +30,9 @@ def donation_money_status(*, donation: Donation) -> str:
         return S.CHARGED_BACK
     if statuses & set(dispute.OPEN_STATUSES):
         return S.DISPUTED
-    if given_back > 0:
+    if donation.refunded_minor > 0:
         return S.PARTIALLY_REFUNDED
     return S.SUCCEEDED
-
-
-def fronted_minor(*, donation: Donation) -> int:
-    """What the platform fronted for refunds of this gift made at the provider after its cents
-    were released (their ``platform_receivable`` postings, net of reversals; ADR 0208)."""
-    keys = list(
-        apps.get_model("payments", "Refund")
-        .objects.filter(donation=donation, key__startswith="refund:provider:")
-        .values_list("key", flat=True)
-    )
-    if not keys:
-        return 0
-    total = Posting.objects.filter(
-        entry__key__in=keys + [f"{key}:failed" for key in keys], account__kind=AccountKind.PLATFORM_RECEIVABLE
-    ).aggregate(total=Sum("amount_minor"))["total"]
-    return -int(total or 0)
 
 
 def donation_follow_money(*, donation: Donation, note: str = "", data: dict | None = None) -> str:

@@ -16,9 +16,8 @@ ledger exactly once:
   partner cannot come back out of escrow (other donors' money), so that part is posted to the
   campaign's ``platform_receivable`` account (money to recover), audited as ``refund.uncovered``
   and logged as an error for finance. Escrow never goes negative and the event is never dropped.
-  The gift's ``refunded_minor`` grows by what left its escrow (it mirrors the ledger, so its
-  per-gift breakdown still adds up); its status counts the fronted part too (given back in full
-  is ``refunded``: ``payments.allocation.status``).
+  The gift's ``refunded_minor`` grows by the whole refund (what the donor got back); the fronted
+  part is the figures' ``to_recover`` (``refunded + released − captured`` for the gift).
 
 ADR 0208.
 """
@@ -130,11 +129,10 @@ def _record_provider_refund(*, donation: Donation, seen: ProviderRefund) -> Refu
     escrow = escrow_account(campaign)
     covered = max(Money.zero(donation.currency), min(seen.amount, donation_unreleased(donation=donation)))
     entry = _post_issued(refund=refund, seen=seen, escrow=escrow, covered=covered, campaign=campaign)
-    covered = Money.from_minor(_covered_minor(entry), donation.currency)
-    uncovered = seen.amount - covered
-    # The gift's refunded amount is what left its escrow (as for every refund); the part the
-    # platform fronted is the receivable's, and the gift's status counts it (allocation.status).
-    donation.refunded_minor += covered.to_minor()
+    uncovered = seen.amount - Money.from_minor(_covered_minor(entry), donation.currency)
+    # The donor got the whole refund back: all of it counts as the gift's refunded amount; the part
+    # the platform fronted shows as "to recover" (figures, per gift and per campaign; ADR 0207).
+    donation.refunded_minor += seen.amount.to_minor()
     donation.save(update_fields=["refunded_minor", "updated_at"])
     donation_follow_money(donation=donation, note=f"refund {refund.pk} made at the provider",
                           data={"amount_minor": refund.amount_minor, "provider_refund_id": seen.id})  # fmt: skip
@@ -208,6 +206,6 @@ def refund_failed_at_provider(*, refund: Refund, message: str) -> None:
         entry_reverse(entry=issued, key=f"{refund.key}:failed",
                       memo=f"refund {refund.pk} failed at the provider")  # fmt: skip
         donation = Donation.objects.select_for_update().get(pk=refund.donation_id)
-        donation.refunded_minor -= _covered_minor(issued)
+        donation.refunded_minor -= refund.amount_minor
         donation.save(update_fields=["refunded_minor", "updated_at"])
         donation_follow_money(donation=donation, note=f"refund {refund.pk} failed at the provider")

@@ -302,14 +302,22 @@ def test_a_dashboard_refund_after_release_is_fronted_by_the_platform_and_alerts_
     assert (alert.subject_id, alert.data["uncovered_minor"], alert.data["campaign"]) == (
         str(row.pk), 30_000, campaign.pk)  # fmt: skip
     gift.refresh_from_db()
-    # the gift's own refunded cents are what left its escrow; given back in full, it is refunded
-    assert (gift.refunded_minor, gift.status) == (20_000, DonationStatus.REFUNDED)
+    # the donor got it all back: refunded in full
+    assert (gift.refunded_minor, gift.status) == (50_000, DonationStatus.REFUNDED)
 
-    # and the gift's cents still add up: ¥300 released, ¥200 refunded from escrow, nothing held
+    # and the figures say so: refunded in full, ¥300 to recover, paid stays paid, nothing held
     from payments.allocation.services import breakdown_of
 
     parts = breakdown_of(gift)
-    assert (parts.held, parts.released, parts.refunded) == (cny("0"), cny("300"), cny("200"))
+    assert (parts.held, parts.released, parts.refunded, parts.to_recover) == (
+        cny("0"), cny("300"), cny("500"), cny("300"))  # fmt: skip
+    totals = campaign_totals_uncached(campaign=campaign)
+    assert (totals.refunded, totals.to_recover, totals.held, totals.donors) == (
+        cny("500"),
+        cny("300"),
+        cny("0"),
+        0,
+    )
 
     # and reconciliation sees the whole ¥500 refund in the ledger
     provider_history.record("charge", gift.provider_charge_id, cny("500"))
