@@ -74,7 +74,11 @@ def ensure_python_packages() -> None:
     if not uv.exists():
         subprocess.run([str(PYTHON), "-m", "pip", "install", "-q", "uv==0.13.9"], check=True)
     say("installing Python packages from requirements.lock")
-    subprocess.run([str(uv), "pip", "sync", "-q", "--python", str(PYTHON), str(LOCK)], check=True)
+    # The platform's certificate store, not uv's bundled one: behind a TLS-inspecting proxy (its CA
+    # installed system-wide) this works with nothing set in the environment, like pip does.
+    subprocess.run(
+        [str(uv), "pip", "sync", "-q", "--system-certs", "--python", str(PYTHON), str(LOCK)], check=True
+    )
     STAMP.write_text(LOCK.read_text())
 
 
