@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from campaigns.models import Campaign
 from campaigns.site_time import site_date
-from payments.donations.models import Donation, DonationStatus, DonorProfile
+from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus, DonorProfile
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,26 @@ class WallEntry:
 
 
 def wall_of_support(*, campaign: Campaign, limit: int = 20) -> list[WallEntry]:
-    """Public messages of received gifts, newest first. Amounts are never shown, and an anonymous
-    gift shows neither name nor anything from the donor's profile."""
+    """Public messages of gifts whose money counts in this campaign, newest first: the same gifts
+    the donor count counts (``payments.figures.selectors.donors_count``). A gift refunded in full,
+    or taken back by open or lost chargebacks, leaves the wall; a gift moved from a failed campaign
+    shows where its money went. Amounts are never shown, and an anonymous gift shows neither name
+    nor anything from the donor's profile."""
+    # Disputes build on gifts, so their model is looked up by name (ADR 0206).
+    dispute = apps.get_model("payments", "Dispute")
+    disputed = dispute.objects.filter(donation=OuterRef("pk"), status__in=dispute.HOLDING_STATUSES)
+    here = Q(campaign=campaign) & ~Q(status=DonationStatus.MOVED)
+    moved_in = Q(moved_to=campaign, status=DonationStatus.MOVED)
     gifts = (
-        Donation.objects.filter(campaign=campaign, captured_at__isnull=False)
-        .exclude(status__in=[DonationStatus.REFUNDED])
+        Donation.objects.filter(here | moved_in, captured_at__isnull=False, status__in=CAPTURED_STATES)
+        .annotate(
+            disputed_minor=Coalesce(
+                Subquery(disputed.order_by().values("donation").annotate(t=Sum("amount_minor")).values("t")),
+                Value(0),
+                output_field=BigIntegerField(),
+            )
+        )
+        .filter(amount_minor__gt=F("refunded_minor") + F("disputed_minor"))
         .filter(~Q(public_message="") | ~Q(dedication="") | Q(anonymous=False))
         .order_by("-captured_at")
         .only("display_name", "anonymous", "public_message", "dedication", "captured_at")[:limit]

@@ -70,3 +70,47 @@ def test_dispute_on_unknown_charge_moves_nothing(
         assert post_signed(client, payload).status_code == 200
     assert not Dispute.objects.exists()
     assert balance_of(escrow_account(campaign)) == cny(500)
+
+
+def test_a_gift_refunded_in_full_stays_refunded_and_off_the_wall_whatever_disputes_follow(
+    client, fake_gateway, campaign, finance_officer, django_capture_on_commit_callbacks
+):
+    # given a gift with a public message, refunded in full
+    from payments.donations.selectors import wall_of_support
+    from payments.figures.selectors import donors_count
+    from payments.refunds.services import refund_request
+
+    gift = give(campaign, "300", public_message="加油", display_name="张三")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_request(donation=gift, amount=cny("300"), reason="donor asked", actor=finance_officer)
+
+    # when the bank still opens a chargeback on it and the platform wins it
+    with django_capture_on_commit_callbacks(execute=True):
+        post_signed(client, dispute_event(gift, 1, "charge.dispute.created"))
+        post_signed(client, dispute_event(gift, 2, "charge.dispute.closed", status="won"))
+
+    # then the gift is still refunded, off the wall and out of the donor count; escrow never moved
+    gift.refresh_from_db()
+    assert gift.status == DonationStatus.REFUNDED
+    assert wall_of_support(campaign=campaign) == []
+    assert donors_count(campaign=campaign) == 0
+    assert balance_of(escrow_account(campaign)) == cny(0)
+
+
+def test_a_gift_lost_to_a_chargeback_leaves_the_wall_and_the_donor_count(
+    client, fake_gateway, campaign, django_capture_on_commit_callbacks
+):
+    from payments.donations.selectors import wall_of_support
+    from payments.figures.selectors import donors_count
+
+    gift = give(campaign, "300", public_message="加油", display_name="张三")
+    assert [w.name for w in wall_of_support(campaign=campaign)] == ["张三"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_signed(client, dispute_event(gift, 1, "charge.dispute.created"))
+        post_signed(client, dispute_event(gift, 2, "charge.dispute.closed", status="lost"))
+
+    gift.refresh_from_db()
+    assert gift.status == DonationStatus.CHARGED_BACK
+    assert wall_of_support(campaign=campaign) == []
+    assert donors_count(campaign=campaign) == 0
