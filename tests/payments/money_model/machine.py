@@ -30,7 +30,7 @@ from payments.donations.tasks import send_receipt
 from payments.gateway.card import RetryableGatewayError, TerminalGatewayError
 from payments.ledger.services import InsufficientFunds
 from payments.models import Donation, OutboxCommand, Refund, Release
-from payments.refunds.services import RefundNotAllowed, refund_request
+from payments.refunds.services import RefundNotAllowed, refund_request, refund_take_over
 from payments.refunds.tasks import outbox_run
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.payouts import release_record_bank_transfer, transfer_key
@@ -296,12 +296,24 @@ class MoneyMachine(RuleBasedStateMachine):
         r = refunds[i % len(refunds)]
         command = self._command(r)
         self.world.time_passes_for(command.pk)
-        if r.state == "pending":
+        in_flight = ("pending", "retrying")
+        if r.state in in_flight:
             self._run_outbox(r)
         with tasks():
-            status = outbox_run(command.pk) if twice or r.state != "pending" else None
-        if r.state != "pending":
+            status = outbox_run(command.pk) if twice or r.state not in in_flight else None
+        if r.state not in in_flight:
             assert status in (None, "skipped"), f"outbox ran refund {r.label} again: {status}"
+
+    @precondition(lambda self: any(r.state == "retrying" for r in self.model.refunds.values()))
+    @rule(i=PICK)
+    def finance_takes_over_refused_refund(self, i):
+        """An automatic refund the provider keeps refusing: finance stops it and handles it by hand."""
+        refused = [r for r in self.model.refunds.values() if r.state == "retrying"]
+        r = refused[i % len(refused)]
+        with tasks():
+            refund_take_over(refund=Refund.objects.get(pk=self.refund_pk[r.label]), actor=self.world.finance,
+                             reason="the card account is closed; paying back by bank transfer")  # fmt: skip
+        self.model.refund_given_up(r)
 
     @precondition(lambda self: flags.PROVIDER_REFUND_EVENTS and self._dashboard_candidates())
     @rule(i=PICK, part=st.sampled_from(["all", "half", "fen"]))
@@ -476,7 +488,7 @@ class MoneyMachine(RuleBasedStateMachine):
                 disputed = g.dispute and g.dispute.state in ("open", "lost")
                 if disputed or g.amount - g.refunded <= 0 or label in self.model.refunds:
                     continue
-                r = m.Refund(label=label, gift=g.label, amount=g.amount - g.refunded)
+                r = m.Refund(label=label, gift=g.label, amount=g.amount - g.refunded, automatic=True)
                 self.model.refund_request(r)
                 self.refund_pk[label] = Refund.objects.get(key=label).pk
                 if self.model.refund_provider_accepts(r):

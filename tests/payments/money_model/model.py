@@ -54,7 +54,8 @@ class Refund:
     label: str
     gift: str
     amount: int
-    state: str = "pending"  # pending | succeeded | failed
+    state: str = "pending"  # pending | retrying | succeeded | failed
+    automatic: bool = False  # asked for by the all-or-nothing job, not by a finance officer
     at_provider: bool = False  # the provider refunded it but our worker died before recording it
 
 
@@ -209,13 +210,22 @@ class Model:
             g.provider_refunded += r.amount
 
     def refund_failed(self, r: Refund) -> None:
+        """The provider refused it for good: a finance officer's refund fails and its cents go back
+        to escrow; an automatic one stays reserved and is retried until it succeeds or finance
+        takes it over (issue 9 §5)."""
+        if r.automatic:
+            r.state = "retrying"
+            return
+        self.refund_given_up(r)
+
+    def refund_given_up(self, r: Refund) -> None:
         g = self.gifts[r.gift]
         r.state = "failed"
         g.refunded -= r.amount
 
     def in_flight(self, g: Gift) -> bool:
         """One of our own refunds of the gift has no provider id yet (asked for, not carried out)."""
-        return any(r.gift == g.label and r.state == "pending" for r in self.refunds.values())
+        return any(r.gift == g.label and r.state in ("pending", "retrying") for r in self.refunds.values())
 
     def provider_refunds_heard(self, g: Gift, provider_ids: list[str] | None = None) -> bool:
         """``charge.refunded`` (every refund of the charge, as the provider lists it now) or
