@@ -75,3 +75,54 @@ def keep_going() -> None:
         except Exception as exc:  # every kind of failure is what the bench counts
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             MoneyMachine.failures[f"{type(exc).__name__}: {re.sub(r'[0-9]+', '#', first)[:200]}"] += 1
+
+
+# --- Shrunk sequences the machine found, kept as plain tests (each checks every page at its end) ---
+def play(*steps: tuple[str, dict]) -> MoneyMachine:
+    """Run named steps of the machine in order, checking after each as the property test does."""
+    machine = MoneyMachine()
+    try:
+        for name, kwargs in steps:
+            getattr(machine, name)(**kwargs)
+            machine.every_figure_agrees()
+    finally:
+        machine.teardown()  # reads every page unless a step failed
+    return machine
+
+
+def gift(campaign="K", donor=0, amount=100_000, anonymous=False, card="ok"):
+    return ("give", dict(campaign=campaign, donor=donor, amount=amount, earmark=None, anonymous=anonymous,
+                         monthly=False, card=card, stale_event=False))  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_dashboard_refund_after_release_takes_the_donor_off_the_wall_and_the_count(settings_for_model):
+    """Given a ¥1,000 gift of which ¥300 went to an approved release, when the whole ¥1,000 is
+    refunded in the provider's dashboard and ``charge.refunded`` arrives, then escrow gives its ¥700,
+    the platform fronts ¥300 (to recover), the gift is refunded and its donor, who had everything
+    back, is neither on the wall nor counted."""
+    play(
+        gift(),
+        ("outcome_verified_and_approved", dict(beneficiary=0, amount=30_000, connect=False)),
+        ("provider_dashboard_refund", dict(i=0, part="all")),
+        ("provider_event_arrives", dict(i=0, times=1)),  # payment_intent.succeeded (a duplicate)
+        ("provider_event_arrives", dict(i=1, times=2)),  # charge.refunded, twice
+    )
+
+
+@pytest.mark.django_db
+def test_dashboard_refund_before_the_deadline_job_waits_for_finance(settings_for_model):
+    """Shrunk by the machine. Given an all-or-nothing campaign with one ¥10 gift, refunded in full
+    in the dashboard (event not yet here), when the deadline job fails the campaign, then its
+    automatic ¥10 refund is refused by the provider and stays reserved (retrying: escrow ¥0,
+    refunded ¥10), the dashboard event waits for it, and once finance takes the refund over the
+    event books the dashboard refund once: escrow ¥0, refunded ¥10, the donor off the wall."""
+    play(
+        gift(campaign="N", amount=1_000),
+        ("aon_deadline_passes", {}),
+        ("provider_dashboard_refund", dict(i=0, part="all")),
+        ("aon_deadline_job", dict(twice=True)),
+        ("provider_event_arrives", dict(i=1, times=1)),  # charge.refunded: waits
+        ("finance_takes_over_refused_refund", dict(i=0)),
+        ("webhook_task_again", dict(i=1)),  # the sweeper retries it
+    )

@@ -114,7 +114,7 @@ def check_gift(world: World, model: Model, g: Gift, pk: int) -> None:
         same(where, "captured", donation.captured_at is not None, False)
         return
     # The admin's gift list shows what is left to refund from this column.
-    same(f"admin {where}", "refunded from escrow", donation.refunded_minor, g.refunded)
+    same(f"admin {where}", "refunded", donation.refunded_minor, g.refunded + g.receivable)
     b = breakdown_of(donation)
     lost_attr = _vocabulary(b, "lost")
     disputed = model.disputed(g) + (0 if lost_attr else model.lost(g))
@@ -161,7 +161,9 @@ def check_donor(model: Model, donor: int, labels_to_pk: dict[str, int]) -> None:
             held[int(line.receipt_number[-8:])] += line.amount.to_minor()
     for g in captured:
         pk = labels_to_pk[g.label]
-        same(f"donor statement {where}", f"trace of {g.label} adds up to", by_receipt[f"{pk:08d}"], g.amount)
+        # Glossary: captured + to_recover = held + approved_unpaid + paid + refunded + disputed + lost.
+        same(f"donor statement {where}", f"trace of {g.label} adds up to", by_receipt[f"{pk:08d}"],
+             g.amount + g.receivable)  # fmt: skip
         same(f"donor statement {where}", f"held of {g.label}", held[pk], max(0, model.held(g)))
     receipts = [m for m in mail.outbox if m.to == [donor_email(donor)] and "monthly" not in m.subject.lower()]
     same(where, "receipts mailed", len(receipts), len(captured))
@@ -235,7 +237,7 @@ def check_after_step(world: World, model: Model, labels_to_pk: dict[str, int]) -
         )
         same(where, "captured", d.captured_at is not None, g.captured)
         if g.captured:
-            same(f"admin {where}", "refunded from escrow", d.refunded_minor, g.refunded)
+            same(f"admin {where}", "refunded", d.refunded_minor, g.refunded + g.receivable)
 
 
 def check_pages(world: World, model: Model, labels_to_pk: dict[str, int]) -> None:

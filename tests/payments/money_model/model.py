@@ -116,8 +116,8 @@ class Model:
         return g.amount - g.refunded - self.released(g) - self.disputed(g) - self.lost(g)
 
     def counted(self, g: Gift) -> int:
-        """What of the gift still counts (held or released; not refunded, frozen by an open
-        dispute or lost to one): the goal, the wall and the donor count follow this, not a status."""
+        """What of the gift still counts towards the goal (held or released; not refunded, frozen
+        by an open dispute or lost to one), from the ledger's point of view."""
         if not g.captured:
             return 0
         return g.amount - g.refunded - g.receivable - self.disputed(g) - self.lost(g)
@@ -139,7 +139,7 @@ class Model:
             "disputed": sum(self.disputed(g) for g in gifts),
             "lost": sum(self.lost(g) for g in gifts),
             "counted": sum(self.counted(g) for g in gifts),
-            "donors": len({g.donor for g in gifts if self.counted(g) > 0}),
+            "donors": len({g.donor for g in gifts if self.still_given(g) > 0}),
         }
 
     def status(self, g: Gift) -> set[str]:
@@ -158,8 +158,18 @@ class Model:
             return "disputed"
         return "partially_refunded" if refunded else "succeeded"
 
+    def still_given(self, g: Gift) -> int:
+        """What the donor has not had back: the gift less every refund (the part the platform
+        fronted too) and what an open or lost chargeback took from the card (the disputed amount,
+        whether or not escrow could cover it). The donor count and the wall follow this
+        (glossary, "donors"): a donor who had everything back is no longer a donor."""
+        if not g.captured:
+            return 0
+        taken = g.dispute.amount if g.dispute and g.dispute.state in ("open", "lost") else 0
+        return g.amount - g.refunded - g.receivable - taken
+
     def on_wall(self, g: Gift) -> bool:
-        return self.counted(g) > 0
+        return self.still_given(g) > 0
 
     def statement_total(self, donor: int) -> int:
         return sum(
