@@ -18,9 +18,14 @@ import re
 from collections import Counter
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
+from campaigns.money import Money
+from payments.donations.selectors import wall_of_support
+from payments.figures.selectors import campaign_totals_uncached
+from payments.models import Donation
 from tests.payments.money_model.machine import MoneyMachine
 from tests.payments.money_model.world import configure
 
@@ -78,13 +83,16 @@ def keep_going() -> None:
 
 
 # --- Shrunk sequences the machine found, kept as plain tests (each checks every page at its end) ---
-def play(*steps: tuple[str, dict]) -> MoneyMachine:
-    """Run named steps of the machine in order, checking after each as the property test does."""
+def play(*steps: tuple[str, dict], then=None) -> MoneyMachine:
+    """Run named steps of the machine in order, checking after each as the property test does;
+    ``then(machine)`` asserts exact figures before the example's database is rolled back."""
     machine = MoneyMachine()
     try:
         for name, kwargs in steps:
             getattr(machine, name)(**kwargs)
             machine.every_figure_agrees()
+        if then is not None:
+            then(machine)
     finally:
         machine.teardown()  # reads every page unless a step failed
     return machine
@@ -125,4 +133,121 @@ def test_dashboard_refund_before_the_deadline_job_waits_for_finance(settings_for
         ("provider_event_arrives", dict(i=1, times=1)),  # charge.refunded: waits
         ("finance_takes_over_refused_refund", dict(i=0)),
         ("webhook_task_again", dict(i=1)),  # the sweeper retries it
+    )
+
+
+def yuan(value: int) -> Money:
+    return Money.from_minor(value * 100, "CNY")
+
+
+def figures(machine: MoneyMachine, campaign: str = "K") -> dict:
+    t = campaign_totals_uncached(campaign=machine.world.campaigns[campaign])
+    return {name: getattr(t, name) for name in ("raised", "held", "approved_unpaid", "paid", "refunded",
+                                                 "disputed", "lost_to_disputes", "to_recover", "donors")}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_an_approved_release_not_yet_paid_is_not_paid_to_partners(settings_for_model):
+    """Issue 9 §3: finance approves a ¥2,500 release that is not yet paid (bank transfer): the
+    campaign shows ¥2,500 approved, not yet paid, and nothing paid to partners; once the bank
+    transfer is recorded, ¥2,500 paid."""
+
+    def approved(machine):
+        assert (figures(machine)["approved_unpaid"], figures(machine)["paid"]) == (yuan(2500), yuan(0))
+
+    def paid(machine):
+        assert (figures(machine)["approved_unpaid"], figures(machine)["paid"]) == (yuan(0), yuan(2500))
+
+    approve = ("outcome_verified_and_approved", dict(beneficiary=0, amount=250_000, connect=False))
+    play(gift(amount=300_000), approve, then=approved)
+    play(gift(amount=300_000), approve, ("finance_records_bank_transfer", dict(i=0)), then=paid)
+
+
+@pytest.mark.django_db
+def test_all_or_nothing_refunded_in_full_before_the_deadline_fails(settings_for_model):
+    """Issue 9 §3: goal ¥1,000, one ¥1,000 gift refunded in full before the deadline: at the
+    deadline the campaign fails (it holds ¥0), it is not marked funded on gross raised."""
+
+    def then(machine):
+        machine.world.campaigns["N"].refresh_from_db()
+        assert machine.world.campaigns["N"].status == "failed"
+        f = figures(machine, "N")
+        assert (f["raised"], f["held"], f["refunded"], f["donors"]) == (yuan(1000), yuan(0), yuan(1000), 0)
+
+    play(
+        gift(campaign="N", amount=100_000),
+        ("finance_refunds", dict(i=0, how="rest", mode="now")),
+        ("aon_deadline_passes", {}),
+        ("aon_deadline_job", dict(twice=True)),
+        then=then,
+    )
+
+
+@pytest.mark.django_db
+def test_a_dashboard_refund_reaches_escrow_once(settings_for_model):
+    """Issue 9 §4: a signed ``charge.refunded`` for a captured ¥300 gift refunded in the
+    dashboard takes ¥300 out of escrow, once, whichever of its two events comes first and however
+    often they come."""
+
+    def then(machine):
+        f = figures(machine)
+        assert (f["held"], f["refunded"], f["donors"]) == (yuan(0), yuan(300), 0)
+        assert Donation.objects.get(pk=machine.pk["g0"]).status == "refunded"
+
+    play(
+        gift(amount=30_000),
+        ("provider_dashboard_refund", dict(i=0, part="all")),
+        ("provider_event_arrives", dict(i=2, times=2)),  # refund.created, twice
+        ("provider_event_arrives", dict(i=1, times=1)),  # charge.refunded
+        ("webhook_task_again", dict(i=0)),
+        then=then,
+    )
+
+
+@pytest.mark.django_db
+def test_a_dispute_won_after_a_partial_refund_leaves_the_gift_partially_refunded(settings_for_model):
+    """Issue 9 §2: ¥1,000 gift, ¥500 refunded, then a chargeback of the other ¥500 opened and won:
+    the status follows the money (partially refunded, not "received"), ¥500 held again."""
+
+    def then(machine):
+        assert Donation.objects.get(pk=machine.pk["g0"]).status == "partially_refunded"
+        f = figures(machine)
+        assert (f["held"], f["refunded"], f["disputed"], f["donors"]) == (yuan(500), yuan(500), yuan(0), 1)
+
+    play(
+        gift(amount=100_000),
+        ("finance_refunds", dict(i=0, how="half", mode="now")),
+        ("bank_opens_dispute", dict(i=0, part=False, withdrawn=True)),
+        ("bank_closes_dispute", dict(i=0, won=True)),
+        # Sent so far: 0 payment_intent.succeeded, 1-2 our refund's charge.refunded and refund.created,
+        # 3 dispute created, 4 funds_withdrawn, 5 closed (won).
+        ("provider_event_arrives", dict(i=5, times=1)),  # closed (won) before created
+        ("provider_event_arrives", dict(i=3, times=2)),  # created
+        ("provider_event_arrives", dict(i=4, times=1)),  # funds_withdrawn
+        ("provider_event_arrives", dict(i=1, times=1)),  # charge.refunded of our own refund
+        then=then,
+    )
+
+
+@pytest.mark.django_db
+def test_a_lost_chargeback_leaves_the_wall_and_the_donor_count(settings_for_model):
+    """Issue 9 §2: a gift taken back by a lost chargeback is charged back; the wall and the donor
+    count follow the ledger whatever events follow."""
+
+    def then(machine):
+        assert Donation.objects.get(pk=machine.pk["g0"]).status == "charged_back"
+        with translation.override("en"):
+            assert [e.name for e in wall_of_support(campaign=machine.world.campaigns["K"])] == ["Donor 1"]
+        assert figures(machine)["donors"] == 1
+        assert figures(machine)["lost_to_disputes"] == yuan(1000)
+
+    play(
+        gift(amount=100_000),
+        gift(donor=1, amount=1_000),
+        ("bank_opens_dispute", dict(i=0, part=False, withdrawn=False)),
+        ("bank_closes_dispute", dict(i=0, won=False)),
+        ("provider_event_arrives", dict(i=3, times=1)),  # closed (lost)
+        ("provider_event_arrives", dict(i=2, times=1)),  # created, after
+        ("webhook_task_again", dict(i=0)),
+        then=then,
     )
