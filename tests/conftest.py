@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from campaigns.roles import EDITORS, FINANCE_OFFICERS, VERIFIERS
 
@@ -33,6 +35,16 @@ def second_verifier(db) -> User:
 @pytest.fixture
 def finance_officer(db) -> User:
     return _member("finance", FINANCE_OFFICERS)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language: a request under /en/ leaves English active
+    on the thread (Django's locale middleware does not switch back), which would leak into the next
+    test's messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def pytest_collection_modifyitems(items):
