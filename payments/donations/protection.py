@@ -12,6 +12,7 @@ Retry-After that tells the donor when to try again; see ADR 0204.)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
 from collections.abc import Iterator
 
@@ -44,7 +45,9 @@ def _hit(scope: str, ident: str, rate: str) -> int | None:
     limit, window = _parse(rate)
     now = int(time.time())
     start = now - now % window
-    key = f"rl:{scope}:{ident}:{start}"
+    # A digest, not the address itself: keys stay short, and no donor's email sits in the cache.
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    key = f"rl:{scope}:{digest}:{start}"
     cache.add(key, 0, window + 5)
     try:
         count = cache.incr(key)
