@@ -13,7 +13,13 @@ class RefundViewSet(ModelViewSet):
     model = Refund
     icon = "undo"
     menu_label = _("Refunds")
-    list_display = ["amount", "donation", "status", "failure_message", DateColumn("created_at", label=_("Asked"))]
+    list_display = [
+        "amount",
+        "donation",
+        "status",
+        "failure_message",
+        DateColumn("created_at", label=_("Asked")),
+    ]
     list_filter = ["status"]
     form_fields = []  # state changes only through the refund services
     inspect_view_enabled = True
