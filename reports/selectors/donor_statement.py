@@ -91,7 +91,8 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
     for d in donations.iterator(chunk_size=2000):
         when = site_date(d.day)
         number = receipt_number(year=when.year, donation_id=d.pk)
-        trace.extend(_trace_lines(d, number))
+        lines, lost = _trace_lines(d, number)
+        trace.extend(lines)
         gifts.append(
             Gift(
                 receipt_number=number,
@@ -103,7 +104,9 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
             )
         )
         try:
-            sums[d.currency] = sums.get(d.currency, Money.zero(d.currency)) + d.amount - d.refunded
+            # What the donor gave and did not get back: net of refunds and of chargebacks their bank
+            # won for them (docs/glossary.md, lost to disputes).
+            sums[d.currency] = sums.get(d.currency, Money.zero(d.currency)) + d.amount - d.refunded - lost
         except CurrencyMismatch as exc:  # cannot happen with the dict key, kept as a guard
             raise ReportDataError(str(exc)) from exc
     return DonorStatement(
@@ -118,8 +121,9 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
     )
 
 
-def _trace_lines(donation, number: str) -> list[TraceLine]:
-    """Where this gift's cents are now, from the verification area's allocation trace."""
+def _trace_lines(donation, number: str) -> tuple[list[TraceLine], Money]:
+    """Where this gift's cents are now, from the verification area's allocation trace, and how much
+    of it was lost to disputes (returned to the card-holder by their bank)."""
     from payments.trace.selectors import gift_trace
 
     trace = gift_trace(donation=donation)
@@ -140,7 +144,7 @@ def _trace_lines(donation, number: str) -> list[TraceLine]:
         amount = getattr(b, name)
         if amount:
             lines.append(TraceLine(receipt_number=number, state=figure_label(name), amount=amount))
-    return lines
+    return lines, b.lost_to_disputes
 
 
 def donors_with_gifts(*, period: str) -> list[int]:
