@@ -133,7 +133,8 @@ class Donation(models.Model):
         indexes = [models.Index(fields=["campaign", "status"], name="donation_campaign_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.campaign_id} ({self.status})"
+        # Read by people (admin lists): the campaign's title and the status's label, never codes.
+        return f"{self.amount} → {self.campaign} ({self.get_status_display()})"
 
     @property
     def amount(self) -> Money:

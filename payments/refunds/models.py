@@ -19,21 +19,28 @@ class RefundStatus(models.TextChoices):
 class Refund(models.Model):
     """Money going back to a donor: asked for by a finance officer or by the all-or-nothing job."""
 
-    donation = models.ForeignKey("payments.Donation", on_delete=models.PROTECT, related_name="refunds")
+    donation = models.ForeignKey(
+        "payments.Donation", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("gift")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
     )
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     status = models.CharField(
-        max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING, db_index=True
+        _("status"), max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING, db_index=True
     )
-    provider_refund_id = models.CharField(max_length=64, blank=True)
-    failure_message = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    provider_refund_id = models.CharField(_("provider's refund id"), max_length=64, blank=True)
+    failure_message = models.CharField(_("provider's reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("refund")

@@ -2,23 +2,32 @@
 each refund's state and, for one the provider refused, its reason."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from payments.refunds.models import Refund
 
 
+class RefundIndexView(IndexView):
+    def get_base_queryset(self):
+        # Each row names its gift's campaign: one query for the page, not one per row.
+        return super().get_base_queryset().select_related("donation__campaign")
+
+
 class RefundViewSet(ModelViewSet):
+    index_view_class = RefundIndexView
     name = "refunds"
     model = Refund
     icon = "undo"
     menu_label = _("Refunds")
     list_display = [
-        "amount",
+        Column("amount", label=_("Amount")),
         "donation",
         "status",
         "failure_message",
         DateColumn("created_at", label=_("Asked")),
+        DateColumn("completed_at", label=_("Done")),
     ]
     list_filter = ["status"]
     form_fields = []  # state changes only through the refund services

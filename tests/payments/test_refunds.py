@@ -186,3 +186,17 @@ def test_admin_menu_shows_gifts_to_finance_officers_only(client, finance_officer
     assert "/payments/finance/gifts/" in client.get("/admin/").content.decode()
     client.force_login(editor)
     assert "/payments/finance/gifts/" not in client.get("/admin/").content.decode()
+
+
+def test_the_admin_refund_list_reads_in_words_not_codes(client, fake_gateway, campaign, finance_officer,
+                                                        django_capture_on_commit_callbacks):  # fmt: skip
+    gift = give(campaign, "300")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_request(donation=gift, amount=cny("40"), reason="donor asked", actor=finance_officer)
+    client.force_login(finance_officer)
+
+    html = client.get("/admin/refunds/").content.decode()
+
+    assert f"¥300 → {campaign.title} (部分退款)" in html
+    assert "partially_refunded" not in html and "→ 1 (" not in html
+    assert "支付机构给出的原因" in html  # column headers in the admin's language
