@@ -213,7 +213,10 @@ def children(var_dir: Path, web_sock, stripe_sock, site: str) -> list:
         name="web",
         argv=[python, "-m", "gunicorn", "config.demo:web_application", "--bind", f"fd://{web_sock.fileno()}",
               "--workers", "2", "--threads", "8", "--worker-class", "gthread",
-              "--timeout", "60", "--graceful-timeout", "10"],
+              "--timeout", "60", "--graceful-timeout", "10",
+              # gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl),
+              # which every demo on the machine would share; the launcher supervises instead.
+              "--no-control-socket"],
         sock=web_sock, health=INSTANCE_PATH, log=var_dir / "web.log",
     )  # fmt: skip
     worker = Child(
