@@ -260,6 +260,9 @@ class MoneyMachine(RuleBasedStateMachine):
                 r.at_provider = True
                 self.model.gifts[r.gift].provider_refunded += r.amount
             return
+        finally:
+            # A crash is armed for after the provider acts: a refusal never reaches it.
+            gateway._crashes.pop("refund_create", None)
         if failure is not None and failure.retryable:
             return
         if failure is not None or not accepts:
