@@ -27,8 +27,8 @@ DEADLINE_AT_ACTION = _flag("DEADLINE_AT_ACTION", True)  # landed: ADR 0004
 # §8: the receipt task run twice mails the donor once.
 RECEIPT_ONCE = _flag("RECEIPT_ONCE", True)  # landed: ADR 0209 (send_once)
 
-# §3 (the model's reading, doubtful): a donor statement's total is net of cents lost to a
-# dispute (the bank gave them back to the card-holder), as it is net of refunds.
+# §3: a donor statement's total is net of cents lost to a chargeback (the bank gave them back to
+# the card-holder), as it is net of refunds. The model's reading first; the product's since 0d08142.
 STATEMENT_NET_OF_LOST = _flag("STATEMENT_NET_OF_LOST", True)
 
 
