@@ -225,9 +225,12 @@ def check_balances(world: World, model: Model) -> None:
 
 
 def check_after_step(world: World, model: Model, labels_to_pk: dict[str, int]) -> None:
-    """The ledger's rules and every account against the model; the money columns of each gift."""
+    """The ledger's rules and every account against the model; both campaign pages' figures, wall
+    and donor count (a few queries); the money columns and status of each gift."""
     check_ledger()
     check_balances(world, model)
+    for name in (KEEP, AON):
+        check_campaign(world, model, name)
     rows = {d.pk: d for d in Donation.objects.filter(pk__in=labels_to_pk.values())}
     for label, g in model.gifts.items():
         d = rows[labels_to_pk[label]]
