@@ -56,6 +56,12 @@ MONEY_FIGURES = (
 RECEIVABLE = "platform_receivable"
 
 
+def counted(figures: CampaignTotals | CurrencyTotals) -> Money:
+    """Raised less refunded, disputed and lost to disputes: what counts towards the goal
+    (docs/glossary.md, "counts towards the goal"). One definition for a campaign and the platform."""
+    return figures.raised - figures.refunded - figures.disputed - figures.lost_to_disputes
+
+
 @dataclass(frozen=True)
 class CampaignTotals:
     """A campaign's figures, all in the campaign's currency. Definitions: module docstring."""
@@ -81,10 +87,7 @@ class CampaignTotals:
         """Templates reuse totals already read for the page: only for the same campaign."""
         return self.campaign_id == campaign.pk and self.goal == campaign.goal
 
-    @property
-    def counted(self) -> Money:
-        """Raised less refunded, disputed and lost to disputes: what counts towards the goal."""
-        return self.raised - self.refunded - self.disputed - self.lost_to_disputes
+    counted = property(lambda self: counted(self))
 
     @property
     def goal_met(self) -> bool:
@@ -201,9 +204,7 @@ class CurrencyTotals:
     to_recover: Money
     matched: Money
 
-    @property
-    def counted(self) -> Money:
-        return self.raised - self.refunded - self.disputed - self.lost_to_disputes
+    counted = property(lambda self: counted(self))
 
 
 # Campaigns the public sees (drafts and campaigns in review are not): the platform's figures, on
