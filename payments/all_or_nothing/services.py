@@ -69,7 +69,7 @@ def settle_failed_campaign(*, campaign: Campaign) -> dict[str, int]:
     sibling = sibling_for(campaign)
     gifts = Donation.objects.filter(
         campaign=campaign, captured_at__isnull=False, refunded_minor__lt=F("amount_minor")
-    ).exclude(status__in=[DonationStatus.MOVED, DonationStatus.DISPUTED])
+    ).exclude(status__in=[DonationStatus.MOVED, DonationStatus.DISPUTED, DonationStatus.CHARGED_BACK])
     for donation in gifts.order_by("pk"):
         if donation.sibling_opt_in and sibling is not None and donation.refunded_minor == 0:
             donation_move(donation=donation, to=sibling)

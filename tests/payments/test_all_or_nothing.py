@@ -71,3 +71,33 @@ def test_missed_goal_refunds_each_donor_once_across_an_interruption(fake_gateway
     assert balance_of(escrow_account(aon)) == cny(0)
     assert balance_of(escrow_account(sibling)) == cny("500")
     assert campaign_totals_uncached(campaign=sibling).donors == 1
+
+
+def test_a_gift_lost_to_a_chargeback_is_neither_moved_nor_refunded_when_the_campaign_fails(
+    client, fake_gateway, aon, django_capture_on_commit_callbacks
+):
+    # given a failed all-or-nothing campaign where the bank took one gift back (lost chargeback),
+    # its donor having opted into a sibling, and one plain gift
+    from tests.payments.conftest import event, post_signed
+
+    CampaignFactory(status=CampaignStatus.LIVE)
+    lost = give(aon, "300", email="lost@example.cn", sibling_opt_in=True)
+    plain = give(aon, "200", email="plain@example.cn")
+    for n, (type_, status) in enumerate([("charge.dispute.created", "needs_response"),
+                                         ("charge.dispute.closed", "lost")]):  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=True):
+            post_signed(client, event(f"evt_lost_{n}", type_, {
+                "id": "dp_lost", "object": "dispute", "amount": 30000, "currency": "cny", "status": status,
+                "charge": lost.provider_charge_id, "payment_intent": lost.provider_payment_intent_id}))  # fmt: skip
+
+    # when the deadline job settles the campaign
+    with django_capture_on_commit_callbacks(execute=True):
+        result = all_or_nothing_settle(today=aon.deadline + timedelta(days=1))
+
+    # then only the plain gift is refunded; the charged-back gift is not moved or refunded again
+    lost.refresh_from_db()
+    plain.refresh_from_db()
+    assert (result["failed"], result["refunded"], result["moved"]) == (1, 1, 0)
+    assert (lost.status, lost.moved_to) == (DonationStatus.CHARGED_BACK, None)
+    assert plain.status == DonationStatus.REFUNDED
+    assert balance_of(escrow_account(aon)) == cny("0")
