@@ -7,6 +7,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from payments.disputes.models import Dispute
+from payments.disputes.viewsets import DisputeViewSet
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
 from payments.reconciliation.viewsets import ReconciliationRunViewSet, UnmatchedItemViewSet
 from payments.refunds import wagtail_hooks as refunds_hooks  # noqa: F401
@@ -26,7 +28,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return action in ("view", "inspect") and super().user_has_permission(user, "view")
 
 
-for _model in (Release, ReconciliationRun, UnmatchedItem, WebhookEvent, Refund):
+for _model in (Release, ReconciliationRun, UnmatchedItem, WebhookEvent, Refund, Dispute):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
 
 
@@ -41,6 +43,7 @@ class ReleaseGroup(ModelViewSetGroup):
         UnmatchedItemViewSet,
         WebhookEventViewSet,
         ProviderRefundViewSet,
+        DisputeViewSet,
     )
 
 

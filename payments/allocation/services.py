@@ -100,8 +100,9 @@ def breakdown_annotated(row: Donation) -> Breakdown:
     refunded = row.refunded_minor if captured else 0
     released = row.released_minor
     paid = min(row.paid_minor, released)
-    # A dispute can only hold what was not already released (see services.disputes).
-    holding = max(0, min(row.disputed_minor, captured - refunded - released)) if captured else 0
+    # A dispute freezes its whole amount (what the donor has not had back): the held cents from
+    # escrow, the released ones fronted by the platform (``to_recover``; payments.disputes.services).
+    holding = max(0, min(row.disputed_minor, captured - refunded)) if captured else 0
     lost = min(row.lost_minor, holding)
     m = lambda minor: Money.from_minor(int(minor), cur)  # noqa: E731
     return Breakdown(

@@ -1,9 +1,11 @@
 """Chargebacks: while a dispute is open its amount sits in the campaign's disputed account.
 
-``charge.dispute.created`` moves it escrow → disputed; ``charge.dispute.closed`` moves it back
-(won) or to dispute losses (lost). Each move is a ledger entry keyed ``dispute:<id>:<state>``, so
-repeated or reordered events post each move at most once; a ``closed`` that arrives before its
-``created`` opens the dispute first.
+``charge.dispute.created`` moves it into disputed: from escrow for the gift's held cents, from the
+campaign's platform receivable for cents already released to a partner (the platform fronts them;
+``to_recover``). ``charge.dispute.closed`` moves each part back (won) or the whole to dispute
+losses (lost). Each move is a ledger entry keyed ``dispute:<id>:<state>``, so repeated or
+reordered events post each move at most once; a ``closed`` that arrives before its ``created``
+opens the dispute first. ADR 0208.
 """
 
 from __future__ import annotations
@@ -11,18 +13,25 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from campaigns.money import Money
 from campaigns.services import audit
 from payments.allocation.services import donation_unreleased
 from payments.allocation.status import donation_follow_money
 from payments.disputes.models import Dispute, DisputeStatus
 from payments.disputes.states import dispute_transition
-from payments.donations.models import Donation
-from payments.ledger.models import AccountKind, LedgerAccount, Posting
-from payments.ledger.services import InsufficientFunds, Leg, account_for, entry_post, escrow_account
+from payments.donations.models import Donation, DonationStatus
+from payments.ledger.models import AccountKind, LedgerEntry
+from payments.ledger.services import (
+    InsufficientFunds,
+    Leg,
+    account_for,
+    balance_of,
+    entry_post,
+    escrow_account,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +49,21 @@ def _donation_for(obj: dict) -> Donation | None:
     return None
 
 
-def dispute_opened(*, obj: dict) -> Dispute | None:
-    """Record a dispute and hold what the gift still has in escrow. Returns None if the charge is
-    not one of ours.
+def _campaign_of(donation: Donation) -> Campaign:
+    """The campaign whose escrow holds the gift's money (its sibling's, if it was moved there)."""
+    return donation.moved_to if donation.status == DonationStatus.MOVED else donation.campaign
 
-    Cents of the gift already released to a partner are not in escrow any more; holding them from
-    escrow would take other donors' gifts. That part is recorded as uncovered (audited, for the
-    finance officer to settle from the platform's own funds) and nothing is posted for it.
+
+def dispute_opened(*, obj: dict) -> Dispute | None:
+    """Record a dispute and freeze its amount in the campaign's disputed account. Returns None if
+    the charge is not one of ours.
+
+    The bank has taken the disputed amount (capped at what the donor has not had back) from us.
+    The gift's held cents pay for it from escrow; cents already released to a partner are not in
+    escrow any more and taking them would spend other donors' gifts, so the platform fronts that
+    part from the campaign's ``platform_receivable`` (``to_recover``, ADR 0208), audited as
+    ``dispute.uncovered`` and logged as an error for the finance officer. Escrow never goes below
+    zero. The entry is keyed ``dispute:<id>:opened``: posted once, whatever the events' order.
     """
     with transaction.atomic():
         donation = _donation_for(obj)
@@ -62,48 +79,70 @@ def dispute_opened(*, obj: dict) -> Dispute | None:
                 "reason": (obj.get("reason") or "")[:64],
             },
         )
-        escrow = escrow_account(donation.campaign)
-        disputed = account_for(
-            kind=AccountKind.DISPUTED, currency=donation.currency, campaign=donation.campaign
+        if not created:
+            return dispute
+        takes = Money.from_minor(
+            max(0, min(dispute.amount_minor, donation.amount_minor - donation.refunded_minor)),
+            dispute.currency,
         )
-        covered = min(dispute.amount, still_held) if created and still_held.amount > 0 else None
-        try:
-            if covered is not None:
-                with transaction.atomic():
-                    entry_post(key=f"dispute:{dispute.provider_dispute_id}:opened", kind="dispute.opened",
-                               legs=[Leg(escrow, -covered), Leg(disputed, covered)],
-                               memo=f"dispute on gift {donation.public_id}")  # fmt: skip
-        except InsufficientFunds:
-            covered = None
-        uncovered = dispute.amount - covered if covered is not None else dispute.amount
-        if created and uncovered.amount > 0:
-            # Already released to a partner: the finance officer must cover it; say so loudly.
-            log.error("dispute %s: escrow cannot cover %s", dispute.provider_dispute_id, uncovered)
-            audit(
-                actor=None,
-                action="dispute.uncovered",
-                subject=dispute,
-                data={"amount_minor": dispute.amount_minor, "uncovered_minor": uncovered.to_minor()},
-            )
-        if created:
-            donation_follow_money(donation=donation, note=dispute.provider_dispute_id)
-            audit(actor=None, action="dispute.opened", subject=dispute, reason=dispute.reason)
+        uncovered = Money.zero(dispute.currency)
+        if takes.amount > 0:
+            entry = _post_opened(dispute=dispute, campaign=_campaign_of(donation), takes=takes,
+                                 covered=max(Money.zero(takes.currency), min(takes, still_held)))  # fmt: skip
+            uncovered = _fronted(entry)
+        if uncovered.amount > 0:
+            log.error("dispute %s: escrow cannot cover %s, fronted by the platform", dispute.provider_dispute_id,
+                      uncovered)  # fmt: skip
+            audit(actor=None, action="dispute.uncovered", subject=dispute,
+                  reason="Disputed after the gift was released to a partner.",
+                  data={"amount_minor": dispute.amount_minor, "uncovered_minor": uncovered.to_minor(),
+                        "campaign": _campaign_of(donation).pk})  # fmt: skip
+        donation_follow_money(donation=donation, note=dispute.provider_dispute_id)
+        audit(actor=None, action="dispute.opened", subject=dispute, reason=dispute.reason)
     return dispute
 
 
-def _held_for(*, dispute: Dispute, disputed: LedgerAccount) -> Money:
-    """What the ``opened`` entry of this dispute put in the disputed account (zero if none)."""
-    total = Posting.objects.filter(
-        entry__key=f"dispute:{dispute.provider_dispute_id}:opened", account=disputed
-    ).aggregate(total=Sum("amount_minor"))["total"]
-    return Money.from_minor(int(total or 0), dispute.currency)
+def _post_opened(*, dispute: Dispute, campaign: Campaign, takes: Money, covered: Money) -> LedgerEntry:
+    """Post ``dispute.opened``: ``takes`` into the disputed account, ``covered`` of it from escrow,
+    the rest from the platform receivable. If escrow holds less than ``covered`` (it should not),
+    cover only what it holds."""
+    escrow = escrow_account(campaign)
+    for attempt in range(2):
+        legs = [
+            Leg(account_for(kind=AccountKind.DISPUTED, currency=takes.currency, campaign=campaign), takes)
+        ]
+        if covered.amount > 0:
+            legs.append(Leg(escrow, -covered))
+        if (takes - covered).amount > 0:
+            receivable = account_for(
+                kind=AccountKind.PLATFORM_RECEIVABLE, currency=takes.currency, campaign=campaign
+            )
+            legs.append(Leg(receivable, -(takes - covered)))
+        try:
+            with transaction.atomic():
+                return entry_post(key=f"dispute:{dispute.provider_dispute_id}:opened", kind="dispute.opened",
+                                  legs=legs, memo=f"dispute on gift {dispute.donation.public_id}")  # fmt: skip
+        except InsufficientFunds:
+            if attempt:
+                raise
+            covered = max(Money.zero(covered.currency), min(covered, balance_of(escrow)))
+    raise AssertionError("unreachable")
+
+
+def _fronted(entry: LedgerEntry) -> Money:
+    """What the platform receivable gave to an entry (positive), in the entry's currency."""
+    postings = list(entry.postings.select_related("account"))
+    minor = -sum(p.amount_minor for p in postings if p.account.kind == AccountKind.PLATFORM_RECEIVABLE)
+    return Money.from_minor(minor, postings[0].currency)
 
 
 def dispute_closed(*, obj: dict) -> Dispute | None:
-    """Settle a dispute: ``status`` ``won`` returns the money to escrow, ``lost`` books the loss."""
+    """Settle a dispute once. ``won`` (or an inquiry ``warning_closed`` without a chargeback): the
+    bank gives the money back, and each part returns where it came from (escrow, and the platform
+    receivable for what the platform fronted). ``lost``: the frozen amount moves to the campaign's
+    dispute losses; what the platform fronted stays to recover. Keyed
+    ``dispute:<id>:won|lost``; a ``closed`` that arrives before ``created`` opens the dispute first."""
     dispute = dispute_opened(obj=obj)
-    # An inquiry closed without a chargeback (``warning_closed``) ends like a won dispute: the hold
-    # goes back to escrow (no money was withdrawn).
     if dispute is None or obj.get("status") not in ("won", "lost", "warning_closed"):
         return dispute
     won = obj["status"] in ("won", "warning_closed")
@@ -112,24 +151,28 @@ def dispute_closed(*, obj: dict) -> Dispute | None:
         if dispute.status != DisputeStatus.OPEN:
             return dispute
         donation = dispute.donation
-        disputed = account_for(
-            kind=AccountKind.DISPUTED, currency=dispute.currency, campaign=donation.campaign
-        )
-        if won:
-            target = escrow_account(donation.campaign)
-        else:
-            target = account_for(
-                kind=AccountKind.DISPUTE_LOSSES, currency=dispute.currency, campaign=donation.campaign
-            )
         state = "won" if won else "lost"
-        # Only what was actually held moves on (an uncovered dispute held nothing).
-        held = _held_for(dispute=dispute, disputed=disputed)
-        if held.amount > 0:
-            entry_post(key=f"dispute:{dispute.provider_dispute_id}:{state}", kind=f"dispute.{state}",
-                       legs=[Leg(disputed, -held), Leg(target, held)],
+        opened = LedgerEntry.objects.filter(key=f"dispute:{dispute.provider_dispute_id}:opened").first()
+        if opened is not None:
+            legs = _closing_legs(opened=opened, won=won)
+            entry_post(key=f"dispute:{dispute.provider_dispute_id}:{state}", kind=f"dispute.{state}", legs=legs,
                        memo=f"dispute {state} on gift {donation.public_id}")  # fmt: skip
         dispute.closed_at = timezone.now()
         dispute_transition(dispute, DisputeStatus.WON if won else DisputeStatus.LOST, fields=("closed_at",))
         donation = Donation.objects.select_for_update().get(pk=donation.pk)
         donation_follow_money(donation=donation, note=f"dispute {state}")
     return dispute
+
+
+def _closing_legs(*, opened: LedgerEntry, won: bool) -> list[Leg]:
+    """Won: the opened entry's legs in reverse (each part back where it came from). Lost: what was
+    frozen moves from the disputed account to the campaign's dispute losses."""
+    postings = list(opened.postings.select_related("account"))
+    disputed = next(p for p in postings if p.account.kind == AccountKind.DISPUTED)
+    if won:
+        return [Leg(p.account, -Money.from_minor(p.amount_minor, p.currency)) for p in postings]
+    frozen = Money.from_minor(disputed.amount_minor, disputed.currency)
+    losses = account_for(
+        kind=AccountKind.DISPUTE_LOSSES, currency=frozen.currency, campaign=disputed.account.campaign
+    )
+    return [Leg(disputed.account, -frozen), Leg(losses, frozen)]

@@ -10,8 +10,9 @@ why. In short, for one campaign, in the campaign's currency:
   that failed at the provider is reversed and does not count), plus what the platform fronted for
   refunds made at the provider after the gift had been released (the campaign's
   ``platform_receivable`` legs of those entries, ADR 0208).
-- ``to_recover``: what the platform fronted that way and has not recovered: minus the balance of
-  the campaign's ``platform_receivable`` account. Zero unless such a refund happened.
+- ``to_recover``: what the platform fronted that way (or for the released part of a chargeback)
+  and has not recovered: minus the balance of the campaign's ``platform_receivable`` account. Zero
+  unless such a refund or chargeback happened.
 - ``disputed``: the campaign's disputed account now (open disputes; a won dispute returns the
   money to escrow, a lost one moves it to ``lost_to_disputes``).
 - ``lost_to_disputes``: the campaign's dispute-losses account.

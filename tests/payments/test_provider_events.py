@@ -427,6 +427,103 @@ def test_a_lost_dispute_stays_lost_whatever_arrives_after(client, fake_gateway, 
     assert (run.matched, run.unmatched_provider, run.unmatched_ledger) == (2, 0, 0)
 
 
+def test_a_chargeback_after_release_is_fronted_by_the_platform_and_reconciles(
+    client, fake_gateway, verifier, finance_officer, provider_history, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from payments.allocation.services import breakdown_of
+    from payments.releases.services import release_approve
+    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+
+    # given a ¥500 gift of which ¥300 was released to the hospital (¥200 still held), and another
+    # donor's ¥400 still in escrow
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    campaign = beneficiary.campaign
+    gift = captured_donation(campaign, 50_000)
+    other = captured_donation(campaign, 40_000, email="other@example.com")
+    release_approve(release=verified_milestone(beneficiary=beneficiary, verifier=verifier, minor=30_000).release,
+                    actor=finance_officer)  # fmt: skip
+    escrow = escrow_account(campaign)
+    receivable = account_for(kind=AccountKind.PLATFORM_RECEIVABLE, currency="CNY", campaign=campaign)
+    assert balance_of(escrow) == cny("600")
+
+    # when the card-holder's bank disputes the whole ¥500 (events out of order)
+    codes = deliver(client, django_capture_on_commit_callbacks,
+                    dispute(gift, "needs_response", 2, "charge.dispute.funds_withdrawn"),
+                    dispute(gift, "needs_response", 1, "charge.dispute.created"))  # fmt: skip
+
+    # then the gift's own ¥200 comes from escrow, the platform fronts the released ¥300, the other
+    # donor's ¥400 stays in escrow, and finance is alerted
+    assert codes == [200, 200]
+    assert dispute_accounts(campaign) == (cny("400"), cny("500"), cny("0"))
+    assert balance_of(receivable) == cny("-300")
+    assert AuditEvent.objects.get(action="dispute.uncovered").data["uncovered_minor"] == 30_000
+    parts = breakdown_of(gift)
+    assert (parts.held, parts.released, parts.disputed, parts.to_recover) == (
+        cny("0"), cny("300"), cny("500"), cny("300"))  # fmt: skip
+    totals = campaign_totals_uncached(campaign=campaign)
+    assert (totals.held, totals.disputed, totals.to_recover, totals.donors) == (
+        cny("400"),
+        cny("500"),
+        cny("300"),
+        1,
+    )
+
+    # and finance sees what to recover in the disputes list
+    finance_officer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(finance_officer)
+    page = client.get(reverse("disputes:index"))
+    assert page.status_code == 200
+    table = page.content.decode().split('<table class="listing', 1)[1].split("</table>", 1)[0]
+    assert "¥500" in table and "¥300" in table
+
+    # when the bank decides for the card-holder
+    deliver(client, django_capture_on_commit_callbacks, dispute(gift, "lost", 3, "charge.dispute.closed"))
+
+    # then the ¥500 is lost, the fronted ¥300 stays to recover, and escrow is untouched
+    assert dispute_accounts(campaign) == (cny("400"), cny("0"), cny("500"))
+    assert balance_of(receivable) == cny("-300")
+    gift.refresh_from_db()
+    assert gift.status == DonationStatus.CHARGED_BACK
+
+    # and reconciliation matches the withdrawal with the whole dispute entry: nothing unmatched
+    provider_history.record("charge", gift.provider_charge_id, cny("500"))
+    provider_history.record("charge", other.provider_charge_id, cny("400"))
+    provider_history.record("adjustment", f"dp_{gift.pk}", -cny("500"))
+    run = reconcile(provider_history)
+    assert (run.matched, run.unmatched_provider, run.unmatched_ledger) == (3, 0, 0)
+
+
+def test_a_chargeback_after_release_won_gives_the_platform_back_what_it_fronted(
+    client, fake_gateway, verifier, finance_officer, provider_history, django_capture_on_commit_callbacks
+):
+    from payments.releases.services import release_approve
+    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    campaign = beneficiary.campaign
+    gift = captured_donation(campaign, 50_000)
+    release_approve(release=verified_milestone(beneficiary=beneficiary, verifier=verifier, minor=30_000).release,
+                    actor=finance_officer)  # fmt: skip
+
+    deliver(client, django_capture_on_commit_callbacks,
+            dispute(gift, "needs_response", 1, "charge.dispute.created"),
+            dispute(gift, "won", 2, "charge.dispute.closed"),
+            dispute(gift, "won", 2, "charge.dispute.closed"))  # fmt: skip
+
+    receivable = account_for(kind=AccountKind.PLATFORM_RECEIVABLE, currency="CNY", campaign=campaign)
+    assert dispute_accounts(campaign) == (cny("200"), cny("0"), cny("0"))
+    assert balance_of(receivable) == cny("0")
+    assert campaign_totals_uncached(campaign=campaign).to_recover == cny("0")
+    provider_history.record("charge", gift.provider_charge_id, cny("500"))
+    provider_history.record("adjustment", f"dp_{gift.pk}", -cny("500"))
+    provider_history.record("adjustment", f"dp_{gift.pk}", cny("500"))
+    run = reconcile(provider_history)
+    assert (run.matched, run.unmatched_provider, run.unmatched_ledger) == (3, 0, 0)
+
+
 def test_an_inquiry_closed_without_chargeback_returns_the_hold(client, fake_gateway, campaign,
                                                                django_capture_on_commit_callbacks):  # fmt: skip
     gift = give(campaign, "500")

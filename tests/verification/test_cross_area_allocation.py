@@ -45,19 +45,62 @@ def test_a_released_gift_cannot_be_refunded(released_gift):
     assert not OutboxCommand.objects.exists()
 
 
-def test_a_dispute_on_a_released_gift_holds_none_of_the_other_gifts(released_gift):
+def _postings(key):
+    return {
+        (p.account.kind, p.amount_minor)
+        for p in LedgerEntry.objects.get(key=key).postings.select_related("account")
+    }
+
+
+def test_a_dispute_on_a_released_gift_is_fronted_by_the_platform_not_by_the_other_gifts(released_gift):
     dispute_opened(obj={"id": "dp_test_1", "amount": 300_000, "charge": released_gift.provider_charge_id,
                         "reason": "fraudulent"})  # fmt: skip
+
     released_gift.refresh_from_db()
-    assert breakdown_of(released_gift).held == Money("0", "CNY")
-    assert breakdown_of(released_gift).released == Money("3000", "CNY")
-    assert balance_of(escrow_account(released_gift.campaign)) == Money("3000", "CNY")
-    assert not LedgerEntry.objects.filter(kind="dispute.opened").exists()
+    gift = breakdown_of(released_gift)
+    assert (gift.held, gift.released, gift.disputed, gift.to_recover) == (
+        Money("0", "CNY"), Money("3000", "CNY"), Money("3000", "CNY"), Money("3000", "CNY"),
+    )  # fmt: skip
+    assert balance_of(escrow_account(released_gift.campaign)) == Money("3000", "CNY")  # the other gift's
+    assert _postings("dispute:dp_test_1:opened") == {("disputed", 300_000), ("platform_receivable", -300_000)}
     uncovered = AuditEvent.objects.get(action="dispute.uncovered")
     assert uncovered.data["uncovered_minor"] == 300_000
 
 
-def test_a_dispute_closed_as_lost_on_a_released_gift_moves_nothing_from_escrow(released_gift):
+def test_a_dispute_on_a_partly_released_gift_takes_its_held_cents_and_fronts_the_rest(
+    db, verifier, finance_officer
+):
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    gift = captured_donation(beneficiary.campaign, 500_000)
+    milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier)  # ¥3,000
+    release_approve(release=milestone.release, actor=finance_officer)
+
+    dispute_opened(obj={"id": "dp_test_3", "amount": 500_000, "charge": gift.provider_charge_id})
+
+    assert _postings("dispute:dp_test_3:opened") == {
+        ("disputed", 500_000), ("campaign_escrow", -200_000), ("platform_receivable", -300_000),
+    }  # fmt: skip
+    assert balance_of(escrow_account(gift.campaign)) == Money("0", "CNY")
+
+
+def test_a_dispute_won_on_a_released_gift_gives_the_platform_back_what_it_fronted(released_gift):
+    obj = {"id": "dp_test_4", "amount": 300_000, "charge": released_gift.provider_charge_id}
+    dispute_opened(obj=obj)
+
+    dispute_closed(obj={**obj, "status": "won"})
+
+    assert _postings("dispute:dp_test_4:won") == {("disputed", -300_000), ("platform_receivable", 300_000)}
+    released_gift.refresh_from_db()
+    gift = breakdown_of(released_gift)
+    assert (gift.disputed, gift.to_recover, gift.released) == (
+        Money("0", "CNY"), Money("0", "CNY"), Money("3000", "CNY"),
+    )  # fmt: skip
+    assert balance_of(escrow_account(released_gift.campaign)) == Money("3000", "CNY")
+
+
+def test_a_dispute_lost_on_a_released_gift_books_the_loss_and_leaves_the_fronted_part_to_recover(
+    released_gift,
+):
     obj = {
         "id": "dp_test_2",
         "amount": 300_000,
@@ -69,7 +112,12 @@ def test_a_dispute_closed_as_lost_on_a_released_gift_moves_nothing_from_escrow(r
     dispute_closed(obj={**obj, "status": "lost"})
 
     assert balance_of(escrow_account(released_gift.campaign)) == Money("3000", "CNY")
-    assert not LedgerEntry.objects.filter(kind__startswith="dispute.").exists()
+    assert _postings("dispute:dp_test_2:lost") == {("disputed", -300_000), ("dispute_losses", 300_000)}
+    released_gift.refresh_from_db()
+    gift = breakdown_of(released_gift)
+    assert (gift.lost_to_disputes, gift.to_recover, gift.disputed) == (
+        Money("3000", "CNY"), Money("3000", "CNY"), Money("0", "CNY"),
+    )  # fmt: skip
 
 
 def test_the_refund_sweeper_leaves_partner_transfers_alone(db):

@@ -25,7 +25,8 @@ AON_GOAL = 100_000  # ¥1,000
 class Dispute:
     provider_id: str
     amount: int  # what the bank disputes
-    covered: int = 0  # what escrow could hold for it when it opened (the gift's held cents)
+    frozen: int = 0  # what our side froze when it opened: the amount, capped at what was not refunded
+    fronted: int = 0  # the part of it already released to a partner: the platform fronts it
     state: str = ""  # "" until our side hears of it; open | won | lost
     provider_state: str = "open"  # what the bank decided: open | won | lost
 
@@ -84,6 +85,10 @@ class Gift:
     def captured(self) -> bool:
         return self.seq is not None
 
+    def dispute_fronted(self) -> int:
+        """The released part of an open or lost dispute (frozen, but not out of this gift's held cents)."""
+        return self.dispute.fronted if self.dispute and self.dispute.state in ("open", "lost") else 0
+
 
 class Model:
     """State and transitions. Methods named like the product's actions return what the product
@@ -103,17 +108,24 @@ class Model:
 
     @staticmethod
     def disputed(g: Gift) -> int:
-        """Cents frozen by an open dispute."""
-        return g.dispute.covered if g.dispute and g.dispute.state == "open" else 0
+        """Cents frozen by an open dispute (the whole disputed amount, released cents included)."""
+        return g.dispute.frozen if g.dispute and g.dispute.state == "open" else 0
 
     @staticmethod
     def lost(g: Gift) -> int:
-        return g.dispute.covered if g.dispute and g.dispute.state == "lost" else 0
+        return g.dispute.frozen if g.dispute and g.dispute.state == "lost" else 0
+
+    @staticmethod
+    def to_recover(g: Gift) -> int:
+        """What the platform fronted for this gift and has not recovered: provider refunds beyond
+        its held cents, and the released part of an open or lost dispute."""
+        fronted = g.dispute.fronted if g.dispute and g.dispute.state in ("open", "lost") else 0
+        return g.receivable + fronted
 
     def held(self, g: Gift) -> int:
         if not g.captured:
             return 0
-        return g.amount - g.refunded - self.released(g) - self.disputed(g) - self.lost(g)
+        return g.amount - g.refunded - self.released(g) - self.disputed(g) - self.lost(g) + g.dispute_fronted()
 
     def counted(self, g: Gift) -> int:
         """What of the gift still counts towards the goal (held or released; not refunded, frozen
@@ -135,7 +147,7 @@ class Model:
             "approved": sum(self.released(g, ("approved",)) for g in gifts),
             "paid": sum(self.released(g, ("paid",)) for g in gifts),
             "refunded": sum(g.refunded + g.receivable for g in gifts),
-            "to_recover": sum(g.receivable for g in gifts),
+            "to_recover": sum(self.to_recover(g) for g in gifts),
             "disputed": sum(self.disputed(g) for g in gifts),
             "lost": sum(self.lost(g) for g in gifts),
             "counted": sum(self.counted(g) for g in gifts),
@@ -284,7 +296,8 @@ class Model:
         ``closed`` with won/lost settles it once."""
         d = g.dispute
         if d.state == "":
-            d.covered = min(d.amount, max(0, self.held(g)))
+            d.frozen = max(0, min(d.amount, g.amount - g.refunded - g.receivable))
+            d.fronted = d.frozen - min(d.frozen, max(0, self.held(g)))
             d.state = "open"
         if closed in ("won", "lost") and d.state == "open":
             d.state = closed
