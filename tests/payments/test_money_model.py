@@ -1,8 +1,10 @@
 """Issue 9 §10: a model-based test of money. Random sequences of gifts, monthly renewals, duplicated
 and reordered webhooks, refunds (app and provider), disputes, releases and payouts, all-or-nothing
-deadlines and redelivered tasks; after every step the ledger and every account equal the reference
-model's, and every page, report and admin figure does at the end of each example (or after every
-step with ``MONEY_MODEL_PAGES_EVERY_STEP=1``).
+deadlines and redelivered tasks; after every step the ledger, every account, both campaign pages
+(figures, donor count, wall) and every gift's status equal the reference model's, and so does every
+other page, report and admin figure the step changed (donor page and trace of each gift it changed,
+those donors' statements, the transparency page and report); every page again at the end of each
+example (all of them after every step with ``MONEY_MODEL_PAGES_EVERY_STEP=1``).
 
 The machine, the model and the checks are in ``tests/payments/money_model/``; rules not yet built
 in the product are behind ``money_model/flags.py``.

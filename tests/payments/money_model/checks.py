@@ -254,3 +254,34 @@ def check_pages(world: World, model: Model, labels_to_pk: dict[str, int]) -> Non
     for donor in sorted({g.donor for g in model.gifts.values()}):
         check_donor(model, donor, labels_to_pk)
     check_platform(model)
+
+
+def gift_fingerprint(model: Model, g: Gift) -> tuple:
+    """Everything the model says about a gift that a page shows (statuses, cents by state, parts
+    by release and each release's state)."""
+    parts = tuple(sorted((r, c, model.releases[r].state) for r, c in g.allocations.items()))
+    return (tuple(sorted(model.status(g))), g.captured, model.held(g), model.released(g),
+            model.released(g, ("paid",)), g.refunded, g.receivable, model.disputed(g), model.lost(g),
+            model.to_recover(g), parts)  # fmt: skip
+
+
+def check_pages_that_changed(world: World, model: Model, labels_to_pk: dict[str, int], seen: dict) -> None:
+    """After every step, the pages whose figures the model says this step changed: the donor page
+    and trace of each such gift, the statement of each donor with such a gift, the transparency
+    page and report when a campaign's totals changed. (``check_after_step`` already compares both
+    campaign pages and every account's balance after every step, so a product change the model
+    did not make shows there or on a gift the model did change.) ``seen`` keeps the fingerprints
+    between steps."""
+    changed_donors = set()
+    for label, g in model.gifts.items():
+        mark = gift_fingerprint(model, g)
+        if seen.get(("gift", label)) != mark:
+            seen[("gift", label)] = mark
+            check_gift(world, model, g, labels_to_pk[label])
+            changed_donors.add(g.donor)
+    for donor in sorted(changed_donors):
+        check_donor(model, donor, labels_to_pk)
+    totals = tuple(sorted(model.totals(name).items()) for name in (KEEP, AON))
+    if seen.get("platform") != totals:
+        seen["platform"] = totals
+        check_platform(model)

@@ -2,7 +2,8 @@
 
 Each rule acts on the product through its real entry points (services, tasks, signed webhooks)
 and on the model, and asserts what the product answered (a refusal must be predicted by the model
-and must leave no row behind). After every step ``check_everything`` compares every figure.
+and must leave no row behind). After every step ``every_figure_agrees`` compares every figure the
+step changed, and the ledger, every account and both campaign pages whatever it changed.
 """
 
 from __future__ import annotations
@@ -39,15 +40,16 @@ from payments.releases.tasks import release_transfer_run
 from payments.webhooks.services import webhook_process
 from tests.payments.money_model import flags
 from tests.payments.money_model import model as m
-from tests.payments.money_model.checks import check_after_step, check_pages
+from tests.payments.money_model.checks import check_after_step, check_pages, check_pages_that_changed
 from tests.payments.money_model.world import ProviderCrash, World, cny, tasks
 from tests.verification.factories import verified_milestone
 
 GIFT_AMOUNTS = st.sampled_from([1_000, 12_345, 30_000, 50_000, 100_000, 250_000])
 RELEASE_AMOUNTS = st.sampled_from([10_000, 30_000, 50_000, 120_000, 300_000])
 PICK = st.integers(min_value=0, max_value=63)
-# Every page after every step (slow: about 1 s a step on the shared machine); by default the
-# ledger and every account after every step, every page at the end of each example.
+# After every step: the ledger, every account, both campaign pages and every gift's status, and
+# every other page whose figures the step changed; every page again at the end of each example.
+# ``MONEY_MODEL_PAGES_EVERY_STEP=1`` reads every page after every step, changed or not (slow).
 PAGES_EVERY_STEP = os.environ.get("MONEY_MODEL_PAGES_EVERY_STEP", "") == "1"
 
 
@@ -80,6 +82,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.refund_pk: dict[str, int] = {}
         self.serial = 0
         self.deadline_runs = 0
+        self.seen: dict = {}  # what each page showed at the last check (checks.check_pages_that_changed)
 
     def teardown(self) -> None:
         try:
@@ -511,3 +514,5 @@ class MoneyMachine(RuleBasedStateMachine):
         check_after_step(self.world, self.model, self.pk)
         if PAGES_EVERY_STEP:
             check_pages(self.world, self.model, self.pk)
+        else:
+            check_pages_that_changed(self.world, self.model, self.pk, self.seen)

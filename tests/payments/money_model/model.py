@@ -125,7 +125,9 @@ class Model:
     def held(self, g: Gift) -> int:
         if not g.captured:
             return 0
-        return g.amount - g.refunded - self.released(g) - self.disputed(g) - self.lost(g) + g.dispute_fronted()
+        return (
+            g.amount - g.refunded - self.released(g) - self.disputed(g) - self.lost(g) + g.dispute_fronted()
+        )
 
     def counted(self, g: Gift) -> int:
         """What of the gift still counts towards the goal (held or released; not refunded, frozen
