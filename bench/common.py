@@ -25,6 +25,23 @@ def django_setup() -> None:
     call_command("migrate", verbosity=0)
 
 
+def database_url() -> str:
+    """The URL of the database Django is connected to, for a subprocess (worker, pgbench): a TCP
+    host and port, or the socket folder of an embedded server (``?host=<folder>``, as
+    ``config.embedded`` writes it)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = quote(db["USER"] or "postgres")
+    socket_dir = db["HOST"] if (db["HOST"] or "").startswith("/") else db.get("OPTIONS", {}).get("host", "")
+    if socket_dir:
+        port = f"&port={db['PORT']}" if db["PORT"] else ""
+        return f"postgresql://{user}@/{db['NAME']}?host={quote(socket_dir, safe='/')}{port}"
+    return f"postgresql://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def live_campaign(slug: str):
     from campaigns.models import Campaign, CampaignStatus
 

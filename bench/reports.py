@@ -180,7 +180,6 @@ def campaign(repeat: int) -> None:
 def statements(donors: int, workers: list[int]) -> None:
     setup_django()
     from django.conf import settings
-    from django.db import connection
 
     from config.celery import app
     from payments.models import Donation
@@ -189,9 +188,9 @@ def statements(donors: int, workers: list[int]) -> None:
 
     ids = list(Donation.objects.filter(campaign__slug=SLUG).order_by("donor_id")
                .values_list("donor_id", flat=True)[:donors])  # fmt: skip
-    db = connection.settings_dict
-    env = dict(os.environ, DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-               REDIS_URL=settings.REDIS_URL)  # fmt: skip
+    from bench.common import database_url
+
+    env = dict(os.environ, DATABASE_URL=database_url(), REDIS_URL=settings.REDIS_URL)
     results = {}
     for n in workers:
         ReportRun.objects.filter(

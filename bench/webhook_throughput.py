@@ -20,7 +20,7 @@ import subprocess
 import time
 import uuid
 
-from common import django_setup, live_campaign
+from common import database_url, django_setup, live_campaign
 
 
 def pgbench_tps(dburl: str, seconds: int) -> float:
@@ -89,9 +89,7 @@ def main() -> None:
     )
     assert campaign_totals_uncached(campaign=campaign).raised.to_minor() == expected
     events_per_s = args.events / elapsed
-    dburl = settings.DATABASES["default"]
-    url = f"postgresql://{dburl['USER']}@{dburl['HOST']}:{dburl['PORT']}/{dburl['NAME']}"
-    tps = pgbench_tps(url, args.pgbench_seconds)
+    tps = pgbench_tps(database_url(), args.pgbench_seconds)
     print(f"webhook events processed: {args.events} (each delivered twice) in {elapsed:.2f}s")
     print(f"webhook → ledger: {events_per_s:.1f} events/s ({2 * args.events / elapsed:.1f} deliveries/s)")
     print(f"pgbench (TPC-B-like, 1 client, scale 5, {args.pgbench_seconds}s): {tps:.1f} TPS")
