@@ -244,6 +244,11 @@ PAYMENTS_PRESETS = {
     "HKD": [10000, 20000, 50000, 100000],
     "JPY": [1000, 3000, 5000, 10000],
 }
+# How many reverse proxies stand in front of the web processes, each appending to X-Forwarded-For:
+# every rate limit counts the client address found that many hops from the right
+# (payments.donations.client_ip, ADR 0010). 0 (here): no proxy, REMOTE_ADDR counts and the
+# header is ignored. Production expects one proxy (config/settings/production.py).
+TRUSTED_PROXY_COUNT = env.int("CLEARFUND_TRUSTED_PROXY_COUNT", default=0)
 # Card-testing defence: payment attempts allowed per window, per client IP and per email.
 PAYMENTS_RATE_LIMIT_IP = env.str("PAYMENTS_RATE_LIMIT_IP", default="10/600")
 PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600")
