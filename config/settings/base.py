@@ -255,6 +255,9 @@ PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600"
 # Launch spikes: at most this many donation requests talk to the provider at once (across all
 # web processes, counted in Redis); beyond it the intake answers 503 with Retry-After.
 PAYMENTS_MAX_IN_FLIGHT = env.int("PAYMENTS_MAX_IN_FLIGHT", default=24)
+# Each of those slots is given back when its request ends; one whose process died is dropped this
+# many seconds after it was taken. Keep it above the longest a request may run (gunicorn --timeout).
+PAYMENTS_PROVIDER_SLOT_SECONDS = env.int("PAYMENTS_PROVIDER_SLOT_SECONDS", default=120)
 PAYMENTS_OUTBOX_MAX_ATTEMPTS = env.int("PAYMENTS_OUTBOX_MAX_ATTEMPTS", default=10)
 # An automatic refund (all-or-nothing) the provider refused is tried again, at most this far apart,
 # until it succeeds or a finance officer takes it over (payments.refunds.services.refund_take_over).
