@@ -252,6 +252,12 @@ TRUSTED_PROXY_COUNT = env.int("CLEARFUND_TRUSTED_PROXY_COUNT", default=0)
 # Card-testing defence: payment attempts allowed per window, per client IP and per email.
 PAYMENTS_RATE_LIMIT_IP = env.str("PAYMENTS_RATE_LIMIT_IP", default="10/600")
 PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600")
+# Card testing through the card form (payments.donations.card_testing, ADR 0011): a card setup is
+# cancelled at the provider after this many refused cards; a client address with this many refused
+# cards ("count/seconds") has all its setups cancelled and may start none for the cooling period.
+PAYMENTS_CARD_SETUP_MAX_FAILURES = env.int("PAYMENTS_CARD_SETUP_MAX_FAILURES", default=3)
+PAYMENTS_CARD_FAILURES_PER_CLIENT = env.str("PAYMENTS_CARD_FAILURES_PER_CLIENT", default="5/3600")
+PAYMENTS_CARD_COOLING_SECONDS = env.int("PAYMENTS_CARD_COOLING_SECONDS", default=3600)
 # Launch spikes: at most this many donation requests talk to the provider at once (across all
 # web processes, counted in Redis); beyond it the intake answers 503 with Retry-After.
 PAYMENTS_MAX_IN_FLIGHT = env.int("PAYMENTS_MAX_IN_FLIGHT", default=24)

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from payments.donations.card_testing import card_cooling_remaining
+
 
 class AttemptBlocked(Exception):
     """Too many attempts, or a robot: nothing was created. ``retry_after`` in seconds."""
@@ -61,9 +63,18 @@ def _hit(scope: str, ident: str, rate: str) -> int | None:
 
 
 def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
-    """Count a payment attempt. Raises ``AttemptBlocked`` for a filled honeypot or past a limit."""
+    """Count a payment attempt. Raises ``AttemptBlocked`` for a filled honeypot, for a client
+    cooling off after too many refused cards (``card_cooling_remaining``, ADR 0011), or past a
+    limit."""
     if honeypot:
         raise AttemptBlocked(_("Your gift could not be accepted. Please try again later."), retry_after=600)
+    cooling = card_cooling_remaining(ip=ip)
+    if cooling:
+        raise AttemptBlocked(
+            _("Too many cards were declined from your connection. Please wait %(m)d minutes and try again.")
+            % {"m": max(1, round(cooling / 60))},
+            retry_after=cooling,
+        )
     for scope, ident, rate in (
         ("ip", ip or "unknown", settings.PAYMENTS_RATE_LIMIT_IP),
         ("email", email.strip().lower(), settings.PAYMENTS_RATE_LIMIT_EMAIL),

@@ -122,8 +122,9 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         return JsonResponse({"status": "invalid", "errors": errors}, status=400)
     data = form.cleaned_data
+    ip = client_ip(request)
     try:
-        attempt_check(ip=client_ip(request), email=data["email"], honeypot=data.get("website", ""))
+        attempt_check(ip=ip, email=data["email"], honeypot=data.get("website", ""))
     except AttemptBlocked as exc:
         return _error(str(exc), 429, exc.retry_after)
     try:
@@ -139,11 +140,11 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
             public_message=data.get("public_message", ""),
             sibling_opt_in=data.get("sibling_opt_in", False),
             earmark_beneficiary_id=data.get("earmark"),
-            client_ip=client_ip(request) or None,
+            client_ip=ip or None,
         )
         _remember(request, donation)
         with provider_slot():
-            client_secret = donation_start_card(donation=donation)
+            client_secret = donation_start_card(donation=donation, client_ip=ip or None)
     except DonationNotPossible as exc:
         return _error(" ".join(exc.messages), 400)
     except Overloaded:
