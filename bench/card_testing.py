@@ -61,9 +61,9 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=1.0, help="refusal → webhook, simulated seconds")
     parser.add_argument("--seed", type=int, default=10)
     args = parser.parse_args()
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # 429s are the point, not news
     os.environ["CACHE_KEY_PREFIX"] = f"bench-cardtesting-{os.getpid()}"  # a fresh cache namespace
     django_setup()
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # 429s are the point, not news
 
     import time
 
