@@ -8,6 +8,8 @@ from payments.allocation.models import Allocation
 from payments.disputes.models import Dispute, DisputeStatus
 from payments.donations.models import (
     CAPTURED_STATES,
+    CardSetup,
+    CardSetupFailure,
     Donation,
     DonationEvent,
     DonationStatus,
@@ -27,6 +29,8 @@ __all__ = [
     "CAPTURED_STATES",
     "AccountKind",
     "Allocation",
+    "CardSetup",
+    "CardSetupFailure",
     "Dispute",
     "DisputeStatus",
     "Donation",

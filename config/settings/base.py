@@ -244,12 +244,26 @@ PAYMENTS_PRESETS = {
     "HKD": [10000, 20000, 50000, 100000],
     "JPY": [1000, 3000, 5000, 10000],
 }
+# How many reverse proxies stand in front of the web processes, each appending to X-Forwarded-For:
+# every rate limit counts the client address found that many hops from the right
+# (payments.donations.client_ip, ADR 0010). 0 (here): no proxy, REMOTE_ADDR counts and the
+# header is ignored. Production expects one proxy (config/settings/production.py).
+TRUSTED_PROXY_COUNT = env.int("CLEARFUND_TRUSTED_PROXY_COUNT", default=0)
 # Card-testing defence: payment attempts allowed per window, per client IP and per email.
 PAYMENTS_RATE_LIMIT_IP = env.str("PAYMENTS_RATE_LIMIT_IP", default="10/600")
 PAYMENTS_RATE_LIMIT_EMAIL = env.str("PAYMENTS_RATE_LIMIT_EMAIL", default="5/600")
+# Card testing through the card form (payments.donations.card_testing, ADR 0011): a card setup is
+# cancelled at the provider after this many refused cards; a client address with this many refused
+# cards ("count/seconds") has all its setups cancelled and may start none for the cooling period.
+PAYMENTS_CARD_SETUP_MAX_FAILURES = env.int("PAYMENTS_CARD_SETUP_MAX_FAILURES", default=3)
+PAYMENTS_CARD_FAILURES_PER_CLIENT = env.str("PAYMENTS_CARD_FAILURES_PER_CLIENT", default="5/3600")
+PAYMENTS_CARD_COOLING_SECONDS = env.int("PAYMENTS_CARD_COOLING_SECONDS", default=3600)
 # Launch spikes: at most this many donation requests talk to the provider at once (across all
 # web processes, counted in Redis); beyond it the intake answers 503 with Retry-After.
 PAYMENTS_MAX_IN_FLIGHT = env.int("PAYMENTS_MAX_IN_FLIGHT", default=24)
+# Each of those slots is given back when its request ends; one whose process died is dropped this
+# many seconds after it was taken. Keep it above the longest a request may run (gunicorn --timeout).
+PAYMENTS_PROVIDER_SLOT_SECONDS = env.int("PAYMENTS_PROVIDER_SLOT_SECONDS", default=120)
 PAYMENTS_OUTBOX_MAX_ATTEMPTS = env.int("PAYMENTS_OUTBOX_MAX_ATTEMPTS", default=10)
 # An automatic refund (all-or-nothing) the provider refused is tried again, at most this far apart,
 # until it succeeds or a finance officer takes it over (payments.refunds.services.refund_take_over).

@@ -31,6 +31,9 @@ if api_base_problem(STRIPE_API_BASE):
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production sits behind a reverse proxy (hence the header above): rate limits count the address
+# that proxy saw, not the proxy's own (ADR 0010). Set 2 behind a CDN and a load balancer.
+TRUSTED_PROXY_COUNT = env.int("CLEARFUND_TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -220,3 +220,37 @@ class MonthlyPlan(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (MonthlyPlanStatus.ACTIVE, MonthlyPlanStatus.PAST_DUE)
+
+
+class CardSetup(models.Model):
+    """A card setup (SetupIntent) whose client secret was handed to a browser, and the client that
+    asked for it. Its secret confirms cards at the provider without us until it is cancelled,
+    so card testing is counted and stopped per setup and per client (ADR 0011)."""
+
+    setup_intent_id = models.CharField(max_length=64, unique=True)
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="card_setups")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When we cancelled it at the provider, or found it could not be cancelled (its card was
+    # already saved): either way its secret confirms no more cards.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_ip", "created_at"], name="card_setup_client_recent")]
+
+    def __str__(self) -> str:
+        return self.setup_intent_id
+
+
+class CardSetupFailure(models.Model):
+    """One card refused on a card setup (a ``setup_intent.setup_failed`` event)."""
+
+    setup = models.ForeignKey(CardSetup, on_delete=models.CASCADE, related_name="failures")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    failed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_ip", "failed_at"], name="card_failure_client_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.setup_id} at {self.failed_at:%Y-%m-%d %H:%M:%S}"

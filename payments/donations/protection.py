@@ -14,11 +14,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
+import uuid
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+
+from payments.donations.card_testing import card_cooling_remaining
 
 
 class AttemptBlocked(Exception):
@@ -60,9 +63,18 @@ def _hit(scope: str, ident: str, rate: str) -> int | None:
 
 
 def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
-    """Count a payment attempt. Raises ``AttemptBlocked`` for a filled honeypot or past a limit."""
+    """Count a payment attempt. Raises ``AttemptBlocked`` for a filled honeypot, for a client
+    cooling off after too many refused cards (``card_cooling_remaining``, ADR 0011), or past a
+    limit."""
     if honeypot:
         raise AttemptBlocked(_("Your gift could not be accepted. Please try again later."), retry_after=600)
+    cooling = card_cooling_remaining(ip=ip)
+    if cooling:
+        raise AttemptBlocked(
+            _("Too many cards were declined from your connection. Please wait %(m)d minutes and try again.")
+            % {"m": max(1, round(cooling / 60))},
+            retry_after=cooling,
+        )
     for scope, ident, rate in (
         ("ip", ip or "unknown", settings.PAYMENTS_RATE_LIMIT_IP),
         ("email", email.strip().lower(), settings.PAYMENTS_RATE_LIMIT_EMAIL),
@@ -76,20 +88,50 @@ def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
             )
 
 
+# Take a slot if fewer than the cap are held: drop the slots whose time is up, count the rest, add
+# ours with its own expiry. One script, so two processes never both take the last slot.
+_TAKE_SLOT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+    return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
+
+
+def _clock() -> float:
+    """Seconds since the epoch; one place, so tests can move time."""
+    return time.time()
+
+
+def _redis():
+    # The shared cache's own connection (django.core.cache.backends.redis.RedisCache).
+    return cache._cache.get_client(None, write=True)
+
+
 @contextlib.contextmanager
 def provider_slot() -> Iterator[None]:
-    """Hold one of ``PAYMENTS_MAX_IN_FLIGHT`` provider slots, or raise ``Overloaded``."""
-    key = "payments:in-flight"
-    cache.add(key, 0, 120)
+    """Hold one of ``PAYMENTS_MAX_IN_FLIGHT`` provider slots for the block, or raise ``Overloaded``.
+
+    Each slot is its own token in a Redis sorted set, scored by when it expires
+    (``PAYMENTS_PROVIDER_SLOT_SECONDS`` after it was taken, longer than any request may run): a
+    slot held is counted until it is given back, and a slot whose process died is dropped when its
+    own time is up. (A single counter with one expiry drifted: when it expired, slots still held
+    were forgotten and more requests were let in; their later decrements then lowered the count
+    of the new ones.) Giving a slot back removes only that token. ADR 0010.
+    """
+    key = cache.make_key("payments:in-flight-slots")
+    token = uuid.uuid4().hex
+    lifetime = settings.PAYMENTS_PROVIDER_SLOT_SECONDS
+    now = _clock()
+    client = _redis()
+    taken = client.eval(_TAKE_SLOT, 1, key, now, now + lifetime, token, settings.PAYMENTS_MAX_IN_FLIGHT,
+                        int(lifetime) + 1)  # fmt: skip
+    if not taken:
+        raise Overloaded()
     try:
-        current = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 120)
-        current = 1
-    try:
-        if current > settings.PAYMENTS_MAX_IN_FLIGHT:
-            raise Overloaded()
         yield
     finally:
-        with contextlib.suppress(ValueError):
-            cache.decr(key)
+        client.zrem(key, token)

@@ -24,6 +24,7 @@ from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.verification.beneficiaries import NotFundable, check_fundable
 from campaigns.verification.selectors import campaign_gift_refusal
+from payments.donations.card_testing import card_setup_handed_out
 from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus, DonorProfile, Frequency
 from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
@@ -142,8 +143,11 @@ def _customer_id(donor: DonorProfile) -> str:
     return donor.provider_customer_id
 
 
-def donation_start_card(*, donation: Donation) -> str:
+def donation_start_card(*, donation: Donation, client_ip: str | None = None) -> str:
     """Make (or reuse) the SetupIntent the browser confirms; return its client secret.
+
+    A new setup is recorded with the client that asked for it (``client_ip``), for the
+    card-testing limits (``payments.donations.card_testing``).
 
     The decision is taken with the gift's row locked, so two simultaneous submits of one form get
     the same SetupIntent (the second waits, then reuses the first's): the card the donor confirms
@@ -165,6 +169,7 @@ def donation_start_card(*, donation: Donation) -> str:
         setup = gateway.setup_intent_create(
             customer_id=customer, key=f"setup:{donation.pk}:{attempt}", payment_method_types=["card"]
         )
+        card_setup_handed_out(donation=donation, setup_intent_id=setup.id, client_ip=client_ip)
         donation.provider_setup_intent_id = setup.id
         donation.failure_message = ""
         donation.save(update_fields=["provider_setup_intent_id", "failure_message", "updated_at"])

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from campaigns.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS, Money
+from payments.donations.client_ip import client_ip
 from payments.donations.forms import DonationForm
 from payments.donations.models import Donation, Frequency
 from payments.donations.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
@@ -50,10 +51,6 @@ def _error(message: str, status: int, retry_after: int | None = None) -> JsonRes
 def _busy() -> JsonResponse:
     return _error(_("Many people are giving right now. Please try again in a few seconds."), 503,
                   Overloaded.retry_after)  # fmt: skip
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def exact_amount(amount: Money) -> str:
@@ -125,8 +122,9 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         return JsonResponse({"status": "invalid", "errors": errors}, status=400)
     data = form.cleaned_data
+    ip = client_ip(request)
     try:
-        attempt_check(ip=_client_ip(request), email=data["email"], honeypot=data.get("website", ""))
+        attempt_check(ip=ip, email=data["email"], honeypot=data.get("website", ""))
     except AttemptBlocked as exc:
         return _error(str(exc), 429, exc.retry_after)
     try:
@@ -142,11 +140,11 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
             public_message=data.get("public_message", ""),
             sibling_opt_in=data.get("sibling_opt_in", False),
             earmark_beneficiary_id=data.get("earmark"),
-            client_ip=_client_ip(request) or None,
+            client_ip=ip or None,
         )
         _remember(request, donation)
         with provider_slot():
-            client_secret = donation_start_card(donation=donation)
+            client_secret = donation_start_card(donation=donation, client_ip=ip or None)
     except DonationNotPossible as exc:
         return _error(" ".join(exc.messages), 400)
     except Overloaded:

@@ -191,6 +191,10 @@ class PaymentGateway(Protocol):
         """Test mode only (demo data): what the donor's browser does with Stripe.js."""
         ...
 
+    def setup_intent_cancel(self, setup_intent_id: str) -> SetupResult:
+        """Cancel a card setup: its client secret confirms no card any more (card testing)."""
+        ...
+
     def payment_charge_saved(
         self, *, amount: Money, customer_id: str, payment_method_id: str, key: str, metadata: dict[str, str]
     ) -> PaymentResult: ...
@@ -315,6 +319,9 @@ class StripeGateway:
         return self._setup(
             self._call(lambda: self.client.v1.setup_intents.confirm(setup_intent_id, params=params))  # type: ignore[arg-type]
         )
+
+    def setup_intent_cancel(self, setup_intent_id: str) -> SetupResult:
+        return self._setup(self._call(lambda: self.client.v1.setup_intents.cancel(setup_intent_id)))
 
     @staticmethod
     def _setup(intent: Any) -> SetupResult:

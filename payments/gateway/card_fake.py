@@ -35,6 +35,8 @@ from payments.gateway.card import (
 
 DECLINING_PAYMENT_METHODS = {"pm_card_chargeCustomerFail", "pm_card_visa_chargeDeclined"}
 AUTHENTICATING_PAYMENT_METHODS = {"pm_card_authenticationRequired"}
+# Cards the issuer refuses when the card is saved (Stripe's test card, and any "pm_card_declined…").
+DECLINING_SETUP_PREFIXES = ("pm_card_chargeDeclined", "pm_card_declined")
 
 
 class FakeGateway:
@@ -114,8 +116,28 @@ class FakeGateway:
         return self._once(key, make)
 
     def setup_intent_confirm(self, setup_intent_id: str, payment_method_id: str) -> SetupResult:
-        """What the browser's ``confirmCardSetup`` does."""
-        self.setups[setup_intent_id].update(payment_method=payment_method_id, status="succeeded")
+        """What the browser's ``confirmCardSetup`` does. As at Stripe, a setup that is cancelled
+        or already has its card refuses without looking at the card; a declined card leaves the
+        setup waiting for another (``last_setup_error``) and raises ``CardDeclined``."""
+        setup = self.setups[setup_intent_id]
+        if setup["status"] in ("canceled", "succeeded"):
+            raise TerminalGatewayError(
+                f"This SetupIntent's status is {setup['status']}.", code="setup_intent_unexpected_state"
+            )
+        if payment_method_id.startswith(DECLINING_SETUP_PREFIXES):
+            setup.update(status="requires_payment_method", last_setup_error="Your card was declined.")
+            raise CardDeclined("Your card was declined.", code="card_declined")
+        setup.update(payment_method=payment_method_id, status="succeeded")
+        return self.setup_intent_retrieve(setup_intent_id)
+
+    def setup_intent_cancel(self, setup_intent_id: str) -> SetupResult:
+        self._enter("setup_intent_cancel")
+        setup = self.setups[setup_intent_id]
+        if setup["status"] in ("canceled", "succeeded"):
+            raise TerminalGatewayError(
+                f"This SetupIntent's status is {setup['status']}.", code="setup_intent_unexpected_state"
+            )
+        setup["status"] = "canceled"
         return self.setup_intent_retrieve(setup_intent_id)
 
     setup_confirm = setup_intent_confirm

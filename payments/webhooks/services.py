@@ -31,6 +31,7 @@ from django.utils import timezone
 from campaigns.services import audit
 from payments.disputes.services import dispute_closed, dispute_opened
 from payments.donations.card_setup import donation_card_setup_failed
+from payments.donations.card_testing import card_setup_failure_record
 from payments.donations.models import Donation
 from payments.donations.services import apply_payment_result
 from payments.gateway.card import InvalidWebhook, ProviderRefund, get_gateway
@@ -137,6 +138,7 @@ def _on_setup_failed(obj: dict) -> str:
     donation = donation_card_setup_failed(setup_intent_id=obj["id"], message=str(message or ""))
     if donation is None:
         raise NotYetKnown("no gift for this card setup yet")
+    card_setup_failure_record(setup_intent_id=obj["id"])  # card testing (ADR 0011)
     return f"gift {donation.pk}: {donation.status}"
 
 

@@ -3,10 +3,10 @@
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
+from payments.donations.protection import provider_slot
 from payments.gateway.card import RetryableGatewayError, StripeGateway, with_retries
 from payments.models import Donation, DonationStatus
 from tests.payments.conftest import cny
@@ -90,8 +90,8 @@ def test_rate_limit_per_email_across_ips(client, fake_gateway, campaign, setting
 
 def test_overload_answers_503_with_retry_after_at_once(client, fake_gateway, campaign, settings):
     settings.PAYMENTS_MAX_IN_FLIGHT = 2
-    cache.set("payments:in-flight", 2, 60)  # two requests are already waiting on the provider
-    response = start(client, campaign)
+    with provider_slot(), provider_slot():  # two requests are already waiting on the provider
+        response = start(client, campaign)
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert fake_gateway.calls.count("setup_intent_create") == 0
