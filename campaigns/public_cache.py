@@ -4,7 +4,7 @@ The campaign page caches the panels that change only when the campaign's record 
 (verified beneficiaries, where each release went, releases in their notice period, the latest
 impact report, partners) as one template fragment. Its cache key holds the live ledger totals and
 this campaign's panel version; receivers in each area (``campaigns.receivers``,
-``payments.receivers_release``, ``reports.receivers``) call ``bump_campaign_panels`` when such a
+``payments.releases.receivers``, ``reports.receivers``) call ``bump_campaign_panels`` when such a
 record is saved or deleted, so the next view renders fresh panels. A missed signal is bounded by
 the fragment's timeout (``CAMPAIGN_PANELS_CACHE_SECONDS``).
 """

@@ -8,4 +8,6 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cms import signal_handlers  # noqa: F401
+        from cms import receivers
+
+        receivers.connect()

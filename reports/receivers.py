@@ -1,56 +1,48 @@
-"""Regenerate a campaign's impact report when its outcomes or disbursements change.
+"""Signal receivers of reports, connected in ``ReportsConfig.ready``.
 
-Listens to the audit log, which every area appends to on each state change, so no other area has
-to call us: a verified outcome (``milestone.verified``) or a paid release (``release.paid``)
-queues a new report once the change commits. Other areas may also call
-``reports.services.request_campaign_report`` directly inside ``transaction.on_commit``.
+A campaign's impact report is regenerated when its outcomes or disbursements change: the named
+domain signals ``campaigns.verification.signals.outcome_verified`` and
+``payments.releases.signals.release_paid`` (both sent after the change commits) queue a new report,
+so no other area has to call us and nothing here reads the audit log. The campaign page's cached
+panels start a new version when an impact report is published.
+
+Celery is reached through ``celery.current_app`` (the task's app), never through ``config``.
 """
 
 from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from campaigns.models import AuditEvent
+from campaigns.models import Milestone
 from campaigns.public_cache import bump_campaign_panels
+from campaigns.verification.signals import outcome_verified
+from payments.releases.models import Release
+from payments.releases.signals import release_paid
 from reports.models import ReportKind, ReportRun, ReportStatus
 
 logger = logging.getLogger(__name__)
 
-REGENERATING_ACTIONS = frozenset({"milestone.verified", "release.paid"})
+
+def pending_key(campaign_id: int) -> str:
+    return f"reports:regenerate-pending:{campaign_id}"
 
 
-def campaign_of(event: AuditEvent) -> int | None:
-    from campaigns.models import Milestone
-    from payments.models import Release
-
-    if not event.subject_id.isdigit():
-        return None
-    if event.subject_type == "campaigns.Milestone":
-        rows = Milestone.objects.filter(pk=int(event.subject_id)).values_list(
-            "beneficiary__campaign_id", flat=True
-        )
-    elif event.subject_type == "payments.Release":
-        rows = Release.objects.filter(pk=int(event.subject_id)).values_list("campaign_id", flat=True)
-    else:
-        return None
-    return rows.first()
-
-
-def regenerate_after_commit(campaign_id: int) -> None:
+def schedule_regeneration(campaign_id: int) -> None:
     """Queue one regeneration per campaign per quiet window, however many changes arrive.
 
-    A verifier signing off fifty surgeries in a row makes one report after the burst, not fifty.
+    A verifier signing off fifty surgeries in a row makes one report after the burst, not fifty:
+    the first change schedules ``regenerate_campaign_report`` ``REPORTS_REGENERATE_DELAY_SECONDS``
+    ahead, and the task clears the pending mark when it runs.
     """
-    from config.celery import app
     from reports.tasks import regenerate_campaign_report
 
-    if app.conf.task_always_eager:
+    if current_app.conf.task_always_eager:
         # Eager Celery would render the PDF inside the caller's web request; reports never do.
         logger.info("campaign %s changed; eager Celery, report not regenerated", campaign_id)
         return
@@ -59,17 +51,14 @@ def regenerate_after_commit(campaign_id: int) -> None:
         regenerate_campaign_report.apply_async((campaign_id,), countdown=delay)
 
 
-def pending_key(campaign_id: int) -> str:
-    return f"reports:regenerate-pending:{campaign_id}"
+@receiver(outcome_verified, sender=Milestone, dispatch_uid="reports.regenerate_on_outcome_verified")
+def regenerate_when_an_outcome_is_verified(sender, campaign_id: int, **kwargs) -> None:
+    schedule_regeneration(campaign_id)
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="reports.regenerate_on_outcome_or_payment")
-def regenerate_campaign_report(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
-    if not created or instance.action not in REGENERATING_ACTIONS:
-        return
-    campaign_id = campaign_of(instance)
-    if campaign_id is not None:
-        transaction.on_commit(lambda: regenerate_after_commit(campaign_id))
+@receiver(release_paid, sender=Release, dispatch_uid="reports.regenerate_on_release_paid")
+def regenerate_when_a_release_is_paid(sender, campaign_id: int, **kwargs) -> None:
+    schedule_regeneration(campaign_id)
 
 
 @receiver(post_save, sender=ReportRun, dispatch_uid="reports.panels_on_campaign_report")

@@ -2,7 +2,8 @@
 
 Rules: milestones belong to verified beneficiaries, are in the campaign's currency, and are paid
 to one of the campaign's partners; a verifier signs off only after evidence is reported. The
-verifying transaction sends ``milestone_verified`` (payments creates the release request).
+verifying transaction sends ``milestone_verified`` (payments creates the release request); once it
+commits, ``outcome_verified`` (reports regenerate the campaign's report).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from campaigns.roles import Actor
 from campaigns.services import audit
 from campaigns.verification.beneficiaries import check_fundable
 from campaigns.verification.permissions import require_verifier
-from campaigns.verification.signals import milestone_verified
+from campaigns.verification.signals import milestone_verified, outcome_verified
 
 
 def milestone_create(
@@ -85,7 +86,8 @@ def milestone_verify(*, actor: Actor, milestone: Milestone, note: str) -> Milest
     """Sign off a reported outcome. Verifier only; needs evidence and a note.
 
     Sends ``milestone_verified`` in the same transaction, so a release request exists exactly when
-    the milestone is verified. Raises ``PermissionDenied`` or ``ValidationError``.
+    the milestone is verified, and ``outcome_verified`` after it commits.
+    Raises ``PermissionDenied`` or ``ValidationError``.
     """
     require_verifier(actor)
     if not note.strip():
@@ -102,6 +104,12 @@ def milestone_verify(*, actor: Actor, milestone: Milestone, note: str) -> Milest
         locked.save(update_fields=["status", "verified_by", "verified_at", "verification_note"])
         audit(actor=actor, action="milestone.verified", subject=locked, reason=note.strip())
         milestone_verified.send(sender=Milestone, milestone=locked, actor=actor)
+        milestone_id, campaign_id = locked.pk, locked.beneficiary.campaign_id
+        transaction.on_commit(
+            lambda: outcome_verified.send(
+                sender=Milestone, milestone_id=milestone_id, campaign_id=campaign_id
+            )
+        )
     milestone.refresh_from_db()
     return milestone
 

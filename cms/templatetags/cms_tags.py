@@ -1,26 +1,18 @@
 """Template helpers for the public site: language switcher, navigation, optional includes.
 
-Also connects the header cache's invalidation (``cms.selectors.header_cache_bump``) to Wagtail's
-publishing signals and to saves of pages, sites, locales and site settings: template libraries are
-imported when the template engine starts, before any page is rendered or published from the admin.
-Processes that never load templates (``publish_scheduled``) rely on the cache's short timeout.
+The header cache these tags read is invalidated by ``cms.receivers`` (connected in ``CmsConfig.ready``).
 """
 
 from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import selectors
-from cms.models import SiteSettings
 
 register = template.Library()
 
@@ -64,22 +56,6 @@ def language_links(context, header: dict) -> list[dict]:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url or "/", "current": code == current})
     return links
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-@receiver(post_page_move)
-def _header_changed_by_page(sender, **kwargs) -> None:
-    selectors.header_cache_bump()
-
-
-@receiver(post_save)
-@receiver(post_delete)
-def _header_changed_by_model(sender, instance=None, **kwargs) -> None:
-    # Pages saved or deleted outside publishing (tree edits, menu flags), sites, locales, settings,
-    # view restrictions (cms.routing caches whether any exists).
-    if isinstance(instance, Page | Site | Locale | SiteSettings | PageViewRestriction):
-        selectors.header_cache_bump()
 
 
 @register.filter

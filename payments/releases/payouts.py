@@ -3,6 +3,7 @@
 Approval writes an ``OutboxCommand`` (kind ``partner_transfer``) with the deterministic key
 ``release:<id>:transfer`` in the approving transaction; ``transfer_execute`` makes the provider
 call with that key as its idempotency key, so a retry after a crash cannot pay twice.
+Either way of paying sends ``payments.releases.signals.release_paid`` once the payment commits.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.outbox.states import outbox_transition
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.models import PayoutMethod, Release, ReleaseStatus
+from payments.releases.signals import release_paid
 from payments.releases.states import release_transition
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ def transfer_execute(*, command_id: int) -> str:
         release.paid_at = timezone.now()
         release_transition(release, ReleaseStatus.PAID, fields=("provider_transfer_id", "paid_at"),
                            data={"method": "connect", "transfer": result.id})  # fmt: skip
+        announce_paid_after_commit(release)
         command.result = {"transfer_id": result.id}
         outbox_transition(command, OutboxStatus.DONE, fields=("attempts", "result"))
         return command.status
@@ -100,6 +103,14 @@ def transfer_due_ids(*, limit: int = 100) -> list[int]:
         )
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
+    )
+
+
+def announce_paid_after_commit(release: Release) -> None:
+    """Send ``release_paid`` once the transaction that marked ``release`` paid commits."""
+    release_id, campaign_id = release.pk, release.campaign_id
+    transaction.on_commit(
+        lambda: release_paid.send(sender=Release, release_id=release_id, campaign_id=campaign_id)
     )
 
 
@@ -146,5 +157,6 @@ def release_record_bank_transfer(*, release: Release, actor: Actor, reference: s
         release_transition(locked, ReleaseStatus.PAID, actor=actor,
                            fields=("bank_proof", "bank_reference", "payout_method", "paid_at", "paid_recorded_by"),
                            data={"method": "bank", "reference": locked.bank_reference})  # fmt: skip
+        announce_paid_after_commit(locked)
     release.refresh_from_db()
     return release

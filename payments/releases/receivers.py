@@ -3,12 +3,13 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from campaigns.models import Milestone
 from campaigns.public_cache import bump_campaign_panels
 from campaigns.verification.signals import milestone_verified
 from payments.releases.models import Release
 
 
-@receiver(milestone_verified, dispatch_uid="payments.release_request_on_verified")
+@receiver(milestone_verified, sender=Milestone, dispatch_uid="payments.release_request_on_verified")
 def request_release_when_milestone_verified(sender, milestone, actor, **kwargs):
     from payments.releases.services import release_request
 

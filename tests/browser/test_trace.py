@@ -8,7 +8,8 @@ from playwright.sync_api import sync_playwright
 
 from campaigns.models import MilestoneKind
 from payments.releases.services import release_approve
-from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+from tests.builders import verified_milestone
+from tests.verification.factories import BeneficiaryFactory, captured_donation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

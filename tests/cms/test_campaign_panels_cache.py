@@ -8,9 +8,10 @@ from django.core.cache import cache
 from payments.releases.services import release_approve
 from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.services import run_store
+from tests.builders import verified_milestone
 from tests.cms_factories import CampaignPageFactory
 from tests.factories import PartnerFactory
-from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+from tests.verification.factories import BeneficiaryFactory, captured_donation
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,10 @@ from payments.releases.payouts import release_record_bank_transfer
 from payments.releases.services import release_approve
 from reports.documents import build_document
 from reports.models import ReportKind, ReportRun
+from tests.builders import verified_milestone
 from tests.cms_factories import CampaignPageFactory
 from tests.factories import PartnerFactory
-from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+from tests.verification.factories import BeneficiaryFactory, captured_donation
 
 pytestmark = pytest.mark.django_db
 

@@ -179,7 +179,8 @@ def test_campaign_page_shows_beneficiaries_and_where_each_release_went(
     client, index, verifier, finance_officer
 ):
     from payments.releases.services import release_approve
-    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+    from tests.builders import verified_milestone
+    from tests.verification.factories import BeneficiaryFactory, captured_donation
 
     # given a campaign with a verified beneficiary whose surgery was paid from a gift
     page = CampaignPageFactory(parent=index)

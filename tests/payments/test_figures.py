@@ -23,11 +23,12 @@ from payments.refunds.services import outbox_due_ids, outbox_execute, refund_req
 from payments.releases.payouts import release_record_bank_transfer
 from payments.releases.services import release_approve
 from reports.selectors.transparency import platform_transparency
+from tests.builders import verified_milestone
 from tests.factories import CampaignFactory, PartnerFactory
 from tests.payments.conftest import cny, post_signed
 from tests.payments.factories import give
 from tests.payments.test_disputes import dispute_event
-from tests.verification.factories import BeneficiaryFactory, verified_milestone
+from tests.verification.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
 

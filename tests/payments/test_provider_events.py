@@ -274,7 +274,8 @@ def test_a_dashboard_refund_after_release_is_fronted_by_the_platform_and_alerts_
     client, fake_gateway, verifier, finance_officer, provider_history, django_capture_on_commit_callbacks
 ):
     from payments.releases.services import release_approve
-    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+    from tests.builders import verified_milestone
+    from tests.verification.factories import BeneficiaryFactory, captured_donation
 
     # given a ¥500 gift of which ¥300 was released to the hospital (¥200 still held)
     beneficiary = BeneficiaryFactory(verified_by=verifier)
@@ -341,7 +342,8 @@ def test_finance_sees_refunds_to_recover_in_the_admin(client, fake_gateway, veri
     from django.urls import reverse
 
     from payments.releases.services import release_approve
-    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+    from tests.builders import verified_milestone
+    from tests.verification.factories import BeneficiaryFactory, captured_donation
 
     beneficiary = BeneficiaryFactory(verified_by=verifier)
     gift = captured_donation(beneficiary.campaign, 30_000)

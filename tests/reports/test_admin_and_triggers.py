@@ -3,8 +3,11 @@ from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.db import transaction
 
-from campaigns.models import AuditEvent, CampaignStatus
+from campaigns.models import AuditEvent, CampaignStatus, Milestone
+from campaigns.verification.signals import outcome_verified
 from config.celery import app
+from payments.releases.models import Release
+from payments.releases.signals import release_paid
 from reports import receivers, tasks
 from reports.models import ReportKind, ReportRun, ReportStatus
 from tests.factories import CampaignFactory
@@ -81,60 +84,110 @@ def broker_mode(monkeypatch):
     app.conf.task_always_eager = eager
 
 
-@pytest.mark.parametrize("action", ["milestone.verified", "release.paid"])
+SIGNALS = {
+    "outcome_verified": (outcome_verified, Milestone, "milestone_id"),
+    "release_paid": (release_paid, Release, "release_id"),
+}
+
+
+def announce(name: str, campaign_id: int) -> None:
+    """Send a domain signal after commit, the way the services do."""
+    signal, sender, subject_id = SIGNALS[name]
+    transaction.on_commit(lambda: signal.send(sender=sender, campaign_id=campaign_id, **{subject_id: 1}))
+
+
+@pytest.mark.parametrize("name", sorted(SIGNALS))
 def test_a_verified_outcome_or_paid_release_regenerates_the_campaign_report_once_per_burst(
-    action, broker_mode, django_capture_on_commit_callbacks, monkeypatch, settings
+    name, broker_mode, django_capture_on_commit_callbacks, settings
 ):
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
-    monkeypatch.setattr(receivers, "campaign_of", lambda event: campaign.pk)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        AuditEvent.objects.create(action=action, subject_type="x", subject_id="1")
+        announce(name, campaign.pk)
         assert broker_mode == []  # not before commit
     # a burst of further changes schedules nothing more until the first regeneration runs
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            AuditEvent.objects.create(action=action, subject_type="x", subject_id="2")
+            announce(name, campaign.pk)
     assert broker_mode == [(campaign.pk, settings.REPORTS_REGENERATE_DELAY_SECONDS)]
 
 
 def test_the_delayed_regeneration_requests_the_report_and_reopens_the_window(
-    broker_mode, django_capture_on_commit_callbacks, monkeypatch
+    broker_mode, django_capture_on_commit_callbacks, settings
 ):
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
-    monkeypatch.setattr(receivers, "campaign_of", lambda event: campaign.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        AuditEvent.objects.create(action="release.paid", subject_type="x", subject_id="1")
+        announce("release_paid", campaign.pk)
     with django_capture_on_commit_callbacks(execute=False):
         assert tasks.regenerate_campaign_report.run(campaign.pk) == 2
     assert ReportRun.objects.filter(campaign=campaign, status=ReportStatus.QUEUED).count() == 2
     with django_capture_on_commit_callbacks(execute=True):
-        AuditEvent.objects.create(action="release.paid", subject_type="x", subject_id="2")
-    assert len(broker_mode) == 2
+        announce("release_paid", campaign.pk)
+    assert broker_mode == [(campaign.pk, settings.REPORTS_REGENERATE_DELAY_SECONDS)] * 2
 
 
-def test_other_audit_events_do_not_regenerate(broker_mode, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+@pytest.mark.parametrize("action", ["milestone.verified", "release.paid", "campaign.approved"])
+def test_an_audit_log_entry_alone_regenerates_nothing(
+    action, broker_mode, django_capture_on_commit_callbacks
+):
+    # given a campaign whose milestone and release ids an audit entry could name
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    # when only the audit log records the action (no domain signal)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         AuditEvent.objects.create(
-            action="campaign.approved", subject_type="campaigns.Campaign", subject_id="1"
+            action=action, subject_type="campaigns.Campaign", subject_id=str(campaign.pk)
         )
+    # then no report is scheduled
+    assert callbacks == []
+    assert broker_mode == []
+    assert cache.get(receivers.pending_key(campaign.pk)) is None
+
+
+def test_a_signal_from_another_sender_regenerates_nothing(broker_mode):
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    release_paid.send(sender=Milestone, campaign_id=campaign.pk, release_id=1)
+    outcome_verified.send(sender=Release, campaign_id=campaign.pk, milestone_id=1)
     assert broker_mode == []
 
 
-def test_campaign_of_a_paid_release(verifier, finance_officer, private_root):
+def test_verifying_and_paying_through_the_services_send_the_domain_signals_after_commit(
+    verifier, finance_officer, private_root, django_capture_on_commit_callbacks
+):
     from tests.factories import PartnerFactory
     from tests.reports.factories import captured_donation, paid_release
     from tests.verification.factories import BeneficiaryFactory
 
+    # given a campaign holding a gift, and receivers recording the domain signals
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     captured_donation(campaign, email="d@example.com", minor=300_000)
-    release = paid_release(
-        beneficiary=BeneficiaryFactory(campaign=campaign), partner=PartnerFactory(), verifier=verifier,
-        finance_officer=finance_officer,
-    )  # fmt: skip
-    paid = AuditEvent.objects.get(action="release.paid")
-    verified = AuditEvent.objects.get(action="milestone.verified")
-    assert receivers.campaign_of(paid) == campaign.pk == receivers.campaign_of(verified)
-    assert paid.subject_id == str(release.pk)
+    beneficiary = BeneficiaryFactory(campaign=campaign)
+    heard = []
+
+    def on_verified(sender, milestone_id, campaign_id, **kwargs):
+        heard.append(("outcome_verified", sender, campaign_id))
+
+    def on_paid(sender, release_id, campaign_id, **kwargs):
+        heard.append(("release_paid", sender, campaign_id, release_id))
+
+    outcome_verified.connect(on_verified, sender=Milestone, dispatch_uid="test.on_verified")
+    release_paid.connect(on_paid, sender=Release, dispatch_uid="test.on_paid")
+    try:
+        # when an outcome is verified and its release paid, with the commit callbacks held back
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            release = paid_release(
+                beneficiary=beneficiary, partner=PartnerFactory(), verifier=verifier,
+                finance_officer=finance_officer,
+            )  # fmt: skip
+        # then nothing is heard before commit, and both signals after it, naming the campaign
+        assert heard == []
+        for callback in callbacks:
+            callback()
+    finally:
+        outcome_verified.disconnect(sender=Milestone, dispatch_uid="test.on_verified")
+        release_paid.disconnect(sender=Release, dispatch_uid="test.on_paid")
+    assert heard == [
+        ("outcome_verified", Milestone, campaign.pk),
+        ("release_paid", Release, campaign.pk, release.pk),
+    ]
 
 
 def test_demo_reports_is_idempotent(private_root, django_capture_on_commit_callbacks):
@@ -144,7 +197,7 @@ def test_demo_reports_is_idempotent(private_root, django_capture_on_commit_callb
 
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     captured_donation(campaign, email="demo.donor@example.com", minor=100_000)
-    gift(campaign, 5_000, key="demo-extra")
+    gift(campaign, 5_000)
     with django_capture_on_commit_callbacks(execute=False):
         call_command("demo_reports")
     first = set(ReportRun.objects.values_list("pk", flat=True))

@@ -100,7 +100,7 @@ def test_asking_again_without_new_data_reuses_the_runs(
     assert callbacks == []  # nothing enqueued
     assert ReportRun.objects.count() == 2
     # a new gift is new data: a new pair of runs
-    gift(funded_campaign, 10_000, key="g4")
+    gift(funded_campaign, 10_000)
     with django_capture_on_commit_callbacks(execute=True):
         newer = services.request_campaign_report(funded_campaign.pk)
     assert {r.pk for r in newer}.isdisjoint({r.pk for r in first})

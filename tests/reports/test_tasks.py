@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued_run(private_root):
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
-    gift(campaign, 100_000, key="t-g1")
+    gift(campaign, 100_000)
     (run,) = services.request_campaign_report(campaign.pk, languages=["en"])  # callbacks not run
     return run
 

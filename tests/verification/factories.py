@@ -105,62 +105,9 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     dated = factory.LazyFunction(date.today)
 
 
-# --- money ------------------------------------------------------------------------------------
+# --- money: through the real services (``tests.builders``) ------------------------------------
 def captured_donation(campaign, minor: int, *, earmark=None, email: str = "donor@example.com"):
-    """A gift received into escrow, posted to the ledger the way the donation flow posts it."""
-    import uuid
+    """A gift received into escrow through the donation flow (``tests.builders.gift``)."""
+    from tests.builders import gift
 
-    from campaigns.money import Money
-    from payments.ledger.services import Leg, account_for, entry_post, escrow_account
-    from payments.models import AccountKind, Donation, DonorProfile
-
-    donor, _ = DonorProfile.objects.get_or_create(email=email)
-    donation = Donation.objects.create(
-        campaign=campaign,
-        donor=donor,
-        amount_minor=minor,
-        currency=campaign.currency,
-        status="succeeded",
-        earmark_beneficiary_id=earmark.pk if earmark is not None else None,
-        idempotency_key=f"test:{uuid.uuid4()}",
-        provider_charge_id=f"ch_test_{uuid.uuid4().hex[:12]}",
-        captured_at=timezone.now(),
-    )
-    amount = Money.from_minor(minor, campaign.currency)
-    entry_post(
-        key=f"donation:{donation.pk}:captured",
-        kind="donation.captured",
-        legs=[
-            Leg(account_for(kind=AccountKind.DONOR_FUNDS, currency=campaign.currency), -amount),
-            Leg(escrow_account(campaign), amount),
-        ],
-        memo=f"gift {donation.public_id}",
-    )
-    return donation
-
-
-def verified_milestone(*, beneficiary, verifier, partner=None, minor: int = 300_000):
-    """A milestone taken through report → verify by ``verifier`` (so its release is requested)."""
-    from django.core.files.base import ContentFile
-
-    from campaigns.money import Money
-    from campaigns.verification.beneficiaries import evidence_add
-    from campaigns.verification.milestones import milestone_create, milestone_report, milestone_verify
-
-    milestone = milestone_create(
-        actor=verifier,
-        beneficiary=beneficiary,
-        kind=MilestoneKind.SURGERY_PERFORMED,
-        amount=Money.from_minor(minor, beneficiary.campaign.currency),
-        partner=partner or PartnerFactory(),
-        due_date=date.today(),
-    )
-    evidence_add(
-        actor=verifier,
-        milestone=milestone,
-        file=ContentFile(b"pdf", name="discharge.pdf"),
-        summary="Discharge note from the hospital",
-        dated=date.today(),
-    )
-    milestone_report(actor=verifier, milestone=milestone)
-    return milestone_verify(actor=verifier, milestone=milestone, note="Saw the patient after surgery")
+    return gift(campaign, minor, earmark=earmark, email=email)

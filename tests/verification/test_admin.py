@@ -7,12 +7,8 @@ from django.urls import reverse
 from campaigns.models import BeneficiaryStatus
 from campaigns.roles import EDITORS
 from payments.models import ReleaseStatus
-from tests.verification.factories import (
-    BeneficiaryFactory,
-    RegistryPersonFactory,
-    captured_donation,
-    verified_milestone,
-)
+from tests.builders import verified_milestone
+from tests.verification.factories import BeneficiaryFactory, RegistryPersonFactory, captured_donation
 
 
 def _admin_user(client, user):

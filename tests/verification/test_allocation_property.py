@@ -23,8 +23,9 @@ from payments.ledger.services import (
 )
 from payments.models import AccountKind, Allocation, Dispute, Donation, LedgerEntry
 from payments.releases.services import release_approve
+from tests.builders import verified_milestone
 from tests.factories import CampaignFactory, PartnerFactory
-from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+from tests.verification.factories import BeneficiaryFactory, captured_donation
 
 give = st.tuples(st.just("give"), st.integers(1, 4000).map(lambda y: y * 100), st.sampled_from([None, 0, 1]))
 release = st.tuples(st.just("release"), st.integers(1, 6000).map(lambda y: y * 100), st.sampled_from([0, 1]))
@@ -106,7 +107,7 @@ def _check(campaign) -> None:
 @given(ops=operations)
 def test_every_donation_is_accounted_for_to_the_cent(ops, verifier, finance_officer):
     with transaction.atomic():
-        campaign = CampaignFactory(status="live")
+        campaign = CampaignFactory(status="live", min_donation_minor=1)  # gifts of any size
         partner = PartnerFactory()
         people = [BeneficiaryFactory(campaign=campaign, verified_by=verifier) for _ in range(2)]
         donations: list[Donation] = []

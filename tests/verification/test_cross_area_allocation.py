@@ -16,7 +16,8 @@ from payments.ledger.services import balance_of, escrow_account
 from payments.models import LedgerEntry, OutboxCommand, Refund
 from payments.refunds.services import RefundNotAllowed, refund_request
 from payments.releases.services import release_approve
-from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+from tests.builders import verified_milestone
+from tests.verification.factories import BeneficiaryFactory, captured_donation
 
 CAP_MISSING = "refund/dispute services do not yet cap at donation_unreleased (ADR 0301)"
 

@@ -11,12 +11,8 @@ from django.utils import translation
 from campaigns.money import Money
 from campaigns.verification.needs import need_match, need_post
 from payments.releases.services import release_approve
-from tests.verification.factories import (
-    BeneficiaryFactory,
-    RegistryPersonFactory,
-    captured_donation,
-    verified_milestone,
-)
+from tests.builders import verified_milestone
+from tests.verification.factories import BeneficiaryFactory, RegistryPersonFactory, captured_donation
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.payouts import release_record_bank_transfer, transfer_execute
 from payments.releases.services import objection_file, objection_resolve, release_approve
 from payments.trace.selectors import gift_trace
+from tests.builders import verified_milestone
 from tests.factories import PartnerFactory
-from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+from tests.verification.factories import BeneficiaryFactory, captured_donation
 
 
 @pytest.fixture

@@ -38,11 +38,11 @@ from payments.releases.payouts import release_record_bank_transfer, transfer_key
 from payments.releases.services import release_approve
 from payments.releases.tasks import release_transfer_run
 from payments.webhooks.services import webhook_process
+from tests.builders import verified_milestone
 from tests.payments.money_model import flags
 from tests.payments.money_model import model as m
 from tests.payments.money_model.checks import check_after_step, check_pages, check_pages_that_changed
 from tests.payments.money_model.world import ProviderCrash, World, cny, tasks
-from tests.verification.factories import verified_milestone
 
 GIFT_AMOUNTS = st.sampled_from([1_000, 12_345, 30_000, 50_000, 100_000, 250_000])
 RELEASE_AMOUNTS = st.sampled_from([10_000, 30_000, 50_000, 120_000, 300_000])

@@ -1,0 +1,11 @@
+"""Events of releases that other apps react to (``sender=Release``).
+
+``release_paid`` is sent after the transaction that marked a release paid commits (Connect
+transfer or recorded bank transfer, ``payments.releases.payouts``), with ``release_id`` and
+``campaign_id``. Never sent for a payout that rolled back; sent once per release, since a release
+is paid once (``RELEASE_STATES``).
+"""
+
+from django.dispatch import Signal
+
+release_paid = Signal()
