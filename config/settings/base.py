@@ -95,12 +95,20 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Every cached value can be recomputed from PostgreSQL: with Redis down the cache acts as an empty
+# one (reads miss, writes are dropped, logged once per outage), and counters raise CacheUnavailable
+# for their caller to decide (config/cache.py, ADR 0007). A hung Redis costs one short timeout.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="clearfund"),
         "TIMEOUT": 300,
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("CLEARFUND_REDIS_TIMEOUT_SECONDS", default=1.0),
+            "socket_timeout": env.float("CLEARFUND_REDIS_TIMEOUT_SECONDS", default=1.0),
+            "DOWN_RETRY_SECONDS": env.float("CLEARFUND_REDIS_RETRY_SECONDS", default=2.0),
+        },
     }
 }
 

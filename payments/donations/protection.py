@@ -7,18 +7,26 @@ requests that wait on the provider at once across all processes; past the cap th
 503 with Retry-After at once instead of tying up every worker. (A small counter of our own rather
 than django-ratelimit: we need the same counters for two keys and for the in-flight cap, with a
 Retry-After that tells the donor when to try again; see ADR 0204.)
+
+When Redis cannot be reached (``config.cache.CacheUnavailable``) both counters fall back to
+counters of this process with the same limits, and the gift goes ahead: the limits still hold per
+process (so at most the number of web processes times looser), and refusing every gift during a
+cache outage would turn an infrastructure fault into lost donations (ADR 0007).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 import time
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+
+from config.cache import CacheUnavailable
 
 
 class AttemptBlocked(Exception):
@@ -40,6 +48,42 @@ def _parse(rate: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+class _LocalCounters:
+    """Counters of this process alone, used while the shared cache cannot be reached."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}  # key -> (count, expires at, monotonic)
+
+    def incr(self, key: str, *, ttl: float, delta: int = 1) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 10_000:  # forget expired windows; bounded memory
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            count, expires = self._counts.get(key, (0, now + ttl))
+            if expires <= now:
+                count, expires = 0, now + ttl
+            count += delta
+            self._counts[key] = (count, expires)
+            return count
+
+
+local_counters = _LocalCounters()
+
+
+def _count(key: str, *, ttl: int) -> int:
+    """Add one to ``key`` in the shared cache (Redis), or in this process while it is down."""
+    try:
+        cache.add(key, 0, ttl)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, ttl)
+            return 1
+    except CacheUnavailable:
+        return local_counters.incr(key, ttl=ttl)
+
+
 def _hit(scope: str, ident: str, rate: str) -> int | None:
     """Count one attempt; return seconds until the window resets if over the limit, else None."""
     limit, window = _parse(rate)
@@ -47,13 +91,7 @@ def _hit(scope: str, ident: str, rate: str) -> int | None:
     start = now - now % window
     # A digest, not the address itself: keys stay short, and no donor's email sits in the cache.
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
-    key = f"rl:{scope}:{digest}:{start}"
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 5)
-        count = 1
+    count = _count(f"rl:{scope}:{digest}:{start}", ttl=window + 5)
     if count > limit:
         return max(1, start + window - now)
     return None
@@ -78,18 +116,29 @@ def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
 
 @contextlib.contextmanager
 def provider_slot() -> Iterator[None]:
-    """Hold one of ``PAYMENTS_MAX_IN_FLIGHT`` provider slots, or raise ``Overloaded``."""
+    """Hold one of ``PAYMENTS_MAX_IN_FLIGHT`` provider slots, or raise ``Overloaded``.
+
+    Counted in Redis across processes; while Redis cannot be reached, in this process alone.
+    """
     key = "payments:in-flight"
-    cache.add(key, 0, 120)
+    shared = True
     try:
-        current = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 120)
-        current = 1
+        cache.add(key, 0, 120)
+        try:
+            current = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 120)
+            current = 1
+    except CacheUnavailable:
+        shared = False
+        current = local_counters.incr(key, ttl=120)
     try:
         if current > settings.PAYMENTS_MAX_IN_FLIGHT:
             raise Overloaded()
         yield
     finally:
-        with contextlib.suppress(ValueError):
-            cache.decr(key)
+        if shared:
+            with contextlib.suppress(ValueError, CacheUnavailable):
+                cache.decr(key)
+        else:
+            local_counters.incr(key, ttl=120, delta=-1)
