@@ -47,7 +47,7 @@ def regenerate_after_commit(campaign_id: int) -> None:
 
     A verifier signing off fifty surgeries in a row makes one report after the burst, not fifty.
     """
-    from config.celery import app
+    from config.celery import app, enqueue
     from reports.tasks import regenerate_campaign_report
 
     if app.conf.task_always_eager:
@@ -55,8 +55,9 @@ def regenerate_after_commit(campaign_id: int) -> None:
         logger.info("campaign %s changed; eager Celery, report not regenerated", campaign_id)
         return
     delay = settings.REPORTS_REGENERATE_DELAY_SECONDS
-    if cache.add(pending_key(campaign_id), 1, timeout=delay + 60):
-        regenerate_campaign_report.apply_async((campaign_id,), countdown=delay)
+    queued = cache.add(pending_key(campaign_id), 1, timeout=delay + 60)
+    if queued and not enqueue(regenerate_campaign_report, campaign_id, countdown=delay):
+        cache.delete(pending_key(campaign_id))  # broker down: the next change tries again
 
 
 def pending_key(campaign_id: int) -> str:

@@ -142,6 +142,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = env.str("CLEARFUND_TIME_ZONE", default="Asia/Shanghai")  # = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Queued by the worker each time it (re)connects to the broker (config.celery.SweepOnConnect), so
+# work stored while Redis was down runs as soon as it is back (ADR 0007). Task name -> kwargs.
+CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {
+    "payments.tasks.webhook_sweep": {"lost_after_seconds": 0},
+    "payments.tasks.outbox_sweep": {},
+    "payments.release_transfer_sweep": {},
+}
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -275,7 +282,9 @@ PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", d
 CELERY_BEAT_SCHEDULE.update(
     {
         "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
-        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 60.0},
+        # Cheap (an index lookup on status) and frequent: the backstop for an event whose
+        # enqueue failed while the worker stayed connected (ADR 0007).
+        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 15.0},
         "payments-monthly-renewals": {
             "task": "payments.tasks.monthly_renewals",
             "schedule": 3600.0,

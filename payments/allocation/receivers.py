@@ -1,9 +1,9 @@
 """Signal receivers of unit funding, connected in ``PaymentsConfig.ready``."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from config.celery import enqueue_on_commit
 from payments.donations.models import CAPTURED_STATES, DonationEvent
 
 
@@ -15,4 +15,4 @@ def refresh_unit_funding_when_gifts_change(sender, instance, created, **kwargs):
     from payments.allocation.tasks import unit_funding_refresh
 
     campaign_id = instance.donation.campaign_id
-    transaction.on_commit(lambda: unit_funding_refresh.delay(campaign_id))
+    enqueue_on_commit(unit_funding_refresh, campaign_id)

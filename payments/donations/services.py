@@ -24,6 +24,7 @@ from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.verification.beneficiaries import NotFundable, check_fundable
 from campaigns.verification.selectors import campaign_gift_refusal
+from config.celery import enqueue_on_commit
 from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus, DonorProfile, Frequency
 from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
@@ -312,5 +313,5 @@ def donation_record_capture(*, donation: Donation, payment_intent_id: str, charg
         donation_transition(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id})
         if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
             monthly_plan_start_for(donation=donation)
-        transaction.on_commit(lambda: send_receipt.delay(donation.pk))
+        enqueue_on_commit(send_receipt, donation.pk)
     return True

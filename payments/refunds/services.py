@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
+from config.celery import enqueue_on_commit
 from payments.allocation.services import donation_unreleased
 from payments.allocation.status import donation_follow_money
 from payments.donations.models import Donation, DonationStatus
@@ -151,7 +152,7 @@ def refund_request(
               data={"donation": donation.pk, "amount_minor": refund.amount_minor})  # fmt: skip
     from payments.refunds.tasks import outbox_run
 
-    transaction.on_commit(lambda: outbox_run.delay(command.pk))
+    enqueue_on_commit(outbox_run, command.pk)
     return refund
 
 

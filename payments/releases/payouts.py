@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
+from config.celery import enqueue_on_commit
 from payments.gateway.connect import ConnectError, get_connect_gateway
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post
@@ -43,7 +44,7 @@ def transfer_enqueue(*, release: Release) -> OutboxCommand:
     )
     from payments.releases.tasks import release_transfer_run
 
-    transaction.on_commit(lambda: release_transfer_run.delay(command.pk))
+    enqueue_on_commit(release_transfer_run, command.pk)
     return command
 
 

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.services import audit
+from config.celery import enqueue_on_commit
 from payments.disputes.services import dispute_closed, dispute_opened
 from payments.donations.card_setup import donation_card_setup_failed
 from payments.donations.models import Donation
@@ -65,7 +66,7 @@ def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bo
     try:
         with transaction.atomic():
             stored = WebhookEvent.objects.create(event_id=event.id, type=event.type, payload=event.raw)
-            transaction.on_commit(lambda: webhook_process_task.delay(stored.pk))
+            enqueue_on_commit(webhook_process_task, stored.pk)
     except IntegrityError:
         # The same event arrived twice at the same moment; the other request stored it.
         return WebhookEvent.objects.get(event_id=event.id), False
