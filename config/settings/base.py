@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # PostgreSQL unavailable: 503 + Retry-After and a page that needs no database (ADR 0007)
+    "config.faults.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +121,9 @@ def broker_url_for(redis_url: str) -> str:
         return "redis+socket://" + redis_url.removeprefix("unix://")
     return redis_url
 
+
+# Seconds a client is asked to wait (Retry-After) when PostgreSQL is unavailable (config.faults).
+CLEARFUND_UNAVAILABLE_RETRY_AFTER = env.int("CLEARFUND_UNAVAILABLE_RETRY_AFTER", default=30)
 
 # --- Celery ------------------------------------------------------------------------------------
 # Work must not be lost when a worker dies: tasks are acknowledged after they run, rejected back
