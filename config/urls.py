@@ -8,6 +8,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 
+# PostgreSQL unavailable while a middleware runs: 503 + Retry-After instead of 500 (config.faults).
+handler500 = "config.faults.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

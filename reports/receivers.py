@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from campaigns.models import Milestone
 from campaigns.public_cache import bump_campaign_panels
 from campaigns.verification.signals import outcome_verified
+from payments.queueing import enqueue
 from payments.releases.models import Release
 from payments.releases.signals import release_paid
 from reports.models import ReportKind, ReportRun, ReportStatus
@@ -47,8 +48,9 @@ def schedule_regeneration(campaign_id: int) -> None:
         logger.info("campaign %s changed; eager Celery, report not regenerated", campaign_id)
         return
     delay = settings.REPORTS_REGENERATE_DELAY_SECONDS
-    if cache.add(pending_key(campaign_id), 1, timeout=delay + 60):
-        regenerate_campaign_report.apply_async((campaign_id,), countdown=delay)
+    queued = cache.add(pending_key(campaign_id), 1, timeout=delay + 60)
+    if queued and not enqueue(regenerate_campaign_report, campaign_id, countdown=delay):
+        cache.delete(pending_key(campaign_id))  # broker down: the next change tries again
 
 
 @receiver(outcome_verified, sender=Milestone, dispatch_uid="reports.regenerate_on_outcome_verified")

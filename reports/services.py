@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from payments.queueing import enqueue_on_commit
 from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.selectors.common import data_version
 
@@ -34,7 +35,7 @@ S = ReportStatus
 def _enqueue(run_id: int) -> None:
     from reports.tasks import generate_report
 
-    transaction.on_commit(lambda: generate_report.delay(run_id))
+    enqueue_on_commit(generate_report, run_id)
 
 
 def _request(
@@ -121,7 +122,7 @@ def request_donor_statements(*, period: str, language: str = "zh-hans", send_ema
             enqueue=False,
         )
         if parent.status == S.QUEUED:
-            transaction.on_commit(lambda: fan_out_donor_statements.delay(parent.pk))
+            enqueue_on_commit(fan_out_donor_statements, parent.pk)
     return parent
 
 
@@ -249,7 +250,7 @@ def _after_finish(run: ReportRun) -> None:
     if run.status == S.DONE and run.send_email and run.emailed_at is None:
         from reports.tasks import email_donor_statement
 
-        transaction.on_commit(lambda: email_donor_statement.delay(run.pk))
+        enqueue_on_commit(email_donor_statement, run.pk)
 
 
 def parent_progress(*, parent_id: int) -> None:

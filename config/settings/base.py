@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # PostgreSQL unavailable: 503 + Retry-After and a page that needs no database (ADR 0007)
+    "config.faults.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,12 +97,20 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Every cached value can be recomputed from PostgreSQL: with Redis down the cache acts as an empty
+# one (reads miss, writes are dropped, logged once per outage), and counters raise CacheUnavailable
+# for their caller to decide (config/cache.py, ADR 0007). A hung Redis costs one short timeout.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="clearfund"),
         "TIMEOUT": 300,
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("CLEARFUND_REDIS_TIMEOUT_SECONDS", default=1.0),
+            "socket_timeout": env.float("CLEARFUND_REDIS_TIMEOUT_SECONDS", default=1.0),
+            "DOWN_RETRY_SECONDS": env.float("CLEARFUND_REDIS_RETRY_SECONDS", default=2.0),
+        },
     }
 }
 
@@ -111,6 +121,9 @@ def broker_url_for(redis_url: str) -> str:
         return "redis+socket://" + redis_url.removeprefix("unix://")
     return redis_url
 
+
+# Seconds a client is asked to wait (Retry-After) when PostgreSQL is unavailable (config.faults).
+CLEARFUND_UNAVAILABLE_RETRY_AFTER = env.int("CLEARFUND_UNAVAILABLE_RETRY_AFTER", default=30)
 
 # --- Celery ------------------------------------------------------------------------------------
 # Work must not be lost when a worker dies: tasks are acknowledged after they run, rejected back
@@ -134,6 +147,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = env.str("CLEARFUND_TIME_ZONE", default="Asia/Shanghai")  # = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Queued by the worker each time it (re)connects to the broker (config.celery.SweepOnConnect), so
+# work stored while Redis was down runs as soon as it is back (ADR 0007). Task name -> kwargs.
+CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {
+    "payments.tasks.webhook_sweep": {"lost_after_seconds": 0},
+    "payments.tasks.outbox_sweep": {},
+    "payments.release_transfer_sweep": {},
+}
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -281,7 +301,9 @@ PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", d
 CELERY_BEAT_SCHEDULE.update(
     {
         "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
-        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 60.0},
+        # Cheap (an index lookup on status) and frequent: the backstop for an event whose
+        # enqueue failed while the worker stayed connected (ADR 0007).
+        "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 15.0},
         "payments-monthly-renewals": {
             "task": "payments.tasks.monthly_renewals",
             "schedule": 3600.0,

@@ -1,10 +1,10 @@
 """Signal receivers of unit funding, connected in ``PaymentsConfig.ready``."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from payments.donations.models import CAPTURED_STATES, DonationEvent
+from payments.queueing import enqueue_on_commit
 
 
 @receiver(post_save, sender=DonationEvent, dispatch_uid="payments.unit_funding_on_gift_event")
@@ -15,4 +15,4 @@ def refresh_unit_funding_when_gifts_change(sender, instance, created, **kwargs):
     from payments.allocation.tasks import unit_funding_refresh
 
     campaign_id = instance.donation.campaign_id
-    transaction.on_commit(lambda: unit_funding_refresh.delay(campaign_id))
+    enqueue_on_commit(unit_funding_refresh, campaign_id)

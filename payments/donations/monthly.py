@@ -28,6 +28,7 @@ from payments.donations.models import Donation, DonationStatus, DonorProfile, Mo
 from payments.donations.models import MonthlyPlanStatus as P
 from payments.donations.states import donation_begin, donation_transition, monthly_plan_transition
 from payments.gateway.card import GatewayError
+from payments.queueing import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def monthly_plan_cancel(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPla
         monthly_plan_transition(plan, P.CANCELLED, reason="cancelled by the donor", fields=("cancelled_at",))
     from payments.donations.tasks import send_monthly_notice
 
-    transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, "cancelled"))
+    enqueue_on_commit(send_monthly_notice, plan.pk, "cancelled")
     return plan
 
 
@@ -102,7 +103,7 @@ def monthly_plan_end(*, plan: MonthlyPlan) -> MonthlyPlan:
         if not plan.is_running:
             return plan
         monthly_plan_transition(plan, P.ENDED, reason="the campaign stopped taking gifts")
-        transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, "ended"))
+        enqueue_on_commit(send_monthly_notice, plan.pk, "ended")
     return plan
 
 
@@ -163,7 +164,7 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
                 to, notice = P.PAST_DUE, "failed"
             occurrence = plan.next_charge_on.isoformat()  # the renewal that failed: one notice each
             plan.next_charge_on = today + timedelta(days=settings.PAYMENTS_MONTHLY_RETRY_DAYS)
-            transaction.on_commit(lambda: send_monthly_notice.delay(plan.pk, notice, occurrence))
+            enqueue_on_commit(send_monthly_notice, plan.pk, notice, occurrence)
             status = "failed"
         else:
             to = plan.status

@@ -7,12 +7,18 @@ requests that wait on the provider at once across all processes; past the cap th
 503 with Retry-After at once instead of tying up every worker. (A small counter of our own rather
 than django-ratelimit: we need the same counters for two keys and for the in-flight cap, with a
 Retry-After that tells the donor when to try again; see ADR 0204.)
+
+When Redis cannot be reached (``config.cache.CacheUnavailable``) both counters fall back to
+counters of this process with the same limits, and the gift goes ahead: the limits still hold per
+process (so at most the number of web processes times looser), and refusing every gift during a
+cache outage would turn an infrastructure fault into lost donations (ADR 0007).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from config.cache import UNREACHABLE, CacheUnavailable
 from payments.donations.card_testing import card_cooling_remaining
 
 
@@ -43,6 +50,42 @@ def _parse(rate: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+class _LocalCounters:
+    """Counters of this process alone, used while the shared cache cannot be reached."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}  # key -> (count, expires at, monotonic)
+
+    def incr(self, key: str, *, ttl: float, delta: int = 1) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 10_000:  # forget expired windows; bounded memory
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            count, expires = self._counts.get(key, (0, now + ttl))
+            if expires <= now:
+                count, expires = 0, now + ttl
+            count += delta
+            self._counts[key] = (count, expires)
+            return count
+
+
+local_counters = _LocalCounters()
+
+
+def _count(key: str, *, ttl: int) -> int:
+    """Add one to ``key`` in the shared cache (Redis), or in this process while it is down."""
+    try:
+        cache.add(key, 0, ttl)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, ttl)
+            return 1
+    except CacheUnavailable:
+        return local_counters.incr(key, ttl=ttl)
+
+
 def _hit(scope: str, ident: str, rate: str) -> int | None:
     """Count one attempt; return seconds until the window resets if over the limit, else None."""
     limit, window = _parse(rate)
@@ -50,13 +93,7 @@ def _hit(scope: str, ident: str, rate: str) -> int | None:
     start = now - now % window
     # A digest, not the address itself: keys stay short, and no donor's email sits in the cache.
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
-    key = f"rl:{scope}:{digest}:{start}"
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 5)
-        count = 1
+    count = _count(f"rl:{scope}:{digest}:{start}", ttl=window + 5)
     if count > limit:
         return max(1, start + window - now)
     return None
@@ -121,17 +158,50 @@ def provider_slot() -> Iterator[None]:
     own time is up. (A single counter with one expiry drifted: when it expired, slots still held
     were forgotten and more requests were let in; their later decrements then lowered the count
     of the new ones.) Giving a slot back removes only that token. ADR 0010.
+
+    While Redis cannot be reached the slots are counted in this process alone, with the same cap
+    (ADR 0007).
     """
     key = cache.make_key("payments:in-flight-slots")
     token = uuid.uuid4().hex
     lifetime = settings.PAYMENTS_PROVIDER_SLOT_SECONDS
     now = _clock()
-    client = _redis()
-    taken = client.eval(_TAKE_SLOT, 1, key, now, now + lifetime, token, settings.PAYMENTS_MAX_IN_FLIGHT,
-                        int(lifetime) + 1)  # fmt: skip
+    try:
+        client = _redis()
+        taken = client.eval(_TAKE_SLOT, 1, key, now, now + lifetime, token, settings.PAYMENTS_MAX_IN_FLIGHT,
+                            int(lifetime) + 1)  # fmt: skip
+    except (CacheUnavailable, *UNREACHABLE):
+        with local_slots.hold():
+            yield
+        return
     if not taken:
         raise Overloaded()
     try:
         yield
     finally:
-        client.zrem(key, token)
+        with contextlib.suppress(*UNREACHABLE):  # the slot then expires at its own time
+            client.zrem(key, token)
+
+
+class _LocalSlots:
+    """Provider slots of this process alone, while Redis cannot be reached: exact, since every
+    slot taken here is given back here."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held = 0
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        with self._lock:
+            if self._held >= settings.PAYMENTS_MAX_IN_FLIGHT:
+                raise Overloaded()
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held -= 1
+
+
+local_slots = _LocalSlots()

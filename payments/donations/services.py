@@ -30,6 +30,7 @@ from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post, escrow_account
+from payments.queueing import enqueue_on_commit
 
 S = DonationStatus
 FINAL_STATES = {S.FAILED, S.BLOCKED, *CAPTURED_STATES}
@@ -317,5 +318,5 @@ def donation_record_capture(*, donation: Donation, payment_intent_id: str, charg
         donation_transition(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id})
         if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
             monthly_plan_start_for(donation=donation)
-        transaction.on_commit(lambda: send_receipt.delay(donation.pk))
+        enqueue_on_commit(send_receipt, donation.pk)
     return True

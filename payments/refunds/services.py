@@ -39,6 +39,7 @@ from payments.ledger.services import (
 )
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.outbox.states import outbox_transition
+from payments.queueing import enqueue_on_commit
 from payments.refunds.models import Refund, RefundStatus
 from payments.refunds.states import refund_transition
 
@@ -151,7 +152,7 @@ def refund_request(
               data={"donation": donation.pk, "amount_minor": refund.amount_minor})  # fmt: skip
     from payments.refunds.tasks import outbox_run
 
-    transaction.on_commit(lambda: outbox_run.delay(command.pk))
+    enqueue_on_commit(outbox_run, command.pk)
     return refund
 
 

@@ -25,6 +25,7 @@ from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.outbox.states import outbox_transition
+from payments.queueing import enqueue_on_commit
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.models import PayoutMethod, Release, ReleaseStatus
 from payments.releases.signals import release_paid
@@ -45,7 +46,7 @@ def transfer_enqueue(*, release: Release) -> OutboxCommand:
     )
     from payments.releases.tasks import release_transfer_run
 
-    transaction.on_commit(lambda: release_transfer_run.delay(command.pk))
+    enqueue_on_commit(release_transfer_run, command.pk)
     return command
 
 

@@ -35,6 +35,7 @@ from payments.donations.card_testing import card_setup_failure_record
 from payments.donations.models import Donation
 from payments.donations.services import apply_payment_result
 from payments.gateway.card import InvalidWebhook, ProviderRefund, get_gateway
+from payments.queueing import enqueue_on_commit
 from payments.refunds.provider import RefundInFlight, provider_refund_sync
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 
@@ -66,7 +67,7 @@ def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bo
     try:
         with transaction.atomic():
             stored = WebhookEvent.objects.create(event_id=event.id, type=event.type, payload=event.raw)
-            transaction.on_commit(lambda: webhook_process_task.delay(stored.pk))
+            enqueue_on_commit(webhook_process_task, stored.pk)
     except IntegrityError:
         # The same event arrived twice at the same moment; the other request stored it.
         return WebhookEvent.objects.get(event_id=event.id), False

@@ -14,11 +14,17 @@ def webhook_process_task(event_pk: int) -> str:
 
 
 @shared_task(name="payments.tasks.webhook_sweep", ignore_result=True)
-def webhook_sweep() -> int:
-    """Retry events that failed or whose task was lost."""
+def webhook_sweep(lost_after_seconds: int = 30) -> int:
+    """Retry events that are due again, and events stored but not processed for
+    ``lost_after_seconds`` (their task was lost, or never queued because the broker was down).
+
+    Beat runs it every 15 s; the worker runs it with 0 each time it (re)connects to the broker
+    (``config.celery.SweepOnConnect``). Processing an event twice is harmless (ADR 0208)."""
+    from datetime import timedelta
+
     from payments.webhooks.services import webhook_process, webhook_retry_ids
 
-    ids = webhook_retry_ids()
+    ids = webhook_retry_ids(lost_after=timedelta(seconds=lost_after_seconds))
     for pk in ids:
         webhook_process(event_pk=pk)
     return len(ids)

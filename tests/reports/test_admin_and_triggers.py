@@ -78,7 +78,7 @@ def broker_mode(monkeypatch):
     monkeypatch.setattr(
         tasks.regenerate_campaign_report,
         "apply_async",
-        lambda args, countdown: scheduled.append((args[0], countdown)),
+        lambda args, countdown, **options: scheduled.append((args[0], countdown)),
     )
     yield scheduled
     app.conf.task_always_eager = eager

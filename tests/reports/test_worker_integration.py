@@ -134,8 +134,10 @@ VISIBILITY_TIMEOUT = 15  # seconds; 2 h in production
 
 
 def received_tasks(log: Path) -> list[tuple[str, str]]:
-    """(task name, task id) of every task a worker's log says it received, in order."""
-    return re.findall(r"Task ([\w.]+)\[([\w-]+)\] received", log.read_text())
+    """(task name, task id) of every report task a worker's log says it received, in order (not
+    the sweeps every worker queues when it connects to the broker, config.celery.SweepOnConnect)."""
+    found = re.findall(r"Task ([\w.]+)\[([\w-]+)\] received", log.read_text())
+    return [(name, task_id) for name, task_id in found if name.startswith("reports.")]
 
 
 def process_gone(pid: int) -> bool:
