@@ -3,9 +3,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from campaigns.encryption import key_problem
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
-from campaigns.encryption import key_problem
 from payments.gateway.deployment import GATEWAY_SETTINGS, api_base_problem, named_as_fake
 
 REQUIRED = [

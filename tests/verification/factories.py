@@ -39,7 +39,9 @@ class RegistryHouseholdFactory(factory.django.DjangoModelFactory):
 
     household_id = factory.Sequence(lambda n: f"4311290{n:06d}")
     key = factory.LazyAttribute(
-        lambda o: household_hash(household_id=o.household_id, county=o.county, township=o.township, village=o.village)
+        lambda o: household_hash(
+            household_id=o.household_id, county=o.county, township=o.township, village=o.village
+        )
     )
     province = "湖南省"
     city = "永州市"
