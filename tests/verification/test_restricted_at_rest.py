@@ -155,6 +155,21 @@ def test_admin_listings_show_no_restricted_value_to_any_role(client, person, rol
         assert person.household.household_id in pages["registry"].content.decode()
 
 
+def test_the_registry_listing_decrypts_nothing(client, person, verifier, settings):
+    # given a verifier, and keys that open none of the stored values (any decryption would fail)
+    client.force_login(_staff(verifier))
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B]
+
+    # when the registry is listed, and searched by household number
+    listing = client.get(reverse("registry:index"))
+    search = client.get(reverse("registry:index"), {"q": person.household.household_id})
+
+    # then both render the person's household: no restricted field was loaded
+    assert listing.status_code == search.status_code == 200
+    assert person.household.household_id in listing.content.decode()
+    assert person.household.household_id in search.content.decode()
+
+
 @pytest.mark.parametrize("role", ["verifier", "finance_officer"])
 def test_the_roles_allowed_see_the_values_on_the_registry_record(client, person, role, request):
     # given a verifier or finance officer (both hold view_restricted_registry, ADR 0304)
