@@ -62,9 +62,27 @@ def birth_date_in(value: str) -> date:
     return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
-def identity_hash(id_number: str) -> str:
-    """HMAC-SHA256 of the normalised ID number with ``settings.IDENTITY_HASH_KEY`` (hex)."""
+def keyed_hash(text: str) -> str:
+    """HMAC-SHA256 of ``text`` with ``settings.IDENTITY_HASH_KEY``, as 64 hex characters.
+
+    Raises ``ImproperlyConfigured`` when the key is not set.
+    """
     key = settings.IDENTITY_HASH_KEY
     if not key:
         raise ImproperlyConfigured("IDENTITY_HASH_KEY must be set to match registry records.")
-    return hmac.new(key.encode(), normalise_id_number(id_number).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def identity_hash(id_number: str) -> str:
+    """HMAC-SHA256 of the normalised ID number with ``settings.IDENTITY_HASH_KEY`` (hex)."""
+    return keyed_hash(normalise_id_number(id_number))
+
+
+def household_hash(*, household_id: str, county: str, township: str, village: str) -> str:
+    """The registry household's identity (ADR 0300) as a keyed hash (hex), not in clear.
+
+    The township and village are restricted and stored encrypted (ADR 0306); a key made of
+    them in clear would leak them in every dump. The ``household|`` prefix keeps these hashes
+    apart from ID number hashes made with the same key.
+    """
+    return keyed_hash("|".join(("household", household_id, county, township, village)))

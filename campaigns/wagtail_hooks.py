@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import CreateView, InspectView
+from wagtail.admin.views.generic import CreateView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Beneficiary, Milestone, Need, RegistryImport, RegistryPerson
-from campaigns.models.registry import RESTRICTED_PERSON_FIELDS
+from campaigns.models.registry import RESTRICTED_HOUSEHOLD_FIELDS, RESTRICTED_PERSON_FIELDS
 from campaigns.verification import admin_views
 from campaigns.verification.beneficiaries import beneficiary_create
 from campaigns.verification.milestones import milestone_create
@@ -144,6 +144,14 @@ class RestrictedInspectView(InspectView):
         return [f for f in fields if f not in RESTRICTED_PERSON_FIELDS and f != "id_hash"]
 
 
+class RegistryIndexView(IndexView):
+    """The registry listing never loads (so never decrypts) a restricted field, whoever looks."""
+
+    def get_base_queryset(self):
+        restricted = [*RESTRICTED_PERSON_FIELDS, *(f"household__{f}" for f in RESTRICTED_HOUSEHOLD_FIELDS)]
+        return super().get_base_queryset().select_related("household").defer(*restricted)
+
+
 class RegistryPersonViewSet(ModelViewSet):
     name = "registry"
     model = RegistryPerson
@@ -161,6 +169,7 @@ class RegistryPersonViewSet(ModelViewSet):
     list_filter = ["status", "relation", "household__county"]
     # Never search by ID number or phone: the query would end up in the URL.
     search_fields = ["household__household_id"]
+    index_view_class = RegistryIndexView
     inspect_view_enabled = True
     inspect_view_class = RestrictedInspectView
     inspect_view_fields = ["household", "relation", "gender", "birth_date", "status", "health_condition",

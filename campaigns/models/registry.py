@@ -2,8 +2,10 @@
 
 Restricted data: a person's name, ID number, phone, and the township and village of the household.
 They are stored so that verifiers can check a beneficiary in the admin; they never reach public
-pages, URLs or logs. Matching uses ``id_hash``, a keyed hash (HMAC-SHA256 with
-``settings.IDENTITY_HASH_KEY``) of the ID number, so a match needs the key, not a rainbow table.
+pages, URLs or logs, and are stored encrypted (``EncryptedTextField``, ADR 0306): a database dump
+or backup holds only Fernet tokens. Matching uses ``id_hash``, a keyed hash (HMAC-SHA256 with
+``settings.IDENTITY_HASH_KEY``) of the ID number, so a match needs the key, not a rainbow table;
+a household's ``key`` is a keyed hash too.
 """
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.encryption import EncryptedTextField
 from campaigns.site_time import site_zone
 
 # Field names that hold restricted data; the admin shows them only to roles that need them.
@@ -68,7 +71,7 @@ class RegistryHousehold(models.Model):
 
     Exports reuse a household number for different households in different villages, so a
     household is identified by its number together with its county, township and village
-    (``key``; see ADR 0300).
+    (ADR 0300), kept as their keyed hash in ``key`` so that no address is stored in clear.
     """
 
     key = models.CharField(_("key"), max_length=200, unique=True, editable=False)
@@ -76,8 +79,8 @@ class RegistryHousehold(models.Model):
     province = models.CharField(_("province"), max_length=50)
     city = models.CharField(_("city / prefecture"), max_length=50)
     county = models.CharField(_("county"), max_length=50, db_index=True)
-    township = models.CharField(_("township (restricted)"), max_length=50)
-    village = models.CharField(_("village (restricted)"), max_length=50)
+    township = EncryptedTextField(_("township (restricted)"), max_length=50)
+    village = EncryptedTextField(_("village (restricted)"), max_length=50)
     poverty_cause = models.CharField(_("poverty cause"), max_length=16, choices=PovertyCause.choices)
     registered_year = models.PositiveSmallIntegerField(_("registered in"))
     status = models.CharField(_("status"), max_length=16, choices=RegistryStatus.choices)
@@ -108,12 +111,12 @@ class RegistryHousehold(models.Model):
 class RegistryPerson(models.Model):
     household = models.ForeignKey(RegistryHousehold, on_delete=models.PROTECT, related_name="members")
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices)
-    name = models.CharField(_("name (restricted)"), max_length=50)
+    name = EncryptedTextField(_("name (restricted)"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=[("F", _("Female")), ("M", _("Male"))])
-    id_number = models.CharField(_("ID number (restricted)"), max_length=18)
+    id_number = EncryptedTextField(_("ID number (restricted)"), max_length=18)
     id_hash = models.CharField(_("keyed hash of the ID number"), max_length=64, unique=True)
     birth_date = models.DateField(_("date of birth"))
-    phone = models.CharField(_("phone (restricted)"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("phone (restricted)"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=RegistryStatus.choices)
     health_condition = models.CharField(_("health condition"), max_length=50, blank=True)
     school_stage = models.CharField(_("school stage"), max_length=20, blank=True)

@@ -11,7 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from campaigns.identity import birth_date_in, gb11643_problem, identity_hash, normalise_id_number
+from campaigns.identity import (
+    birth_date_in,
+    gb11643_problem,
+    household_hash,
+    identity_hash,
+    normalise_id_number,
+)
 from campaigns.models.registry import PovertyCause, RegistryStatus, Relation
 from campaigns.registry.sources import SourceRow
 
@@ -52,7 +58,7 @@ class RowError:
 
 
 def household_key(*, household_id: str, county: str, township: str, village: str) -> str:
-    return "|".join((household_id, county, township, village))
+    return household_hash(household_id=household_id, county=county, township=township, village=village)
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,9 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", d
 # Key for the keyed hash (HMAC-SHA256) that matches beneficiaries to registry records without
 # storing the national ID number in a searchable form.
 IDENTITY_HASH_KEY = env.str("CLEARFUND_IDENTITY_HASH_KEY", default="")
+# Fernet keys that encrypt restricted registry data at rest (campaigns.encryption, ADR 0306):
+# comma-separated, newest first; the first encrypts, all decrypt. Rotation: ADR 0306.
+FIELD_ENCRYPTION_KEYS = env.list("CLEARFUND_FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Campaign totals cache ---------------------------------------------------------------------
 TOTALS_CACHE_SECONDS = env.int("CLEARFUND_TOTALS_CACHE_SECONDS", default=3)

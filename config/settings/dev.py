@@ -18,6 +18,10 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_clearfun
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="http://127.0.0.1:8420/js.stripe.com/v3/")
 IDENTITY_HASH_KEY = env.str("CLEARFUND_IDENTITY_HASH_KEY", default="dev-identity-hash-key")
+# base64 of "dev-only-not-secret-field-key-00": a fixed, public key for the demo's synthetic data.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "CLEARFUND_FIELD_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktbm90LXNlY3JldC1maWVsZC1rZXktMDA="]
+)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

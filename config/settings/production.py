@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from campaigns.encryption import key_problem
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 from payments.gateway.deployment import GATEWAY_SETTINGS, api_base_problem, named_as_fake
@@ -16,10 +17,15 @@ REQUIRED = [
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
     "CLEARFUND_IDENTITY_HASH_KEY",
+    "CLEARFUND_FIELD_ENCRYPTION_KEYS",
 ]
 _missing = [name for name in REQUIRED if not env.str(name, default="")]
 if _missing:
     raise ImproperlyConfigured("Production settings need these environment variables: " + ", ".join(_missing))
+# Restricted registry data is encrypted with these (ADR 0306); a malformed key would fail on the
+# first registry read, so it is refused here. The message never repeats a key.
+if key_problem(FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("Production refuses " + key_problem(FIELD_ENCRYPTION_KEYS))
 
 # Real money only: no fake gateway, no Stripe stand-in on this machine (also the deploy check
 # payments.E001/E002, which catches a fake under another name). ADR 0208.

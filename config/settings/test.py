@@ -27,6 +27,7 @@ STRIPE_JS_URL = STRIPE_API_BASE + "/js.stripe.com/v3/"
 # localstripe has no Connect: transfers go through the in-memory fake with Stripe's rules.
 CLEARFUND_CONNECT_GATEWAY = "payments.gateway.connect_fake.FakeConnectGateway"
 IDENTITY_HASH_KEY = "test-identity-hash-key"
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5LTA="]  # "test-only-not-secret-field-key-0"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES["default"]["KEY_PREFIX"] = "clearfund-test-" + str(os.getpid())

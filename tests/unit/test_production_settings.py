@@ -15,6 +15,9 @@ REQUIRED = {
     "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
     "CLEARFUND_IDENTITY_HASH_KEY": "identity-key",
+    # base64 of 32 bytes, as Fernet.generate_key() makes them; the second is an older key kept for rotation
+    "CLEARFUND_FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi10ZXN0LWZpZWxkLWtleS1uZXdlc3Q=,"
+    "cHJvZHVjdGlvbi10ZXN0LWZpZWxkLWtleS1vbGRlcjA=",
 }
 
 
@@ -46,6 +49,31 @@ def test_production_refuses_to_start_without_its_secrets():
     assert result.returncode != 0
     assert "STRIPE_WEBHOOK_SECRET" in result.stderr
     assert "DJANGO_SECRET_KEY" not in result.stderr.split("variables:")[-1]
+
+
+def test_production_refuses_to_start_without_the_field_encryption_keys():
+    # given production's variables without the keys that encrypt restricted registry data
+    without_keys = {k: v for k, v in REQUIRED.items() if k != "CLEARFUND_FIELD_ENCRYPTION_KEYS"}
+
+    # when Django starts
+    result = _check(without_keys)
+
+    # then it refuses, naming the variable and only that one
+    assert result.returncode != 0
+    assert result.stderr.split("variables:")[-1].strip() == "CLEARFUND_FIELD_ENCRYPTION_KEYS"
+
+
+def test_production_refuses_a_malformed_field_encryption_key_without_repeating_it():
+    # given a second key that is not a Fernet key (a typo while rotating)
+    keys = "cHJvZHVjdGlvbi10ZXN0LWZpZWxkLWtleS1uZXdlc3Q=,not-a-fernet-key-but-a-secret"
+
+    # when Django starts
+    result = _check({**REQUIRED, "CLEARFUND_FIELD_ENCRYPTION_KEYS": keys})
+
+    # then it refuses, saying which key is wrong and never printing it
+    assert result.returncode != 0
+    assert "key 2 of CLEARFUND_FIELD_ENCRYPTION_KEYS is not a Fernet key" in result.stderr
+    assert "not-a-fernet-key-but-a-secret" not in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize(

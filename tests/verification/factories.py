@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from campaigns.identity import gb11643_check_digit, identity_hash
+from campaigns.identity import gb11643_check_digit, household_hash, identity_hash
 from campaigns.models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -38,7 +38,11 @@ class RegistryHouseholdFactory(factory.django.DjangoModelFactory):
         model = RegistryHousehold
 
     household_id = factory.Sequence(lambda n: f"4311290{n:06d}")
-    key = factory.LazyAttribute(lambda o: f"{o.household_id}|江华瑶族自治县|涔天河镇|石岭村")
+    key = factory.LazyAttribute(
+        lambda o: household_hash(
+            household_id=o.household_id, county=o.county, township=o.township, village=o.village
+        )
+    )
     province = "湖南省"
     city = "永州市"
     county = "江华瑶族自治县"

@@ -133,4 +133,4 @@ def test_the_verify_screen_takes_a_number_typed_with_spaces(client, db, tmp_path
     )
     # then the beneficiary is matched to the one stored record
     beneficiary.refresh_from_db()
-    assert beneficiary.registry_person == RegistryPerson.objects.get(id_number=CHILD)
+    assert beneficiary.registry_person == RegistryPerson.objects.get(id_hash=identity_hash(CHILD))

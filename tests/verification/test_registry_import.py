@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from campaigns.identity import identity_hash
 from campaigns.models import AuditEvent, RegistryHousehold, RegistryImport, RegistryPerson, RegistryStatus
 from campaigns.registry.importer import RegistryImportError, registry_import
 from campaigns.registry.sources import CsvRegistrySource
@@ -59,7 +60,7 @@ def test_first_import_stores_people_with_a_keyed_hash(db, settings, caplog):
     assert (report.households_added, report.people_added) == (2400, 8482)
     assert RegistryPerson.objects.count() == 8482
     assert RegistryHousehold.objects.count() == 2400
-    person = RegistryPerson.objects.get(id_number="520521197301210021")
+    person = RegistryPerson.objects.get(id_hash=identity_hash("520521197301210021"))
     expected = hmac.new(
         settings.IDENTITY_HASH_KEY.encode(), b"520521197301210021", hashlib.sha256
     ).hexdigest()
