@@ -1,9 +1,10 @@
 """Content-Security-Policy on every response (django-csp; ADR 0102).
 
 django-csp builds the header; this subclass chooses the policy by path (the public site's, or the
-Wagtail and Django admin's, ``CONTENT_SECURITY_POLICY_ADMIN``) and adds the Stripe.js origins of the
-current settings (``payments.gateway.page_sources``), read at each response so that a test or a
-deployment that points ``STRIPE_JS_URL`` elsewhere gets a matching policy. A view that sets its own
+Wagtail and Django admin's, ``CONTENT_SECURITY_POLICY_ADMIN``) and adds to the public one the
+Stripe.js origins of the current settings (``payments.gateway.page_sources``), read at each
+response so that a test or a deployment that points ``STRIPE_JS_URL`` elsewhere gets a matching
+policy. A view that sets its own
 policy with django-csp's decorators (``csp_override``, ``csp_replace``, ``csp_update``) keeps it.
 """
 
@@ -25,13 +26,17 @@ def _stripe_sources(js_url: str, api_base: str) -> dict[str, list[str]]:
 
 
 def policy_for_path(path: str) -> dict[str, Any]:
-    """The directives for a request path: the admin's under its prefixes, else the public site's;
-    both with Stripe's sources (a Wagtail preview of a campaign page loads Stripe.js in the admin).
+    """The directives for a request path: the admin's under its prefixes; else the public site's,
+    with Stripe's sources. (A Wagtail preview renders the page through this middleware as a
+    request for the page's own URL, so it carries the public policy, as the live page does.)
 
     Raises ``ValueError`` when ``STRIPE_JS_URL`` is not an absolute URL."""
     admin = settings.CONTENT_SECURITY_POLICY_ADMIN
-    chosen = admin if path.startswith(tuple(admin["PATH_PREFIXES"])) else settings.CONTENT_SECURITY_POLICY
-    directives = {name: list(sources) for name, sources in chosen["DIRECTIVES"].items()}
+    if path.startswith(tuple(admin["PATH_PREFIXES"])):
+        return admin["DIRECTIVES"]
+    directives = {
+        name: list(sources) for name, sources in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()
+    }
     for name, sources in _stripe_sources(settings.STRIPE_JS_URL, settings.STRIPE_API_BASE).items():
         directives[name] = [*directives.get(name, []), *sources]
     return directives

@@ -216,7 +216,7 @@ RELEASE_NOTICE_PERIOD = timedelta(hours=env.int("CLEARFUND_RELEASE_NOTICE_HOURS"
 # --- Content-Security-Policy (django-csp, config.content_security; ADR 0102) --------------------
 # No inline script, style or event handler on public pages: scripts and styles come from our
 # static files. Stripe.js's origins (from STRIPE_JS_URL and STRIPE_API_BASE) are added to
-# script-src, frame-src and connect-src of both policies at each response. A template that needs
+# script-src, frame-src and connect-src at each response. A template that needs
 # an inline script gives it nonce="{{ request.csp_nonce }}" (never inside a cached fragment).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -235,8 +235,9 @@ CONTENT_SECURITY_POLICY = {
 }
 # The Wagtail and Django admin: Wagtail 8 still writes inline scripts (page editor, explorer) and
 # inline styles, so these two directives allow them there (without a nonce: a nonce would make
-# browsers ignore 'unsafe-inline'). Everything else stays as strict as on the public site. blob:
-# images are the upload previews; frames are Wagtail's own preview panel.
+# browsers ignore 'unsafe-inline'). Everything else stays as strict as on the public site, and
+# no Stripe: a page preview is rendered as a request for the page's own URL and carries the public
+# policy. blob: images are upload previews; frames are Wagtail's own preview panel.
 CONTENT_SECURITY_POLICY_ADMIN = {
     "PATH_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
