@@ -4,8 +4,8 @@ django-csp builds the header; this subclass chooses the policy by path (the publ
 Wagtail and Django admin's, ``CONTENT_SECURITY_POLICY_ADMIN``) and adds to the public one the
 Stripe.js origins of the current settings (``payments.gateway.page_sources``), read at each
 response so that a test or a deployment that points ``STRIPE_JS_URL`` elsewhere gets a matching
-policy. A view that sets its own
-policy with django-csp's decorators (``csp_override``, ``csp_replace``, ``csp_update``) keeps it.
+policy. A view that sets its own policy with django-csp's decorators (``csp_override``,
+``csp_replace``, ``csp_update``) keeps it.
 """
 
 from __future__ import annotations
