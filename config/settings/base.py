@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "payments",
     "reports",
     "cms",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "cms.middleware.ReviewRefusedMiddleware",  # a refused review shows its reason (ADR 0100)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.content_security.ContentSecurityPolicyMiddleware",  # ADR 0102
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -195,6 +198,11 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Staff browsers call no third party (ADR 0102): no Gravatar (it would send a hash of each staff
+# email to gravatar.com; Wagtail shows its own default avatar) and no check for new Wagtail
+# releases (upgrades arrive through requirements.lock, reviewed like any change).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Email -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -227,6 +235,42 @@ TOTALS_CACHE_SECONDS = env.int("CLEARFUND_TOTALS_CACHE_SECONDS", default=3)
 # save signals renew (campaigns.public_cache); this timeout only bounds a missed signal.
 CAMPAIGN_PANELS_CACHE_SECONDS = env.int("CLEARFUND_CAMPAIGN_PANELS_CACHE_SECONDS", default=60)
 RELEASE_NOTICE_PERIOD = timedelta(hours=env.int("CLEARFUND_RELEASE_NOTICE_HOURS", default=0))
+
+# --- Content-Security-Policy (django-csp, config.content_security; ADR 0102) --------------------
+# No inline script, style or event handler on public pages: scripts and styles come from our
+# static files. Stripe.js's origins (from STRIPE_JS_URL and STRIPE_API_BASE) are added to
+# script-src, frame-src and connect-src at each response. A template that needs
+# an inline script gives it nonce="{{ request.csp_nonce }}" (never inside a cached fragment).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+    }
+}
+# The Wagtail and Django admin: Wagtail 8 still writes inline scripts (page editor, explorer) and
+# inline styles, so these two directives allow them there (without a nonce: a nonce would make
+# browsers ignore 'unsafe-inline'). Everything else stays as strict as on the public site, and
+# no Stripe: a page preview is rendered as a request for the page's own URL and carries the public
+# policy. blob: images are upload previews; frames are Wagtail's own preview panel.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "PATH_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-src": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

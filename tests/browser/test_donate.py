@@ -123,7 +123,7 @@ def test_declined_card_shows_the_reason_and_charges_nothing(live_server, stripe_
     expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥200.00")
     page.click("#donate-submit")
 
-    page.wait_for_function("document.getElementById('donate-message').textContent.length > 5")
+    page.wait_for_function("() => document.getElementById('donate-message').textContent.length > 5")
     assert "declined" in page.locator("#donate-message").inner_text().lower()
     assert Donation.objects.get().status == DonationStatus.FAILED
     assert balance_of(escrow_account(campaign)) == cny("0")
@@ -139,7 +139,7 @@ def test_blocked_attempt_shows_a_clear_message(live_server, stripe_api, settings
     page.fill("#donate-email", "tester@example.cn")
     page.click("#donate-submit")
 
-    page.wait_for_function("document.getElementById('donate-message').textContent.length > 5")
+    page.wait_for_function("() => document.getElementById('donate-message').textContent.length > 5")
     assert "Too many payment attempts" in page.locator("#donate-message").inner_text()
     assert not Donation.objects.exists()
 
