@@ -4,6 +4,7 @@
     python bench/reports.py seed --donations 10000 --beneficiaries 1000
     python bench/reports.py campaign
     python bench/reports.py statements --donors 1000 --workers 1 2
+    python bench/reports.py fonts --rounds 10
 
 ``seed`` creates (once) a live campaign with N gifts from N distinct donors and M verified
 beneficiaries, each with a verified surgery paid to the hospital. ``campaign`` renders its impact
@@ -141,7 +142,7 @@ def child_full(html_out: str) -> None:
     services.run_generate(run_id=run.pk)
     elapsed = time.perf_counter() - started
     run.refresh_from_db()
-    Path(html_out).write_text(build_document(run).html, encoding="utf-8")
+    Path(html_out).write_text(json.dumps(build_document(run).parts), encoding="utf-8")
     pages = run.file.read().count(b"/Type /Page\n") or run.file.read().count(b"/Type /Page")
     print(json.dumps({"seconds": elapsed, "peak_mb": _peak_mb(), "status": run.status,
                       "bytes": run.file.size, "pages_hint": pages}))  # fmt: skip
@@ -150,11 +151,11 @@ def child_full(html_out: str) -> None:
 def child_weasy(html_in: str) -> None:
     """WeasyPrint alone on the same final HTML, same fetcher, in this (fresh) process."""
     setup_django()
-    from reports.rendering.pdf import html_to_pdf
+    from reports.rendering.pdf import html_parts_to_pdf
 
-    html = Path(html_in).read_text(encoding="utf-8")
+    parts = json.loads(Path(html_in).read_text(encoding="utf-8"))
     started = time.perf_counter()
-    pdf = html_to_pdf(html)
+    pdf = html_parts_to_pdf(parts)
     print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "bytes": len(pdf)}))
 
 
@@ -175,6 +176,63 @@ def campaign(repeat: int) -> None:
               f"time ratio {full['seconds'] / weasy['seconds']:.2f} | PDF {full['bytes'] / 1e6:.2f} MB, "
               f"HTML {html.stat().st_size / 1e6:.2f} MB; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     html.unlink()
+
+
+OLD_FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "Noto Sans", "DejaVu Sans", sans-serif'
+
+
+def fonts(rounds: int) -> None:
+    """A one-gift donor statement, the old way and the new, interleaved in one process (ADR 0410).
+
+    Old: every language sets all text in Noto Sans CJK SC and each render builds its own font
+    configuration. New: ``html_to_pdf`` (fonts per language, pre-subset CJK font, one font
+    configuration per process). WeasyPrint only; the HTML is built once per language.
+    """
+    setup_django()
+    import statistics
+
+    import weasyprint
+
+    from payments.models import Donation
+    from reports.documents import build_document
+    from reports.models import ReportKind, ReportRun
+    from reports.rendering.fonts import font_kit
+    from reports.rendering.pdf import LocalOnlyFetcher, html_to_pdf
+
+    donor = (
+        Donation.objects.filter(campaign__slug=SLUG)
+        .order_by("donor_id")
+        .values_list("donor_id", flat=True)[0]
+    )
+    print(
+        f"pre-subset CJK weights available: {font_kit().subset_weights or 'none (run manage.py report_fonts)'}"
+    )
+    for language in ("zh-hans", "en"):
+        run = ReportRun(kind=ReportKind.DONOR_STATEMENT, subject=f"donor:{donor}", period="", language=language,
+                        data_version="bench", pk=0)  # fmt: skip
+        html = build_document(run).html
+        family = "html:lang(zh) { font-family: " if language == "zh-hans" else "html:lang(en) { font-family: "
+        start = html.index(family) + len(family)
+        old_html = html[:start] + OLD_FONTS + html[html.index(";", start) :]
+
+        def old(old_html: str = old_html) -> bytes:
+            return weasyprint.HTML(string=old_html, url_fetcher=LocalOnlyFetcher()).write_pdf()
+
+        def new(html: str = html) -> bytes:
+            return html_to_pdf(html)
+
+        old(), new()  # warm imports and caches alike
+        times: dict[str, list[float]] = {"old": [], "new": []}
+        sizes = {}
+        for _ in range(rounds):
+            for name, render in (("old", old), ("new", new)):
+                started = time.perf_counter()
+                sizes[name] = len(render())
+                times[name].append(time.perf_counter() - started)
+        o, n = (statistics.median(times[k]) * 1000 for k in ("old", "new"))
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{language}: old {o:.0f} ms ({sizes['old'] / 1000:.0f} KB) | new {n:.0f} ms "
+              f"({sizes['new'] / 1000:.0f} KB) | new/old {n / o:.2f} | medians of {rounds}; load {load}")  # fmt: skip
 
 
 def statements(donors: int, workers: list[int]) -> None:
@@ -243,6 +301,8 @@ if __name__ == "__main__":
     s.add_argument("--beneficiaries", type=int, default=1_000)
     c = sub.add_parser("campaign")
     c.add_argument("--repeat", type=int, default=2)
+    f = sub.add_parser("fonts")
+    f.add_argument("--rounds", type=int, default=10)
     t = sub.add_parser("statements")
     t.add_argument("--donors", type=int, default=10_000)
     t.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -251,5 +311,7 @@ if __name__ == "__main__":
         seed(args.donations, args.beneficiaries)
     elif args.command == "campaign":
         campaign(args.repeat)
+    elif args.command == "fonts":
+        fonts(args.rounds)
     else:
         statements(args.donors, args.workers)

@@ -5,7 +5,7 @@ Separated from ``rendering.pdf`` so the benchmark can time WeasyPrint alone on t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from payments.figures.vocabulary import label as figure_label
+from reports.appendix import AppendixPart, split_long_tables
 from reports.models import ReportKind, ReportRun
 from reports.rendering.charts import Bar, bar_chart, column_chart
 from reports.selectors.campaign_impact import CampaignImpact, campaign_impact
@@ -26,6 +27,13 @@ from reports.selectors.transparency import Transparency, platform_transparency
 class Document:
     html: str
     data_checksum: str
+    # Yearly appendix parts of a long campaign report, each a complete HTML document rendered
+    # apart (ADR 0410) and appended to the PDF after ``html``.
+    appendix: list[str] = field(default_factory=list)
+
+    @property
+    def parts(self) -> list[str]:
+        return [self.html, *self.appendix]
 
 
 def _subject_id(run: ReportRun, prefix: str) -> int:
@@ -33,6 +41,36 @@ def _subject_id(run: ReportRun, prefix: str) -> int:
     if not value.isdigit():
         raise ReportDataError(f"bad subject {run.subject!r} for a {run.kind} report")
     return int(value)
+
+
+def _appendix_heading(part: AppendixPart) -> str:
+    sections = {
+        "disbursements": _("Disbursements"),
+        "milestones": _("Milestones"),
+        "beneficiaries": _("Beneficiaries and outcomes"),
+    }
+    heading = _("Appendix %(year)s: %(section)s") % {"year": part.year, "section": sections[part.section]}
+    if part.parts > 1:
+        heading += " " + _("(part %(part)s of %(parts)s)") % {"part": part.part, "parts": part.parts}
+    return heading
+
+
+def _campaign_appendix(d: CampaignImpact, context: dict[str, Any]) -> list[str]:
+    split = split_long_tables(
+        disbursements=d.disbursements,
+        milestones=d.milestones,
+        beneficiaries=d.beneficiaries,
+        max_rows=settings.REPORTS_APPENDIX_ROWS,
+    )
+    context["appendix"] = split.counts
+    context["has_appendix"] = bool(split.parts)
+    return [
+        render_to_string(
+            "reports/pdf/campaign_appendix.html",
+            {**context, "part": part, "heading": _appendix_heading(part)},
+        )
+        for part in split.parts
+    ]
 
 
 def _campaign_context(d: CampaignImpact) -> dict[str, Any]:
@@ -101,5 +139,6 @@ def build_document(run: ReportRun) -> Document:
             "run_id": run.pk,
             **extra,
         }
+        appendix = _campaign_appendix(data, context) if run.kind == ReportKind.CAMPAIGN_IMPACT else []
         html = render_to_string(template, context)
-    return Document(html=html, data_checksum=checksum)
+    return Document(html=html, data_checksum=checksum, appendix=appendix)

@@ -194,14 +194,14 @@ def run_start(*, run_id: int) -> ReportRun | None:
 def run_generate(*, run_id: int) -> ReportRun | None:
     """Render and store one run. Raises ``ReportDataError`` for bad data (the caller fails the run)."""
     from reports.documents import build_document
-    from reports.rendering.pdf import html_to_pdf
+    from reports.rendering.pdf import html_parts_to_pdf
 
     run = run_start(run_id=run_id)
     if run is None:
         return None
     document = build_document(run)
     _set_progress(run_id, 40)
-    pdf = html_to_pdf(document.html)
+    pdf = html_parts_to_pdf(document.parts)
     _set_progress(run_id, 90)
     return run_store(run_id=run_id, pdf=pdf, data_checksum=document.data_checksum)
 

@@ -417,6 +417,10 @@ REPORTS_REGENERATE_DELAY_SECONDS = env.int("CLEARFUND_REPORTS_REGENERATE_DELAY",
 REPORTS_SIGNED_LINK_MAX_AGE = timedelta(days=env.int("CLEARFUND_REPORTS_LINK_DAYS", default=180))
 # Queued runs older than this are sent to the broker again (a lost enqueue never strands a run).
 REPORTS_REQUEUE_AFTER = timedelta(minutes=env.int("CLEARFUND_REPORTS_REQUEUE_MINUTES", default=30))
+# Where `manage.py report_fonts` writes the pre-subset Chinese font that reports embed (ADR 0410).
+REPORTS_FONT_DIR = env.path("CLEARFUND_REPORTS_FONT_DIR", default=BASE_DIR / "var" / "report-fonts")
+# Campaign reports print tables longer than this in a yearly appendix, rendered apart (ADR 0410).
+REPORTS_APPENDIX_ROWS = env.int("CLEARFUND_REPORTS_APPENDIX_ROWS", default=200)
 CELERY_BEAT_SCHEDULE.update(
     {
         "reports-monthly-campaign-reports": {

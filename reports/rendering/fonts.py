@@ -1,0 +1,167 @@
+"""Fonts for reports: a pre-subset Chinese font and one font configuration per worker process.
+
+Why (docs/adr/0410-reports-fonts-and-table-wrapping.md): WeasyPrint embeds every font a document
+uses, and for a CJK font it copies the whole 19 MB collection and subsets a 65,535-glyph face on
+every document. The print CSS therefore lists fonts per document language (``html:lang(...)`` in
+``print.css``): English text is set in DejaVu Sans and reaches the CJK font only for characters
+DejaVu lacks (a Chinese name), so an English statement with no Chinese embeds no CJK font. For the
+CJK font itself, ``manage.py report_fonts`` writes once per machine a subset of Noto Sans CJK SC to
+the GB 2312 repertoire (all of simplified Chinese in everyday use, ~8,000 characters with Latin
+and punctuation), family "Clearfund CJK SC"; a character outside it falls back to the full system
+font, so nothing is ever lost, only slower. Fontconfig state is built once per process and reused
+by every report that process renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from weasyprint.text.fonts import FontConfiguration
+
+logger = logging.getLogger(__name__)
+
+SUBSET_FAMILY = "Clearfund CJK SC"
+SYSTEM_FAMILY = "Noto Sans CJK SC"
+# CSS weight → the fontconfig style of the source face and the file name of its subset.
+WEIGHTS = {400: "Regular", 700: "Bold"}
+
+
+class FontSourceMissing(LookupError):
+    """Fontconfig has no Noto Sans CJK SC face to subset (install fonts-noto-cjk)."""
+
+
+def font_dir() -> Path:
+    return Path(str(settings.REPORTS_FONT_DIR))
+
+
+def subset_path(weight: int) -> Path:
+    return font_dir() / f"clearfund-cjk-sc-{WEIGHTS[weight].lower()}.otf"
+
+
+def subset_characters() -> set[int]:
+    """Code points kept in the subset: every GB 2312 character (symbols, 3,755 level-1 and 3,008
+    level-2 hanzi), ASCII, Latin-1, general punctuation, CJK punctuation and full-width forms."""
+    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x180)) | set(range(0x2000, 0x2070))
+    chars |= set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.update(map(ord, bytes((high, low)).decode("gb2312")))
+            except UnicodeDecodeError:  # unassigned cell of the GB 2312 table
+                continue
+    return chars
+
+
+def _source(weight: int) -> tuple[Path, int]:
+    """The file and collection index of the system's Noto Sans CJK SC face at ``weight``."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        raise FontSourceMissing("fc-match not found (install fontconfig)")
+    pattern = f"{SYSTEM_FAMILY}:style={WEIGHTS[weight]}"
+    result = subprocess.run(
+        [fc_match, "-f", "%{family}|%{file}|%{index}", pattern],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    family, _, rest = result.stdout.partition("|")
+    file, _, index = rest.partition("|")
+    if SYSTEM_FAMILY not in family.split(",") or not file:
+        raise FontSourceMissing(f"no {pattern} font (install fonts-noto-cjk)")
+    return Path(file), int(index or 0)
+
+
+def build_subset(weight: int, *, characters: set[int] | None = None, target: Path | None = None) -> Path:
+    """Write the subset of Noto Sans CJK SC at ``weight`` (400 or 700), renamed "Clearfund CJK SC".
+
+    Takes about a minute per weight (fontTools, pure Python): run at deploy through
+    ``manage.py report_fonts``, never in a task. Raises ``FontSourceMissing`` without the font.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    source, index = _source(weight)
+    target = target or subset_path(weight)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs every glyph name at INFO
+    options = subset.Options()
+    # Horizontal text only: keep kerning and proportional punctuation, not the vertical forms that
+    # would pull thousands of glyphs back in through GSUB.
+    options.layout_features = ["kern", "palt", "halt", "locl", "ccmp", "liga"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False  # PDFs are not rasterised at small sizes by us; hints only add bytes
+    font = TTFont(source, fontNumber=index, lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=characters if characters is not None else subset_characters())
+    subsetter.subset(font)
+    # Family names (1, 16) say this is our subset, so fontconfig never confuses it with the full font.
+    style = WEIGHTS[weight]
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = SUBSET_FAMILY
+        elif record.nameID == 4:
+            record.string = f"{SUBSET_FAMILY} {style}"
+        elif record.nameID == 6:
+            record.string = f"{SUBSET_FAMILY.replace(' ', '')}-{style}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    font.save(partial)
+    partial.replace(target)  # atomic: a worker never reads half a font
+    return target
+
+
+@dataclass
+class FontKit:
+    """What every render in one process shares: fontconfig state and the @font-face sheet."""
+
+    config: FontConfiguration
+    stylesheets: list[weasyprint.CSS]
+    subset_weights: tuple[int, ...]
+
+
+_local = threading.local()  # Pango font maps are not thread-safe: one kit per thread
+
+
+def _font_face_css(weights: list[int]) -> str:
+    return "".join(
+        f"@font-face {{ font-family: '{SUBSET_FAMILY}'; font-weight: {weight}; "
+        f"src: url('{subset_path(weight).resolve().as_uri()}'); }}"
+        for weight in weights
+    )
+
+
+def font_kit() -> FontKit:
+    """This thread's font configuration, built on first use and reused by every later render."""
+    kit = getattr(_local, "kit", None)
+    if kit is not None:
+        return kit
+    from reports.rendering.pdf import LocalOnlyFetcher
+
+    config = FontConfiguration()
+    weights = [weight for weight in WEIGHTS if subset_path(weight).is_file()]
+    if len(weights) < len(WEIGHTS):
+        logger.warning(
+            "pre-subset CJK fonts missing in %s: Chinese reports fall back to the full system font "
+            "(correct, slower); run `manage.py report_fonts`",
+            font_dir(),
+        )
+    sheets = []
+    if weights:
+        fetcher = LocalOnlyFetcher(roots=[font_dir().resolve()])
+        sheets.append(weasyprint.CSS(string=_font_face_css(weights), font_config=config, url_fetcher=fetcher))
+    kit = FontKit(config=config, stylesheets=sheets, subset_weights=tuple(weights))
+    _local.kit = kit
+    return kit
+
+
+def reset_font_kit() -> None:
+    """Forget this thread's kit (after ``report_fonts`` built new files, and in tests)."""
+    _local.kit = None
