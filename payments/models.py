@@ -16,7 +16,15 @@ from payments.donations.models import (
     MonthlyPlan,
     MonthlyPlanStatus,
 )
-from payments.ledger.models import AccountKind, LedgerAccount, LedgerEntry, Posting
+from payments.figures.models import CampaignDonor, DonorCount
+from payments.ledger.models import (
+    AccountKind,
+    BalanceDrift,
+    LedgerAccount,
+    LedgerBalance,
+    LedgerEntry,
+    Posting,
+)
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -27,14 +35,18 @@ __all__ = [
     "CAPTURED_STATES",
     "AccountKind",
     "Allocation",
+    "BalanceDrift",
+    "CampaignDonor",
     "Dispute",
     "DisputeStatus",
     "Donation",
     "DonationEvent",
     "DonationStatus",
+    "DonorCount",
     "DonorProfile",
     "Frequency",
     "LedgerAccount",
+    "LedgerBalance",
     "LedgerEntry",
     "MonthlyPlan",
     "MonthlyPlanStatus",
