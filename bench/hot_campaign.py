@@ -34,7 +34,9 @@ def prepare(campaigns, clients: int, gifts: int) -> list[list[int]]:
         campaign = campaigns[i % len(campaigns)]
         ids = []
         for j in range(gifts):
-            donor, _ = DonorProfile.objects.get_or_create(email=f"hot-{uuid.uuid4().hex[:12]}-{i}-{j}@example.cn")
+            donor, _ = DonorProfile.objects.get_or_create(
+                email=f"hot-{uuid.uuid4().hex[:12]}-{i}-{j}@example.cn"
+            )
             ids.append(Donation.objects.create(
                 campaign=campaign, donor=donor, amount_minor=1000 + j, currency="CNY",
                 status=DonationStatus.PROCESSING, idempotency_key=f"hot:{uuid.uuid4()}",
