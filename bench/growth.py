@@ -170,7 +170,8 @@ def main() -> None:
         rows.append((seeded(), statistics.median(event_times), totals_ms, release_ms, page_ms, transparency_ms,
                      cold_ms))  # fmt: skip
         print(f"seeded to {seeded():,} gifts in {seconds:.1f} s; raised {totals.raised}, donors {totals.donors:,}; "
-              f"load average {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+              f"load average {os.getloadavg()[0]:.2f}; ms: " + ", ".join(f"{v:.1f}" for v in rows[-1][1:]),
+              flush=True)  # fmt: skip
 
     names = ["processing one payment_intent.succeeded (request, Celery eager)", "campaign_totals uncached",
              "release entry_post", "campaign page, uncached render", "transparency page, uncached",

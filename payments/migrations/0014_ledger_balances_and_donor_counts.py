@@ -121,9 +121,10 @@ CREATE TRIGGER campaign_donor_gift_inserted AFTER INSERT ON payments_donation FO
     EXECUTE FUNCTION campaign_donor_on_gift();
 
 CREATE TRIGGER campaign_donor_gift_changed AFTER UPDATE ON payments_donation FOR EACH ROW
-    WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.captured_at IS DISTINCT FROM NEW.captured_at
-          OR OLD.refunded_minor <> NEW.refunded_minor OR OLD.amount_minor <> NEW.amount_minor
-          OR OLD.campaign_id <> NEW.campaign_id OR OLD.moved_to_id IS DISTINCT FROM NEW.moved_to_id)
+    WHEN ((OLD.captured_at IS NOT NULL OR NEW.captured_at IS NOT NULL)  -- a gift never captured never counts
+          AND (OLD.status IS DISTINCT FROM NEW.status OR OLD.captured_at IS DISTINCT FROM NEW.captured_at
+               OR OLD.refunded_minor <> NEW.refunded_minor OR OLD.amount_minor <> NEW.amount_minor
+               OR OLD.campaign_id <> NEW.campaign_id OR OLD.moved_to_id IS DISTINCT FROM NEW.moved_to_id))
     EXECUTE FUNCTION campaign_donor_on_gift();
 
 CREATE FUNCTION campaign_donor_on_dispute() RETURNS trigger AS $$

@@ -245,3 +245,49 @@ def test_concurrent_captures_into_one_escrow_use_several_slots_and_sum_exactly()
     assert balance_of(escrow).to_minor() == expected == balance_from_postings(escrow).to_minor()
     assert (donors_kept(campaign=campaign), donors_count(campaign=campaign)) == (8, 8)
     assert balances_check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_capture_does_not_queue_behind_a_lock_on_its_campaign_row(monkeypatch):
+    from django.db import transaction
+
+    from campaigns.models import Campaign
+    from payments.donations.services import donation_record_capture
+    from payments.models import Donation, DonationStatus, DonorProfile
+
+    # (the unit-funding refresh is a task of its own after commit; it locks the campaign on purpose)
+    monkeypatch.setattr("payments.figures.tasks.unit_funding_refresh.delay", lambda *a, **k: None)
+    # given a gift waiting for capture, and another session holding its campaign row (as a save of
+    # the campaign, or another capture locking it, would)
+    campaign = CampaignFactory()
+    captured_donation(campaign, 1_000, email="first@example.cn")  # the escrow and donor rows exist
+    donor = DonorProfile.objects.create(email="second@example.cn")
+    gift = Donation.objects.create(campaign=campaign, donor=donor, amount_minor=2_500, currency="CNY",
+                                   status=DonationStatus.PROCESSING, idempotency_key="test:hot")  # fmt: skip
+    locked, done = threading.Event(), threading.Event()
+
+    def hold():
+        with transaction.atomic():
+            Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
+            locked.set()
+            done.wait(30)
+        connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        # when the gift is captured meanwhile, with no patience for locks
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        captured = donation_record_capture(donation=gift, payment_intent_id="pi_hot")
+    finally:
+        done.set()
+        holder.join(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+
+    # then it went through without waiting for the campaign row, and the kept figures follow
+    assert captured is True
+    kept = campaign_totals_uncached(campaign=campaign)
+    assert (kept.raised, kept.donors) == (cny("35"), 2)
