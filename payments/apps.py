@@ -8,9 +8,9 @@ TASK_MODULES = (
     "payments.all_or_nothing.tasks",
     "payments.releases.tasks",
     "payments.reconciliation.tasks",
-    "payments.allocation.tasks",
+    "payments.figures.tasks",
 )
-RECEIVER_MODULES = ("payments.releases.receivers", "payments.allocation.receivers")
+RECEIVER_MODULES = ("payments.releases.receivers", "payments.figures.receivers")
 
 
 class PaymentsConfig(AppConfig):

@@ -18,7 +18,15 @@ from payments.donations.models import (
     MonthlyPlan,
     MonthlyPlanStatus,
 )
-from payments.ledger.models import AccountKind, LedgerAccount, LedgerEntry, Posting
+from payments.figures.models import CampaignDonor, DonorCount
+from payments.ledger.models import (
+    AccountKind,
+    BalanceDrift,
+    LedgerAccount,
+    LedgerBalance,
+    LedgerEntry,
+    Posting,
+)
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -29,6 +37,8 @@ __all__ = [
     "CAPTURED_STATES",
     "AccountKind",
     "Allocation",
+    "BalanceDrift",
+    "CampaignDonor",
     "CardSetup",
     "CardSetupFailure",
     "Dispute",
@@ -36,9 +46,11 @@ __all__ = [
     "Donation",
     "DonationEvent",
     "DonationStatus",
+    "DonorCount",
     "DonorProfile",
     "Frequency",
     "LedgerAccount",
+    "LedgerBalance",
     "LedgerEntry",
     "MonthlyPlan",
     "MonthlyPlanStatus",

@@ -381,6 +381,11 @@ RECONCILIATION_GRACE = timedelta(minutes=env.int("CLEARFUND_RECONCILIATION_GRACE
 CELERY_BEAT_SCHEDULE.update(
     {
         "reconcile-provider-hourly": {"task": "payments.reconcile_provider", "schedule": 60 * 60},
+        # Kept balances against the postings (ADR 0211): a full scan, so not too often.
+        "ledger-balances-check": {
+            "task": "payments.ledger_balances_check",
+            "schedule": env.int("CLEARFUND_LEDGER_BALANCE_CHECK_SECONDS", default=60 * 60),
+        },
         "release-transfer-sweep": {"task": "payments.release_transfer_sweep", "schedule": 60},
     }
 )

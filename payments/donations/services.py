@@ -298,7 +298,11 @@ def donation_record_capture(*, donation: Donation, payment_intent_id: str, charg
     from payments.donations.tasks import send_receipt
 
     with transaction.atomic():
-        donation = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
+        # Lock the gift only: a bare select_for_update() with select_related would lock the campaign
+        # row too, and every capture into one campaign would queue on it (ADR 0211).
+        donation = (
+            Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation.pk)
+        )
         if donation.captured_at is not None:
             return False
         entry_post(

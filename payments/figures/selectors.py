@@ -27,6 +27,11 @@ why. In short, for one campaign, in the campaign's currency:
 - ``matched``: matching-pool money; zero until matching pools exist (issue 14).
 - ``donors``: distinct donors with at least one gift whose counted part in this campaign is above
   zero (see ``donors_count``).
+
+Pages read the kept balances (``LedgerBalance``, per account and entry family) and the kept donor
+count (``DonorCount``), so a figure costs the same at a thousand gifts as at a million; the same
+definitions over every posting and every gift (``campaign_totals_from_postings``,
+``donors_count``) are what the balance check compares them with (ADR 0211).
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from django.db.models.functions import Cast, Concat, Replace
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.money import Money
 from payments.allocation.services import campaign_gifts, with_breakdown
-from payments.ledger.models import AccountKind, LedgerEntry, Posting
+from payments.figures.models import DonorCount
+from payments.ledger.models import AccountKind, LedgerBalance, LedgerEntry, Posting
 
 # Entry kinds by family (the prefix before the first dot); reversals keep their family
 # (``entry_reverse`` names them ``<kind>.reversal``), so sums are net of them.
@@ -147,11 +153,56 @@ def _figure_sums(postings, *, group_by_currency: bool = False):
     return postings.aggregate(**sums)
 
 
-def campaign_totals_uncached(*, campaign: Campaign) -> CampaignTotals:
-    """A campaign's figures straight from the ledger: one aggregate over its postings, one count.
+def _kept_figures(rows) -> dict[str, int]:
+    """The money figures from kept balance rows ``(account kind, entry family, amount)``; the
+    families are those of the balance trigger (kind up to its first dot; ``release.paid``)."""
+    f = dict.fromkeys(MONEY_FIGURES, 0)
+    for kind, family, amount in rows:
+        amount = int(amount or 0)
+        if kind == AccountKind.CAMPAIGN_ESCROW:
+            f["held"] += amount
+            if family == RAISED_KINDS:
+                f["raised"] += amount
+            elif family == RELEASE_KINDS:
+                f["approved_unpaid"] -= amount
+            elif family == "release.paid":
+                f["paid"] -= amount
+            elif family == REFUND_KINDS:
+                f["refunded"] -= amount
+        elif kind == RECEIVABLE:
+            f["to_recover"] -= amount
+            if family == REFUND_KINDS:
+                f["refunded"] -= amount
+        elif kind == AccountKind.DISPUTED:
+            f["disputed"] += amount
+        elif kind == AccountKind.DISPUTE_LOSSES:
+            f["lost_to_disputes"] += amount
+    return f
 
-    Raises nothing; a campaign without postings has every figure at zero.
+
+def campaign_totals_uncached(*, campaign: Campaign) -> CampaignTotals:
+    """A campaign's figures from its kept balances and kept donor count: two small queries whose
+    cost does not grow with the number of gifts. Raises nothing; no postings, every figure zero.
     """
+    cur = campaign.currency
+    rows = (
+        LedgerBalance.objects.filter(account__campaign=campaign)
+        .values_list("account__kind", "family")
+        .annotate(total=Sum("amount_minor"))
+        .order_by()
+    )
+    sums = _kept_figures(rows)
+    return CampaignTotals(
+        **{name: Money.from_minor(sums[name], cur) for name in MONEY_FIGURES},
+        donors=donors_kept(campaign=campaign),
+        goal=campaign.goal,
+        campaign_id=campaign.pk,
+    )
+
+
+def campaign_totals_from_postings(*, campaign: Campaign) -> CampaignTotals:
+    """The same figures by their definitions: one aggregate over every posting of the campaign
+    and a count over every gift. What the balance check compares the kept figures with."""
     cur = campaign.currency
     sums = _figure_sums(Posting.objects.filter(account__campaign=campaign))
     return CampaignTotals(
@@ -174,6 +225,12 @@ def campaign_totals(*, campaign: Campaign) -> CampaignTotals:
         totals = campaign_totals_uncached(campaign=campaign)
         cache.set(key, totals, seconds)
     return totals
+
+
+def donors_kept(*, campaign: Campaign) -> int:
+    """The kept count of ``donors_count``: maintained by the database as gifts change."""
+    total = DonorCount.objects.filter(campaign=campaign).aggregate(total=Sum("donors"))["total"]
+    return int(total or 0)
 
 
 def donors_count(*, campaign: Campaign) -> int:
@@ -220,15 +277,22 @@ PUBLISHED_STATUSES = (
 
 def platform_totals() -> list[CurrencyTotals]:
     """The same figures as ``campaign_totals`` summed over every published campaign, one row per
-    currency, in one aggregate query. Raises nothing; no postings gives an empty list."""
-    postings = Posting.objects.filter(account__campaign__status__in=PUBLISHED_STATUSES)
-    rows = _figure_sums(postings, group_by_currency=True)
-    out: dict[str, dict[str, Money]] = defaultdict(dict)
-    for row in rows:
-        cur = row["currency"]
-        for name in MONEY_FIGURES:
-            out[cur][name] = Money.from_minor(int(row[name] or 0), cur)
+    currency, from the kept balances in one aggregate query (its cost grows with campaigns, not
+    gifts). Raises nothing; no postings gives an empty list."""
+    rows = (
+        LedgerBalance.objects.filter(account__campaign__status__in=PUBLISHED_STATUSES)
+        .values_list("account__currency", "account__kind", "family")
+        .annotate(total=Sum("amount_minor"))
+        .order_by()
+    )
+    by_currency: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for cur, kind, family, total in rows:
+        by_currency[cur].append((kind, family, total))
     return [
-        CurrencyTotals(currency=cur, matched=Money.zero(cur), **figures)
-        for cur, figures in sorted(out.items())
+        CurrencyTotals(
+            currency=cur,
+            matched=Money.zero(cur),
+            **{name: Money.from_minor(v, cur) for name, v in _kept_figures(kept).items()},
+        )
+        for cur, kept in sorted(by_currency.items())
     ]

@@ -7,6 +7,7 @@ arrives from or leaves to the world. Entries and postings are never updated or d
 database refuses it (see the ``ledger_append_only`` migration); corrections are reversing entries.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -106,3 +107,70 @@ class Posting(models.Model):
     @property
     def amount(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+
+# Balance rows per account and entry family are spread over this many slots, chosen by the
+# writing database session, so concurrent postings to one account rarely wait on the same row.
+BALANCE_SLOTS = 16
+
+
+class LedgerBalance(models.Model):
+    """The running sum of an account's postings of one entry family, in one of its slots.
+
+    Written only by the database trigger on ``Posting`` (migration
+    ``ledger_balances_and_donor_counts``), in the transaction of the posting; read by summing an
+    account's (or a family's) slots. ``family`` is the entry kind before its first dot, except that
+    ``release.*`` postings whose release is paid are in ``release_paid``. ADR 0211.
+    """
+
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="balances")
+    family = models.CharField(_("entry family"), max_length=64)
+    slot = models.SmallIntegerField(_("slot"))
+    amount_minor = models.BigIntegerField(_("amount (minor units)"), default=0)
+
+    class Meta:
+        verbose_name = _("ledger balance")
+        verbose_name_plural = _("ledger balances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "family", "slot"], name="ledger_balance_one_row_per_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.family}/{self.slot}: {self.amount_minor}"
+
+
+class BalanceDrift(models.Model):
+    """A kept balance that disagreed with its postings: an alert for finance.
+
+    While one is open for an account, releases and payouts may not spend from it
+    (``payments.ledger.services.entry_post``). Finance closes it with ``balance_drift_resolve``
+    once it knows why. ADR 0211.
+    """
+
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="drifts")
+    family = models.CharField(_("entry family"), max_length=64)
+    kept_minor = models.BigIntegerField(_("kept balance (minor units)"))
+    posted_minor = models.BigIntegerField(_("sum of postings (minor units)"))
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("balance drift")
+        verbose_name_plural = _("balance drifts")
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "family"],
+                condition=Q(resolved_at__isnull=True),
+                name="balance_drift_one_open_per_family",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account.code} {self.family}: kept {self.kept_minor}, posted {self.posted_minor}"

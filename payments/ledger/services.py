@@ -4,6 +4,11 @@
 zero per currency; an idempotency key posts at most once (a repeat returns the first entry);
 accounts that hold money for someone (escrow, disputed, partner payable) never go negative, which
 it guarantees by locking those account rows, in id order, before reading their balance.
+
+Balances are not summed over postings: the database keeps them, per account and entry family,
+in ``LedgerBalance`` slot rows written by a trigger in the posting's own transaction (ADR 0211),
+so reading one costs the same at a thousand gifts as at a million. Under the account lock the sum
+of the slots is exact: every other spender waits on the lock, and credits only add.
 """
 
 from __future__ import annotations
@@ -17,11 +22,33 @@ from django.db.models import Sum
 
 from campaigns.models import Campaign, Partner
 from campaigns.money import CurrencyMismatch, Money
-from payments.ledger.models import NON_NEGATIVE_KINDS, AccountKind, LedgerAccount, LedgerEntry, Posting
+from payments.ledger.models import (
+    NON_NEGATIVE_KINDS,
+    AccountKind,
+    BalanceDrift,
+    LedgerAccount,
+    LedgerBalance,
+    LedgerEntry,
+    Posting,
+)
+
+# Entries that spend on the platform's own decision: releases. While a balance check has an open
+# alert on an account, they may not take money out of it. Refunds, disputes and payouts record
+# what the provider (or the bank) already did and still post (ADR 0211).
+STOPPED_BY_DRIFT = ("release.",)
 
 
 class UnbalancedEntry(ValueError):
     """The postings of an entry do not sum to zero in each currency."""
+
+
+class BalanceDrifted(ValueError):
+    """A balance check found this account's kept balance differing from its postings; releases
+    from it wait until finance resolves the alert (``BalanceDrift``)."""
+
+    def __init__(self, account: LedgerAccount) -> None:
+        super().__init__(f"{account.code} has an open balance drift alert")
+        self.account = account
 
 
 class InsufficientFunds(ValueError):
@@ -61,8 +88,20 @@ def escrow_account(campaign: Campaign) -> LedgerAccount:
 
 
 def balance_of(account: LedgerAccount) -> Money:
+    """The account's balance: the sum of its kept balance rows (a few dozen at most)."""
+    total = LedgerBalance.objects.filter(account=account).aggregate(total=Sum("amount_minor"))["total"] or 0
+    return Money.from_minor(int(total), account.currency)
+
+
+def balance_from_postings(account: LedgerAccount) -> Money:
+    """The account's balance summed over every posting: what the balance check compares with."""
     total = Posting.objects.filter(account=account).aggregate(total=Sum("amount_minor"))["total"] or 0
     return Money.from_minor(int(total), account.currency)
+
+
+def account_drifted(account: LedgerAccount) -> bool:
+    """A balance check raised an alert on this account that finance has not resolved yet."""
+    return BalanceDrift.objects.filter(account=account, resolved_at__isnull=True).exists()
 
 
 def entry_post(
@@ -71,8 +110,9 @@ def entry_post(
     """Post one balanced entry, or return the entry already posted under ``key``.
 
     Raises ``UnbalancedEntry`` if the legs do not sum to zero per currency, ``CurrencyMismatch``
-    if a leg's currency differs from its account's, and ``InsufficientFunds`` if a non-negative
-    account would go below zero; in each case nothing is written.
+    if a leg's currency differs from its account's, ``InsufficientFunds`` if a non-negative
+    account would go below zero, and ``BalanceDrifted`` if a release would spend from
+    an account with an open balance drift alert; in each case nothing is written.
     """
     if not legs:
         raise UnbalancedEntry("an entry needs postings")
@@ -93,7 +133,7 @@ def entry_post(
         return existing
     try:
         with transaction.atomic():
-            _check_funds(legs)
+            _check_funds(legs, kind=kind)
             entry = LedgerEntry.objects.create(key=key, kind=kind, memo=memo[:300], reverses=reverses)
             Posting.objects.bulk_create(
                 Posting(
@@ -113,7 +153,7 @@ def entry_post(
     return entry
 
 
-def _check_funds(legs: Sequence[Leg]) -> None:
+def _check_funds(legs: Sequence[Leg], *, kind: str) -> None:
     outflows: dict[int, int] = defaultdict(int)
     accounts: dict[int, LedgerAccount] = {}
     for leg in legs:
@@ -127,6 +167,8 @@ def _check_funds(legs: Sequence[Leg]) -> None:
     list(LedgerAccount.objects.select_for_update().filter(pk__in=spending).order_by("pk").values_list("pk"))
     for pk in spending:
         account = accounts[pk]
+        if kind.startswith(STOPPED_BY_DRIFT) and account_drifted(account):
+            raise BalanceDrifted(account)
         balance = balance_of(account)
         change = Money.from_minor(outflows[pk], account.currency)
         if (balance + change).amount < 0:

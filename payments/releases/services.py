@@ -23,7 +23,7 @@ from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
 from payments.allocation.services import allocate_release
 from payments.ledger.models import AccountKind
-from payments.ledger.services import Leg, account_for, entry_post, escrow_account
+from payments.ledger.services import Leg, account_drifted, account_for, entry_post, escrow_account
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.models import Objection, ObjectionResolution, PayoutMethod, Release, ReleaseStatus
 from payments.releases.states import release_transition
@@ -69,7 +69,8 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
     """Approve a requested release: escrow → partner payable, allocated to donations.
 
     Raises ``PermissionDenied`` (not a finance officer, or the milestone's own verifier),
-    ``ReleaseNotAllowed`` (wrong state, notice period running, objection open), ``NotEnoughHeld``
+    ``ReleaseNotAllowed`` (wrong state, notice period running, objection open, the campaign's
+    escrow under a balance drift alert: ADR 0211), ``NotEnoughHeld``
     or ``InsufficientFunds`` (escrow too small). Nothing is written when it raises.
     """
     now = now or timezone.now()
@@ -86,6 +87,11 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
             raise ReleaseNotAllowed(_("An objection is open; resolve it first."))
         if now < locked.notice_ends_at:
             raise ReleaseNotAllowed(_("The public notice period has not ended."))
+        if account_drifted(escrow_account(locked.campaign)):
+            raise ReleaseNotAllowed(
+                _("A balance check found this campaign's escrow out of step with its ledger; "
+                  "releases wait until finance resolves the alert.")
+            )  # fmt: skip
         allocate_release(release=locked, beneficiary_id=locked.milestone.beneficiary_id)
         amount = locked.amount
         entry_post(

@@ -43,8 +43,8 @@ from campaigns.verification.beneficiaries import (
 )
 from campaigns.verification.milestones import milestone_create, milestone_report, milestone_verify
 from campaigns.verification.needs import need_match, need_post
-from payments.allocation.funding import refresh_unit_funding
 from payments.allocation.services import NotEnoughHeld, campaign_gifts
+from payments.figures.unit_funding import refresh_unit_funding
 from payments.ledger.services import InsufficientFunds, balance_of, escrow_account
 from payments.releases.models import Release, ReleaseStatus
 from payments.releases.payouts import release_record_bank_transfer

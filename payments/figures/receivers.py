@@ -12,7 +12,7 @@ def refresh_unit_funding_when_gifts_change(sender, instance, created, **kwargs):
     """Money reached or left escrow: recompute which beneficiaries of a unit campaign are funded."""
     if not created or instance.to_status not in CAPTURED_STATES:
         return
-    from payments.allocation.tasks import unit_funding_refresh
+    from payments.figures.tasks import unit_funding_refresh
 
     campaign_id = instance.donation.campaign_id
     enqueue_on_commit(unit_funding_refresh, campaign_id)
