@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import transaction
+
 from payments.donations.services import donation_charge, donation_create, donation_start_card
+from payments.donations.states import donation_transition
 from payments.gateway.card import get_gateway
-from payments.models import Donation
+from payments.models import Donation, DonationStatus
 from tests.payments.conftest import cny
 
 
@@ -37,7 +40,10 @@ def charged_but_unheard(
         amount=donation.amount, customer_id=donation.donor.provider_customer_id, payment_method_id=payment_method,
         key=f"charge:{donation.pk}:1", metadata={"donation_id": str(donation.public_id)},
     )  # fmt: skip
-    Donation.objects.filter(pk=donation.pk).update(status="processing")
-    donation.refresh_from_db()
+    # Our side got as far as the charge service does before it calls the provider (processing),
+    # and no further: the reply was lost.
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        donation_transition(donation, DonationStatus.PROCESSING, note="charge sent, reply lost")
     donation._intent_id = result.id
     return donation

@@ -17,8 +17,8 @@ from payments.allocation.services import breakdown_of
 from payments.figures.selectors import campaign_totals_uncached, platform_totals
 from payments.gateway.card import TerminalGatewayError
 from payments.ledger.models import AccountKind
-from payments.ledger.services import Leg, account_for, balance_of, entry_post, escrow_account
-from payments.models import Donation, LedgerEntry, OutboxCommand, Refund
+from payments.ledger.services import balance_of, escrow_account
+from payments.models import LedgerEntry, OutboxCommand, Refund
 from payments.refunds.services import outbox_due_ids, outbox_execute, refund_request
 from payments.releases.payouts import release_record_bank_transfer
 from payments.releases.services import release_approve
@@ -268,12 +268,13 @@ def test_a_refund_after_release_is_refunded_in_full_and_to_recover(
     milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier, minor=30_000)
     _paid_by_bank(release_approve(release=milestone.release, actor=finance_officer), finance_officer)
 
-    # when the provider refunds it anyway: the ledger entry ADR 0208 posts (escrow holds nothing, so
-    # the platform receivable fronts it) and the gift's refunded amount
-    receivable = account_for(kind=AccountKind.PLATFORM_RECEIVABLE, currency="CNY", campaign=campaign)
-    entry_post(key="refund:provider:re_after_release", kind="refund.issued", legs=[
-        Leg(account_for(kind=AccountKind.REFUNDS, currency="CNY"), cny("300")), Leg(receivable, -cny("300"))])  # fmt: skip
-    Donation.objects.filter(pk=gift.pk).update(refunded_minor=30_000)
+    # when the provider refunds it anyway (in its dashboard) and we hear of it: escrow holds nothing
+    # of the gift, so the platform receivable fronts it (ADR 0208)
+    from payments.refunds.provider import provider_refund_sync
+
+    gift.refresh_from_db()
+    refund_id = fake_gateway.dashboard_refund(cny("300"), payment_intent_id=gift.provider_payment_intent_id)
+    provider_refund_sync(seen=fake_gateway.refund_retrieve(refund_id))
 
     # then it is refunded in full and to recover; paid stays paid; nothing counts any more
     totals = campaign_totals_uncached(campaign=campaign)

@@ -162,14 +162,17 @@ def test_finance_gift_list_finds_by_email_and_hides_from_others(client, fake_gat
 
 
 def test_refund_of_money_already_released_is_refused_and_writes_nothing(
-    fake_gateway, campaign, finance_officer
+    fake_gateway, campaign, verifier, finance_officer
 ):
-    from payments.ledger.services import Leg, entry_post
+    from tests.builders import approved_release
+    from tests.factories import PartnerFactory
+    from tests.verification.factories import BeneficiaryFactory
 
+    # given a ¥300 gift of which ¥250 was released to a partner (by the real four-eyes flow)
     gift = give(campaign, "300")
-    payable = account_for(kind=AccountKind.PARTNER_PAYABLE, currency="CNY", campaign=campaign)
-    entry_post(key="release:test", kind="release.approved",
-               legs=[Leg(escrow_account(campaign), -cny("250")), Leg(payable, cny("250"))])  # fmt: skip
+    beneficiary = BeneficiaryFactory(campaign=campaign, verified_by=verifier)
+    approved_release(beneficiary=beneficiary, partner=PartnerFactory(), verifier=verifier,
+                     finance_officer=finance_officer, minor=25_000)  # fmt: skip
 
     with pytest.raises(RefundNotAllowed):
         refund_request(donation=gift, amount=cny("100"), reason="r", actor=finance_officer)

@@ -1,6 +1,7 @@
 """Property: whatever happens to a campaign's gifts, every donation's cents add up.
 
-For every donation held + released + refunded + disputed = captured with no part negative, and
+For every donation held + released + refunded + disputed + lost = captured + to recover (what the
+platform fronted for cents already released) with no part negative, and
 the per-donation figures agree with the ledger: released and refunded sums equal the campaign's
 release and refund postings, held sums equal the escrow balance, disputed the disputed account.
 """
@@ -12,17 +13,16 @@ from hypothesis import strategies as st
 
 from campaigns.money import Money
 from payments.allocation.services import NotEnoughHeld, breakdown_of, campaign_gifts, donation_unreleased
+from payments.disputes.services import dispute_opened
 from payments.figures.selectors import campaign_totals_uncached
 from payments.ledger.services import (
     InsufficientFunds,
-    Leg,
     account_for,
     balance_of,
-    entry_post,
-    escrow_account,
 )
-from payments.models import AccountKind, Allocation, Dispute, Donation, LedgerEntry
+from payments.models import AccountKind, Allocation, Donation, LedgerEntry
 from payments.releases.services import release_approve
+from tests import builders
 from tests.builders import verified_milestone
 from tests.factories import CampaignFactory, PartnerFactory
 from tests.verification.factories import BeneficiaryFactory, captured_donation
@@ -35,52 +35,17 @@ operations = st.lists(st.one_of(give, give, release, refund, dispute), min_size=
 
 
 def _refund(donation: Donation, percent: int) -> None:
-    """What the refund service does to the ledger and the gift, capped at its unreleased cents."""
+    """A finance officer's refund through the real service, capped at the gift's unreleased cents
+    (the service refuses more)."""
     left = donation_unreleased(donation=donation).to_minor()
-    amount = min(left, max(1, donation.amount_minor * percent // 100))
-    if left <= 0:
-        return
-    money = Money.from_minor(amount, donation.currency)
-    entry_post(
-        key=f"refund:{donation.pk}:{donation.refunded_minor}:{amount}",
-        kind="refund.issued",
-        legs=[
-            Leg(escrow_account(donation.campaign), -money),
-            Leg(account_for(kind=AccountKind.REFUNDS, currency=donation.currency), money),
-        ],
-    )
-    donation.refunded_minor += amount
-    donation.status = "partially_refunded"
-    donation.save(update_fields=["refunded_minor", "status"])
+    if left > 0:
+        builders.refund(donation, min(left, max(1, donation.amount_minor * percent // 100)))
 
 
 def _dispute(donation: Donation) -> None:
-    """What the dispute webhook does: hold the disputed amount, if escrow still has this gift's cents."""
-    held = breakdown_of(donation).held.to_minor()
-    if held <= 0 or donation.disputes.exists():
-        return
-    money = Money.from_minor(held, donation.currency)
-    entry_post(
-        key=f"dispute:{donation.pk}:opened",
-        kind="dispute.opened",
-        legs=[
-            Leg(escrow_account(donation.campaign), -money),
-            Leg(
-                account_for(
-                    kind=AccountKind.DISPUTED, currency=donation.currency, campaign=donation.campaign
-                ),
-                money,
-            ),
-        ],
-    )
-    Dispute.objects.create(
-        provider_dispute_id=f"dp_{donation.pk}",
-        donation=donation,
-        amount_minor=held,
-        currency=donation.currency,
-    )
-    donation.status = "disputed"
-    donation.save(update_fields=["status"])
+    """The bank disputes the whole gift: the real dispute service, as the webhook calls it."""
+    dispute_opened(obj={"id": f"dp_{donation.pk}", "amount": donation.amount_minor,
+                        "charge": donation.provider_charge_id, "reason": "fraudulent"})  # fmt: skip
 
 
 def _check(campaign) -> None:
@@ -88,16 +53,18 @@ def _check(campaign) -> None:
     parts = [breakdown_of(d) for d in gifts]
     for d, b in zip(gifts, parts, strict=True):
         released = b.approved_unpaid + b.paid
-        assert b.held + released + b.refunded + b.disputed + b.lost_to_disputes == b.captured
+        # Glossary: captured + to_recover = held + approved_unpaid + paid + refunded + disputed + lost.
+        assert b.held + released + b.refunded + b.disputed + b.lost_to_disputes == b.captured + b.to_recover
         assert b.captured == d.amount
         assert min(b.held.amount, b.approved_unpaid.amount, b.paid.amount, b.refunded.amount,
-                   b.disputed.amount, b.lost_to_disputes.amount) >= 0  # fmt: skip
+                   b.disputed.amount, b.lost_to_disputes.amount, b.to_recover.amount) >= 0  # fmt: skip
     totals = campaign_totals_uncached(campaign=campaign)
     zero = Money.zero(campaign.currency)
     assert sum((b.approved_unpaid for b in parts), zero) == totals.approved_unpaid
     assert sum((b.paid for b in parts), zero) == totals.paid
     assert sum((b.refunded for b in parts), zero) == totals.refunded
     assert sum((b.held for b in parts), zero) == totals.held
+    assert sum((b.to_recover for b in parts), zero) == totals.to_recover
     disputed = account_for(kind=AccountKind.DISPUTED, currency=campaign.currency, campaign=campaign)
     assert sum((b.disputed for b in parts), zero) == balance_of(disputed)
 
