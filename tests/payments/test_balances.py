@@ -40,8 +40,9 @@ from payments.models import (
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.payouts import payout_post
 from payments.releases.services import release_approve
+from tests.builders import verified_milestone
 from tests.factories import CampaignFactory
-from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+from tests.verification.factories import BeneficiaryFactory, captured_donation
 
 
 def cny(text: str) -> Money:

@@ -437,7 +437,8 @@ def test_a_chargeback_after_release_is_fronted_by_the_platform_and_reconciles(
 
     from payments.allocation.services import breakdown_of
     from payments.releases.services import release_approve
-    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+    from tests.builders import verified_milestone
+    from tests.verification.factories import BeneficiaryFactory, captured_donation
 
     # given a ¥500 gift of which ¥300 was released to the hospital (¥200 still held), and another
     # donor's ¥400 still in escrow
@@ -502,7 +503,8 @@ def test_a_chargeback_after_release_won_gives_the_platform_back_what_it_fronted(
     client, fake_gateway, verifier, finance_officer, provider_history, django_capture_on_commit_callbacks
 ):
     from payments.releases.services import release_approve
-    from tests.verification.factories import BeneficiaryFactory, captured_donation, verified_milestone
+    from tests.builders import verified_milestone
+    from tests.verification.factories import BeneficiaryFactory, captured_donation
 
     beneficiary = BeneficiaryFactory(verified_by=verifier)
     campaign = beneficiary.campaign
