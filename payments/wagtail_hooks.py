@@ -9,6 +9,8 @@ from wagtail.permissions import register_permission_policy
 
 from payments.disputes.models import Dispute
 from payments.disputes.viewsets import DisputeViewSet
+from payments.ledger.models import BalanceDrift
+from payments.ledger.viewsets import BalanceDriftViewSet
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
 from payments.reconciliation.viewsets import ReconciliationRunViewSet, UnmatchedItemViewSet
 from payments.refunds import wagtail_hooks as refunds_hooks  # noqa: F401
@@ -28,7 +30,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return action in ("view", "inspect") and super().user_has_permission(user, "view")
 
 
-for _model in (Release, ReconciliationRun, UnmatchedItem, WebhookEvent, Refund, Dispute):
+for _model in (Release, ReconciliationRun, UnmatchedItem, WebhookEvent, Refund, Dispute, BalanceDrift):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
 
 
@@ -44,6 +46,7 @@ class ReleaseGroup(ModelViewSetGroup):
         WebhookEventViewSet,
         ProviderRefundViewSet,
         DisputeViewSet,
+        BalanceDriftViewSet,
     )
 
 

@@ -292,3 +292,28 @@ def test_a_capture_does_not_queue_behind_a_lock_on_its_campaign_row(monkeypatch)
     assert captured is True
     kept = campaign_totals_uncached(campaign=campaign)
     assert (kept.raised, kept.donors) == (cny("35"), 2)
+
+
+def test_finance_sees_an_open_balance_alert_in_the_admin(funded, client, finance_officer, editor):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    campaign, _release = funded
+    _corrupt(escrow_account(campaign), "donation.", 500)
+    balances_check()
+    finance_officer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(finance_officer)
+
+    page = client.get(reverse("balance_alerts:index"))
+
+    assert page.status_code == 200
+    table = page.content.decode().split('<table class="listing', 1)[1].split("</table>", 1)[0]
+    # the escrow account, the figure that drifted and both sides, in fen
+    assert "campaign_escrow:CNY:" in table
+    assert "figure:held" in table and "450500" in table and "450000" in table
+    # and the alert cannot be changed or deleted there
+    drift = BalanceDrift.objects.filter(resolved_at__isnull=True).first()
+    assert client.get(reverse("balance_alerts:edit", args=[drift.pk])).status_code in (302, 403)
+    # and an editor does not see the list
+    client.force_login(editor)
+    assert client.get(reverse("balance_alerts:index")).status_code in (302, 403)
