@@ -2,29 +2,15 @@
 gifts already released to a partner, what the platform fronted and must recover (``to recover``,
 from the ledger's platform receivable legs of the dispute's entries). ADR 0208."""
 
-from django.db.models import BigIntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import OuterRef, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from payments.disputes.models import Dispute
-from payments.ledger.models import AccountKind, Posting
-from payments.refunds.provider_admin import MoneyColumn
-
-
-def _to_recover() -> Coalesce:
-    """Net of the dispute's platform receivable legs (opened fronts, won gives back), positive."""
-    prefix = Concat(Value("dispute:"), OuterRef("provider_dispute_id"), Value(":"))
-    fronted = (
-        Posting.objects.filter(entry__key__startswith=prefix, account__kind=AccountKind.PLATFORM_RECEIVABLE)
-        .order_by()
-        .values("account")
-        .annotate(total=Sum("amount_minor"))
-        .values("total")
-    )
-    return Coalesce(-Subquery(fronted), Value(0), output_field=BigIntegerField())
+from payments.refunds.provider_admin import MoneyColumn, fronted_by_platform
 
 
 class DisputeIndexView(IndexView):
@@ -33,7 +19,11 @@ class DisputeIndexView(IndexView):
     default_ordering = ["status", "-to_recover_minor", "-created_at"]
 
     def get_base_queryset(self):
-        return Dispute.objects.select_related("donation").annotate(to_recover_minor=_to_recover())
+        # Net of the dispute's entries (opened fronts, won gives back).
+        prefix = Concat(Value("dispute:"), OuterRef("provider_dispute_id"), Value(":"))
+        return Dispute.objects.select_related("donation").annotate(
+            to_recover_minor=fronted_by_platform(entry__key__startswith=prefix)
+        )
 
 
 class DisputeViewSet(ModelViewSet):

@@ -22,11 +22,14 @@ class MoneyColumn(Column):
         return Money.from_minor(int(getattr(instance, self.accessor) or 0), instance.currency)
 
 
-def _to_recover() -> Coalesce:
+def fronted_by_platform(**entry_filter) -> Coalesce:
+    """For each row: minus the sum of the platform receivable postings of the ledger entries that
+    ``entry_filter`` selects (an ``OuterRef`` filter), i.e. what the platform fronted and has not
+    got back, in minor units (0 if none). Used by the refunds and disputes lists."""
     fronted = (
-        Posting.objects.filter(entry__key=OuterRef("key"), account__kind=AccountKind.PLATFORM_RECEIVABLE)
+        Posting.objects.filter(account__kind=AccountKind.PLATFORM_RECEIVABLE, **entry_filter)
         .order_by()
-        .values("entry")
+        .values("account")
         .annotate(total=Sum("amount_minor"))
         .values("total")
     )
@@ -42,7 +45,7 @@ class ProviderRefundIndexView(IndexView):
         return (
             Refund.objects.filter(key__startswith=PROVIDER_KEY_PREFIX)
             .select_related("donation")
-            .annotate(to_recover_minor=_to_recover())
+            .annotate(to_recover_minor=fronted_by_platform(entry__key=OuterRef("key")))
         )
 
 
