@@ -93,8 +93,8 @@ def test_kept_figures_equal_their_definitions_through_a_release_and_its_payout(f
 
 
 def test_a_balance_read_touches_a_bounded_number_of_rows(db):
-    # given a hundred gifts into one campaign
-    campaign = CampaignFactory()
+    # given a hundred gifts into one campaign (small ones: its minimum is one fen)
+    campaign = CampaignFactory(status="live", min_donation_minor=1)
     for i in range(100):
         captured_donation(campaign, 100 + i, email=f"d{i}@example.cn")
     # then the escrow's kept rows are at most one per slot and family, however many gifts
@@ -215,9 +215,11 @@ def test_platform_totals_read_kept_balances_and_agree_with_the_campaigns(funded,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_captures_into_one_escrow_use_several_slots_and_sum_exactly():
-    # given one campaign
-    campaign = CampaignFactory()
+def test_concurrent_captures_into_one_escrow_use_several_slots_and_sum_exactly(settings):
+    # given one campaign, and the in-memory card gateway for every thread (settings overridden per
+    # thread would be swapped back under the others' feet)
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
+    campaign = CampaignFactory(status="live")
     errors = []
     barrier = threading.Barrier(8)
 
@@ -260,7 +262,7 @@ def test_a_capture_does_not_queue_behind_a_lock_on_its_campaign_row(monkeypatch)
     monkeypatch.setattr("payments.figures.receivers.enqueue_on_commit", lambda *a, **k: None)
     # given a gift waiting for capture, and another session holding its campaign row (as a save of
     # the campaign, or another capture locking it, would)
-    campaign = CampaignFactory()
+    campaign = CampaignFactory(status="live")
     captured_donation(campaign, 1_000, email="first@example.cn")  # the escrow and donor rows exist
     donor = DonorProfile.objects.create(email="second@example.cn")
     gift = Donation.objects.create(campaign=campaign, donor=donor, amount_minor=2_500, currency="CNY",
