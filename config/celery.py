@@ -1,7 +1,7 @@
 """The one Celery app. Settings come from Django settings under the ``CELERY_`` prefix.
 
 Also the second half of "an enqueue failure never loses work" (ADR 0007; the first,
-``enqueue``/``enqueue_on_commit``, is ``payments.queueing``, which the apps import):
+``enqueue``/``enqueue_on_commit``, is ``payments.outbox.queueing``, which the apps import):
 
 - :class:`SweepOnConnect`, a step of the worker's consumer, runs each time the worker (re)connects
   to the broker and queues the sweeps of ``CLEARFUND_SWEEPS_ON_CONNECT``: work stored while Redis
@@ -15,7 +15,7 @@ import os
 
 from celery import Celery, bootsteps
 
-from payments.queueing import BROKER_UNREACHABLE
+from payments.outbox.queueing import BROKER_UNREACHABLE
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 

@@ -22,7 +22,7 @@ from django.dispatch import receiver
 from campaigns.models import Milestone
 from campaigns.public_cache import bump_campaign_panels
 from campaigns.verification.signals import outcome_verified
-from payments.queueing import enqueue
+from payments.outbox.queueing import enqueue
 from payments.releases.models import Release
 from payments.releases.signals import release_paid
 from reports.models import ReportKind, ReportRun, ReportStatus

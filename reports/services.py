@@ -24,7 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from payments.queueing import enqueue_on_commit
+from payments.outbox.queueing import enqueue_on_commit
 from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.selectors.common import data_version
 

@@ -28,7 +28,7 @@ from payments.donations.models import Donation, DonationStatus, DonorProfile, Mo
 from payments.donations.models import MonthlyPlanStatus as P
 from payments.donations.states import donation_begin, donation_transition, monthly_plan_transition
 from payments.gateway.card import GatewayError
-from payments.queueing import enqueue_on_commit
+from payments.outbox.queueing import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post, escrow_account
-from payments.queueing import enqueue_on_commit
+from payments.outbox.queueing import enqueue_on_commit
 
 S = DonationStatus
 FINAL_STATES = {S.FAILED, S.BLOCKED, *CAPTURED_STATES}

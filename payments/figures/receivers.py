@@ -4,7 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from payments.donations.models import CAPTURED_STATES, DonationEvent
-from payments.queueing import enqueue_on_commit
+from payments.outbox.queueing import enqueue_on_commit
 
 
 @receiver(post_save, sender=DonationEvent, dispatch_uid="payments.unit_funding_on_gift_event")

@@ -38,8 +38,8 @@ from payments.ledger.services import (
     escrow_account,
 )
 from payments.outbox.models import OutboxCommand, OutboxStatus
+from payments.outbox.queueing import enqueue_on_commit
 from payments.outbox.states import outbox_transition
-from payments.queueing import enqueue_on_commit
 from payments.refunds.models import Refund, RefundStatus
 from payments.refunds.states import refund_transition
 

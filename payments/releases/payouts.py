@@ -24,8 +24,8 @@ from payments.gateway.connect import ConnectError, get_connect_gateway
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_for, entry_post
 from payments.outbox.models import OutboxCommand, OutboxStatus
+from payments.outbox.queueing import enqueue_on_commit
 from payments.outbox.states import outbox_transition
-from payments.queueing import enqueue_on_commit
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.models import PayoutMethod, Release, ReleaseStatus
 from payments.releases.signals import release_paid

@@ -35,7 +35,7 @@ from payments.donations.card_testing import card_setup_failure_record
 from payments.donations.models import Donation
 from payments.donations.services import apply_payment_result
 from payments.gateway.card import InvalidWebhook, ProviderRefund, get_gateway
-from payments.queueing import enqueue_on_commit
+from payments.outbox.queueing import enqueue_on_commit
 from payments.refunds.provider import RefundInFlight, provider_refund_sync
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 

@@ -13,13 +13,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from wagtail.models import Page, Site
 
 from config import embedded
 from config.celery import app
 from config.settings.base import broker_url_for
-from payments.queueing import broker_outage
+from payments.outbox.queueing import broker_outage
 from tests.cms_factories import CampaignIndexPageFactory, CampaignPageFactory, HomePageFactory
 
 
@@ -64,8 +65,10 @@ def redis_cache(own_redis, settings):
 
 
 def _reset_producers() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget every broker connection and producer. kombu keeps its pools in a registry keyed by
+    broker: closing a pool without clearing the registry would hand the same closed pool to every
+    later test ("Acquire on closed pool"), so close and clear them all with ``kombu.pools.reset``."""
+    kombu.pools.reset()
     app._pool = None
     app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
 

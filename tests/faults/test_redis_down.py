@@ -98,7 +98,7 @@ def test_a_webhook_is_stored_and_answered_200_while_redis_is_stopped(client, red
                                                                      django_capture_on_commit_callbacks):  # fmt: skip
     # given the broker (Redis) stopped
     redis_broker.stop()
-    caplog.set_level(logging.WARNING, logger="payments.queueing")
+    caplog.set_level(logging.WARNING, logger="payments.outbox.queueing")
 
     # when the provider posts two events
     with django_capture_on_commit_callbacks(execute=True):
