@@ -71,3 +71,15 @@ def test_campaign_page_at_phone_width_and_language_switch(phone, live_server):
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.get_by_role("heading", level=1).inner_text() == "Cataract surgery programme"
     assert phone.get_by_role("link", name="Donate").is_visible()
+
+
+@pytest.mark.parametrize("path", ["/payments/transparency/", "/en/payments/transparency/", "/payments/needs/",
+                                  "/payments/donate/cataract-surgery/"])  # fmt: skip
+def test_payments_pages_keep_side_margins_at_phone_width(phone, live_server, path):
+    phone.goto(live_server.url + path)
+
+    # the page's heading and text stand off the screen's edges, and nothing widens the page
+    box = phone.locator("main h1").first.bounding_box()
+    assert box is not None and box["x"] >= 8, box
+    assert box["x"] + box["width"] <= 360 - 8, box
+    assert no_horizontal_scroll(phone)
