@@ -32,6 +32,8 @@ class Dispute(models.Model):
     HOLDING_STATUSES = OPEN_STATUSES + LOST_STATUSES
 
     class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="dispute_amount_positive"),
         ]

@@ -40,6 +40,7 @@ class ProviderRefundIndexView(IndexView):
     """Only refunds made at the provider, what each left to recover first."""
 
     default_ordering = ["-to_recover_minor", "-created_at"]
+    page_title = _("Refunds made at the provider")
 
     def get_base_queryset(self):
         return (
