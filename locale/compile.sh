@@ -15,5 +15,7 @@ IGNORE=(--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_
 "$PYTHON" manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules >/dev/null
 for po in locale/zh_Hans/LC_MESSAGES/django.po */locale/zh_Hans/LC_MESSAGES/django.po; do
     untranslated=$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)
-    echo "locale: $po ($(( untranslated > 0 ? untranslated - 1 : 0 )) msgids untranslated)"
+    fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
+    # A fuzzy entry is a guess makemessages made from a similar msgid: not compiled, so untranslated.
+    echo "locale: $po ($(( untranslated > 0 ? untranslated - 1 : 0 )) msgids untranslated, $(( fuzzy > 0 ? fuzzy - 1 : 0 )) fuzzy)"
 done
