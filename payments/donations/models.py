@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,13 @@ class Donation(models.Model):
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     refunded_minor = models.BigIntegerField(_("refunded (minor units)"), default=0)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The donor's language when giving: mail, links and documents about it use it."),
+    )
     frequency = models.CharField(
         _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.ONE_OFF
     )
@@ -194,6 +202,13 @@ class MonthlyPlan(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     provider_customer_id = models.CharField(max_length=64)
     provider_payment_method_id = models.CharField(max_length=64)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The donor's language when giving: mail, links and documents about it use it."),
+    )
     status = models.CharField(
         max_length=16, choices=MonthlyPlanStatus.choices, default=MonthlyPlanStatus.ACTIVE, db_index=True
     )

@@ -64,6 +64,7 @@ def monthly_plan_start_for(*, donation: Donation) -> MonthlyPlan:
         currency=donation.currency,
         provider_customer_id=donation.donor.provider_customer_id,
         provider_payment_method_id=donation.provider_payment_method_id,
+        language=donation.language,
         next_charge_on=next_month(today, today.day),
     )
     Donation.objects.filter(pk=donation.pk).update(monthly_plan=plan)
@@ -136,6 +137,7 @@ def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:
                 "frequency": "monthly",
                 "monthly_plan": plan,
                 "provider_payment_method_id": plan.provider_payment_method_id,
+                "language": plan.language,
             },
         )
         if created:

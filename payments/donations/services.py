@@ -15,6 +15,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -85,9 +86,12 @@ def donation_create(
     sibling_opt_in: bool = False,
     earmark_beneficiary_id: int | None = None,
     client_ip: str | None = None,
+    language: str = "",
 ) -> Donation:
     """Write the gift before the provider hears of it; the same ``attempt`` asking for the same gift
-    returns the first row (``donation_key``).
+    returns the first row (``donation_key``). ``language`` is the page's language (a code of
+    ``settings.LANGUAGES``; anything else means the site's default): the receipt, its links and
+    later mail about the gift use it.
 
     Raises ``DonationNotPossible`` if the campaign does not take gifts now (not live, past the end
     of its deadline day in site time, or paused for overdue outcome evidence:
@@ -127,12 +131,18 @@ def donation_create(
                 "campaign": campaign,
                 "donor": donor_profile_for(email=email),
                 "client_ip": client_ip,
+                "language": language_of(language),
                 **fields,
             },
         )
         if created:
             donation_begin(donation=donation)
     return donation
+
+
+def language_of(code: str) -> str:
+    """``code`` if the site speaks it (``settings.LANGUAGES``), else the site's default language."""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _customer_id(donor: DonorProfile) -> str:

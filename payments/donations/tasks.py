@@ -3,6 +3,8 @@ Task names are stable (``payments.tasks.*``) so queued messages survive module m
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,22 +22,26 @@ def monthly_renewals() -> dict[str, int]:
     return monthly_renewals_run()
 
 
-def _mail(*, template: str, to: str, context: dict) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"payments/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"payments/email/{template}.txt", context)
+def _mail(*, template: str, to: str, language: str, context: Callable[[], dict]) -> None:
+    """Render and send in ``language``: subject, body and the links ``context`` builds (the donor
+    page's URL carries the language's prefix)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        values = context()
+        subject = render_to_string(f"payments/email/{template}_subject.txt", values).strip()
+        body = render_to_string(f"payments/email/{template}.txt", values)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 @shared_task(name="payments.tasks.send_receipt", ignore_result=True)
 def send_receipt(donation_pk: int) -> None:
-    """The receipt, with the signed link to the donor's own page."""
+    """The receipt, with the signed link to the donor's own page, in the language of the gift."""
     from payments.donations.donor_links import donor_page_url
 
     donation = Donation.objects.select_related("donor", "campaign").get(pk=donation_pk)
-    context = {"donation": donation, "donor_url": donor_page_url(donation.donor)}
+    context = lambda: {"donation": donation, "donor_url": donor_page_url(donation.donor)}  # noqa: E731
     send_once(kind="receipt", subject_key=f"donation:{donation.pk}",
-              send=lambda: _mail(template="receipt", to=donation.donor.email, context=context))  # fmt: skip
+              send=lambda: _mail(template="receipt", to=donation.donor.email, language=donation.language,
+                                 context=context))  # fmt: skip
 
 
 @shared_task(name="payments.tasks.send_monthly_notice", ignore_result=True)
@@ -45,6 +51,7 @@ def send_monthly_notice(plan_pk: int, notice: str, occurrence: str = "") -> None
     from payments.donations.donor_links import donor_page_url
 
     plan = MonthlyPlan.objects.select_related("donor", "campaign").get(pk=plan_pk)
-    context = {"plan": plan, "donor_url": donor_page_url(plan.donor)}
+    context = lambda: {"plan": plan, "donor_url": donor_page_url(plan.donor)}  # noqa: E731
     send_once(kind=f"monthly_{notice}", subject_key=f"plan:{plan.pk}:{occurrence}",
-              send=lambda: _mail(template=f"monthly_{notice}", to=plan.donor.email, context=context))  # fmt: skip
+              send=lambda: _mail(template=f"monthly_{notice}", to=plan.donor.email, language=plan.language,
+                                 context=context))  # fmt: skip

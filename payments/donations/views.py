@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -141,6 +142,7 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
             sibling_opt_in=data.get("sibling_opt_in", False),
             earmark_beneficiary_id=data.get("earmark"),
             client_ip=ip or None,
+            language=translation.get_language() or "",
         )
         _remember(request, donation)
         with provider_slot():

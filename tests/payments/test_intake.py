@@ -250,3 +250,26 @@ def test_the_donate_form_refuses_ambiguous_amounts_saying_what_it_understood(
     assert response.status_code == 400
     assert says in " ".join(response.json()["errors"]["amount"])
     assert not Donation.objects.exists() and fake_gateway.calls == []
+
+
+@pytest.mark.parametrize(("language", "subject_word"), [("en", "Thank you"), ("zh-hans", "感谢")])
+def test_a_gift_remembers_its_page_language_and_its_receipt_speaks_it(
+    client, fake_gateway, campaign, mailoutbox, django_capture_on_commit_callbacks, language, subject_word
+):
+    # given a gift made on a page in ``language``
+    started = start(client, campaign, language).json()
+    donation = Donation.objects.get(public_id=started["donation"])
+    fake_gateway.setup_intent_confirm(donation.provider_setup_intent_id, "pm_card_visa")
+    mailoutbox.clear()
+
+    # when it is charged and its receipt is sent
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(started["charge_url"])
+
+    # then the gift keeps the language, and the receipt and its donor link are in it
+    donation.refresh_from_db()
+    assert donation.language == language
+    receipt = next(m for m in mailoutbox if m.to == ["liu.yang@example.cn"])
+    assert subject_word in receipt.subject, receipt.subject
+    link = next(w for w in receipt.body.split() if "/payments/donor/" in w)
+    assert ("/en/payments/donor/" in link) == (language == "en"), link
