@@ -156,6 +156,7 @@ CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {
     "payments.tasks.webhook_sweep": {"lost_after_seconds": 0},
     "payments.tasks.outbox_sweep": {},
     "payments.release_transfer_sweep": {},
+    "payments.tasks.receipts_sweep": {},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -351,6 +352,8 @@ CELERY_BEAT_SCHEDULE.update(
         # Cheap (an index lookup on status) and frequent: the backstop for an event whose
         # enqueue failed while the worker stayed connected (ADR 0007).
         "payments-webhook-sweep": {"task": "payments.tasks.webhook_sweep", "schedule": 15.0},
+        # Receipts whose task could not be queued while Redis was down (ADR 0007).
+        "payments-receipts-sweep": {"task": "payments.tasks.receipts_sweep", "schedule": 300.0},
         "payments-monthly-renewals": {
             "task": "payments.tasks.monthly_renewals",
             "schedule": 3600.0,

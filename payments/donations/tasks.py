@@ -44,6 +44,37 @@ def send_receipt(donation_pk: int) -> None:
                                  context=context))  # fmt: skip
 
 
+@shared_task(name="payments.tasks.receipts_sweep", ignore_result=True)
+def receipts_sweep(within_hours: int = 48, older_than_seconds: int = 60) -> int:
+    """Send the receipt of every gift captured in the last ``within_hours`` whose receipt was never
+    sent: its task could not be queued while the broker (Redis) was down, and nothing else would
+    send it (ADR 0007). Gifts captured in the last ``older_than_seconds`` are left to their own
+    task. Once only per gift (``send_once``). Runs on a schedule and each time the worker
+    (re)connects. Returns how many gifts it looked at (500 at most a run)."""
+    from datetime import timedelta
+
+    from django.db.models import CharField, Exists, OuterRef, Value
+    from django.db.models.functions import Cast, Concat
+    from django.utils import timezone
+
+    from payments.outbox.models import SentMessage
+
+    now = timezone.now()
+    key = Concat(Value("donation:"), Cast(OuterRef("pk"), CharField()))
+    missing = list(
+        Donation.objects.filter(
+            captured_at__gte=now - timedelta(hours=within_hours),
+            captured_at__lte=now - timedelta(seconds=older_than_seconds),
+        )
+        .exclude(Exists(SentMessage.objects.filter(kind="receipt", subject_key=key)))
+        .order_by("captured_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in missing:
+        send_receipt(pk)
+    return len(missing)
+
+
 @shared_task(name="payments.tasks.send_monthly_notice", ignore_result=True)
 def send_monthly_notice(plan_pk: int, notice: str, occurrence: str = "") -> None:
     """Tell the donor that a renewal failed, that the plan lapsed, or that it was cancelled; once per

@@ -66,3 +66,30 @@ def test_send_once_sends_nothing_for_a_kind_and_subject_already_sent():
     assert send_once(kind="k", subject_key="t", send=lambda: sent.append("3")) is True
 
     assert sent == ["1", "3"]
+
+
+def test_a_receipt_whose_task_was_never_queued_is_sent_by_the_sweep_once(fake_gateway, campaign, mailoutbox,
+                                                                        monkeypatch):  # fmt: skip
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.donations.tasks import receipts_sweep
+    from payments.models import Donation
+
+    # given a gift captured while the broker was down: its receipt task never reached a worker
+    monkeypatch.setattr("payments.donations.services.enqueue_on_commit", lambda *a, **k: None)
+    gift = give(campaign, "100")
+    mailoutbox.clear()
+    Donation.objects.filter(pk=gift.pk).update(captured_at=timezone.now() - timedelta(minutes=5))
+
+    # when the sweep runs (on a schedule, and when the worker reconnects), twice
+    first, second = receipts_sweep(), receipts_sweep()
+
+    # then the donor gets the receipt once, and a gift captured a moment ago is left to its own task
+    assert (first, second) == (1, 0)
+    assert [m.to for m in mailoutbox] == [["li.na@example.cn"]]
+    fresh = give(campaign, "50")
+    assert (
+        receipts_sweep() == 0 and not SentMessage.objects.filter(subject_key=f"donation:{fresh.pk}").exists()
+    )
