@@ -9,7 +9,16 @@ from datetime import datetime
 from django.db.models import OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
-from campaigns.models import Beneficiary, BeneficiaryStatus, Campaign, Evidence, Milestone, MilestoneStatus
+from campaigns.models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Campaign,
+    Evidence,
+    Milestone,
+    MilestoneStatus,
+    NeedKind,
+    NeedStatus,
+)
 from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS, VERIFIERS
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
@@ -150,7 +159,10 @@ def platform_transparency() -> dict:
         "outcomes_verified": Milestone.objects.filter(status=MilestoneStatus.VERIFIED).count(),
         # One payout entry per paid release (``release:<id>:paid``), as the "paid" figure counts.
         "releases_paid": LedgerEntry.objects.filter(kind__startswith="payout.").count(),
-        "needs_funnel": needs_funnel(),
+        # Labels, not codes: people read these (the PDF report shows the same labels).
+        "needs_funnel": [(NeedStatus(stage).label, count) for stage, count in needs_funnel()],
         "match_rate_by_region": needs_match_rate(by="province"),
-        "match_rate_by_kind": needs_match_rate(by="kind"),
+        "match_rate_by_kind": [
+            {**row, "group": NeedKind(row["group"]).label} for row in needs_match_rate(by="kind")
+        ],
     }

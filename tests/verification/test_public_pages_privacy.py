@@ -152,6 +152,26 @@ def test_transparency_page_shows_totals_and_needs_funnel(client, scene):
     assert "1/1" in html and "100%" in html  # match rate of the one need
 
 
+def test_transparency_page_shows_labels_not_codes(client, scene):
+    from campaigns.models import Need, NeedKind, NeedStatus
+
+    # given the scene's need(s), read in English
+    kinds = {NeedKind(k).label for k in Need.objects.values_list("kind", flat=True)}
+    from django.utils import translation
+
+    with translation.override("en"):
+        response = client.get(reverse("payments:transparency"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    funnel = html.split('data-testid="needs-funnel"', 1)[1].split("</ol>", 1)[0]
+
+    # then the funnel and the kinds are named as people read them, never by their codes
+    assert all(str(NeedStatus(s).label) in funnel for s in NeedStatus.values)
+    assert "<li>posted:" not in funnel and "<li>verified:" not in funnel
+    assert kinds and all(str(k) in html for k in kinds)
+    assert "<td>school</td>" not in html and "<td>mobility</td>" not in html
+
+
 def test_a_donor_claims_a_posted_need_on_the_board(client, scene, verifier):
     from campaigns.models import Need
 
