@@ -191,3 +191,13 @@ def test_a_donor_claims_a_posted_need_on_the_board(client, scene, verifier):
     assert (need.status, need.donor_alias) == ("matched", "A teacher")
     board = client.get(reverse("payments:needs_board")).content.decode()
     assert "Winter uniforms" in board and "A teacher" in board
+
+
+def test_every_page_links_the_transparency_page_and_the_needs_board(client, scene):
+    # given two public pages built on the site template
+    for name in ("payments:needs_board", "payments:transparency"):
+        html = client.get(reverse(name)).content.decode()
+        footer = html.split('<footer class="site-footer">', 1)[1]
+        # then its footer links both, so a visitor can find where the money went
+        assert f'href="{reverse("payments:transparency")}"' in footer
+        assert f'href="{reverse("payments:needs_board")}"' in footer
