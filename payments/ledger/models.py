@@ -161,8 +161,8 @@ class BalanceDrift(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
 
     class Meta:
-        verbose_name = _("balance drift")
-        verbose_name_plural = _("balance drifts")
+        verbose_name = _("balance alert")
+        verbose_name_plural = _("balance alerts")
         ordering = ["-found_at", "-id"]
         constraints = [
             models.UniqueConstraint(
