@@ -29,7 +29,12 @@ class BeneficiaryStatus(models.TextChoices):
 
 
 class Beneficiary(models.Model):
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="beneficiaries")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        verbose_name=_("campaign"),
+    )
     pseudonym = models.CharField(
         _("pseudonym"), max_length=50, help_text=_("The public name, e.g. 李奶奶. Never the real name.")
     )

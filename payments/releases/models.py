@@ -31,8 +31,12 @@ class PayoutMethod(models.TextChoices):
 
 class Release(models.Model):
     milestone = models.OneToOneField("campaigns.Milestone", on_delete=models.PROTECT, related_name="release")
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="releases")
-    partner = models.ForeignKey("campaigns.Partner", on_delete=models.PROTECT, related_name="releases")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="releases", verbose_name=_("campaign")
+    )
+    partner = models.ForeignKey(
+        "campaigns.Partner", on_delete=models.PROTECT, related_name="releases", verbose_name=_("partner")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     status = models.CharField(

@@ -161,3 +161,18 @@ def test_an_amount_finer_than_a_fen_is_refused_on_the_form(client, verifier):
 
     assert response.status_code == 200
     assert not Need.objects.exists()
+
+
+def test_chinese_admin_lists_name_their_columns_in_chinese(client, verifier):
+    from django.utils import translation
+
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    verified_milestone(beneficiary=beneficiary, verifier=verifier)
+    c = _admin_user(client, User.objects.create_superuser("root", password="x"))
+    for name in ("releases", "beneficiaries"):
+        with translation.override("zh-hans"):
+            html = c.get(reverse(f"{name}:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+        assert "项目" in head and "Campaign" not in head, name
+        if name == "releases":
+            assert "合作机构" in head and "Partner" not in head

@@ -201,3 +201,15 @@ def test_every_page_links_the_transparency_page_and_the_needs_board(client, scen
         # then its footer links both, so a visitor can find where the money went
         assert f'href="{reverse("payments:transparency")}"' in footer
         assert f'href="{reverse("payments:needs_board")}"' in footer
+
+
+@pytest.mark.parametrize(("outcomes", "english", "chinese"), [
+    (1, "1 outcome verified", "1 项成果已核实"), (2, "2 outcomes verified", "2 项成果已核实")])  # fmt: skip
+def test_the_beneficiaries_panel_counts_outcomes_in_good_english_and_chinese(outcomes, english, chinese):
+    from django.utils import translation
+
+    context = {"counts": {"verified": 3, "funded": 1, "outcomes_verified": outcomes}, "beneficiaries": []}
+    with translation.override("en"):
+        assert english in render_to_string("campaigns/_beneficiaries_panel_body.html", context)
+    with translation.override("zh-hans"):
+        assert chinese in render_to_string("campaigns/_beneficiaries_panel_body.html", context)
