@@ -43,10 +43,12 @@ def listen(host: str = "127.0.0.1", preferred: int = 0, *, tries: int = 50) -> s
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
+            # With SO_REUSEADDR two sockets may both bind a port before either listens (two demos
+            # starting at once); the second then learns it is taken here, at listen().
+            sock.listen(128)
         except OSError:
             sock.close()
             continue
-        sock.listen(128)
         return sock
     raise LaunchError(f"no free port on {host} from {preferred} to {preferred + tries - 1}")
 
