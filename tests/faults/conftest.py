@@ -15,13 +15,13 @@ from pathlib import Path
 
 import kombu.pools
 import pytest
-from wagtail.models import Page, Site
 
 from config import embedded
 from config.celery import app
 from config.settings.base import broker_url_for
 from payments.outbox.queueing import broker_outage
-from tests.cms_factories import CampaignIndexPageFactory, CampaignPageFactory, HomePageFactory
+from tests.cms.conftest import home  # noqa: F401 - the CMS tests' home page fixture
+from tests.cms_factories import CampaignIndexPageFactory, CampaignPageFactory
 
 
 @dataclass
@@ -90,15 +90,7 @@ def redis_broker(own_redis, settings):
 
 
 @pytest.fixture
-def campaign_page(db):
-    """A live campaign's page under a zh-hans home that is the default site's root."""
-    root = Page.get_first_root_node()
-    home = HomePageFactory(parent=root)
-    site = Site.objects.get(is_default_site=True)
-    welcome = site.root_page
-    site.root_page = home
-    site.save()
-    if welcome.pk != home.pk:
-        welcome.delete()
+def campaign_page(home):  # noqa: F811 - the fixture imported above
+    """A live campaign's page under the zh-hans home that is the default site's root."""
     index = CampaignIndexPageFactory(parent=home, show_in_menus=True)
     return CampaignPageFactory(parent=index, title="白内障复明手术 丹寨", campaign__min_donation_minor=1000)
