@@ -215,3 +215,31 @@ def page_review_cancelled(*, page: Page, actor: Actor) -> None:
     campaign = Campaign.objects.get(pk=page.campaign_id)
     if campaign.status == S.IN_REVIEW:
         campaign_withdraw(campaign=campaign, actor=actor, reason=_("Review cancelled"))
+
+
+def check_direct_publication(*, page: Page) -> None:
+    """A campaign page (any language) is published only by an approved review (ADR 0103): the
+    admin's other ways to publish it (publish button, create-and-publish, bulk publish) are
+    refused, superusers included, so nobody publishes content without a second person.
+    Raises ``PermissionDenied``."""
+    if _is_campaign_page(page):
+        raise PermissionDenied(
+            _("A campaign page is published only through review: submit it, and a verifier approves it.")
+        )
+
+
+# Campaigns that take gifts: their page stays public, for the donors who give and follow them.
+TAKING_GIFTS = (S.LIVE, S.FUNDED)
+
+
+def check_may_unpublish(*, page: Page) -> None:
+    """The page of a campaign that takes gifts (live or funded) cannot be unpublished in the admin
+    (ADR 0103): the Campaign would still take gifts behind a missing page. Ending a campaign is
+    ``campaign_close``; its page may be unpublished afterwards. Raises ``PermissionDenied``."""
+    if not _is_campaign_page(page) or not page.campaign_id:
+        return
+    status = Campaign.objects.filter(pk=page.campaign_id).values_list("status", flat=True).first()
+    if status in TAKING_GIFTS:
+        raise PermissionDenied(
+            _("The page of a campaign that takes gifts stays published; close the campaign first.")
+        )

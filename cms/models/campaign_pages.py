@@ -192,6 +192,11 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
             value = getattr(self, name)
             if value is not None and value != value.quantize(Decimal(1).scaleb(-exponent)):
                 raise ValidationError({name: _("Too many decimal places for this currency.")})
+        if self.expire_at is not None:
+            # Unpublishing follows the Campaign (ADR 0103), never a timer.
+            raise ValidationError(
+                {"expire_at": _("A campaign page does not expire: the campaign ends at its deadline.")}
+            )
         campaign = self.campaign
         if campaign is None or not self.drives_terms:
             return
