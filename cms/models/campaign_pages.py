@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -166,6 +166,13 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
             if stored is not None:
                 self.campaign_id = stored
         return super().save(*args, **kwargs)
+
+    def publish(self, revision, *args, **kwargs):
+        # Publishing and the Campaign following it (cms.services.page_published, from the
+        # page_published signal) succeed or fail together, whoever publishes: the admin, the
+        # review's finish action or ``publish_scheduled`` at a go-live time (ADR 0103).
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
 
     def with_content_json(self, content):
         # The link to the money record is not under revision control: restoring or publishing an

@@ -203,3 +203,23 @@ def test_publishing_without_review_does_not_change_the_campaign(index, editor, a
     # then the page is live but the Campaign is still a draft, and not listed publicly
     assert fresh(page).live
     assert campaign_of(page).status == CampaignStatus.DRAFT
+
+
+def test_a_scheduled_go_live_the_campaign_refuses_leaves_the_page_unpublished(index, editor, verifier):
+    # given a page approved for a later go-live, whose approver is no longer a verifier by then
+    page = draft_page(index, editor, go_live_at=timezone.now() + timedelta(days=2))
+    submit(page, editor)
+    review(page, verifier)
+    verifier.groups.clear()
+    past = timezone.now() - timedelta(minutes=1)
+    scheduled = Revision.objects.get(approved_go_live_at__isnull=False)
+    scheduled.approved_go_live_at, scheduled.content["go_live_at"] = past, past.isoformat()
+    scheduled.save()
+
+    # when the scheduler runs, the Campaign refuses
+    with pytest.raises(PermissionDenied):
+        call_command("publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    # then neither went live
+    assert (fresh(page).live, campaign_of(page).status) == (False, CampaignStatus.IN_REVIEW)
+    assert not AuditEvent.objects.filter(action="campaign.live").exists()
