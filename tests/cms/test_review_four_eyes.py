@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Revision, WorkflowState
 
 from campaigns.models import AuditEvent, Campaign, CampaignStatus
+from campaigns.services import CAMPAIGN_STATES
 from cms.models import CampaignPage
 from cms.models.workflow import ReviewRefused
 from tests.cms.test_admin_review_refusal import edit_form
@@ -125,6 +126,19 @@ def test_rejected_then_resubmitted_goes_back_to_review_and_needs_a_verifier(inde
         review(page, editor)
     review(page, verifier)
     assert (fresh(page).live, campaign_of(page).status) == (True, CampaignStatus.LIVE)
+    # and every status change on the way was a move of the declared table, audited
+    moves = [
+        (e.action, e.actor, e.data["from"], e.data["to"])
+        for e in AuditEvent.objects.filter(subject_id=str(page.campaign_id)).order_by("id")
+        if "from" in e.data
+    ]
+    assert moves == [
+        ("campaign.in_review", editor, "draft", "in_review"),
+        ("campaign.draft", verifier, "in_review", "draft"),
+        ("campaign.in_review", editor, "draft", "in_review"),
+        ("campaign.live", verifier, "in_review", "live"),
+    ]
+    assert all(CAMPAIGN_STATES.may(current=before, to=after) for _a, _u, before, after in moves)
 
 
 def test_cancelling_a_review_takes_the_campaign_back_to_draft(index, editor):
