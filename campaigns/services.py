@@ -173,6 +173,15 @@ def campaign_reject(*, campaign: Campaign, actor: Actor, reason: str) -> Campaig
     return _transition(campaign=campaign, to=S.DRAFT, actor=actor, reason=reason)
 
 
+def campaign_withdraw(*, campaign: Campaign, actor: Actor, reason: str) -> Campaign:
+    """Take a campaign in review back to draft because its review was cancelled (the page's
+    workflow, by the person who sent it or an editor). Needs ``campaigns.submit_campaign``.
+    Raises ``PermissionDenied`` or ``TransitionNotAllowed``; nothing is written then."""
+    if actor is None or not actor.has_perm("campaigns.submit_campaign"):
+        raise PermissionDenied(_("You may not withdraw campaigns from review."))
+    return _transition(campaign=campaign, to=S.DRAFT, actor=actor, reason=reason)
+
+
 def campaign_update_terms(
     *, campaign: Campaign, actor: Actor, goal: Money, deadline: date, reason: str = ""
 ) -> Campaign:

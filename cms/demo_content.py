@@ -112,11 +112,14 @@ CAMPAIGNS = [
                     [{"value": "200", "label": "位待手术患者"}, {"value": "¥3,000", "label": "每例手术费用"}],
                 ),
             ],
+            # What the demo's records show (payments demo_verification): one surgery verified, its
+            # follow-up note, its ¥3,000 release (public notice, then paid). Say no more than that.
             "update": {
-                "title": "首批 18 位患者完成手术",
-                "summary": "县医院眼科完成了首批 18 例手术，复查视力全部达到 0.5 以上。",
+                "title": "首位患者完成手术",
+                "summary": "县医院眼科为首位患者完成了白内障手术，术后随访视力恢复至 0.6。",
                 "body": rich(
-                    "医疗队在涔天河镇完成筛查后，首批 18 位患者于本月接受手术，拨付记录已在项目页面公开。"
+                    "核实员确认手术后，拨付给医院的 3,000 元先在项目页面公示，无人异议才会批准拨付；"
+                    "每一笔拨付都可以在项目页面查到。"
                 ),
             },
         },
@@ -151,12 +154,13 @@ CAMPAIGNS = [
                 ),
             ],
             "update": {
-                "title": "First 18 patients operated",
-                "summary": "The county hospital completed the first 18 surgeries; every follow-up check showed "
-                "vision of 0.5 or better.",
+                "title": "First patient operated",
+                "summary": "The county hospital's eye department operated the first patient; at the follow-up "
+                "check their vision had recovered to 0.6.",
                 "body": rich(
-                    "After screening in Cengtianhe township, the first 18 patients were operated this "
-                    "month. The releases are published on the campaign page."
+                    "Once a verifier has confirmed the surgery, the ¥3,000 release to the hospital is shown on "
+                    "the campaign page for public notice, and approved only if no one objects. Every release "
+                    "can be looked up on the campaign page."
                 ),
             },
         },
@@ -284,34 +288,37 @@ SHOWCASE = {
     "slug": "cataract-results",
     "zh": {
         "title": "江华复明行动成果",
-        "intro": "2025 年，江华县人民医院眼科在项目支持下为 126 位老人完成了白内障手术。",
+        "intro": "2025 年，江华县人民医院眼科为 126 位建档立卡家庭的老人完成了白内障手术"
+        "（医院自报的全年数字，早于本平台的项目，不是经本平台拨付的手术）。",
         "body": [
             (
                 "figures",
                 [
-                    {"value": "126", "label": "例手术"},
-                    {"value": "98%", "label": "复查视力改善"},
+                    {"value": "126", "label": "例手术（医院自报）"},
+                    {"value": "98%", "label": "复查视力改善（医院自报）"},
                     {"value": "14", "label": "个乡镇"},
                 ],
             ),
-            *rich("所有手术均经核实员确认，拨付记录可在项目页面查询。"),
+            *rich("经本平台资助的手术，每一例都由核实员确认，拨付记录可在项目页面查询。"),
         ],
     },
     "en": {
         "title": "Jianghua sight-restoration results",
-        "intro": "In 2025 the county hospital's eye department operated 126 elderly patients with the "
-        "programme's support.",
+        "intro": "In 2025 the county hospital's eye department operated 126 elderly patients from registered "
+        "poor households (the hospital's own figure for the year, before this programme: not surgeries "
+        "paid through Clearfund).",
         "body": [
             (
                 "figures",
                 [
-                    {"value": "126", "label": "surgeries"},
-                    {"value": "98%", "label": "improved vision"},
+                    {"value": "126", "label": "surgeries (hospital's figure)"},
+                    {"value": "98%", "label": "improved vision (hospital's figure)"},
                     {"value": "14", "label": "townships"},
                 ],
             ),
             *rich(
-                "Every surgery was confirmed by a verifier; each release can be looked up on the campaign page."
+                "Each surgery funded through Clearfund is confirmed by a verifier; each release can be looked "
+                "up on the campaign page."
             ),
         ],
     },

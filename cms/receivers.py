@@ -3,8 +3,9 @@
 Two kinds, both thin (the rules live in ``cms.services`` and ``cms.selectors``):
 
 - Wagtail's workflow and publishing signals keep a campaign page and its ``Campaign`` record
-  together (ADR 0100): a page sent for review submits its campaign, a published or translated
-  campaign page gets its record.
+  together (ADR 0100, 0103): publishing an approved revision applies it, a cancelled review
+  withdraws the campaign, a published or translated campaign page gets its record (entering
+  review is ``CampaignReviewTask.start``).
 - The cached site header (``cms.selectors.header_cache_bump``) starts a new generation when a
   page, site, locale, site setting or view restriction changes (ADR 0101).
 
@@ -22,23 +23,24 @@ from wagtail.signals import (
     page_published,
     page_unpublished,
     post_page_move,
-    workflow_submitted,
+    workflow_cancelled,
 )
 
 from cms import selectors
-from cms.services import campaign_page_ensure_record, page_review_submitted
+from cms.services import campaign_page_ensure_record, page_review_cancelled
+from cms.services import page_published as page_published_service
 
 
-def submit_campaign_with_page(sender, instance: WorkflowState, user=None, **kwargs) -> None:
+def withdraw_campaign_with_review(sender, instance: WorkflowState, user=None, **kwargs) -> None:
     obj = instance.content_object
     if isinstance(obj, Page):
-        page_review_submitted(page=obj.specific, actor=user)
+        page_review_cancelled(page=obj.specific, actor=user)
 
 
-def link_campaign_on_publish(sender, instance: Page, revision=None, **kwargs) -> None:
-    # A page created and published in one step (superusers) gets its record too; publishing alone
-    # never changes a Campaign's status or terms: only an approved review does.
-    campaign_page_ensure_record(page=instance.specific, actor=getattr(revision, "user", None))
+def campaign_follows_publication(sender, instance: Page, revision=None, **kwargs) -> None:
+    # Publishing a revision a review approved (at once or at its scheduled go-live) applies it to
+    # the Campaign; any other publication only links the page to its record.
+    page_published_service(page=instance.specific, revision=revision)
 
 
 def link_translation_to_campaign(sender, source_obj, target_obj, **kwargs) -> None:
@@ -63,10 +65,12 @@ def connect() -> None:
     """Connect the receivers above, each to its concrete senders. Idempotent (``dispatch_uid``)."""
     from cms.models import CampaignPage
 
-    workflow_submitted.connect(
-        submit_campaign_with_page, sender=WorkflowState, dispatch_uid="cms.submit_campaign"
+    workflow_cancelled.connect(
+        withdraw_campaign_with_review, sender=WorkflowState, dispatch_uid="cms.withdraw_campaign"
     )
-    page_published.connect(link_campaign_on_publish, sender=CampaignPage, dispatch_uid="cms.link_campaign")
+    page_published.connect(
+        campaign_follows_publication, sender=CampaignPage, dispatch_uid="cms.campaign_follows_publication"
+    )
     copy_for_translation_done.connect(
         link_translation_to_campaign, sender=CopyPageForTranslationAction, dispatch_uid="cms.link_translation"
     )

@@ -285,3 +285,36 @@ def site_header(*, request, page=None) -> dict:
     if to_store and seconds:
         cache.set_many(to_store, seconds)
     return data
+
+
+def page_review_authors(*, page: Page) -> set[int]:
+    """Who has a hand in what a review of ``page`` would publish (ADR 0103): the person who sent
+    it for review, and everyone who saved a revision since the page was last published (all of its
+    revisions if it never was). Ids of users; revisions saved by no one (imports) add none."""
+    revisions = page.revisions.exclude(user=None)
+    if page.live_revision_id is not None:
+        revisions = revisions.filter(pk__gt=page.live_revision_id)
+    authors = set(revisions.values_list("user_id", flat=True))
+    state = page.current_workflow_state
+    if state is not None and state.requested_by_id is not None:
+        authors.add(state.requested_by_id)
+    return authors
+
+
+def review_approval_of(*, revision):
+    """The approved ``TaskState`` of the campaign review of ``revision``, or ``None`` when no review
+    approved exactly this revision (the approver is its ``finished_by``)."""
+    from wagtail.models import TaskState
+
+    from cms.models.workflow import CampaignReviewTask
+
+    return (
+        TaskState.objects.filter(
+            revision=revision,
+            status=TaskState.STATUS_APPROVED,
+            task__in=CampaignReviewTask.objects.all(),
+        )
+        .select_related("finished_by", "workflow_state__requested_by")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )

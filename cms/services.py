@@ -2,11 +2,14 @@
 
 - A default-locale campaign page gets its Campaign (status draft) when it is first created.
 - Submitting the page for review submits a draft Campaign (``campaign_submit``).
-- Approving the review applies the page's proposed terms to the Campaign, acting as the approving
-  verifier (so a goal or deadline change on a live campaign passes ``check_may_approve`` and is
-  audited by ``campaign_update_terms``), then puts a campaign in review live (``campaign_approve``).
-- Rejecting the review sends a campaign in review back to draft (``campaign_reject``).
-Drafts, previews, translations and unpublishing never write to the Campaign.
+- Nobody approves a page they sent for review or changed (``check_may_approve_page``, ADR 0103).
+- Publishing a revision that a review approved (at once, or at its scheduled go-live) applies its
+  proposed terms to the Campaign, acting as the approving verifier (so a goal or deadline change
+  on a live campaign passes ``check_may_approve`` and is audited by ``campaign_update_terms``),
+  then puts a campaign in review live (``campaign_approve``).
+- Rejecting the review sends a campaign in review back to draft (``campaign_reject``); cancelling
+  it does too (``campaign_withdraw``).
+Drafts, previews and translations never write to the Campaign.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from campaigns.services import (
     campaign_submit,
     campaign_update_details,
     campaign_update_terms,
+    campaign_withdraw,
 )
 
 S = CampaignStatus
@@ -119,7 +123,8 @@ def campaign_apply_page_terms(*, page: Page, actor: Actor, reason: str = "") -> 
 
 
 def page_review_submitted(*, page: Page, actor: Actor) -> None:
-    """A page entered review: a draft Campaign goes to review too (``campaign_submit``)."""
+    """A page entered review (submitted, resubmitted after changes were asked for, or restarted):
+    a draft Campaign goes to review too (``campaign_submit``)."""
     campaign = campaign_page_ensure_record(page=page, actor=actor)
     if campaign is None or not page.drives_terms:
         return
@@ -127,24 +132,69 @@ def page_review_submitted(*, page: Page, actor: Actor) -> None:
         campaign_submit(campaign=campaign, actor=actor)
 
 
-def page_review_approved(*, page: Page, actor: Actor, submitter: Actor) -> None:
-    """A verifier approved the page: apply its terms, and put a campaign in review live.
-    Raises ``PermissionDenied`` when the approver is the submitter or not a verifier."""
-    if submitter is not None and actor is not None and submitter.pk == actor.pk:
+def check_may_approve_page(*, page: Page, actor: Actor) -> None:
+    """Four eyes on what is published (ADR 0103): nobody approves a page they sent for review or
+    changed since it was last published (``cms.selectors.page_review_authors``), whichever way
+    the approval comes (dashboard, edit view, a second role). Raises ``PermissionDenied``."""
+    from cms.selectors import page_review_authors
+
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Only a verifier may approve a campaign."))
+    state = page.current_workflow_state
+    if state is not None and state.requested_by_id == actor.pk:
         raise PermissionDenied(_("You cannot approve a page you submitted."))
+    if actor.pk in page_review_authors(page=page):
+        raise PermissionDenied(
+            _("You changed this page since it was last published: another verifier must approve it.")
+        )
+
+
+def page_review_approved(*, page: Page, actor: Actor, submitter: Actor) -> None:
+    """The approved revision of a page was published (now, or at its scheduled go-live): apply its
+    terms to the Campaign and put a campaign in review live, acting as the approving verifier.
+    Raises ``PermissionDenied`` when the approver sent the page, wrote the revision, or is not a
+    verifier who may approve the campaign (``check_may_approve``); ``ValidationError`` for terms
+    the campaign cannot take. Nothing is written then."""
+    if actor is None or (submitter is not None and submitter.pk == actor.pk):
+        raise PermissionDenied(_("You cannot approve a page you submitted."))
+    revision = page.live_revision
+    if revision is not None and revision.user_id == actor.pk:
+        raise PermissionDenied(
+            _("You changed this page since it was last published: another verifier must approve it.")
+        )
     campaign = campaign_page_ensure_record(page=page, actor=submitter)
     if campaign is None or not page.drives_terms:
         return
-    if campaign.status == S.DRAFT:
-        campaign_submit(campaign=campaign, actor=submitter)
-    if campaign.status in (S.IN_REVIEW, S.LIVE):
-        from campaigns.services import check_may_approve
+    with transaction.atomic():
+        if campaign.status == S.DRAFT:
+            campaign_submit(campaign=campaign, actor=submitter)
+        if campaign.status in (S.IN_REVIEW, S.LIVE):
+            from campaigns.services import check_may_approve
 
-        check_may_approve(campaign=campaign, actor=actor)
-    campaign_apply_page_terms(page=page, actor=actor, reason=_("Approved in page review"))
-    campaign.refresh_from_db()
-    if campaign.status == S.IN_REVIEW:
-        campaign_approve(campaign=campaign, actor=actor)
+            check_may_approve(campaign=campaign, actor=actor)
+        campaign_apply_page_terms(page=page, actor=actor, reason=_("Approved in page review"))
+        campaign.refresh_from_db()
+        if campaign.status == S.IN_REVIEW:
+            campaign_approve(campaign=campaign, actor=actor)
+
+
+def page_published(*, page: Page, revision) -> None:
+    """A campaign page was published: the Campaign follows when the published revision is one a
+    review approved (``CampaignReviewTask``), acting as that approver; a publication without an
+    approved review (a superuser's, a test's) only gives the page its record (ADR 0100, 0103)."""
+    from cms.selectors import review_approval_of
+
+    if not _is_campaign_page(page):
+        return
+    if revision is not None and not (page.live and page.live_revision_id == revision.pk):
+        return  # scheduled for later: Wagtail says "published" now, the page goes live at go-live
+    approval = review_approval_of(revision=revision) if revision is not None else None
+    if approval is None:
+        campaign_page_ensure_record(page=page, actor=getattr(revision, "user", None))
+        return
+    page_review_approved(
+        page=page, actor=approval.finished_by, submitter=approval.workflow_state.requested_by
+    )
 
 
 def page_review_rejected(*, page: Page, actor: Actor, reason: str) -> None:
@@ -154,3 +204,42 @@ def page_review_rejected(*, page: Page, actor: Actor, reason: str) -> None:
     campaign = Campaign.objects.get(pk=page.campaign_id)
     if campaign.status == S.IN_REVIEW:
         campaign_reject(campaign=campaign, actor=actor, reason=reason or _("Changes requested"))
+
+
+def page_review_cancelled(*, page: Page, actor: Actor) -> None:
+    """The page's review was cancelled (or restarted, which cancels then submits again): a
+    campaign in review goes back to draft (``campaign_withdraw``). A live campaign stays live: the
+    cancelled review was of a change, which is simply not applied."""
+    if not _is_campaign_page(page) or not page.campaign_id or not page.drives_terms:
+        return
+    campaign = Campaign.objects.get(pk=page.campaign_id)
+    if campaign.status == S.IN_REVIEW:
+        campaign_withdraw(campaign=campaign, actor=actor, reason=_("Review cancelled"))
+
+
+def check_direct_publication(*, page: Page) -> None:
+    """A campaign page (any language) is published only by an approved review (ADR 0103): the
+    admin's other ways to publish it (publish button, create-and-publish, bulk publish) are
+    refused, superusers included, so nobody publishes content without a second person.
+    Raises ``PermissionDenied``."""
+    if _is_campaign_page(page):
+        raise PermissionDenied(
+            _("A campaign page is published only through review: submit it, and a verifier approves it.")
+        )
+
+
+# Campaigns that take gifts: their page stays public, for the donors who give and follow them.
+TAKING_GIFTS = (S.LIVE, S.FUNDED)
+
+
+def check_may_unpublish(*, page: Page) -> None:
+    """The page of a campaign that takes gifts (live or funded) cannot be unpublished in the admin
+    (ADR 0103): the Campaign would still take gifts behind a missing page. Ending a campaign is
+    ``campaign_close``; its page may be unpublished afterwards. Raises ``PermissionDenied``."""
+    if not _is_campaign_page(page) or not page.campaign_id:
+        return
+    status = Campaign.objects.filter(pk=page.campaign_id).values_list("status", flat=True).first()
+    if status in TAKING_GIFTS:
+        raise PermissionDenied(
+            _("The page of a campaign that takes gifts stays published; close the campaign first.")
+        )

@@ -1,13 +1,19 @@
 """Admin wiring: campaign/partner/audit viewsets and the page hooks that create campaign records."""
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from campaigns.models import AuditEvent, Campaign, Partner
-from cms.services import campaign_page_ensure_record
+from cms.services import campaign_page_ensure_record, check_direct_publication, check_may_unpublish
 
 
 class ViewOnlyPolicy(ModelPermissionPolicy):
@@ -86,3 +92,44 @@ def create_campaign_record(request, page):
 def create_campaign_record_for_copy(request, page, new_page):
     """A copied campaign page is a new campaign: it gets its own draft record."""
     campaign_page_ensure_record(page=new_page.specific, actor=request.user)
+
+
+def _refused(request, error: PermissionDenied, *, back: str):
+    messages.error(request, str(error))
+    return redirect(get_valid_next_url_from_request(request) or back)
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_campaign_pages_outside_review(request, page):
+    """Publish button, create-and-publish: a campaign page goes live only through review (ADR 0103)."""
+    try:
+        check_direct_publication(page=page.specific)
+    except PermissionDenied as error:
+        return _refused(request, error, back=reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    return None
+
+
+@hooks.register("before_unpublish_page")
+def refuse_unpublishing_a_campaign_taking_gifts(request, page):
+    try:
+        check_may_unpublish(page=page.specific)
+    except PermissionDenied as error:
+        return _refused(request, error, back=reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_campaign_pages(request, action_type, objects, action_class_instance):
+    """Bulk publish and unpublish follow the same rules as the page's own buttons."""
+    checks = {"publish": check_direct_publication, "unpublish": check_may_unpublish}
+    check = checks.get(action_type)
+    if check is None:
+        return None
+    for obj in objects:
+        if not isinstance(obj, Page):
+            continue
+        try:
+            check(page=obj.specific)
+        except PermissionDenied as error:
+            return _refused(request, error, back=reverse("wagtailadmin_explore_root"))
+    return None

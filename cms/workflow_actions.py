@@ -8,5 +8,7 @@ def publish_after_review(workflow_state, user=None) -> None:
     unpublish outside review); the review task has already checked that ``user`` may approve, so
     the publish step does not ask for it again.
     """
-    revision = workflow_state.content_object.get_latest_revision()
+    # The revision the last task approved (with re-approval on edit, always the latest one):
+    # exactly what the reviewer saw, never an edit saved after it.
+    revision = workflow_state.current_task_state.revision
     revision.publish(user=user, skip_permission_checks=True)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -167,6 +167,13 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
                 self.campaign_id = stored
         return super().save(*args, **kwargs)
 
+    def publish(self, revision, *args, **kwargs):
+        # Publishing and the Campaign following it (cms.services.page_published, from the
+        # page_published signal) succeed or fail together, whoever publishes: the admin, the
+        # review's finish action or ``publish_scheduled`` at a go-live time (ADR 0103).
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
+
     def with_content_json(self, content):
         # The link to the money record is not under revision control: restoring or publishing an
         # old revision must never re-point or drop it.
@@ -192,6 +199,11 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
             value = getattr(self, name)
             if value is not None and value != value.quantize(Decimal(1).scaleb(-exponent)):
                 raise ValidationError({name: _("Too many decimal places for this currency.")})
+        if self.expire_at is not None:
+            # Unpublishing follows the Campaign (ADR 0103), never a timer.
+            raise ValidationError(
+                {"expire_at": _("A campaign page does not expire: the campaign ends at its deadline.")}
+            )
         campaign = self.campaign
         if campaign is None or not self.drives_terms:
             return

@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import AbstractGroupApprovalTask, TaskState
+from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 
 
 class ReviewRefused(Exception):
@@ -19,25 +19,34 @@ class ReviewRefused(Exception):
         self.page_id = page_id
 
 
-def _requested_by_id(obj) -> int | None:
-    state = getattr(obj, "current_workflow_state", None)
-    return state.requested_by_id if state is not None else None
-
-
 class CampaignReviewTask(AbstractGroupApprovalTask):
-    """Four-eyes review: a member of the task's groups (Verifiers) who did not submit the page.
+    """Four-eyes review: a member of the task's groups (Verifiers) who neither sent the page for
+    review nor changed it since it was last published (``cms.services.check_may_approve_page``,
+    ADR 0103). Such a person is offered no action, cannot lock or edit the page in review, and an
+    approval or rejection from them is refused, whichever admin view sends it.
 
-    Approving a campaign page also applies its terms to the Campaign and, for a campaign in
-    review, puts it live, through ``cms.services`` and ``campaigns.services`` (which check
-    ``check_may_approve`` again): if any of that is refused nothing is approved or published.
+    The Campaign follows every outcome: entering review (``start``: submitted, resubmitted,
+    restarted) submits it; rejecting sends it back to draft; publishing the approved revision (now
+    or at its scheduled go-live, ``cms.receivers``) applies its terms and puts it live; a cancelled
+    review takes it back to draft (``cms.receivers``). If the services refuse, nothing is approved
+    or published and the reviewer is told why (``ReviewRefused``).
     """
 
-    def _may_review(self, obj, user) -> bool:
+    def _in_review_groups(self, user) -> bool:
         if user is None or not user.is_authenticated:
             return False
-        if not (user.is_superuser or self._user_in_groups(user)):
+        return user.is_superuser or self._user_in_groups(user)
+
+    def _may_review(self, obj, user) -> bool:
+        from cms.services import check_may_approve_page
+
+        if not self._in_review_groups(user):
             return False
-        return _requested_by_id(obj) != user.pk
+        try:
+            check_may_approve_page(page=obj, actor=user)
+        except PermissionDenied:
+            return False
+        return True
 
     def user_can_access_editor(self, obj, user):
         return self._may_review(obj, user)
@@ -57,25 +66,38 @@ class CampaignReviewTask(AbstractGroupApprovalTask):
         states = super().get_task_states_user_can_moderate(user, **kwargs)
         return states.exclude(workflow_state__requested_by=user)
 
+    def start(self, workflow_state, user=None):
+        """Entering review (first submission, resubmission after changes were asked for, or a
+        restart): a draft Campaign goes to review, sent by the person who (re)submitted."""
+        from cms.services import page_review_submitted
+
+        task_state = super().start(workflow_state, user=user)
+        obj = workflow_state.content_object
+        if isinstance(obj, Page):
+            sender = user if user is not None and user.has_perm("campaigns.submit_campaign") else None
+            page_review_submitted(page=obj.specific, actor=sender or workflow_state.requested_by)
+        return task_state
+
     @transaction.atomic
     def on_action(self, task_state: TaskState, user, action_name, **kwargs):
-        from cms.services import page_review_approved, page_review_rejected
+        from cms.services import check_may_approve_page, page_review_rejected
 
-        obj = task_state.workflow_state.content_object
-        if action_name in ("approve", "reject") and not self._may_review(obj, user):
+        obj = task_state.workflow_state.content_object.specific
+        if action_name in ("approve", "reject") and not self._in_review_groups(user):
             raise PermissionDenied(_("Only a verifier who did not submit this page may review it."))
-        reviewed = task_state.revision.as_object() if task_state.revision_id else obj
         try:
-            if action_name == "approve":
-                page_review_approved(
-                    page=reviewed, actor=user, submitter=task_state.workflow_state.requested_by
-                )
-            elif action_name == "reject":
+            if action_name in ("approve", "reject"):
+                # The page as it is now: an edit saved with this very action counts.
+                check_may_approve_page(page=type(obj).objects.get(pk=obj.pk), actor=user)
+            if action_name == "reject":
+                reviewed = task_state.revision.as_object() if task_state.revision_id else obj
                 page_review_rejected(page=reviewed, actor=user, reason=kwargs.get("comment", ""))
+            # Approving publishes the approved revision (``WAGTAIL_FINISH_WORKFLOW_ACTION``), and
+            # publishing it is what applies it to the Campaign (``cms.services.page_published``).
+            return super().on_action(task_state, user, action_name, **kwargs)
         except (ValidationError, PermissionDenied) as error:
-            # The services refused (e.g. a locked term changed, a verifier who submitted the
-            # campaign): the transaction is rolled back, and the reviewer is told why, in their
-            # language.
+            # Refused by the rules (four eyes, a locked term changed, a finished campaign): the
+            # transaction is rolled back, and the reviewer is told why, in their language.
             reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             if not reason:
                 raise
@@ -84,11 +106,10 @@ class CampaignReviewTask(AbstractGroupApprovalTask):
                 "reason": reason,
             }
             raise ReviewRefused(message, page_id=obj.pk) from error
-        return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod
     def get_description(cls):
-        return _("A verifier who is not the submitter approves; campaign terms then take effect")
+        return _("A verifier who did not submit or change the page approves; campaign terms then take effect")
 
     class Meta:
         verbose_name = _("campaign review task")

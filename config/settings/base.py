@@ -235,7 +235,9 @@ TOTALS_CACHE_SECONDS = env.int("CLEARFUND_TOTALS_CACHE_SECONDS", default=3)
 # partners) are cached as one fragment keyed by the live totals and a version that the records'
 # save signals renew (campaigns.public_cache); this timeout only bounds a missed signal.
 CAMPAIGN_PANELS_CACHE_SECONDS = env.int("CLEARFUND_CAMPAIGN_PANELS_CACHE_SECONDS", default=60)
-RELEASE_NOTICE_PERIOD = timedelta(hours=env.int("CLEARFUND_RELEASE_NOTICE_HOURS", default=0))
+# Public notice before a release (ADR 0104): a requested release is shown on its campaign page with
+# an objection link for this long before a finance officer may approve it. 0 turns notice off.
+RELEASE_NOTICE_PERIOD = timedelta(hours=env.int("CLEARFUND_RELEASE_NOTICE_HOURS", default=24))
 
 # --- Content-Security-Policy (django-csp, config.content_security; ADR 0102) --------------------
 # No inline script, style or event handler on public pages: scripts and styles come from our

@@ -14,7 +14,7 @@ from tests.cms_factories import CampaignPageFactory, story
 
 pytestmark = pytest.mark.django_db
 
-REASON = "页面“白内障复明手术项目”仍在审核中：筹款中的项目不能修改币种和筹款模式。"
+REASON = "页面“白内障复明手术项目”仍在审核中：项目提交审核后不能再修改此项。"
 GENERIC = "Sorry, you do not have permission"
 
 
@@ -83,10 +83,10 @@ def test_approving_from_the_dashboard_dialog_shows_the_reason(client, verifier, 
 
 @pytest.fixture
 def own_campaign_resubmitted(index, editor, verifier):
-    """A verifier who is also an editor submitted the campaign; that review was cancelled (the
-    campaign stays in review) and another editor submitted the page again. Wagtail offers the
-    verifier the review actions (they did not start this workflow); the four-eyes check of the
-    campaign services refuses them."""
+    """A verifier who is also an editor submitted the campaign (its record says so) and another
+    editor wrote the page and submitted it. The page's four-eyes check offers the verifier the
+    review actions (they neither sent nor changed this page); the campaign services' check
+    (``check_may_approve``) refuses them."""
     verifier.groups.add(Group.objects.get(name="Editors"))
     page = CampaignPageFactory(
         parent=index,
@@ -96,7 +96,7 @@ def own_campaign_resubmitted(index, editor, verifier):
         campaign__submitted_by=verifier,
         live=False,
     )
-    page.save_revision(user=verifier)
+    page.save_revision(user=editor)
     page.get_workflow().start(page, editor)
     return CampaignPage.objects.get(pk=page.pk)
 
@@ -153,7 +153,8 @@ def test_approving_from_the_edit_view_shows_the_reason(client, verifier, own_cam
 
     html = response.content.decode()
     assert response.redirect_chain == [(f"/admin/pages/{page.pk}/edit/", 302)]
-    assert "页面“白内障复明手术项目”仍在审核中：您不能批准自己提交的项目。" in html
+    # (the edit saved with the action makes them an author of what they would approve)
+    assert "页面“白内障复明手术项目”仍在审核中：您在页面上次发布后修改过它，须由另一位核实员批准。" in html
     assert GENERIC not in html
     assert snapshot(page) == before
     assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.IN_REVIEW

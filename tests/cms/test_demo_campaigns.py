@@ -68,3 +68,31 @@ def test_demo_campaigns_creates_the_flagships_live_and_changes_nothing_the_secon
         "/campaigns/cataract-surgery/first-surgeries/",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_the_demo_update_states_only_what_the_demo_records_show(client):
+    # given the demo's campaigns and its verification data (registry, one verified surgery)
+    from campaigns.models import Milestone, MilestoneStatus
+    from cms.models import CampaignUpdatePage
+    from payments.models import Release
+
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("demo_verification", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    # then the records show one verified surgery, with a 0.6 follow-up and a ¥3,000 release ...
+    surgeries = Milestone.objects.filter(
+        beneficiary__campaign__slug="cataract-surgery",
+        kind="surgery_performed",
+        status=MilestoneStatus.VERIFIED,
+    )
+    assert [(m.verification_note, str(m.release.amount)) for m in surgeries] == [
+        ("术后随访：视力恢复至0.6。", "¥3,000")
+    ]
+    assert Release.objects.count() == 1
+    # ... and the update says exactly that, in both languages: the first patient, 0.6, ¥3,000
+    updates = {u.locale.language_code: u for u in CampaignUpdatePage.objects.select_related("locale")}
+    zh, en = updates["zh-hans"], updates["en"]
+    assert (zh.title, en.title) == ("首位患者完成手术", "First patient operated")
+    assert "0.6" in zh.summary and "0.6" in en.summary
+    assert "3,000 元" in str(zh.body) and "¥3,000" in str(en.body)
+    assert "18" not in zh.title + zh.summary + str(zh.body) + en.title + en.summary + str(en.body)

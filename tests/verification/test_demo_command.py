@@ -1,3 +1,4 @@
+from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
@@ -14,8 +15,9 @@ def _row_counts() -> tuple[int, ...]:
     return tuple(model.objects.count() for model in models)
 
 
-def test_demo_traces_a_gift_to_a_verified_surgery_and_is_idempotent(db):
-    # given the cataract campaign with its hospital and a ¥5,000 gift in escrow
+def test_demo_traces_a_gift_to_a_verified_surgery_and_is_idempotent(db, settings):
+    # given the cataract campaign with its hospital and a ¥5,000 gift in escrow, and no notice period
+    settings.RELEASE_NOTICE_PERIOD = timedelta(0)
     campaign = CampaignFactory(slug="cataract-surgery", status="live")
     campaign.partners.add(PartnerFactory(name="江华瑶族自治县人民医院眼科"))
     gift = captured_donation(campaign, 500_000)
@@ -48,3 +50,22 @@ def test_demo_without_gifts_leaves_the_release_requested(db):
     call_command("demo_verification", stdout=out)
     assert Release.objects.get().status == ReleaseStatus.REQUESTED
     assert "not enough gifts in escrow" in out.getvalue()
+
+
+def test_demo_leaves_the_release_in_its_public_notice_by_default(db):
+    # given the cataract campaign with a gift in escrow, and the default notice period (24 hours)
+    campaign = CampaignFactory(slug="cataract-surgery", status="live")
+    campaign.partners.add(PartnerFactory())
+    captured_donation(campaign, 500_000)
+    out = StringIO()
+
+    call_command("demo_verification", stdout=out)
+
+    # then the surgery's release waits in public notice for a day: nothing is approved or paid
+    release = Release.objects.get()
+    assert release.status == ReleaseStatus.REQUESTED
+    assert (
+        timedelta(hours=23, minutes=59) < release.notice_ends_at - release.requested_at <= timedelta(hours=24)
+    )
+    assert release.approved_by is None
+    assert "waits for its public notice period" in out.getvalue()

@@ -168,10 +168,11 @@ def test_an_upheld_objection_cancels_the_release(released_setup, finance_officer
         objection_file(release=release, name="y", reason="again")
 
 
-def test_notice_period_blocks_approval_until_it_ends(beneficiary, verifier, finance_officer, settings):
-    settings.RELEASE_NOTICE_PERIOD = timedelta(hours=48)
+def test_notice_period_blocks_approval_until_it_ends(beneficiary, verifier, finance_officer):
     captured_donation(beneficiary.campaign, 300_000)
-    release = verified_milestone(beneficiary=beneficiary, verifier=verifier).release
+    release = verified_milestone(
+        beneficiary=beneficiary, verifier=verifier, notice=timedelta(hours=48)
+    ).release
     with pytest.raises(ReleaseNotAllowed):
         release_approve(release=release, actor=finance_officer)
     release_approve(release=release, actor=finance_officer, now=timezone.now() + timedelta(hours=49))

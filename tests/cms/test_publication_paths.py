@@ -1,0 +1,85 @@
+"""The admin's other ways to publish or unpublish a campaign page follow the review rules (ADR 0103):
+publish buttons and bulk publishing are refused, superusers included; the page of a campaign that
+takes gifts is not unpublished; a campaign page does not expire."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import AuditEvent, CampaignStatus
+from cms.models import CampaignPage
+from tests.cms.test_admin_review_refusal import edit_form
+from tests.cms.test_workflow import draft_page
+from tests.cms_factories import CampaignPageFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLISH_REFUSED = "项目页面只能经审核发布：请提交审核，由核实员批准。"
+UNPUBLISH_REFUSED = "正在接受捐赠的项目页面须保持发布；请先结束该项目。"
+
+
+def test_a_superuser_cannot_publish_a_campaign_page_with_the_publish_button(
+    client, index, editor, admin_user
+):
+    page = draft_page(index, editor)
+    client.force_login(admin_user)
+
+    response = client.post(
+        f"/admin/pages/{page.pk}/edit/", edit_form(page, **{"action-publish": "true"}), follow=True
+    )
+
+    assert PUBLISH_REFUSED in response.content.decode()
+    page = CampaignPage.objects.get(pk=page.pk)
+    assert (page.live, page.live_revision_id, page.campaign.status) == (False, None, CampaignStatus.DRAFT)
+    assert not AuditEvent.objects.filter(action="campaign.live").exists()
+
+
+def test_a_superuser_cannot_bulk_publish_campaign_pages(client, index, editor, admin_user):
+    page = draft_page(index, editor)
+    client.force_login(admin_user)
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish")) + f"?id={page.pk}"
+
+    response = client.post(url, follow=True)
+
+    assert PUBLISH_REFUSED in response.content.decode()
+    assert CampaignPage.objects.get(pk=page.pk).live is False
+
+
+def test_the_page_of_a_live_campaign_is_not_unpublished_in_the_admin(client, index, admin_user):
+    page = CampaignPageFactory(parent=index)
+    client.force_login(admin_user)
+
+    single = client.post(f"/admin/pages/{page.pk}/unpublish/", follow=True)
+    bulk = client.post(
+        reverse("wagtail_bulk_action", args=("wagtailcore", "page", "unpublish")) + f"?id={page.pk}",
+        follow=True,
+    )
+
+    assert PUBLISH_REFUSED not in single.content.decode()
+    assert UNPUBLISH_REFUSED in single.content.decode()
+    assert UNPUBLISH_REFUSED in bulk.content.decode()
+    assert CampaignPage.objects.get(pk=page.pk).live is True
+    assert page.campaign.status == CampaignStatus.LIVE
+
+
+def test_the_page_of_a_closed_campaign_may_be_unpublished(client, index, admin_user):
+    page = CampaignPageFactory(parent=index, campaign__status=CampaignStatus.CLOSED)
+    client.force_login(admin_user)
+
+    client.post(f"/admin/pages/{page.pk}/unpublish/")
+
+    assert CampaignPage.objects.get(pk=page.pk).live is False
+
+
+def test_a_campaign_page_does_not_expire(index):
+    page = CampaignPageFactory(parent=index)
+    draft = page.get_latest_revision_as_object()
+    draft.expire_at = timezone.now() + timedelta(days=30)
+
+    with pytest.raises(ValidationError) as error:
+        draft.full_clean()
+
+    assert list(error.value.message_dict) == ["expire_at"]
