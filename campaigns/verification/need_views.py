@@ -102,8 +102,12 @@ def field_need_post_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Posted. A verifier will vet it before it is public."))
             return redirect("verification_need_review", pk=need.pk)
+    mine = (
+        Need.objects.filter(posted_by=request.user).select_related("beneficiary").order_by("-posted_at")[:20]
+    )
     return render(request, "campaigns/admin/field_need_post.html", {
         "page_title": _("Post a need"), "header_icon": "pick", "find": find, "post": post, "members": members,
+        "mine": mine,
     })  # fmt: skip
 
 

@@ -172,3 +172,17 @@ def test_need_pages_show_no_restricted_data(client, need, person):
         html = client.get(reverse(name, kwargs=kwargs)).content.decode()
         assert [value for value in restricted if value in html] == []
         assert "盘奶奶" in html
+
+
+def test_the_beat_task_puts_a_lapsed_unpaid_claim_back_on_the_board(client, need):
+    from payments.needs.tasks import needs_holds_release
+
+    # given a claim never paid for, whose hold ran out
+    _claim(client, need)
+    Need.objects.filter(pk=need.pk).update(held_until=timezone.now() - timedelta(seconds=1))
+    # when beat runs the task (eager in tests), then the need is posted again, the claimer forgotten
+    assert needs_holds_release.delay().get() == 1
+    need.refresh_from_db()
+    assert (need.status, need.donor_alias, need.held_for, need.hold_token) == (NeedStatus.POSTED, "", "", "")
+    # and a second run finds nothing to do
+    assert needs_holds_release.delay().get() == 0
