@@ -7,7 +7,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 EDITORS = "Editors"
 VERIFIERS = "Verifiers"
 FINANCE_OFFICERS = "Finance officers"
-ALL_ROLES = (EDITORS, VERIFIERS, FINANCE_OFFICERS)
+# Village officials and resident work-team members: post needs and propose beneficiaries; never
+# vet their own posts (campaigns.verification.needs).
+FIELD_OFFICERS = "Field officers"
+# Staff of a hospital, school or training centre, each bound to one partner (``PartnerMember``).
+PARTNERS = "Partners"
+ALL_ROLES = (EDITORS, VERIFIERS, FINANCE_OFFICERS, FIELD_OFFICERS, PARTNERS)
 
 Actor = AbstractBaseUser | AnonymousUser | None
 

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import CreateView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -21,11 +22,11 @@ from wagtail.permissions import register_permission_policy
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Beneficiary, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_HOUSEHOLD_FIELDS, RESTRICTED_PERSON_FIELDS
-from campaigns.verification import admin_views
+from campaigns.verification import admin_views, need_views
 from campaigns.verification.beneficiaries import beneficiary_create
 from campaigns.verification.milestones import milestone_create
 from campaigns.verification.needs import need_post
-from campaigns.verification.permissions import may_view_restricted
+from campaigns.verification.permissions import is_field_officer, is_verifier, may_view_restricted
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -131,7 +132,8 @@ class MilestoneCreateView(ServiceCreateView):
 class NeedCreateView(ServiceCreateView):
     def create(self, request, data):
         return need_post(actor=request.user, beneficiary=data["beneficiary"], title=data["title"],
-                         kind=data["kind"], amount=data["amount"])  # fmt: skip
+                         kind=data["kind"], amount=data["amount"], description=data["description"],
+                         partner=data["partner"])  # fmt: skip
 
 
 class RestrictedInspectView(InspectView):
@@ -224,10 +226,12 @@ class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
     model = Need
     icon = "pick"
     menu_label = _("Needs board")
-    list_display = ["title", "beneficiary", "kind", "amount", "province", "county", "status"]
+    list_display = [TitleColumn("title", label=_("What is needed"),
+                                get_url=lambda n: reverse("verification_need_review", args=[n.pk])),
+                    "beneficiary", "kind", "amount", "province", "county", "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
-    form_fields = ["beneficiary", "title", "kind", "amount", "currency"]
+    form_fields = ["beneficiary", "title", "description", "kind", "amount", "currency", "partner"]
     add_view_class = NeedCreateView
 
 
@@ -247,8 +251,24 @@ def register_verification_viewsets():
 @hooks.register("register_admin_urls")
 def register_verification_urls():
     return [
+        path("verification/needs/post/", need_views.field_need_post_view, name="verification_need_post"),
+        path("verification/needs/<int:pk>/review/", need_views.need_review_view, name="verification_need_review"),
         path("verification/beneficiary/<int:pk>/verify/", admin_views.beneficiary_verify_view,
              name="verification_beneficiary_verify"),
         path("verification/milestone/<int:pk>/verify/", admin_views.milestone_verify_view,
              name="verification_milestone_verify"),
     ]  # fmt: skip
+
+
+class FieldOfficerMenuItem(MenuItem):
+    """Field officers (and verifiers) post needs from a phone."""
+
+    def is_shown(self, request):
+        return is_field_officer(request.user) or is_verifier(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_field_officer_menu_item():
+    return FieldOfficerMenuItem(
+        _("Post a need"), reverse("verification_need_post"), icon_name="pick", order=240
+    )

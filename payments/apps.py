@@ -9,8 +9,9 @@ TASK_MODULES = (
     "payments.releases.tasks",
     "payments.reconciliation.tasks",
     "payments.figures.tasks",
+    "payments.needs.tasks",
 )
-RECEIVER_MODULES = ("payments.releases.receivers", "payments.figures.receivers")
+RECEIVER_MODULES = ("payments.releases.receivers", "payments.figures.receivers", "payments.needs.receivers")
 
 
 class PaymentsConfig(AppConfig):

@@ -27,6 +27,7 @@ from payments.ledger.models import (
     LedgerEntry,
     Posting,
 )
+from payments.needs.models import NeedGift
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -54,6 +55,7 @@ __all__ = [
     "LedgerEntry",
     "MonthlyPlan",
     "MonthlyPlanStatus",
+    "NeedGift",
     "Objection",
     "ObjectionResolution",
     "OutboxCommand",

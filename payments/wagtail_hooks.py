@@ -11,6 +11,7 @@ from payments.disputes.models import Dispute
 from payments.disputes.viewsets import DisputeViewSet
 from payments.ledger.models import BalanceDrift
 from payments.ledger.viewsets import BalanceDriftViewSet
+from payments.partners import wagtail_hooks as partners_hooks  # noqa: F401
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
 from payments.reconciliation.viewsets import ReconciliationRunViewSet, UnmatchedItemViewSet
 from payments.refunds import wagtail_hooks as refunds_hooks  # noqa: F401

@@ -85,33 +85,55 @@ def refund(donation: Donation, minor: int, *, reason: str = "Donor asked for it 
     return donation
 
 
+def partner_member(partner, *, username: str = ""):
+    """A user of the Partners group acting for ``partner`` (``PartnerMember``)."""
+    from django.contrib.auth.models import Group, User
+
+    from campaigns.models import PartnerMember
+    from campaigns.roles import PARTNERS
+
+    user, _created = User.objects.get_or_create(username=username or f"partner-{partner.pk}")
+    user.groups.add(Group.objects.get(name=PARTNERS))
+    PartnerMember.objects.get_or_create(user=user, defaults={"partner": partner})
+    return User.objects.get(pk=user.pk)
+
+
 def verified_milestone(
-    *, beneficiary, verifier, partner=None, minor: int = 300_000, notice: timedelta = timedelta(0)
+    *,
+    beneficiary,
+    verifier,
+    partner=None,
+    minor: int = 300_000,
+    reporter=None,
+    notice: timedelta = timedelta(0),
 ):
-    """A milestone taken through plan → evidence → report → verify by ``verifier`` (so its
-    release is requested, with a public notice period of ``notice``: none unless asked, so that
-    the builders below may approve it at once; the site's default is 24 hours, ADR 0104)."""
+    """A milestone taken through plan → evidence → report (by ``reporter``, by default a member of
+    the partner) → verify by ``verifier``, another person (four eyes, ADR 0309), so its release is
+    requested, with a public notice period of ``notice``: none unless asked, so that the builders
+    below may approve it at once; the site's default is 24 hours, ADR 0104."""
     from campaigns.models import MilestoneKind
     from campaigns.verification.beneficiaries import evidence_add
     from campaigns.verification.milestones import milestone_create, milestone_report, milestone_verify
     from tests.factories import PartnerFactory
 
+    partner = partner or PartnerFactory()
     milestone = milestone_create(
         actor=verifier,
         beneficiary=beneficiary,
         kind=MilestoneKind.SURGERY_PERFORMED,
         amount=Money.from_minor(minor, beneficiary.campaign.currency),
-        partner=partner or PartnerFactory(),
+        partner=partner,
         due_date=date.today(),
     )
+    reporter = reporter or partner_member(partner)
     evidence_add(
-        actor=verifier,
+        actor=reporter,
         milestone=milestone,
         file=ContentFile(b"pdf", name="discharge.pdf"),
         summary="Discharge note from the hospital",
         dated=date.today(),
     )
-    milestone_report(actor=verifier, milestone=milestone)
+    milestone_report(actor=reporter, milestone=milestone)
     with override_settings(RELEASE_NOTICE_PERIOD=notice):
         return milestone_verify(actor=verifier, milestone=milestone, note="Saw the patient after surgery")
 

@@ -2,8 +2,8 @@ from campaigns.models.audit import AuditEvent
 from campaigns.models.beneficiary import AgeBand, Beneficiary, BeneficiaryStatus, Evidence
 from campaigns.models.campaign import Campaign, CampaignKind, CampaignStatus, FundingModel
 from campaigns.models.milestone import Milestone, MilestoneKind, MilestoneStatus
-from campaigns.models.need import NEED_FUNNEL, Need, NeedKind, NeedStatus
-from campaigns.models.partner import Partner, PartnerKind
+from campaigns.models.need import NEED_FUNNEL, PUBLIC_NEED_STATUSES, Need, NeedKind, NeedStatus
+from campaigns.models.partner import Partner, PartnerKind, PartnerMember
 from campaigns.models.registry import (
     PovertyCause,
     RegistryHousehold,
@@ -15,6 +15,7 @@ from campaigns.models.registry import (
 
 __all__ = [
     "NEED_FUNNEL",
+    "PUBLIC_NEED_STATUSES",
     "AgeBand",
     "AuditEvent",
     "Beneficiary",
@@ -32,6 +33,7 @@ __all__ = [
     "NeedStatus",
     "Partner",
     "PartnerKind",
+    "PartnerMember",
     "PovertyCause",
     "RegistryHousehold",
     "RegistryImport",

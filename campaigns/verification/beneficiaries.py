@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +27,12 @@ from campaigns.models import (
 )
 from campaigns.roles import Actor
 from campaigns.services import audit
-from campaigns.verification.permissions import require_verifier
+from campaigns.verification.permissions import (
+    is_field_officer,
+    is_verifier,
+    partner_of,
+    require_verifier,
+)
 
 
 class NotFundable(ValidationError):
@@ -125,8 +130,14 @@ def evidence_add(
     milestone=None,
     need=None,
 ) -> Evidence:
-    """Attach evidence (a private file or a Wagtail document) to one subject. Verifier only."""
-    require_verifier(actor)
+    """Attach evidence (a private file or a Wagtail document) to one subject.
+
+    A verifier attaches to anything; a field officer to a beneficiary not yet verified or a need
+    they posted; a partner's member to an outcome or a need of their own partner (ADR 0309).
+    The uploader is recorded: they may not verify what they uploaded (four eyes). Raises
+    ``PermissionDenied`` or ``ValidationError``.
+    """
+    _require_evidence_author(actor, beneficiary=beneficiary, milestone=milestone, need=need)
     if file is None and document is None:
         raise ValidationError(_("Evidence needs a file or a document."))
     if sum(x is not None for x in (beneficiary, milestone, need)) != 1:
@@ -147,6 +158,25 @@ def evidence_add(
         subject = beneficiary or milestone or need
         audit(actor=actor, action="evidence.added", subject=subject, data={"evidence": evidence.pk})
     return evidence
+
+
+def _require_evidence_author(actor: Actor, *, beneficiary, milestone, need) -> None:
+    if is_verifier(actor):
+        return
+    if is_field_officer(actor):
+        if need is not None and need.posted_by_id == actor.pk:
+            return
+        if beneficiary is not None and beneficiary.status in (
+            BeneficiaryStatus.PROPOSED,
+            BeneficiaryStatus.MATCHED,
+        ):
+            return
+    partner = partner_of(actor)
+    if partner is not None:
+        subject = milestone if milestone is not None else need
+        if subject is not None and subject.partner_id == partner.pk:
+            return
+    raise PermissionDenied(_("You may not add evidence here."))
 
 
 def beneficiary_verify(*, actor: Actor, beneficiary: Beneficiary, note: str) -> Beneficiary:

@@ -1,7 +1,8 @@
 """Milestone services: plan an outcome, report its evidence, verify or reject it.
 
 Rules: milestones belong to verified beneficiaries, are in the campaign's currency, and are paid
-to one of the campaign's partners; a verifier signs off only after evidence is reported. The
+to one of the campaign's partners; a verifier signs off only after evidence is reported, and never
+evidence they reported or uploaded themselves (four eyes, ADR 0309). The
 verifying transaction sends ``milestone_verified`` (payments creates the release request); once it
 commits, ``outcome_verified`` (reports regenerate the campaign's report).
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from campaigns.money import Money
 from campaigns.roles import Actor
 from campaigns.services import audit
 from campaigns.verification.beneficiaries import check_fundable
-from campaigns.verification.permissions import require_verifier
+from campaigns.verification.permissions import is_verifier, require_partner, require_verifier
 from campaigns.verification.signals import milestone_verified, outcome_verified
 
 
@@ -64,9 +65,11 @@ def milestone_create(
 def milestone_report(*, actor: Actor, milestone: Milestone) -> Milestone:
     """Record that evidence for the outcome has been reported (at least one ``Evidence`` row).
 
-    This is what stops a milestone counting as overdue.
+    This is what stops a milestone counting as overdue. A verifier, or a member of the partner
+    the outcome is paid to, reports it; whoever reports it may not verify it (four eyes).
     """
-    require_verifier(actor)
+    if not is_verifier(actor):
+        require_partner(actor, milestone.partner)
     with transaction.atomic():
         locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if locked.status not in (MilestoneStatus.PLANNED, MilestoneStatus.REPORTED):
@@ -85,9 +88,10 @@ def milestone_report(*, actor: Actor, milestone: Milestone) -> Milestone:
 def milestone_verify(*, actor: Actor, milestone: Milestone, note: str) -> Milestone:
     """Sign off a reported outcome. Verifier only; needs evidence and a note.
 
-    Sends ``milestone_verified`` in the same transaction, so a release request exists exactly when
-    the milestone is verified, and ``outcome_verified`` after it commits.
-    Raises ``PermissionDenied`` or ``ValidationError``.
+    Four eyes: refused (``PermissionDenied``) to whoever reported the outcome or uploaded any of
+    its evidence. Sends ``milestone_verified`` in the same transaction, so a release request
+    exists exactly when the milestone is verified, and ``outcome_verified`` after it commits.
+    Raises ``PermissionDenied`` or ``ValidationError``; nothing changes on refusal.
     """
     require_verifier(actor)
     if not note.strip():
@@ -96,6 +100,12 @@ def milestone_verify(*, actor: Actor, milestone: Milestone, note: str) -> Milest
         locked = Milestone.objects.select_for_update().select_related("beneficiary").get(pk=milestone.pk)
         if locked.status != MilestoneStatus.REPORTED:
             raise ValidationError(_("Only a milestone with reported evidence can be verified."))
+        # Four eyes on evidence (ADR 0309): who reported the outcome or uploaded its evidence is
+        # not who signs it off.
+        if locked.reported_by_id == actor.pk or locked.evidence.filter(uploaded_by=actor).exists():
+            raise PermissionDenied(
+                _("You reported this outcome or uploaded its evidence; another verifier must verify it.")
+            )
         check_fundable(beneficiary=locked.beneficiary)
         locked.status = MilestoneStatus.VERIFIED
         locked.verified_by = actor

@@ -1,82 +1,278 @@
-"""Needs board services: posted → matched → funded → delivered → verified, forward only."""
+"""Needs board services: proposed → (vetted) posted → matched (held) → funded → delivered → verified.
+
+Rules (ADR 0307, ADR 0308):
+- a field officer or a verifier proposes a need; a verifier who is not its poster vets it, and only
+  then is it public (``need_vet``);
+- a donor's claim holds the need for ``NEEDS_HOLD_MINUTES`` while they pay; one client holds at
+  most ``NEEDS_HOLDS_PER_CLIENT`` needs at once; an unpaid hold lapses (checked when read and when
+  claimed, and put back on the board by the beat task ``payments.needs_holds_release``);
+- the captured gift funds it (``need_fund``, called by ``payments.needs``), which is its ledger link;
+- delivery is confirmed by the need's partner, a field officer or a verifier; the delivery is then
+  verified with evidence by a verifier who neither confirmed the delivery nor uploaded its evidence.
+Every move is checked against ``NEED_STATES`` and audited.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from campaigns.models import NEED_FUNNEL, Beneficiary, Need, NeedStatus
+from campaigns.models import Beneficiary, BeneficiaryStatus, Need, NeedStatus, Partner
 from campaigns.money import Money
 from campaigns.roles import Actor
 from campaigns.services import audit
-from campaigns.verification.beneficiaries import check_fundable
-from campaigns.verification.permissions import require_verifier
+from campaigns.state_tables import table
+from campaigns.verification.permissions import is_field_officer, is_verifier, partner_of, require_verifier
+
+N = NeedStatus
+NEED_STATES = table(
+    gettext_lazy("need"),
+    NeedStatus,
+    {
+        N.PROPOSED: {N.POSTED, N.REJECTED},
+        N.REJECTED: set(),
+        N.POSTED: {N.MATCHED},
+        # A hold that lapses unpaid puts the need back on the board.
+        N.MATCHED: {N.POSTED, N.FUNDED},
+        N.FUNDED: {N.DELIVERED},
+        N.DELIVERED: {N.VERIFIED},
+        N.VERIFIED: set(),
+    },
+)
 
 
-def need_post(*, actor: Actor, beneficiary: Beneficiary, title: str, kind: str, amount: Money) -> Need:
-    """A verifier posts a small need of a verified household. Raises ``PermissionDenied``,
-    ``NotFundable`` or ``ValidationError``."""
-    require_verifier(actor)
-    check_fundable(beneficiary=beneficiary)
+class NeedNotOpen(ValidationError):
+    """The need is not on the board for a donor to claim (held by someone else, funded, not vetted)."""
+
+
+class TooManyHolds(ValidationError):
+    """This client already holds as many needs as one client may."""
+
+
+def _move(*, need: Need, actor: Actor, to: str, action: str, reason: str = "", **fields) -> Need:
+    """Move a locked need to ``to`` (checked against ``NEED_STATES``), set ``fields``, audit."""
+    NEED_STATES.check(current=need.status, to=to)
+    need.status = to
+    for name, value in fields.items():
+        setattr(need, name, value)
+    need.save()
+    user = actor if actor is not None and actor.is_authenticated else None
+    audit(actor=user, action=action, subject=need, reason=reason)
+    return need
+
+
+def _locked(need: Need) -> Need:
+    return Need.objects.select_for_update().select_related("beneficiary").get(pk=need.pk)
+
+
+def need_post(
+    *,
+    actor: Actor,
+    beneficiary: Beneficiary,
+    title: str,
+    kind: str,
+    amount: Money,
+    description: str = "",
+    partner: Partner | None = None,
+) -> Need:
+    """A field officer or a verifier proposes a small need of a registered household's member.
+
+    The beneficiary must be matched to the registry (a field officer's proposal) or verified. The
+    need is not public until another verifier vets it (``need_vet``). Raises ``PermissionDenied``
+    or ``ValidationError``.
+    """
+    if not (is_verifier(actor) or is_field_officer(actor)):
+        raise PermissionDenied(_("Only a field officer or a verifier may post a need."))
+    if beneficiary.registry_person_id is None or beneficiary.status not in (
+        BeneficiaryStatus.MATCHED,
+        BeneficiaryStatus.VERIFIED,
+    ):
+        raise ValidationError(_("Find the household in the registry before posting its need."))
     if amount.amount <= 0:
         raise ValidationError(_("A need costs more than nothing."))
+    if not title.strip():
+        raise ValidationError(_("Say what is needed."))
     household = beneficiary.registry_person.household
     with transaction.atomic():
         need = Need.objects.create(
             beneficiary=beneficiary,
-            title=title,
+            title=title.strip(),
+            description=description.strip(),
             kind=kind,
             amount_minor=amount.to_minor(),
             currency=amount.currency,
             province=household.province,
             county=household.county,
+            partner=partner,
+            status=NeedStatus.PROPOSED,
             posted_by=actor,
         )
-        audit(actor=actor, action="need.posted", subject=need, data={"amount_minor": need.amount_minor})
+        audit(actor=actor, action="need.proposed", subject=need, data={"amount_minor": need.amount_minor})
     return need
 
 
-def _advance(*, need: Need, actor: Actor, to: str, reason: str = "", **fields) -> Need:
+def need_vet(*, actor: Actor, need: Need, note: str) -> Need:
+    """A verifier who is not the poster publishes a proposed need, verifying its beneficiary first
+    if the poster only matched them (``beneficiary_verify``: registry match, evidence, note).
+
+    Raises ``PermissionDenied`` (not a verifier, or the poster) or ``ValidationError``.
+    """
+    from campaigns.verification.beneficiaries import beneficiary_verify
+
+    require_verifier(actor)
+    if need.posted_by_id == actor.pk:
+        raise PermissionDenied(_("You posted this need; another verifier must vet it."))
+    if not note.strip():
+        raise ValidationError(_("Write a note saying what you checked."))
     with transaction.atomic():
-        locked = Need.objects.select_for_update().get(pk=need.pk)
-        if NEED_FUNNEL.index(to) != NEED_FUNNEL.index(locked.status) + 1:
-            raise ValidationError(
-                _("A need cannot go from %(from)s to %(to)s.") % {"from": locked.status, "to": to}
-            )
-        locked.status = to
-        setattr(locked, f"{to}_at", timezone.now())
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.save()
-        audit(actor=actor, action=f"need.{to}", subject=locked, reason=reason)
+        locked = _locked(need)
+        if locked.beneficiary.status == BeneficiaryStatus.MATCHED:
+            beneficiary_verify(actor=actor, beneficiary=locked.beneficiary, note=note)
+            locked.beneficiary.refresh_from_db()
+        if locked.beneficiary.status != BeneficiaryStatus.VERIFIED:
+            raise ValidationError(_("This beneficiary is not verified yet and cannot be funded."))
+        _move(need=locked, actor=actor, to=N.POSTED, action="need.vetted", reason=note.strip(),
+              vetted_by=actor, vetted_at=timezone.now(), vetting_note=note.strip())  # fmt: skip
     need.refresh_from_db()
     return need
 
 
-def need_match(*, need: Need, actor: Actor, donor_alias: str = "") -> Need:
-    """A donor (or staff on a donor's behalf) claims a posted need."""
-    user = actor if actor is not None and actor.is_authenticated else None
-    return _advance(
-        need=need, actor=actor, to=NeedStatus.MATCHED, matched_by=user, donor_alias=donor_alias[:100]
-    )
+def need_reject(*, actor: Actor, need: Need, reason: str) -> Need:
+    """A verifier who is not the poster refuses a proposed need; it is never public."""
+    require_verifier(actor)
+    if need.posted_by_id == actor.pk:
+        raise PermissionDenied(_("You posted this need; another verifier must vet it."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the need is not published."))
+    with transaction.atomic():
+        _move(need=_locked(need), actor=actor, to=N.REJECTED, action="need.rejected", reason=reason.strip(),
+              vetted_by=actor, vetted_at=timezone.now(), vetting_note=reason.strip())  # fmt: skip
+    need.refresh_from_db()
+    return need
 
 
-def need_mark_funded(*, need: Need, actor: Actor = None) -> Need:
-    """The money for a matched need has arrived (called by payments, or a finance officer)."""
-    return _advance(need=need, actor=actor, to=NeedStatus.FUNDED)
+def active_holds(*, client: str, now: datetime | None = None) -> int:
+    """How many needs ``client`` (a digest, see ``need_hold``) holds unpaid right now."""
+    now = now or timezone.now()
+    return Need.objects.filter(status=N.MATCHED, held_for=client, held_until__gt=now).count()
+
+
+def need_hold(
+    *, need: Need, client: str, actor: Actor = None, donor_alias: str = "", now: datetime | None = None
+) -> Need:
+    """A donor claims an open need: it is held for them for ``NEEDS_HOLD_MINUTES`` while they pay.
+
+    ``client`` is a digest naming the claiming client (never its address). Returns the need with
+    a fresh ``hold_token``, which the payment carries. Raises ``NeedNotOpen`` (someone else holds
+    it, or it is funded or not vetted) or ``TooManyHolds`` (``NEEDS_HOLDS_PER_CLIENT``); nothing
+    changes then.
+    """
+    now = now or timezone.now()
+    if not client:
+        raise ValidationError(_("We could not tell where this claim came from."))
+    with transaction.atomic():
+        locked = _locked(need)
+        if not locked.is_open(now=now):
+            raise NeedNotOpen(_("Someone else is funding this need."))
+        if active_holds(client=client, now=now) >= settings.NEEDS_HOLDS_PER_CLIENT:
+            raise TooManyHolds(
+                _(
+                    "You are already funding %(n)d needs. Finish paying for them, or wait until their hold ends."
+                )
+                % {"n": settings.NEEDS_HOLDS_PER_CLIENT}
+            )
+        if locked.status == N.MATCHED:  # a lapsed hold the beat task has not put back yet
+            _move(need=locked, actor=None, to=N.POSTED, action="need.hold_lapsed", **_NO_HOLD)
+        user = actor if actor is not None and actor.is_authenticated else None
+        _move(need=locked, actor=actor, to=N.MATCHED, action="need.held", matched_by=user,
+              donor_alias=donor_alias.strip()[:100], matched_at=now, held_for=client,
+              held_until=now + timedelta(minutes=settings.NEEDS_HOLD_MINUTES),
+              hold_token=secrets.token_urlsafe(24))  # fmt: skip
+    need.refresh_from_db()
+    return need
+
+
+_NO_HOLD = {"held_until": None, "held_for": "", "hold_token": "", "matched_by": None, "donor_alias": "",
+            "matched_at": None}  # fmt: skip
+
+
+def need_holds_release(*, now: datetime | None = None) -> int:
+    """Put every need whose hold lapsed unpaid back on the board; returns how many. Idempotent."""
+    now = now or timezone.now()
+    released = 0
+    ids = list(Need.objects.filter(status=N.MATCHED, held_until__lte=now).values_list("pk", flat=True))
+    for pk in ids:
+        with transaction.atomic():
+            locked = Need.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if locked is None or locked.status != N.MATCHED or locked.held_until > now:
+                continue
+            _move(need=locked, actor=None, to=N.POSTED, action="need.hold_lapsed", **_NO_HOLD)
+            released += 1
+    return released
+
+
+def need_fund(*, need: Need, gift_id: int, hold_token: str, now: datetime | None = None) -> bool:
+    """The gift ``gift_id`` (started under ``hold_token``) reached escrow: it funds the need.
+
+    Funds it if the hold is still this gift's (even if it lapsed while the card was charged) or if
+    the need is open again; returns ``False`` and changes nothing if another donor holds or funded
+    it (the gift then stays earmarked for the same beneficiary). Idempotent per gift.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(need)
+        if locked.funded_by_gift_id == gift_id:
+            return True
+        own_hold = locked.status == N.MATCHED and hold_token and locked.hold_token == hold_token
+        if not own_hold:
+            if not locked.is_open(now=now):
+                return False
+            if locked.status == N.MATCHED:
+                _move(need=locked, actor=None, to=N.POSTED, action="need.hold_lapsed", **_NO_HOLD)
+            _move(need=locked, actor=None, to=N.MATCHED, action="need.held", matched_at=now,
+                  held_until=now, hold_token=hold_token)  # fmt: skip
+        _move(need=locked, actor=None, to=N.FUNDED, action="need.funded", funded_at=now,
+              funded_by_gift_id=gift_id, held_until=locked.held_until or now)  # fmt: skip
+    need.refresh_from_db()
+    return True
 
 
 def need_mark_delivered(*, need: Need, actor: Actor) -> Need:
-    """The item reached the household (verifier or partner staff)."""
-    require_verifier(actor)
-    return _advance(need=need, actor=actor, to=NeedStatus.DELIVERED)
+    """The item reached the household: confirmed by the need's partner, a field officer or a
+    verifier. Raises ``PermissionDenied`` (anyone else, or another partner) or ``ValidationError``."""
+    partner = partner_of(actor)
+    own_partner = partner is not None and need.partner_id == partner.pk
+    if not (own_partner or is_field_officer(actor) or is_verifier(actor)):
+        raise PermissionDenied(_("Only the partner, a field officer or a verifier may confirm the delivery."))
+    with transaction.atomic():
+        _move(need=_locked(need), actor=actor, to=N.DELIVERED, action="need.delivered",
+              delivered_at=timezone.now(), delivered_by=actor)  # fmt: skip
+    need.refresh_from_db()
+    return need
 
 
 def need_verify(*, need: Need, actor: Actor, note: str) -> Need:
-    """A verifier confirms the delivery, with evidence attached to the need."""
+    """A verifier confirms the delivery, with evidence attached to the need. Four eyes: not the
+    person who confirmed the delivery or uploaded any of its evidence (``PermissionDenied``)."""
     require_verifier(actor)
-    if not need.evidence.exists():
-        raise ValidationError(_("Add evidence of the delivery first."))
-    return _advance(need=need, actor=actor, to=NeedStatus.VERIFIED, reason=note, verified_by=actor)
+    if not note.strip():
+        raise ValidationError(_("Write a note saying what you checked."))
+    with transaction.atomic():
+        locked = _locked(need)
+        if not locked.evidence.exists():
+            raise ValidationError(_("Add evidence of the delivery first."))
+        if locked.delivered_by_id == actor.pk or locked.evidence.filter(uploaded_by=actor).exists():
+            raise PermissionDenied(
+                _("You reported this delivery or its evidence; another verifier must check it.")
+            )
+        _move(need=locked, actor=actor, to=N.VERIFIED, action="need.verified", reason=note.strip(),
+              verified_at=timezone.now(), verified_by=actor)  # fmt: skip
+    need.refresh_from_db()
+    return need

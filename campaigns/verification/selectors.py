@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
     NEED_FUNNEL,
+    PUBLIC_NEED_STATUSES,
     Beneficiary,
     BeneficiaryStatus,
     Campaign,
     Milestone,
     MilestoneStatus,
     Need,
+    NeedStatus,
 )
 from campaigns.models.campaign import GIVING_STATUSES
 from campaigns.site_time import site_today
@@ -92,29 +95,50 @@ def campaign_outcome_counts(*, campaign: Campaign) -> dict[str, int]:
 
 
 def public_needs(*, limit: int = 200) -> QuerySet[Need]:
-    """The needs board: open needs first (posted, then matched, ...), newest first within a stage.
-    Templates show only public fields (title, kind, amount, county, the beneficiary's pseudonym)."""
+    """The needs board: vetted needs only, open ones first (posted, then matched, ...), newest
+    first within a stage. Templates show only public fields (title, description, kind, amount,
+    county, the beneficiary's pseudonym, the donor's chosen name); ``Need.is_open`` says whether a
+    held need's hold has lapsed (it is then open again)."""
     stage = Case(*(When(status=status, then=Value(i)) for i, status in enumerate(NEED_FUNNEL)))
-    return Need.objects.select_related("beneficiary").order_by(stage, "-posted_at")[:limit]
+    return (
+        Need.objects.filter(status__in=PUBLIC_NEED_STATUSES)
+        .select_related("beneficiary", "partner")
+        .order_by(stage, "-posted_at")[:limit]
+    )
 
 
-def needs_funnel() -> list[tuple[str, int]]:
-    """How many needs reached each stage (a need that is delivered was also matched and funded)."""
-    counts = dict(Need.objects.values_list("status").annotate(n=Count("id")))
-    reached, result = 0, []
-    for stage in reversed(NEED_FUNNEL):
-        reached += counts.get(stage, 0)
-        result.append((stage, reached))
-    return list(reversed(result))
+def _reached_match(now) -> Q:
+    """Found a donor: held (and the hold not lapsed) or further along."""
+    return ~Q(status=NeedStatus.POSTED) & ~Q(status=NeedStatus.MATCHED, held_until__lte=now)
 
 
-def needs_match_rate(*, by: str) -> list[dict]:
-    """Share of posted needs that found a donor, grouped by ``province`` or ``kind``."""
+def needs_funnel(*, now: datetime | None = None) -> list[tuple[str, int]]:
+    """How many vetted needs reached each stage (a need that is delivered was also matched and
+    funded; a lapsed hold counts as posted only). One query, whatever the number of needs."""
+    now = now or timezone.now()
+    public = Q(status__in=PUBLIC_NEED_STATUSES)
+    row = Need.objects.aggregate(
+        posted=Count("id", filter=public),
+        matched=Count("id", filter=public & _reached_match(now)),
+        **{
+            stage: Count("id", filter=Q(status__in=NEED_FUNNEL[i:]))
+            for i, stage in enumerate(NEED_FUNNEL)
+            if i >= 2
+        },
+    )
+    return [(stage, row[stage]) for stage in NEED_FUNNEL]
+
+
+def needs_match_rate(*, by: str, now: datetime | None = None) -> list[dict]:
+    """Share of vetted needs that found a donor, grouped by ``province`` or ``kind``: one grouped
+    query (one row per province or kind, so the cost is bounded by those, not by the needs)."""
     if by not in ("province", "kind"):
         raise ValueError("group needs by province or kind")
+    now = now or timezone.now()
     rows = (
-        Need.objects.values(by)
-        .annotate(posted=Count("id"), matched=Count("id", filter=~Q(status="posted")))
+        Need.objects.filter(status__in=PUBLIC_NEED_STATUSES)
+        .values(by)
+        .annotate(posted=Count("id"), matched=Count("id", filter=_reached_match(now)))
         .order_by(by)
     )
     return [

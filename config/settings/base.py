@@ -371,6 +371,13 @@ CELERY_BEAT_SCHEDULE.update(
 # === verification settings (registry, beneficiaries, releases, trace area) ======================
 # Days after a milestone's due date without reported evidence before its campaign stops taking gifts.
 EVIDENCE_OVERDUE_DAYS = env.int("CLEARFUND_EVIDENCE_OVERDUE_DAYS", default=30)
+# The needs board (ADR 0307): a donor's claim holds a need this long while they pay, then it is back
+# on the board; one client (address, ``payments.donations.client_ip``) holds at most this many at once,
+# and may claim at most ``NEEDS_CLAIM_RATE`` times per window (count/seconds).
+NEEDS_HOLD_MINUTES = env.int("CLEARFUND_NEEDS_HOLD_MINUTES", default=30)
+NEEDS_HOLDS_PER_CLIENT = env.int("CLEARFUND_NEEDS_HOLDS_PER_CLIENT", default=2)
+NEEDS_CLAIM_RATE = env.str("CLEARFUND_NEEDS_CLAIM_RATE", default="5/600")
+CELERY_BEAT_SCHEDULE["needs-holds-release"] = {"task": "payments.needs_holds_release", "schedule": 60.0}
 # Stripe Connect for partner payouts and the balance transactions reconciliation reads (dotted
 # path, always explicit). In the demo it is Stripe's class pointed at localstripe (STRIPE_API_BASE);
 # tests name the in-memory fake; production refuses any fake (payments.gateway.checks, ADR 0208).

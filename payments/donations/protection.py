@@ -125,6 +125,18 @@ def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
             )
 
 
+def claim_check(*, ip: str) -> None:
+    """Count a claim on the needs board from ``ip`` against ``NEEDS_CLAIM_RATE`` (the same
+    counters as gifts, ADR 0307). Raises ``AttemptBlocked`` past it."""
+    wait = _hit("need-claim", ip or "unknown", settings.NEEDS_CLAIM_RATE)
+    if wait is not None:
+        raise AttemptBlocked(
+            _("Too many claims from your connection. Please wait %(m)d minutes and try again.")
+            % {"m": max(1, round(wait / 60))},
+            retry_after=wait,
+        )
+
+
 # Take a slot if fewer than the cap are held: drop the slots whose time is up, count the rest, add
 # ours with its own expiry. One script, so two processes never both take the last slot.
 _TAKE_SLOT = """

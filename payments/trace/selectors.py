@@ -150,8 +150,12 @@ def pending_releases(*, campaign: Campaign) -> list[Release]:
 
 def platform_transparency() -> dict:
     """Money figures per currency (``payments.figures.selectors.platform_totals``, the campaign
-    page's definitions), outcomes, and the needs funnel."""
+    page's definitions), outcomes, and the needs funnel (posted → matched → funded → delivered →
+    verified) with its match rate overall, by region and by kind: a fixed number of grouped
+    queries, whatever the number of needs."""
     totals: dict[str, CurrencyTotals] = {t.currency: t for t in platform_totals()}
+    funnel = needs_funnel()  # one query, vetted needs only (campaigns.verification.selectors)
+    posted, matched = funnel[0][1], funnel[1][1]
     return {
         "totals": totals,
         "beneficiaries_verified": Beneficiary.objects.filter(status=BeneficiaryStatus.VERIFIED).count(),
@@ -160,7 +164,12 @@ def platform_transparency() -> dict:
         # One payout entry per paid release (``release:<id>:paid``), as the "paid" figure counts.
         "releases_paid": LedgerEntry.objects.filter(kind__startswith="payout.").count(),
         # Labels, not codes: people read these (the PDF report shows the same labels).
-        "needs_funnel": [(NeedStatus(stage).label, count) for stage, count in needs_funnel()],
+        "needs_funnel": [(NeedStatus(stage).label, count) for stage, count in funnel],
+        "needs_match": {
+            "posted": posted,
+            "matched": matched,
+            "rate": round(100 * matched / posted) if posted else 0,
+        },
         "match_rate_by_region": needs_match_rate(by="province"),
         "match_rate_by_kind": [
             {**row, "group": NeedKind(row["group"]).label} for row in needs_match_rate(by="kind")

@@ -16,6 +16,4 @@ urlpatterns = [
         name="campaign_disbursements_json",
     ),
     path("releases/<int:pk>/object/", views_trace.release_object, name="release_object"),
-    path("needs/", views_trace.needs_board, name="needs_board"),
-    path("needs/<int:pk>/claim/", views_trace.need_claim, name="need_claim"),
 ]

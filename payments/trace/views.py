@@ -1,9 +1,7 @@
 """Public pages of the trace: one gift's trace, a campaign's disbursements (HTML and JSON), the
-platform transparency page, and the objection form. Thin: selectors and services do the work."""
+platform transparency page, and the objection form (the needs board is ``payments.needs``). Thin: selectors and services do the work."""
 
 from __future__ import annotations
-
-import contextlib
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,9 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from campaigns.models import Campaign, Need, NeedStatus
-from campaigns.verification.needs import need_match
-from campaigns.verification.selectors import public_needs
+from campaigns.models import Campaign
 from payments.donations.models import Donation
 from payments.figures.selectors import MONEY_FIGURES, campaign_totals
 from payments.releases.models import Release, ReleaseStatus
@@ -85,23 +81,3 @@ def release_object(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("payments:campaign_disbursements", slug=release.campaign.slug)
     return render(request, "payments/release_object.html", {"release": release, "form": form})
-
-
-class NeedClaimForm(forms.Form):
-    donor_alias = forms.CharField(label=_("Your name as it may be shown"), max_length=100, required=False)
-
-
-def needs_board(request: HttpRequest) -> HttpResponse:
-    """Small needs of verified households, open for a donor to claim (public fields only)."""
-    return render(request, "payments/needs_board.html", {"needs": public_needs(), "form": NeedClaimForm()})
-
-
-@require_http_methods(["POST"])
-def need_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(Need, pk=pk, status=NeedStatus.POSTED)
-    form = NeedClaimForm(request.POST)
-    if form.is_valid():
-        # If someone else claimed it first, the board shows its new state.
-        with contextlib.suppress(ValidationError):
-            need_match(need=need, actor=request.user, donor_alias=form.cleaned_data["donor_alias"])
-    return redirect("payments:needs_board")

@@ -1,5 +1,6 @@
 import io
 import re
+from datetime import timedelta
 
 import pypdf
 import pytest
@@ -191,10 +192,15 @@ def test_transparency_report_shows_the_needs_funnel_and_match_rates(
     # given needs at each stage in two provinces
     household = BeneficiaryFactory()
     stages = [("湖南省", "posted"), ("湖南省", "matched"), ("贵州省", "verified"), ("贵州省", "posted")]
+    now = timezone.now()
     for province, status in stages:
+        # a matched need is held by its donor for a while; a verified one was funded and verified
         Need.objects.create(
             beneficiary=household, title="轮椅", kind="mobility", amount_minor=80_000,
             province=province, county="江华瑶族自治县", status=status, posted_by=verifier,
+            held_until=now + timedelta(minutes=30) if status == "matched" else None,
+            funded_at=now if status == "verified" else None,
+            verified_by=verifier if status == "verified" else None,
         )  # fmt: skip
     # when the transparency report is generated
     with django_capture_on_commit_callbacks(execute=True):

@@ -33,3 +33,15 @@ def evidence_file():
 @pytest.fixture
 def verified_beneficiary(db, verifier):
     return BeneficiaryFactory(verified_by=verifier)
+
+
+@pytest.fixture
+def field_officer(db):
+    """A village official (the Field officers group), not a verifier."""
+    from django.contrib.auth.models import Group, User
+
+    from campaigns.roles import FIELD_OFFICERS
+
+    user = User.objects.create_user(username="village-official", password="pw-field", is_staff=True)
+    user.groups.add(Group.objects.get(name=FIELD_OFFICERS))
+    return user

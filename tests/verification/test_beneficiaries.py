@@ -115,7 +115,9 @@ def test_unverified_beneficiaries_cannot_be_funded(campaign, verifier):
         )
 
 
-def test_milestone_verification_flow_and_signal(verified_beneficiary, verifier, evidence_file):
+def test_milestone_verification_flow_and_signal(
+    verified_beneficiary, verifier, second_verifier, evidence_file
+):
     received = []
     from campaigns.verification.signals import milestone_verified
 
@@ -142,12 +144,13 @@ def test_milestone_verification_flow_and_signal(verified_beneficiary, verifier, 
             dated=date.today(),
         )
         milestone_report(actor=verifier, milestone=milestone)
-        milestone_verify(actor=verifier, milestone=milestone, note="Saw the patient after surgery")
+        # four eyes: the verifier who uploaded and reported the evidence is not who verifies it
+        milestone_verify(actor=second_verifier, milestone=milestone, note="Saw the patient after surgery")
     finally:
         milestone_verified.disconnect(on_verified)
     assert milestone.status == MilestoneStatus.VERIFIED
     assert milestone.amount == Money("3000", "CNY")
-    assert received == [(milestone.pk, verifier.pk)]
+    assert received == [(milestone.pk, second_verifier.pk)]
 
 
 def test_overdue_evidence_stops_donations_until_reported(verifier, evidence_file, settings):

@@ -1,21 +1,26 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from campaigns.models import Beneficiary, NeedStatus
+from campaigns.models import AuditEvent, Beneficiary, Need, NeedStatus
 from campaigns.money import Money
 from campaigns.verification.beneficiaries import evidence_add
 from campaigns.verification.funding import campaign_fund_units, plan_units
 from campaigns.verification.needs import (
+    NeedNotOpen,
+    TooManyHolds,
+    need_fund,
+    need_hold,
+    need_holds_release,
     need_mark_delivered,
-    need_mark_funded,
-    need_match,
     need_post,
     need_verify,
+    need_vet,
 )
-from campaigns.verification.selectors import needs_funnel, needs_match_rate
+from campaigns.verification.selectors import needs_funnel, needs_match_rate, public_needs
 from tests.factories import CampaignFactory
 from tests.verification.factories import BeneficiaryFactory
 
@@ -62,21 +67,21 @@ def test_campaign_fund_units_marks_beneficiaries_funded_once(db):
     assert Beneficiary.objects.get(pk=third.pk).funded_at is None
 
 
-def test_needs_funnel_moves_forward_only(verifier, verified_beneficiary):
-    need = need_post(
-        actor=verifier,
-        beneficiary=verified_beneficiary,
-        title="A wheelchair",
-        kind="mobility",
-        amount=cny("800"),
-    )
+def _posted(poster, vetter, beneficiary, *, title="A wheelchair", kind="mobility", cost="800"):
+    """A need proposed by ``poster`` and vetted onto the board by ``vetter``."""
+    need = need_post(actor=poster, beneficiary=beneficiary, title=title, kind=kind, amount=cny(cost))
+    return need_vet(actor=vetter, need=need, note="Visited the household")
+
+
+def test_needs_funnel_moves_forward_only(verifier, second_verifier, verified_beneficiary):
+    need = _posted(verifier, second_verifier, verified_beneficiary)
     with pytest.raises(ValidationError):
         need_mark_delivered(need=need, actor=verifier)  # not funded yet
-    need_match(need=need, actor=None, donor_alias="A teacher in Changsha")
-    need_mark_funded(need=need)
+    need = need_hold(need=need, client="client-a", donor_alias="A teacher in Changsha")
+    assert need_fund(need=need, gift_id=4242, hold_token=need.hold_token) is True
     need_mark_delivered(need=need, actor=verifier)
     with pytest.raises(ValidationError):
-        need_verify(need=need, actor=verifier, note="seen")  # no evidence
+        need_verify(need=need, actor=second_verifier, note="seen")  # no evidence
     evidence_add(
         actor=verifier,
         need=need,
@@ -84,24 +89,20 @@ def test_needs_funnel_moves_forward_only(verifier, verified_beneficiary):
         summary="Photo of delivery",
         dated=date.today(),
     )
-    need_verify(need=need, actor=verifier, note="seen in use")
+    need_verify(need=need, actor=second_verifier, note="seen in use")
     assert need.status == NeedStatus.VERIFIED
     assert need.province == "湖南省"
+    assert (need.funded_by_gift_id, need.verified_by_id) == (4242, second_verifier.pk)
     assert dict(needs_funnel()) == {"posted": 1, "matched": 1, "funded": 1, "delivered": 1, "verified": 1}
 
 
-def test_needs_match_rate_by_region_and_kind(verifier, verified_beneficiary):
-    a = need_post(
-        actor=verifier, beneficiary=verified_beneficiary, title="Uniform", kind="school", amount=cny("200")
-    )
+def test_needs_match_rate_by_region_and_kind(verifier, second_verifier, verified_beneficiary):
+    a = _posted(verifier, second_verifier, verified_beneficiary, title="Uniform", kind="school", cost="200")
+    _posted(verifier, second_verifier, verified_beneficiary, title="Wheelchair", kind="mobility", cost="800")
     need_post(
-        actor=verifier,
-        beneficiary=verified_beneficiary,
-        title="Wheelchair",
-        kind="mobility",
-        amount=cny("800"),
+        actor=verifier, beneficiary=verified_beneficiary, title="Not vetted", kind="school", amount=cny("9")
     )
-    need_match(need=a, actor=None)
+    need_hold(need=a, client="client-a")
     assert needs_match_rate(by="province") == [{"group": "湖南省", "posted": 2, "matched": 1, "rate": 50}]
     assert needs_match_rate(by="kind") == [
         {"group": "mobility", "posted": 1, "matched": 0, "rate": 0},
@@ -110,9 +111,118 @@ def test_needs_match_rate_by_region_and_kind(verifier, verified_beneficiary):
     assert dict(needs_funnel()) == {"posted": 2, "matched": 1, "funded": 0, "delivered": 0, "verified": 0}
 
 
-def test_only_verifiers_post_needs(editor, verified_beneficiary):
+def test_only_field_officers_and_verifiers_post_needs(editor, verified_beneficiary):
     with pytest.raises(PermissionDenied):
         need_post(actor=editor, beneficiary=verified_beneficiary, title="x", kind="school", amount=cny("1"))
+    assert not Need.objects.exists()
+
+
+def test_a_proposed_need_is_not_public_until_another_verifier_vets_it(
+    verifier, second_verifier, verified_beneficiary
+):
+    # given a need a verifier proposed
+    need = need_post(actor=verifier, beneficiary=verified_beneficiary, title="Stove", kind="household",
+                     amount=cny("300"))  # fmt: skip
+    assert need.status == NeedStatus.PROPOSED
+    assert list(public_needs()) == []
+    # when its poster tries to vet it, then it is refused and it stays off the board
+    with pytest.raises(PermissionDenied):
+        need_vet(actor=verifier, need=need, note="fine")
+    need.refresh_from_db()
+    assert (need.status, need.vetted_by_id) == (NeedStatus.PROPOSED, None)
+    assert list(public_needs()) == []
+    # when another verifier vets it, then it is on the board
+    need_vet(actor=second_verifier, need=need, note="Visited")
+    assert [n.pk for n in public_needs()] == [need.pk]
+    assert need.vetted_by_id == second_verifier.pk
+
+
+def test_a_claim_without_payment_lapses_and_the_need_is_back_on_the_board(
+    verifier, second_verifier, verified_beneficiary, settings
+):
+    # given a posted need, a 30-minute hold
+    settings.NEEDS_HOLD_MINUTES = 30
+    need = _posted(verifier, second_verifier, verified_beneficiary)
+    claimed_at = timezone.now()
+    need = need_hold(need=need, client="client-a", donor_alias="Someone", now=claimed_at)
+    # then it is held: not open, nobody else can claim it
+    assert need.status == NeedStatus.MATCHED
+    assert need.held_until == claimed_at + timedelta(minutes=30)
+    assert need.is_open(now=claimed_at + timedelta(minutes=29)) is False
+    with pytest.raises(NeedNotOpen):
+        need_hold(need=need, client="client-b", now=claimed_at + timedelta(minutes=29))
+    # when 30 minutes pass without payment, it is open again at once (read time) ...
+    later = claimed_at + timedelta(minutes=30, seconds=1)
+    assert Need.objects.get(pk=need.pk).is_open(now=later) is True
+    assert dict(needs_funnel(now=later))["matched"] == 0
+    # ... and the beat task puts it back on the board, forgetting the claimer
+    assert need_holds_release(now=later) == 1
+    need.refresh_from_db()
+    assert (need.status, need.held_until, need.hold_token, need.donor_alias) == ("posted", None, "", "")
+    assert need_holds_release(now=later) == 0
+    assert AuditEvent.objects.filter(action="need.hold_lapsed", subject_id=str(need.pk)).count() == 1
+    # and a gift that was never made funds nothing: another donor may claim it
+    need = need_hold(need=need, client="client-b", now=later)
+    assert need.status == NeedStatus.MATCHED
+
+
+def test_one_client_holds_at_most_the_limit_and_cannot_lock_the_board(
+    verifier, second_verifier, verified_beneficiary, settings
+):
+    settings.NEEDS_HOLDS_PER_CLIENT = 2
+    needs = [_posted(verifier, second_verifier, verified_beneficiary, title=f"Need {i}") for i in range(3)]
+    need_hold(need=needs[0], client="greedy")
+    need_hold(need=needs[1], client="greedy")
+    # when the same client claims a third, then it is refused and the third stays open
+    with pytest.raises(TooManyHolds):
+        need_hold(need=needs[2], client="greedy")
+    assert Need.objects.get(pk=needs[2].pk).status == NeedStatus.POSTED
+    # another client may claim it
+    assert need_hold(need=needs[2], client="someone-else").status == NeedStatus.MATCHED
+
+
+def test_a_late_gift_funds_a_need_still_open_but_not_one_another_donor_holds(
+    verifier, second_verifier, verified_beneficiary
+):
+    first, second = (_posted(verifier, second_verifier, verified_beneficiary, title=t) for t in ("A", "B"))
+    start = timezone.now()
+    first = need_hold(need=first, client="a", now=start)
+    old_token = first.hold_token
+    need_holds_release(now=start + timedelta(hours=1))
+    # the hold lapsed and nobody claimed it: the late gift still funds it
+    assert need_fund(need=first, gift_id=1, hold_token=old_token) is True
+    assert Need.objects.get(pk=first.pk).status == NeedStatus.FUNDED
+    # a second, held by donor b after a's hold lapsed: a's late gift does not take it
+    second = need_hold(need=second, client="a", now=start)
+    a_token = second.hold_token
+    need_holds_release(now=start + timedelta(hours=1))
+    need_hold(need=second, client="b")
+    assert need_fund(need=second, gift_id=2, hold_token=a_token) is False
+    second.refresh_from_db()
+    assert (second.status, second.funded_by_gift_id) == (NeedStatus.MATCHED, None)
+
+
+def test_delivery_is_verified_by_someone_other_than_who_reported_it(verifier, second_verifier, field_officer,
+                                                                    verified_beneficiary):  # fmt: skip
+    need = _posted(field_officer, verifier, verified_beneficiary)
+    need = need_hold(need=need, client="a")
+    need_fund(need=need, gift_id=7, hold_token=need.hold_token)
+    # the field officer confirms the delivery and uploads the photo
+    need_mark_delivered(need=need, actor=field_officer)
+    evidence_add(actor=field_officer, need=need, file=ContentFile(b"jpg", name="p.jpg"), summary="Photo",
+                 dated=date.today())  # fmt: skip
+    # a field officer is not a verifier
+    with pytest.raises(PermissionDenied):
+        need_verify(need=need, actor=field_officer, note="delivered")
+    # a verifier who uploaded a piece of its evidence may not verify it either
+    evidence_add(actor=second_verifier, need=need, file=ContentFile(b"jpg", name="q.jpg"), summary="Receipt",
+                 dated=date.today())  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        need_verify(need=need, actor=second_verifier, note="ok")
+    need.refresh_from_db()
+    assert (need.status, need.verified_by_id) == (NeedStatus.DELIVERED, None)
+    need_verify(need=need, actor=verifier, note="Seen in use")
+    assert need.status == NeedStatus.VERIFIED
 
 
 def test_a_received_gift_funds_the_next_beneficiary_in_the_queue(db, django_capture_on_commit_callbacks):
@@ -136,9 +246,11 @@ def test_the_needs_board_lists_open_needs_first(verifier):
     from tests.verification.factories import BeneficiaryFactory
 
     beneficiary = BeneficiaryFactory()
-    for title, status in [("delivered", "delivered"), ("posted", "posted"), ("funded", "funded")]:
+    for title, status in [("delivered", "delivered"), ("posted", "posted"), ("funded", "funded"),
+                          ("proposed", "proposed"), ("rejected", "rejected")]:  # fmt: skip
         Need.objects.create(beneficiary=beneficiary, title=title, kind="mobility", amount_minor=90_000,
                             currency="CNY", status=status, province="湖南省", county="江华瑶族自治县",
-                            posted_by=verifier)  # fmt: skip
+                            posted_by=verifier,
+                            funded_at=timezone.now() if status in ("funded", "delivered") else None)  # fmt: skip
 
     assert [n.status for n in public_needs()] == ["posted", "funded", "delivered"]

@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaigns.money import Money
-from campaigns.verification.needs import need_match, need_post
+from campaigns.verification.needs import need_hold, need_post, need_vet
 from payments.releases.services import release_approve
 from tests.builders import verified_milestone
 from tests.verification.factories import BeneficiaryFactory, RegistryPersonFactory, captured_donation
 
 
 @pytest.fixture
-def scene(db, verifier, finance_officer):
+def scene(db, verifier, second_verifier, finance_officer):
     person = RegistryPersonFactory(name="盘秀英", phone="13912345678")
     beneficiary = BeneficiaryFactory(registry_person=person, pseudonym="盘奶奶", verified_by=verifier)
     other = BeneficiaryFactory(campaign=beneficiary.campaign, verified_by=verifier)
@@ -32,7 +32,8 @@ def scene(db, verifier, finance_officer):
         kind="mobility",
         amount=Money("800", "CNY"),
     )
-    need_match(need=need, actor=None)
+    need_vet(actor=second_verifier, need=need, note="Visited")
+    need_hold(need=need, client="a-donor", donor_alias="A teacher")
     restricted = []
     for p in (person, other.registry_person):
         restricted += [p.id_number, p.phone, p.name, p.household.village, p.household.township]
@@ -42,6 +43,7 @@ def scene(db, verifier, finance_officer):
         "release": paid.release,
         "restricted": restricted,
         "pending": other.milestones.get().release,
+        "need": need,
     }
 
 
@@ -78,6 +80,7 @@ def test_public_pages_and_api_show_no_restricted_data(client, scene):
         reverse("payments:transparency"),
         reverse("payments:release_object", kwargs={"pk": scene["pending"].pk}),
         reverse("payments:needs_board"),
+        reverse("payments:need_detail", kwargs={"pk": scene["need"].pk}),
     ]
     for url in urls:
         response = client.get(url)
@@ -150,10 +153,12 @@ def test_transparency_page_shows_totals_and_needs_funnel(client, scene):
     assert "¥5,000" in html  # raised
     assert "¥3,000" in html  # released
     assert "1/1" in html and "100%" in html  # match rate of the one need
+    overall = html.split('data-testid="needs-match-rate"', 1)[1].split("</p>", 1)[0]
+    assert "1 of 1" in overall and "100%" in overall
 
 
 def test_transparency_page_shows_labels_not_codes(client, scene):
-    from campaigns.models import Need, NeedKind, NeedStatus
+    from campaigns.models import NEED_FUNNEL, Need, NeedKind, NeedStatus
 
     # given the scene's need(s), read in English
     kinds = {NeedKind(k).label for k in Need.objects.values_list("kind", flat=True)}
@@ -166,31 +171,12 @@ def test_transparency_page_shows_labels_not_codes(client, scene):
     funnel = html.split('data-testid="needs-funnel"', 1)[1].split("</ol>", 1)[0]
 
     # then the funnel and the kinds are named as people read them, never by their codes
-    assert all(str(NeedStatus(s).label) in funnel for s in NeedStatus.values)
+    assert all(str(NeedStatus(s).label) in funnel for s in NEED_FUNNEL)
+    # and needs not yet vetted are no stage of the public funnel
+    assert str(NeedStatus.PROPOSED.label) not in funnel
     assert "<li>posted:" not in funnel and "<li>verified:" not in funnel
     assert kinds and all(str(k) in html for k in kinds)
     assert "<td>school</td>" not in html and "<td>mobility</td>" not in html
-
-
-def test_a_donor_claims_a_posted_need_on_the_board(client, scene, verifier):
-    from campaigns.models import Need
-
-    beneficiary = scene["gift"].campaign.beneficiaries.first()
-    need = need_post(
-        actor=verifier,
-        beneficiary=beneficiary,
-        title="Winter uniforms",
-        kind="school",
-        amount=Money("360", "CNY"),
-    )
-    response = client.post(
-        reverse("payments:need_claim", kwargs={"pk": need.pk}), {"donor_alias": "A teacher"}
-    )
-    assert response.status_code == 302
-    need = Need.objects.get(pk=need.pk)
-    assert (need.status, need.donor_alias) == ("matched", "A teacher")
-    board = client.get(reverse("payments:needs_board")).content.decode()
-    assert "Winter uniforms" in board and "A teacher" in board
 
 
 def test_every_page_links_the_transparency_page_and_the_needs_board(client, scene):

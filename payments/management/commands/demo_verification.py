@@ -27,6 +27,7 @@ from campaigns.models import (
     NeedKind,
     Partner,
     PartnerKind,
+    PartnerMember,
     RegistryImport,
     RegistryPerson,
     RegistryStatus,
@@ -34,7 +35,7 @@ from campaigns.models import (
 from campaigns.money import Money
 from campaigns.registry.importer import registry_import
 from campaigns.registry.sources import CsvRegistrySource
-from campaigns.roles import FINANCE_OFFICERS, VERIFIERS
+from campaigns.roles import FIELD_OFFICERS, FINANCE_OFFICERS, PARTNERS, VERIFIERS
 from campaigns.verification.beneficiaries import (
     beneficiary_create,
     beneficiary_match,
@@ -42,7 +43,7 @@ from campaigns.verification.beneficiaries import (
     evidence_add,
 )
 from campaigns.verification.milestones import milestone_create, milestone_report, milestone_verify
-from campaigns.verification.needs import need_match, need_post
+from campaigns.verification.needs import need_post, need_vet
 from payments.allocation.services import NotEnoughHeld, campaign_gifts
 from payments.figures.unit_funding import refresh_unit_funding
 from payments.ledger.services import InsufficientFunds, balance_of, escrow_account
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         self.import_registry()
         self.verifier = self.staff("verifier", VERIFIERS)
         self.finance = self.staff("finance", FINANCE_OFFICERS)
+        # A village official posts needs; another person (the verifier) vets them (ADR 0308).
+        self.field_officer = self.staff("fieldofficer", FIELD_OFFICERS)
         for slug, kind, partner_kind, names, who, where, first_outcome in PLAN:
             campaign = (
                 Campaign.objects.filter(slug=slug).first() or Campaign.objects.filter(kind=kind).first()
@@ -105,6 +108,11 @@ class Command(BaseCommand):
             user.save()
         user.groups.add(Group.objects.get(name=role))
         return User.objects.get(pk=user.pk)
+
+    def partner_member(self, username: str, partner: Partner) -> User:
+        user = self.staff(username, PARTNERS)
+        PartnerMember.objects.get_or_create(user=user, defaults={"partner": partner})
+        return user
 
     def beneficiaries(self, campaign: Campaign, names: list[str], who: Q, where: Q) -> list[Beneficiary]:
         existing = {
@@ -147,10 +155,12 @@ class Command(BaseCommand):
         if kind != MilestoneKind.SURGERY_PERFORMED:
             return  # the other campaigns' first outcomes are still ahead
         if milestone.status == MilestoneStatus.PLANNED:
-            evidence_add(actor=self.verifier, milestone=milestone, summary="医院出院小结（白内障超声乳化+人工晶体植入）",
+            # The hospital reports the outcome; the verifier, another person, verifies it (ADR 0309).
+            reporter = self.partner_member("hospital", partner)
+            evidence_add(actor=reporter, milestone=milestone, summary="医院出院小结（白内障超声乳化+人工晶体植入）",
                          file=ContentFile(b"%PDF-1.4 demo discharge note", name="discharge.pdf"),
                          dated=timezone.localdate())  # fmt: skip
-            milestone_report(actor=self.verifier, milestone=milestone)
+            milestone_report(actor=reporter, milestone=milestone)
         if milestone.status == MilestoneStatus.REPORTED:
             milestone_verify(actor=self.verifier, milestone=milestone, note="术后随访：视力恢复至0.6。")
             self.stdout.write(f"  verified surgery for {beneficiary.pseudonym} at {partner.name}")
@@ -185,9 +195,11 @@ class Command(BaseCommand):
         beneficiary = beneficiary or Beneficiary.objects.filter(status="verified").first()
         if beneficiary is None or beneficiary.needs.exists():
             return
-        uniform = need_post(actor=self.verifier, beneficiary=beneficiary, title="冬季校服两套",
-                            kind=NeedKind.SCHOOL, amount=Money("360", "CNY"))  # fmt: skip
-        need_post(actor=self.verifier, beneficiary=beneficiary, title="轮椅一台（家中老人）",
-                  kind=NeedKind.MOBILITY, amount=Money("900", "CNY"))  # fmt: skip
-        need_match(need=uniform, actor=None, donor_alias="长沙的一位老师")
-        self.stdout.write("  posted 2 needs on the needs board (1 matched)")
+        for title, kind, cost in (
+            ("冬季校服两套", NeedKind.SCHOOL, "360"),
+            ("轮椅一台（家中老人）", NeedKind.MOBILITY, "900"),
+        ):
+            need = need_post(actor=self.field_officer, beneficiary=beneficiary, title=title, kind=kind,
+                             amount=Money(cost, "CNY"))  # fmt: skip
+            need_vet(actor=self.verifier, need=need, note="入户核实：确有此需要。")
+        self.stdout.write("  field officer posted 2 needs; the verifier vetted them onto the needs board")

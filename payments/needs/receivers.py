@@ -1,0 +1,20 @@
+"""Signal receivers of the needs board, connected in ``PaymentsConfig.ready``."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from payments.donations.models import DonationEvent, DonationStatus
+from payments.needs.models import NeedGift
+from payments.outbox.queueing import enqueue_on_commit
+
+
+@receiver(post_save, sender=DonationEvent, dispatch_uid="payments.need_funded_on_gift_captured")
+def fund_need_when_its_gift_is_captured(sender, instance, created, **kwargs):
+    """A gift for a need reached escrow: fund the need (after commit, in a worker)."""
+    if not created or instance.to_status != DonationStatus.SUCCEEDED:
+        return
+    if not NeedGift.objects.filter(donation_id=instance.donation_id).exists():
+        return
+    from payments.needs.tasks import need_gift_captured
+
+    enqueue_on_commit(need_gift_captured, instance.donation_id)

@@ -1,0 +1,90 @@
+"""Reads of the needs board for public pages: each need's stages, with their ledger link.
+
+Public output names roles, partners, pseudonyms and the donor's chosen public name only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Need, NeedStatus
+from payments.ledger.models import LedgerEntry
+
+
+@dataclass(frozen=True)
+class NeedStage:
+    status: str
+    label: str
+    reached: bool
+    at: datetime | None
+    rule: str  # who moves it here, in words
+    ledger_entry: LedgerEntry | None = None
+    note: str = ""
+
+
+def funding_entries(*, needs: list[Need]) -> dict[int, LedgerEntry]:
+    """Need id → the ledger entry that put its funding gift into escrow. Two queries for any
+    number of needs."""
+    funded = {n.funded_by_gift_id: n.pk for n in needs if n.funded_by_gift_id}
+    if not funded:
+        return {}
+    # The capture entry's key (``payments.donations.services.capture_entry_key``).
+    keys = {f"donation:{gift_id}:captured": need_id for gift_id, need_id in funded.items()}
+    return {keys[e.key]: e for e in LedgerEntry.objects.filter(key__in=keys)}
+
+
+def need_stages(*, need: Need, now: datetime | None = None) -> list[NeedStage]:
+    """The five stages of a vetted need (posted → matched → funded → delivered → verified), each
+    with when it was reached, the rule that moves it there, and for funding its ledger entry."""
+    now = now or timezone.now()
+    order = [
+        NeedStatus.POSTED,
+        NeedStatus.MATCHED,
+        NeedStatus.FUNDED,
+        NeedStatus.DELIVERED,
+        NeedStatus.VERIFIED,
+    ]
+    status = NeedStatus.POSTED if need.is_open(now=now) else need.status
+    reached = order.index(status) if status in order else -1
+    entry = funding_entries(needs=[need]).get(need.pk)
+    held = ""
+    if status == NeedStatus.MATCHED and need.held_until:
+        held = _("Held for its donor until %(t)s while they pay.") % {
+            "t": timezone.localtime(need.held_until).strftime("%H:%M")
+        }
+    rules = {
+        NeedStatus.POSTED: _("Vetted by a verifier who did not post it."),
+        NeedStatus.MATCHED: _("A donor claimed it; unpaid, it is back on the board after %(m)d minutes.")
+        % {"m": _hold_minutes()},
+        NeedStatus.FUNDED: _("The donor's gift reached escrow."),
+        NeedStatus.DELIVERED: _("The partner or the field officer confirmed the delivery."),
+        NeedStatus.VERIFIED: _("A verifier who did not report the delivery checked its evidence."),
+    }
+    dates = {
+        NeedStatus.POSTED: need.vetted_at,
+        NeedStatus.MATCHED: need.matched_at if reached >= 1 else None,
+        NeedStatus.FUNDED: need.funded_at,
+        NeedStatus.DELIVERED: need.delivered_at,
+        NeedStatus.VERIFIED: need.verified_at,
+    }
+    return [
+        NeedStage(
+            status=stage.value,
+            label=str(stage.label),
+            reached=i <= reached,
+            at=dates[stage] if i <= reached else None,
+            rule=str(rules[stage]),
+            ledger_entry=entry if stage == NeedStatus.FUNDED else None,
+            note=held if stage == NeedStatus.MATCHED else "",
+        )
+        for i, stage in enumerate(order)
+    ]
+
+
+def _hold_minutes() -> int:
+    return settings.NEEDS_HOLD_MINUTES

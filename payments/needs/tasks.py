@@ -1,0 +1,20 @@
+"""Celery tasks of the needs board: fund a need from its captured gift; put lapsed holds back."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="payments.need_gift_captured", ignore_result=True)
+def need_gift_captured(donation_id: int) -> bool:
+    from payments.needs.services import need_gift_captured as fund
+
+    return fund(donation_id=donation_id)
+
+
+@shared_task(name="payments.needs_holds_release", ignore_result=True)
+def needs_holds_release() -> int:
+    """Beat, every minute: needs held but unpaid past ``NEEDS_HOLD_MINUTES`` go back on the board."""
+    from campaigns.verification.needs import need_holds_release
+
+    return need_holds_release()

@@ -1,0 +1,64 @@
+"""A donor claims a need on the needs board and pays for it from a phone (localstripe's Stripe.js
+shim, headless Chromium); the paid gift funds the need, whose page shows its ledger entry."""
+
+import pytest
+from playwright.sync_api import expect
+
+from campaigns.models import Need, NeedStatus
+from campaigns.money import Money
+from campaigns.verification.needs import need_post, need_vet
+from payments.ledger.models import LedgerEntry
+from payments.models import Donation, DonationStatus
+from tests.browser.test_donate import _locales, page  # noqa: F401
+from tests.payments.conftest import _fresh_cache, localstripe_url, stripe_api  # noqa: F401
+from tests.verification.factories import BeneficiaryFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_donor_claims_a_need_pays_for_it_and_sees_it_funded(
+    live_server,
+    stripe_api,  # noqa: F811
+    settings,
+    page,  # noqa: F811
+    verifier,
+    second_verifier,
+):
+    # given a vetted need of a verified beneficiary
+    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+    beneficiary = BeneficiaryFactory(pseudonym="盘奶奶", verified_by=verifier)
+    need = need_post(actor=verifier, beneficiary=beneficiary, title="轮椅一台", kind="mobility",
+                     amount=Money("800", "CNY"))  # fmt: skip
+    need_vet(actor=second_verifier, need=need, note="入户核实")
+
+    # when a visitor claims it on the board at phone width
+    page.goto(f"{live_server.url}/payments/needs/")
+    item = page.locator(f'li[data-need="{need.pk}"]')
+    item.locator("input[name=donor_alias]").fill("长沙的一位老师")
+    item.locator("button[type=submit]").click()
+
+    # then it is held for them while they pay on the payment page
+    page.wait_for_url(f"**/payments/needs/{need.pk}/pay/")
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.MATCHED
+    assert page.locator("#donate-amount").input_value() == "800.00"
+    page.fill("#donate-email", "teacher@example.cn")
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill("4242424242424242")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("31")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("425000")
+    page.click("#donate-submit")
+    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥800.00")
+    page.click("#donate-submit")
+    page.wait_for_url("**/thanks/", timeout=20_000)
+
+    # then the gift is received and funds the need, linked to its capture entry in the ledger
+    donation = Donation.objects.get()
+    assert (donation.status, donation.amount_minor) == (DonationStatus.SUCCEEDED, 80_000)
+    need.refresh_from_db()
+    assert (need.status, need.funded_by_gift_id) == (NeedStatus.FUNDED, donation.pk)
+    entry = LedgerEntry.objects.get(key=f"donation:{donation.pk}:captured")
+    page.goto(f"{live_server.url}/payments/needs/{need.pk}/")
+    funded = page.locator('li[data-stage="funded"]')
+    assert f"第 {entry.pk} 号分录" in funded.inner_text()

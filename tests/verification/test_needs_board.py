@@ -1,0 +1,188 @@
+"""The needs board end to end: claim → hold → pay → funded (with its ledger link); refusals."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Need, NeedStatus
+from campaigns.money import Money
+from campaigns.verification.needs import need_post, need_vet
+from payments.donations.models import Donation
+from payments.ledger.models import LedgerEntry
+from payments.needs.models import NeedGift
+from tests.builders import CARD
+from tests.verification.factories import BeneficiaryFactory, RegistryPersonFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    # Claims are counted per address in the shared cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def fake_gateway(settings):
+    from payments.gateway.card import _gateway_instance, get_gateway
+
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
+    _gateway_instance.cache_clear()
+    gateway = get_gateway()
+    gateway.reset()
+    return gateway
+
+
+@pytest.fixture
+def person(db):
+    return RegistryPersonFactory(name="盘秀英", phone="13912345678")
+
+
+@pytest.fixture
+def need(verifier, second_verifier, person):
+    beneficiary = BeneficiaryFactory(registry_person=person, pseudonym="盘奶奶", verified_by=verifier)
+    proposed = need_post(actor=verifier, beneficiary=beneficiary, title="A wheelchair", kind="mobility",
+                         amount=Money("800", "CNY"))  # fmt: skip
+    return need_vet(actor=second_verifier, need=proposed, note="Visited")
+
+
+def _claim(client, need, alias="A teacher"):
+    return client.post(reverse("payments:need_claim", kwargs={"pk": need.pk}), {"donor_alias": alias})
+
+
+def test_a_claim_holds_the_need_and_leads_to_payment_and_the_paid_gift_funds_it(
+    client, need, fake_gateway, django_capture_on_commit_callbacks
+):
+    # when a visitor claims the need
+    response = _claim(client, need)
+    # then it is held for them and they are sent to pay
+    assert response.status_code == 302
+    assert response["Location"] == reverse("payments:need_pay", kwargs={"pk": need.pk})
+    need.refresh_from_db()
+    assert (need.status, need.donor_alias) == (NeedStatus.MATCHED, "A teacher")
+    pay = client.get(response["Location"])
+    assert pay.status_code == 200 and "A wheelchair" in pay.content.decode()
+    # when they pay (any amount posted is ignored: the need's cost is charged)
+    start = client.post(reverse("payments:need_pay_start", kwargs={"pk": need.pk}),
+                        {"amount": "1", "email": "donor@example.com", "attempt": str(uuid.uuid4())})  # fmt: skip
+    assert start.status_code == 200, start.content
+    body = start.json()
+    assert (body["status"], body["amount"]) == ("awaiting_card", "800.00")
+    donation = Donation.objects.get(public_id=body["donation"])
+    assert (donation.amount_minor, donation.earmark_beneficiary_id) == (80_000, need.beneficiary_id)
+    fake_gateway.setup_intent_confirm(donation.provider_setup_intent_id, CARD)
+    with django_capture_on_commit_callbacks(execute=True):
+        charged = client.post(body["charge_url"])
+    assert charged.json()["status"] == "succeeded"
+    # then the need is funded by that gift, linked to the gift's capture entry in the ledger
+    need.refresh_from_db()
+    assert (need.status, need.funded_by_gift_id) == (NeedStatus.FUNDED, donation.pk)
+    entry = LedgerEntry.objects.get(key=f"donation:{donation.pk}:captured")
+    detail = client.get(reverse("payments:need_detail", kwargs={"pk": need.pk})).content.decode()
+    assert f"Ledger entry no. {entry.pk}" in detail
+    board = client.get(reverse("payments:needs_board")).content.decode()
+    assert f"ledger entry no. {entry.pk}" in board
+
+
+def test_a_claim_without_payment_cannot_pay_after_the_hold_and_the_need_is_back_on_the_board(
+    client, need, fake_gateway, settings
+):
+    # given a claim never paid for
+    settings.NEEDS_HOLD_MINUTES = 30
+    _claim(client, need)
+    # when the hold has run out
+    Need.objects.filter(pk=need.pk).update(held_until=timezone.now() - timedelta(seconds=1))
+    # then the board offers it again at once (read time), without the claimer's name
+    board = client.get(reverse("payments:needs_board")).content.decode()
+    assert reverse("payments:need_claim", kwargs={"pk": need.pk}) in board
+    assert "A teacher" not in board
+    # and the claimer can no longer pay against the lapsed hold: nothing is written
+    start = client.post(reverse("payments:need_pay_start", kwargs={"pk": need.pk}),
+                        {"email": "donor@example.com", "attempt": str(uuid.uuid4())})  # fmt: skip
+    assert start.status_code == 409
+    assert not Donation.objects.exists() and not NeedGift.objects.exists()
+    # and the payment page sends them back to the need's page
+    assert client.get(reverse("payments:need_pay", kwargs={"pk": need.pk})).status_code == 302
+
+
+def test_another_browser_cannot_pay_against_someone_elses_hold(client, need, fake_gateway):
+    from django.test import Client
+
+    _claim(client, need)
+    other = Client()
+    start = other.post(reverse("payments:need_pay_start", kwargs={"pk": need.pk}),
+                       {"email": "x@example.com", "attempt": str(uuid.uuid4())})  # fmt: skip
+    assert start.status_code == 409
+    assert not Donation.objects.exists()
+    # and a second claim of the held need is refused
+    assert _claim(other, need).status_code == 409
+
+
+def test_holds_per_client_are_limited_so_one_client_cannot_lock_the_board(
+    client, need, verifier, second_verifier, settings
+):
+    settings.NEEDS_HOLDS_PER_CLIENT = 1
+    second = need_vet(actor=second_verifier, note="ok", need=need_post(
+        actor=verifier, beneficiary=need.beneficiary, title="Uniform", kind="school", amount=Money("200", "CNY")))  # fmt: skip
+    assert _claim(client, need).status_code == 302
+    # when the same address claims a second need, then it is refused and the need stays open
+    response = _claim(client, second)
+    assert response.status_code == 409
+    assert Need.objects.get(pk=second.pk).status == NeedStatus.POSTED
+
+
+def test_claims_per_address_are_rate_limited(client, need, settings):
+    settings.NEEDS_CLAIM_RATE = "2/600"
+    settings.NEEDS_HOLDS_PER_CLIENT = 10
+    assert _claim(client, need).status_code == 302
+    Need.objects.filter(pk=need.pk).update(held_until=timezone.now() - timedelta(seconds=1))
+    assert _claim(client, need).status_code == 302
+    Need.objects.filter(pk=need.pk).update(held_until=timezone.now() - timedelta(seconds=1))
+    # the third claim within the window is refused with Retry-After, and holds nothing
+    response = _claim(client, need)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert Need.objects.get(pk=need.pk).is_open() is True
+
+
+def test_a_proposed_need_is_neither_listed_nor_claimable(client, verifier, person):
+    beneficiary = BeneficiaryFactory(registry_person=person, verified_by=verifier)
+    proposed = need_post(actor=verifier, beneficiary=beneficiary, title="Secret stove", kind="household",
+                         amount=Money("300", "CNY"))  # fmt: skip
+    assert "Secret stove" not in client.get(reverse("payments:needs_board")).content.decode()
+    assert client.get(reverse("payments:need_detail", kwargs={"pk": proposed.pk})).status_code == 404
+    assert _claim(client, proposed).status_code == 404
+    assert Need.objects.get(pk=proposed.pk).status == NeedStatus.PROPOSED
+
+
+def test_need_pages_show_no_restricted_data(client, need, person):
+    _claim(client, need)
+    restricted = [
+        person.id_number,
+        person.phone,
+        person.name,
+        person.household.village,
+        person.household.township,
+    ]
+    for name in ("payments:needs_board", "payments:need_detail", "payments:need_pay"):
+        kwargs = {} if name == "payments:needs_board" else {"pk": need.pk}
+        html = client.get(reverse(name, kwargs=kwargs)).content.decode()
+        assert [value for value in restricted if value in html] == []
+        assert "盘奶奶" in html
+
+
+def test_the_beat_task_puts_a_lapsed_unpaid_claim_back_on_the_board(client, need):
+    from payments.needs.tasks import needs_holds_release
+
+    # given a claim never paid for, whose hold ran out
+    _claim(client, need)
+    Need.objects.filter(pk=need.pk).update(held_until=timezone.now() - timedelta(seconds=1))
+    # when beat runs the task (eager in tests), then the need is posted again, the claimer forgotten
+    assert needs_holds_release.delay().get() == 1
+    need.refresh_from_db()
+    assert (need.status, need.donor_alias, need.held_for, need.hold_token) == (NeedStatus.POSTED, "", "", "")
+    # and a second run finds nothing to do
+    assert needs_holds_release.delay().get() == 0
