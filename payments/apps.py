@@ -9,8 +9,13 @@ TASK_MODULES = (
     "payments.releases.tasks",
     "payments.reconciliation.tasks",
     "payments.figures.tasks",
+    "payments.notifications.tasks",
 )
-RECEIVER_MODULES = ("payments.releases.receivers", "payments.figures.receivers")
+RECEIVER_MODULES = (
+    "payments.releases.receivers",
+    "payments.figures.receivers",
+    "payments.notifications.receivers",
+)
 
 
 class PaymentsConfig(AppConfig):

@@ -27,6 +27,13 @@ from payments.ledger.models import (
     LedgerEntry,
     Posting,
 )
+from payments.notifications.models import (
+    DonorNotification,
+    MailPreferences,
+    NotificationDigest,
+    NotificationEvent,
+    NotificationKind,
+)
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -47,13 +54,18 @@ __all__ = [
     "DonationEvent",
     "DonationStatus",
     "DonorCount",
+    "DonorNotification",
     "DonorProfile",
     "Frequency",
     "LedgerAccount",
     "LedgerBalance",
     "LedgerEntry",
+    "MailPreferences",
     "MonthlyPlan",
     "MonthlyPlanStatus",
+    "NotificationDigest",
+    "NotificationEvent",
+    "NotificationKind",
     "Objection",
     "ObjectionResolution",
     "OutboxCommand",

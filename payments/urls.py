@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("payments.donations.urls")),
     path("", include("payments.refunds.urls")),
     path("", include("payments.trace.urls")),
+    path("", include("payments.notifications.urls")),
 ]

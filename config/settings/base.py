@@ -157,6 +157,7 @@ CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {
     "payments.tasks.outbox_sweep": {},
     "payments.release_transfer_sweep": {},
     "payments.tasks.receipts_sweep": {},
+    "payments.notifications.sweep": {},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -362,6 +363,8 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "payments.tasks.all_or_nothing_deadlines",
             "schedule": 3600.0,
         },
+        # Donor notices whose task could not be queued while Redis was down (ADR 0007, 0217).
+        "payments-notifications-sweep": {"task": "payments.notifications.sweep", "schedule": 300.0},
     }
 )
 
@@ -445,5 +448,11 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Monthly donors hear of releases, outcomes, refunds and updates in one digest a week (ADR 0217):
+# Monday morning in site time (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE["payments-notifications-weekly-digests"] = {
+    "task": "payments.notifications.weekly_digests",
+    "schedule": crontab(minute=0, hour=9, day_of_week=1),
+}
 # WeasyPrint logs every rendering step at INFO; keep workers' logs for what matters.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
