@@ -10,6 +10,7 @@ TASK_MODULES = (
     "payments.reconciliation.tasks",
     "payments.figures.tasks",
     "payments.notifications.tasks",
+    "payments.donor_accounts.tasks",
 )
 RECEIVER_MODULES = (
     "payments.releases.receivers",

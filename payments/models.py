@@ -18,6 +18,7 @@ from payments.donations.models import (
     MonthlyPlan,
     MonthlyPlanStatus,
 )
+from payments.donor_accounts.models import DonorSignInLink
 from payments.figures.models import CampaignDonor, DonorCount
 from payments.ledger.models import (
     AccountKind,
@@ -56,6 +57,7 @@ __all__ = [
     "DonorCount",
     "DonorNotification",
     "DonorProfile",
+    "DonorSignInLink",
     "Frequency",
     "LedgerAccount",
     "LedgerBalance",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("payments.refunds.urls")),
     path("", include("payments.trace.urls")),
     path("", include("payments.notifications.urls")),
+    path("", include("payments.donor_accounts.urls")),
 ]

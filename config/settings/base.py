@@ -347,6 +347,11 @@ PAYMENTS_WEBHOOK_MAX_WAIT = timedelta(hours=env.int("PAYMENTS_WEBHOOK_MAX_WAIT_H
 PAYMENTS_MONTHLY_MAX_FAILURES = env.int("PAYMENTS_MONTHLY_MAX_FAILURES", default=3)
 PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
 PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)
+# Donor accounts without passwords (ADR 0218): a sign-in link works once, this many minutes; asking
+# for one is limited per client address and per email ("count/seconds").
+PAYMENTS_SIGN_IN_LINK_MINUTES = env.int("PAYMENTS_SIGN_IN_LINK_MINUTES", default=30)
+PAYMENTS_SIGN_IN_RATE_IP = env.str("PAYMENTS_SIGN_IN_RATE_IP", default="10/3600")
+PAYMENTS_SIGN_IN_RATE_EMAIL = env.str("PAYMENTS_SIGN_IN_RATE_EMAIL", default="3/3600")
 CELERY_BEAT_SCHEDULE.update(
     {
         "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},

@@ -1,0 +1,110 @@
+"""Donor accounts without passwords: ask for a link, sign in with it, see every gift (ADR 0218).
+
+Thin. Pages carry ``Referrer-Policy: same-origin`` (a sign-in URL is a credential; ``no-referrer``
+would make Chromium post ``Origin: null`` and fail the CSRF check) and ``Cache-Control: private,
+no-store``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from payments.donations.client_ip import client_ip
+from payments.donations.donor_links import donor_page_url
+from payments.donations.models import Donation, MonthlyPlan
+from payments.donations.protection import AttemptBlocked
+from payments.donations.selectors import donor_gifts
+from payments.donor_accounts import services
+
+
+class SignInRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_request(request: HttpRequest) -> HttpResponse:
+    """Email in; always the same answer (a page saying a link is on its way if the address gives
+    here), so the form tells nobody who gives. 400 for a malformed address, 429 past the limits."""
+    form = SignInRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _private(
+                render(request, "payments/donor_accounts/request.html", {"form": form}, status=400)
+            )
+        try:
+            services.sign_in_request(
+                email=form.cleaned_data["email"], ip=client_ip(request), language=get_language()
+            )
+        except AttemptBlocked as blocked:
+            response = render(request, "payments/donor_accounts/request.html", {"form": form, "blocked": True},
+                              status=429)  # fmt: skip
+            response["Retry-After"] = str(blocked.retry_after)
+            return _private(response)
+        return redirect("payments:donor_sign_in_sent")
+    return _private(render(request, "payments/donor_accounts/request.html", {"form": form}))
+
+
+def sign_in_sent(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "payments/donor_accounts/sent.html"))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button (mail scanners that open links must not use a single-use link up);
+    POST uses the link: signed in, or 410 for an unknown, used or expired link."""
+    if request.method == "GET":
+        return _private(render(request, "payments/donor_accounts/sign_in.html", {"token": token}))
+    try:
+        donor = services.sign_in_consume(token=token)
+    except services.SignInRefused:
+        return _private(render(request, "payments/donor_accounts/refused.html", status=410))
+    services.session_sign_in(session=request.session, donor=donor)
+    return redirect("payments:donor_account")
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    """Every gift of the signed-in donor, across campaigns; nobody else's."""
+    donor = services.session_donor(session=request.session)
+    if donor is None:
+        return redirect("payments:donor_sign_in_request")
+    context = {
+        "donor": donor,
+        "gifts": donor_gifts(donor=donor),
+        "plans": MonthlyPlan.objects.filter(donor=donor).select_related("campaign").order_by("-created_at"),
+        "donor_url": donor_page_url(donor, absolute=False),
+    }
+    return _private(render(request, "payments/donor_accounts/account.html", context))
+
+
+def receipt(request: HttpRequest, public_id) -> HttpResponse:
+    """A gift's receipt as a text file, for the signed-in donor who made it only (404 otherwise)."""
+    donor = services.session_donor(session=request.session)
+    if donor is None:
+        raise Http404
+    gift = get_object_or_404(
+        Donation.objects.select_related("campaign"),
+        public_id=public_id,
+        donor=donor,
+        captured_at__isnull=False,
+    )
+    response = render(request, "payments/donor_accounts/receipt.txt", {"gift": gift},
+                      content_type="text/plain; charset=utf-8")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="receipt-{gift.public_id}.txt"'
+    return _private(response)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    services.session_sign_out(session=request.session)
+    return redirect("payments:donor_sign_in_request")
