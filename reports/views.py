@@ -1,11 +1,11 @@
-"""Serve stored report files. Nothing is rendered here: a missing or unfinished run is a 404."""
+"""Serve stored report files. Nothing is rendered here: a missing or unfinished run is a 404 (a
+signed-in donor asking for their statement queues it and gets 202 until it is rendered)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404, HttpRequest
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
