@@ -191,6 +191,8 @@ class MonthlyPlanStatus(models.TextChoices):
     LAPSED = "lapsed", _("Stopped after failed payments")
     CANCELLED = "cancelled", _("Cancelled")
     ENDED = "ended", _("Ended with its campaign")
+    # The donor paused it: nothing is charged until they resume it.
+    PAUSED = "paused", _("Paused")
 
 
 class MonthlyPlan(models.Model):

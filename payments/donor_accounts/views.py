@@ -8,12 +8,17 @@ no-store``.
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaigns.amount_input import AmountField
+from campaigns.state_tables import TransitionNotAllowed
+from payments.donations import monthly
 from payments.donations.client_ip import client_ip
 from payments.donations.donor_links import donor_page_url
 from payments.donations.models import Donation, MonthlyPlan
@@ -73,18 +78,60 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("payments:donor_account")
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     """Every gift of the signed-in donor, across campaigns; nobody else's."""
     donor = services.session_donor(session=request.session)
     if donor is None:
         return redirect("payments:donor_sign_in_request")
     context = {
+        "error": error,
         "donor": donor,
         "gifts": donor_gifts(donor=donor),
         "plans": MonthlyPlan.objects.filter(donor=donor).select_related("campaign").order_by("-created_at"),
         "donor_url": donor_page_url(donor, absolute=False),
     }
-    return _private(render(request, "payments/donor_accounts/account.html", context))
+    return _private(render(request, "payments/donor_accounts/account.html", context, status=status))
+
+
+PLAN_ACTIONS = {
+    "pause": (
+        monthly.monthly_plan_pause,
+        _("Your monthly gift is paused. Nothing is charged until you resume it."),
+    ),
+    "resume": (monthly.monthly_plan_resume, _("Your monthly gift is running again.")),
+    "cancel": (
+        monthly.monthly_plan_cancel,
+        _("Your monthly gift is cancelled. Nothing more will be charged."),
+    ),
+}
+
+
+@require_POST
+def monthly_plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse:
+    """Pause, resume, cancel or change the amount of one of the signed-in donor's monthly gifts
+    (through ``payments.donations.monthly`` and its state table). Another donor's plan is 404; a
+    move the table refuses or a bad amount is 400, nothing changed."""
+    donor = services.session_donor(session=request.session)
+    if donor is None:
+        raise Http404
+    plan = get_object_or_404(MonthlyPlan.objects.select_related("campaign"), pk=plan_id, donor=donor)
+    try:
+        if action == "amount":
+            field = AmountField(currency=plan.currency)
+            monthly.monthly_plan_change_amount(
+                plan=plan, donor=donor, amount=field.clean(request.POST.get("amount"))
+            )
+            done = _("The new amount is charged from the next renewal on.")
+        elif action in PLAN_ACTIONS:
+            change, done = PLAN_ACTIONS[action]
+            change(plan=plan, donor=donor)
+        else:
+            raise Http404
+    except (ValidationError, TransitionNotAllowed) as refused:
+        message = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+        return account(request, error=message, status=400)
+    messages.success(request, done)
+    return redirect("payments:donor_account")
 
 
 def receipt(request: HttpRequest, public_id) -> HttpResponse:
