@@ -204,6 +204,9 @@ class MonthlyPlan(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     provider_customer_id = models.CharField(max_length=64)
     provider_payment_method_id = models.CharField(max_length=64)
+    # A new card the donor is setting up (ADR 0219): the plan keeps charging the old card until the
+    # provider says this setup succeeded.
+    card_setup_intent_id = models.CharField(max_length=64, blank=True)
     language = models.CharField(
         _("language"),
         max_length=10,

@@ -149,6 +149,52 @@ def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount
     return plan
 
 
+def monthly_plan_card_setup_start(*, plan: MonthlyPlan, donor: DonorProfile) -> str:
+    """Start a new card for a running or paused monthly gift: a card setup (SetupIntent) for the
+    plan's customer, whose client secret the donor's browser confirms with the card. Returns the
+    client secret. The plan charges its old card until ``monthly_plan_card_setup_finish``.
+    Raises ``PermissionDenied``, ``ValidationError`` (stopped plan) or the gateway's errors."""
+    import uuid
+
+    from payments.gateway.card import get_gateway
+
+    with transaction.atomic():
+        plan = _own_plan_locked(plan=plan, donor=donor)
+        if plan.status not in (P.ACTIVE, P.PAST_DUE, P.PAUSED):
+            raise ValidationError(_("This monthly gift has stopped; start a new one instead."))
+        # Each request for a new card is its own setup (the key names the request).
+        setup = get_gateway().setup_intent_create(
+            customer_id=plan.provider_customer_id, key=f"plan-card:{plan.pk}:{uuid.uuid4().hex}",
+            payment_method_types=["card"],
+        )  # fmt: skip
+        plan.card_setup_intent_id = setup.id
+        plan.save(update_fields=["card_setup_intent_id"])
+    return setup.client_secret
+
+
+def monthly_plan_card_setup_finish(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPlan:
+    """Make the card the donor confirmed on the plan's card setup the one its renewals charge,
+    once the provider says the setup succeeded (re-fetched, never taken from the browser). Raises
+    ``PermissionDenied`` or ``ValidationError`` (no setup, or not succeeded: the old card stays).
+    Audited ``monthly.card_updated``."""
+    from campaigns.services import audit
+    from payments.gateway.card import get_gateway
+
+    with transaction.atomic():
+        plan = _own_plan_locked(plan=plan, donor=donor)
+        if not plan.card_setup_intent_id:
+            raise ValidationError(_("No new card was started for this monthly gift."))
+        setup = get_gateway().setup_intent_retrieve(plan.card_setup_intent_id)
+        if setup.status != "succeeded" or not setup.payment_method_id:
+            raise ValidationError(_("The new card was not saved; your monthly gift still uses the old one."))
+        plan.provider_payment_method_id = setup.payment_method_id
+        plan.card_setup_intent_id = ""
+        plan.save(update_fields=["provider_payment_method_id", "card_setup_intent_id"])
+        audit(actor=None, action="monthly.card_updated", subject=plan, reason="new card set up by the donor",
+              data={"setup_intent": setup.id})  # fmt: skip
+    return plan
+
+
 def _campaign_closed_for_good(campaign, *, today: date) -> bool:
     """The campaign will never take gifts again: no longer live or funded, or past its deadline."""
     return campaign.status not in GIVING_STATUSES or campaign.is_past_deadline(today)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("account/gifts/<uuid:public_id>/receipt/", views.receipt, name="donor_receipt"),
     path("account/sign-out/", views.sign_out, name="donor_sign_out"),
     path(
+        "account/monthly/<int:plan_id>/card/<slug:step>/",
+        views.monthly_plan_card,
+        name="donor_monthly_plan_card",
+    ),
+    path(
         "account/monthly/<int:plan_id>/<slug:action>/",
         views.monthly_plan_action,
         name="donor_monthly_plan_action",

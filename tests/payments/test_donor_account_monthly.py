@@ -117,3 +117,47 @@ def test_without_a_donor_session_nothing_changes(client, plan):
     assert _act(client, plan, "pause").status_code == 404
     plan.refresh_from_db()
     assert plan.status == MonthlyPlanStatus.ACTIVE
+
+
+def test_a_new_card_confirmed_on_its_setup_becomes_the_card_renewals_charge(client, plan, fake_gateway):
+    _sign_in(client, plan.donor)
+    old_card = plan.provider_payment_method_id
+
+    # when the page starts a card setup and the browser confirms a new card on it
+    started = client.post(f"/en/payments/account/monthly/{plan.pk}/card/start/")
+    assert started.status_code == 200
+    plan.refresh_from_db()
+    assert started.json()["client_secret"] == f"{plan.card_setup_intent_id}_secret_x"
+    fake_gateway.setup_intent_confirm(plan.card_setup_intent_id, "pm_card_mastercard")
+    finished = client.post(f"/en/payments/account/monthly/{plan.pk}/card/finish/")
+
+    # then the plan charges the new card
+    assert finished.status_code == 200
+    plan.refresh_from_db()
+    assert (plan.provider_payment_method_id, plan.card_setup_intent_id) == ("pm_card_mastercard", "")
+    assert old_card != "pm_card_mastercard"
+    assert AuditEvent.objects.filter(action="monthly.card_updated").count() == 1
+
+
+def test_a_card_setup_not_confirmed_leaves_the_old_card(client, plan, fake_gateway):
+    _sign_in(client, plan.donor)
+    old_card = plan.provider_payment_method_id
+    client.post(f"/en/payments/account/monthly/{plan.pk}/card/start/")
+
+    response = client.post(f"/en/payments/account/monthly/{plan.pk}/card/finish/")
+
+    assert response.status_code == 400
+    plan.refresh_from_db()
+    assert plan.provider_payment_method_id == old_card
+    assert not AuditEvent.objects.filter(action="monthly.card_updated").exists()
+
+
+def test_another_donor_cannot_start_a_card_setup_on_a_plan(client, plan, campaign, fake_gateway):
+    other = gift(campaign, 10_000, email="other@example.cn")
+    _sign_in(client, other.donor)
+
+    response = client.post(f"/en/payments/account/monthly/{plan.pk}/card/start/")
+
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.card_setup_intent_id == ""
