@@ -312,3 +312,31 @@ def test_a_monthly_donor_gets_the_weeks_events_in_one_digest_once_a_week(
     assert digest_send(donor_id=first.donor_id, week=date(2099, 1, 5)) is True  # next week
     assert len(mailoutbox) == 2
     assert "posted an update: Summer" in mailoutbox[1].body
+
+
+def test_a_notice_whose_task_was_never_queued_is_sent_once_by_the_sweep(
+    beneficiary, mailoutbox, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.notifications.tasks import notifications_sweep
+
+    # given a refund notice written while the broker was down (its send task never queued)
+    donation = gift(beneficiary.campaign, 50_000, email="late@example.cn", language=EN)
+    refund(donation, 10_000)  # no on-commit callbacks run: the signal was never heard
+    from payments.notifications.services import refund_made_announce
+
+    refund_id = donation.refunds.get().pk
+    event = refund_made_announce(refund_id=refund_id, donation_id=donation.pk)
+    event_fan_out(event_id=event.pk)  # rows written; their send tasks lost with the broker
+    DonorNotification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    mailoutbox.clear()
+
+    # when the sweep runs twice
+    assert notifications_sweep() == 1
+    assert notifications_sweep() == 0
+
+    # then one mail
+    assert [m.to for m in mailoutbox] == [["late@example.cn"]]
