@@ -48,6 +48,21 @@ def link_translation_to_campaign(sender, source_obj, target_obj, **kwargs) -> No
         campaign_page_ensure_record(page=target_obj.specific, actor=None)
 
 
+def tell_donors_of_a_campaign_update(sender, instance: Page, **kwargs) -> None:
+    """A campaign update was published: its campaign's donors hear of it once, in their language
+    (payments ADR 0217); publishing it again or a translation of it sends nothing more."""
+    campaign_id = selectors.campaign_id_of_update(page=instance)
+    if campaign_id is None:
+        return
+    from payments.notifications.services import campaign_update_announce
+
+    campaign_update_announce(
+        campaign_id=campaign_id,
+        update_key=str(instance.translation_key),
+        texts=selectors.campaign_update_texts(page=instance),
+    )
+
+
 def header_changed(sender, **kwargs) -> None:
     """Pages published, unpublished, moved, saved or deleted (tree edits, menu flags), sites,
     locales, settings, view restrictions (``cms.routing`` caches whether any exists)."""
@@ -63,13 +78,16 @@ def header_models() -> list[type]:
 
 def connect() -> None:
     """Connect the receivers above, each to its concrete senders. Idempotent (``dispatch_uid``)."""
-    from cms.models import CampaignPage
+    from cms.models import CampaignPage, CampaignUpdatePage
 
     workflow_cancelled.connect(
         withdraw_campaign_with_review, sender=WorkflowState, dispatch_uid="cms.withdraw_campaign"
     )
     page_published.connect(
         campaign_follows_publication, sender=CampaignPage, dispatch_uid="cms.campaign_follows_publication"
+    )
+    page_published.connect(
+        tell_donors_of_a_campaign_update, sender=CampaignUpdatePage, dispatch_uid="cms.update_to_donors"
     )
     copy_for_translation_done.connect(
         link_translation_to_campaign, sender=CopyPageForTranslationAction, dispatch_uid="cms.link_translation"

@@ -318,3 +318,22 @@ def review_approval_of(*, revision):
         .order_by("-finished_at", "-pk")
         .first()
     )
+
+
+def campaign_id_of_update(*, page: Page) -> int | None:
+    """The Campaign record of a campaign update's parent page (None if it has none yet)."""
+    parent = page.get_parent()
+    return getattr(parent.specific, "campaign_id", None) if parent is not None else None
+
+
+def campaign_update_texts(*, page: Page) -> dict[str, dict[str, str]]:
+    """A published campaign update in each language it is live in: title, summary and absolute
+    address, keyed by language code (what the donors' mail quotes)."""
+    texts = {}
+    for translation in page.get_translations(inclusive=True).live().specific().select_related("locale"):
+        texts[translation.locale.language_code] = {
+            "title": translation.title,
+            "summary": getattr(translation, "summary", ""),
+            "url": translation.get_full_url() or "",
+        }
+    return texts

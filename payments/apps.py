@@ -10,8 +10,15 @@ TASK_MODULES = (
     "payments.reconciliation.tasks",
     "payments.figures.tasks",
     "payments.needs.tasks",
+    "payments.notifications.tasks",
+    "payments.donor_accounts.tasks",
 )
-RECEIVER_MODULES = ("payments.releases.receivers", "payments.figures.receivers", "payments.needs.receivers")
+RECEIVER_MODULES = (
+    "payments.releases.receivers",
+    "payments.figures.receivers",
+    "payments.needs.receivers",
+    "payments.notifications.receivers",
+)
 
 
 class PaymentsConfig(AppConfig):

@@ -18,6 +18,7 @@ from payments.donations.models import (
     MonthlyPlan,
     MonthlyPlanStatus,
 )
+from payments.donor_accounts.models import DonorSignInLink
 from payments.figures.models import CampaignDonor, DonorCount
 from payments.ledger.models import (
     AccountKind,
@@ -28,6 +29,13 @@ from payments.ledger.models import (
     Posting,
 )
 from payments.needs.models import NeedGift
+from payments.notifications.models import (
+    DonorNotification,
+    MailPreferences,
+    NotificationDigest,
+    NotificationEvent,
+    NotificationKind,
+)
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -48,14 +56,20 @@ __all__ = [
     "DonationEvent",
     "DonationStatus",
     "DonorCount",
+    "DonorNotification",
     "DonorProfile",
+    "DonorSignInLink",
     "Frequency",
     "LedgerAccount",
     "LedgerBalance",
     "LedgerEntry",
+    "MailPreferences",
     "MonthlyPlan",
     "MonthlyPlanStatus",
     "NeedGift",
+    "NotificationDigest",
+    "NotificationEvent",
+    "NotificationKind",
     "Objection",
     "ObjectionResolution",
     "OutboxCommand",

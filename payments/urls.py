@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("payments.refunds.urls")),
     path("", include("payments.trace.urls")),
     path("", include("payments.needs.urls")),
+    path("", include("payments.notifications.urls")),
+    path("", include("payments.donor_accounts.urls")),
 ]

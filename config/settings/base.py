@@ -157,6 +157,7 @@ CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {
     "payments.tasks.outbox_sweep": {},
     "payments.release_transfer_sweep": {},
     "payments.tasks.receipts_sweep": {},
+    "payments.notifications.sweep": {},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -348,6 +349,11 @@ PAYMENTS_WEBHOOK_MAX_WAIT = timedelta(hours=env.int("PAYMENTS_WEBHOOK_MAX_WAIT_H
 PAYMENTS_MONTHLY_MAX_FAILURES = env.int("PAYMENTS_MONTHLY_MAX_FAILURES", default=3)
 PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
 PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)
+# Donor accounts without passwords (ADR 0218): a sign-in link works once, this many minutes; asking
+# for one is limited per client address and per email ("count/seconds").
+PAYMENTS_SIGN_IN_LINK_MINUTES = env.int("PAYMENTS_SIGN_IN_LINK_MINUTES", default=30)
+PAYMENTS_SIGN_IN_RATE_IP = env.str("PAYMENTS_SIGN_IN_RATE_IP", default="10/3600")
+PAYMENTS_SIGN_IN_RATE_EMAIL = env.str("PAYMENTS_SIGN_IN_RATE_EMAIL", default="3/3600")
 CELERY_BEAT_SCHEDULE.update(
     {
         "payments-outbox-sweep": {"task": "payments.tasks.outbox_sweep", "schedule": 60.0},
@@ -364,6 +370,8 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "payments.tasks.all_or_nothing_deadlines",
             "schedule": 3600.0,
         },
+        # Donor notices whose task could not be queued while Redis was down (ADR 0007, 0217).
+        "payments-notifications-sweep": {"task": "payments.notifications.sweep", "schedule": 300.0},
     }
 )
 
@@ -454,5 +462,11 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Monthly donors hear of releases, outcomes, refunds and updates in one digest a week (ADR 0217):
+# Monday morning in site time (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE["payments-notifications-weekly-digests"] = {
+    "task": "payments.notifications.weekly_digests",
+    "schedule": crontab(minute=0, hour=9, day_of_week=1),
+}
 # WeasyPrint logs every rendering step at INFO; keep workers' logs for what matters.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -191,6 +191,8 @@ class MonthlyPlanStatus(models.TextChoices):
     LAPSED = "lapsed", _("Stopped after failed payments")
     CANCELLED = "cancelled", _("Cancelled")
     ENDED = "ended", _("Ended with its campaign")
+    # The donor paused it: nothing is charged until they resume it.
+    PAUSED = "paused", _("Paused")
 
 
 class MonthlyPlan(models.Model):
@@ -202,6 +204,9 @@ class MonthlyPlan(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     provider_customer_id = models.CharField(max_length=64)
     provider_payment_method_id = models.CharField(max_length=64)
+    # A new card the donor is setting up (ADR 0219): the plan keeps charging the old card until the
+    # provider says this setup succeeded.
+    card_setup_intent_id = models.CharField(max_length=64, blank=True)
     language = models.CharField(
         _("language"),
         max_length=10,

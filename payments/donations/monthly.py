@@ -16,12 +16,13 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models.campaign import GIVING_STATUSES
+from campaigns.money import Money
 from campaigns.site_time import site_date, site_today
 from campaigns.verification.selectors import campaign_accepts_donations
 from payments.donations.models import Donation, DonationStatus, DonorProfile, MonthlyPlan
@@ -86,6 +87,111 @@ def monthly_plan_cancel(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPla
     from payments.donations.tasks import send_monthly_notice
 
     enqueue_on_commit(send_monthly_notice, plan.pk, "cancelled")
+    return plan
+
+
+def _own_plan_locked(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPlan:
+    if plan.donor_id != donor.pk:
+        raise PermissionDenied(_("This monthly gift is not yours."))
+    return MonthlyPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def monthly_plan_pause(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPlan:
+    """Pause a running monthly gift at the donor's request: nothing is charged until they resume.
+    Raises ``PermissionDenied`` (not this donor's) or ``TransitionNotAllowed`` (cancelled, lapsed,
+    ended). Pausing twice is harmless."""
+    with transaction.atomic():
+        plan = _own_plan_locked(plan=plan, donor=donor)
+        if plan.status != P.PAUSED:
+            monthly_plan_transition(plan, P.PAUSED, reason="paused by the donor")
+    return plan
+
+
+def monthly_plan_resume(*, plan: MonthlyPlan, donor: DonorProfile, today: date | None = None) -> MonthlyPlan:
+    """Resume a paused monthly gift. Months missed while paused are not charged: the next renewal
+    is the first renewal day (the plan's anchor day) after ``today`` (site time) if the planned
+    one has passed. Failures counted before the pause are forgotten. Raises ``PermissionDenied``
+    or ``TransitionNotAllowed`` (not paused)."""
+    today = today or site_today()
+    with transaction.atomic():
+        plan = _own_plan_locked(plan=plan, donor=donor)
+        if plan.next_charge_on <= today:
+            plan.next_charge_on = next_month(today, plan_anchor_day(plan))
+        plan.failures = 0
+        monthly_plan_transition(
+            plan, P.ACTIVE, reason="resumed by the donor", fields=("next_charge_on", "failures")
+        )
+    return plan
+
+
+def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount: Money) -> MonthlyPlan:
+    """Change what a running or paused monthly gift charges from its next renewal on. Raises
+    ``PermissionDenied``, or ``ValidationError`` for another currency, a stopped plan, or an
+    amount under the campaign's minimum gift (the same rule as the gift form). Audited."""
+    from campaigns.services import audit
+
+    with transaction.atomic():
+        plan = _own_plan_locked(plan=plan, donor=donor)
+        if plan.status not in (P.ACTIVE, P.PAST_DUE, P.PAUSED):
+            raise ValidationError(_("This monthly gift has stopped; start a new one instead."))
+        if amount.currency != plan.currency:
+            raise ValidationError(_("The amount must be in %(currency)s.") % {"currency": plan.currency})
+        minimum = plan.campaign.min_donation
+        if amount < minimum:
+            raise ValidationError(
+                _("The smallest gift to this campaign is %(minimum)s.") % {"minimum": minimum}
+            )
+        before = plan.amount_minor
+        plan.amount_minor = amount.to_minor()
+        plan.save(update_fields=["amount_minor"])
+        audit(actor=None, action="monthly.amount_changed", subject=plan, reason="changed by the donor",
+              data={"from_minor": before, "to_minor": plan.amount_minor})  # fmt: skip
+    return plan
+
+
+def monthly_plan_card_setup_start(*, plan: MonthlyPlan, donor: DonorProfile) -> str:
+    """Start a new card for a running or paused monthly gift: a card setup (SetupIntent) for the
+    plan's customer, whose client secret the donor's browser confirms with the card. Returns the
+    client secret. The plan charges its old card until ``monthly_plan_card_setup_finish``.
+    Raises ``PermissionDenied``, ``ValidationError`` (stopped plan) or the gateway's errors."""
+    import uuid
+
+    from payments.gateway.card import get_gateway
+
+    with transaction.atomic():
+        plan = _own_plan_locked(plan=plan, donor=donor)
+        if plan.status not in (P.ACTIVE, P.PAST_DUE, P.PAUSED):
+            raise ValidationError(_("This monthly gift has stopped; start a new one instead."))
+        # Each request for a new card is its own setup (the key names the request).
+        setup = get_gateway().setup_intent_create(
+            customer_id=plan.provider_customer_id, key=f"plan-card:{plan.pk}:{uuid.uuid4().hex}",
+            payment_method_types=["card"],
+        )  # fmt: skip
+        plan.card_setup_intent_id = setup.id
+        plan.save(update_fields=["card_setup_intent_id"])
+    return setup.client_secret
+
+
+def monthly_plan_card_setup_finish(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPlan:
+    """Make the card the donor confirmed on the plan's card setup the one its renewals charge,
+    once the provider says the setup succeeded (re-fetched, never taken from the browser). Raises
+    ``PermissionDenied`` or ``ValidationError`` (no setup, or not succeeded: the old card stays).
+    Audited ``monthly.card_updated``."""
+    from campaigns.services import audit
+    from payments.gateway.card import get_gateway
+
+    with transaction.atomic():
+        plan = _own_plan_locked(plan=plan, donor=donor)
+        if not plan.card_setup_intent_id:
+            raise ValidationError(_("No new card was started for this monthly gift."))
+        setup = get_gateway().setup_intent_retrieve(plan.card_setup_intent_id)
+        if setup.status != "succeeded" or not setup.payment_method_id:
+            raise ValidationError(_("The new card was not saved; your monthly gift still uses the old one."))
+        plan.provider_payment_method_id = setup.payment_method_id
+        plan.card_setup_intent_id = ""
+        plan.save(update_fields=["provider_payment_method_id", "card_setup_intent_id"])
+        audit(actor=None, action="monthly.card_updated", subject=plan, reason="new card set up by the donor",
+              data={"setup_intent": setup.id})  # fmt: skip
     return plan
 
 

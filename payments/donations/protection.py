@@ -99,6 +99,13 @@ def _hit(scope: str, ident: str, rate: str) -> int | None:
     return None
 
 
+def rate_limit_hit(*, scope: str, ident: str, rate: str) -> int | None:
+    """Count one request of ``ident`` (an address, an email) under ``scope`` against ``rate``
+    (``"count/seconds"``); seconds until the window resets if over the limit, else None. The same
+    shared counters (and their fallback while Redis is down) as the gift intake's limits."""
+    return _hit(scope, ident, rate)
+
+
 def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
     """Count a payment attempt. Raises ``AttemptBlocked`` for a filled honeypot, for a client
     cooling off after too many refused cards (``card_cooling_remaining``, ADR 0011), or past a

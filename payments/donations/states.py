@@ -47,8 +47,10 @@ MONTHLY_PLAN_STATES = table(
     _("monthly gift"),
     MonthlyPlanStatus,
     {
-        P.ACTIVE: {P.PAST_DUE, P.LAPSED, P.CANCELLED, P.ENDED},
-        P.PAST_DUE: {P.ACTIVE, P.LAPSED, P.CANCELLED, P.ENDED},
+        P.ACTIVE: {P.PAST_DUE, P.LAPSED, P.CANCELLED, P.ENDED, P.PAUSED},
+        P.PAST_DUE: {P.ACTIVE, P.LAPSED, P.CANCELLED, P.ENDED, P.PAUSED},
+        # Paused by the donor: resumed (active again), cancelled, or ended with its campaign.
+        P.PAUSED: {P.ACTIVE, P.CANCELLED, P.ENDED},
         P.LAPSED: set(),
         P.CANCELLED: set(),
         # The campaign stopped taking gifts for good (finished, failed, closed, past its deadline).

@@ -26,6 +26,7 @@ from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_drifted, account_for, entry_post, escrow_account
 from payments.releases.exceptions import ReleaseNotAllowed
 from payments.releases.models import Objection, ObjectionResolution, PayoutMethod, Release, ReleaseStatus
+from payments.releases.signals import release_approved
 from payments.releases.states import release_transition
 
 
@@ -118,6 +119,10 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
             from payments.releases.payouts import transfer_enqueue
 
             transfer_enqueue(release=locked)
+        release_id, campaign_id = locked.pk, locked.campaign_id
+        transaction.on_commit(
+            lambda: release_approved.send(sender=Release, release_id=release_id, campaign_id=campaign_id)
+        )
     release.refresh_from_db()
     return release
 

@@ -1,0 +1,91 @@
+"""Rendering the mail of donor notices: one event, or a week of them, in the donor's language.
+
+Every mail carries the donor's page (the trace of their gifts), their preferences and a one-click
+unsubscribe: a link in the body and the ``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers
+of RFC 8058, so a mail client can unsubscribe with one POST and no page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from campaigns.money import Money
+from payments.donations.donor_links import donor_page_url
+from payments.donations.models import DonorProfile
+from payments.notifications.links import preferences_url, unsubscribe_url
+from payments.notifications.models import DonorNotification, NotificationKind
+
+TEMPLATES = "payments/notifications/email"
+
+
+def _item_context(notification: DonorNotification) -> dict:
+    """What the paragraph about one event needs; public facts only (pseudonyms, partners, roles)."""
+    event = notification.event
+    context: dict = {"kind": event.kind, "campaign": event.campaign.title, "data": event.data}
+    if notification.amount_minor is not None:
+        context["amount"] = Money.from_minor(notification.amount_minor, notification.currency)
+    if event.kind in (NotificationKind.RELEASE_PAID, NotificationKind.OUTCOME_VERIFIED):
+        from payments.releases.models import Release
+
+        release = Release.objects.select_related("partner", "milestone__beneficiary").get(
+            pk=event.data["release_id"]
+        )
+        milestone = release.milestone
+        context.update(
+            partner=release.partner.name,
+            beneficiary=milestone.beneficiary.pseudonym,
+            outcome=milestone.get_kind_display(),
+            verified_at=milestone.verified_at,
+            paid_at=release.paid_at,
+        )
+    elif event.kind == NotificationKind.CAMPAIGN_UPDATE:
+        texts = event.data.get("texts", {})
+        language = notification.language
+        context["update"] = (
+            texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), {})
+        )
+    return context
+
+
+def _message(*, donor: DonorProfile, language: str, template: str, context: dict) -> EmailMessage:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        links = {
+            "donor_url": donor_page_url(donor),
+            "preferences_url": preferences_url(donor),
+            "unsubscribe_url": unsubscribe_url(donor),
+        }
+        values = {**context, **links}
+        subject = render_to_string(f"{TEMPLATES}/{template}_subject.txt", values).strip()
+        body = render_to_string(f"{TEMPLATES}/{template}.txt", values)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[donor.email],
+        headers={
+            "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def notification_message(notification: DonorNotification) -> EmailMessage:
+    """The mail telling one donor of one event."""
+    with translation.override(notification.language or settings.LANGUAGE_CODE):
+        item = _item_context(notification)
+    return _message(donor=notification.donor, language=notification.language, template=notification.event.kind,
+                    context={"item": item})  # fmt: skip
+
+
+def digest_message(
+    *, donor: DonorProfile, language: str, notifications: Sequence[DonorNotification]
+) -> EmailMessage:
+    """The weekly digest of a monthly donor: every event of the week, oldest first, in one mail."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        items = [_item_context(n) for n in notifications]
+    return _message(donor=donor, language=language, template="digest", context={"items": items})
