@@ -10,7 +10,7 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from payments.donations.donor_links import donor_from_token
+from payments.donations.donor_links import donor_from_token, keep_private
 from payments.donations.models import DonorProfile, MonthlyPlan
 from payments.donations.monthly import monthly_plan_cancel
 from payments.donations.selectors import donor_gifts
@@ -50,10 +50,8 @@ def donor_page(request: HttpRequest, token: str) -> HttpResponse:
             "trace_template": _trace_template(),
         },
     )
-    # The URL is a credential: keep it out of other sites' logs.
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # The URL is a credential: kept out of caches and of other sites' logs.
+    return keep_private(response)
 
 
 @require_POST
