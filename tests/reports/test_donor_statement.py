@@ -73,6 +73,7 @@ def test_statements_are_served_only_through_a_valid_signed_link(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "same-origin"  # the token never leaves for another origin
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"
     # the public URL of a statement, a tampered token and an expired token all find nothing
     assert client.get(f"/reports/{run.pk}.pdf").status_code == 404
