@@ -26,7 +26,7 @@ from wagtail.signals import (
 )
 
 from cms import selectors
-from cms.services import campaign_page_ensure_record, page_review_submitted
+from cms.services import campaign_page_ensure_record, campaign_page_published, page_review_submitted
 
 
 def submit_campaign_with_page(sender, instance: WorkflowState, user=None, **kwargs) -> None:
@@ -36,9 +36,9 @@ def submit_campaign_with_page(sender, instance: WorkflowState, user=None, **kwar
 
 
 def link_campaign_on_publish(sender, instance: Page, revision=None, **kwargs) -> None:
-    # A page created and published in one step (superusers) gets its record too; publishing alone
-    # never changes a Campaign's status or terms: only an approved review does.
-    campaign_page_ensure_record(page=instance.specific, actor=getattr(revision, "user", None))
+    # A page created and published in one step (superusers) gets its record too; an English page
+    # gives the Campaign its English title (ADR 0403).
+    campaign_page_published(page=instance.specific, actor=getattr(revision, "user", None))
 
 
 def link_translation_to_campaign(sender, source_obj, target_obj, **kwargs) -> None:

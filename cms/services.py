@@ -6,7 +6,9 @@
   verifier (so a goal or deadline change on a live campaign passes ``check_may_approve`` and is
   audited by ``campaign_update_terms``), then puts a campaign in review live (``campaign_approve``).
 - Rejecting the review sends a campaign in review back to draft (``campaign_reject``).
-Drafts, previews, translations and unpublishing never write to the Campaign.
+- Publishing the English page copies its title, unit label and region to the Campaign's English texts
+  (``campaign_set_english_texts``; ADR 0403), for the pages, mails and PDFs outside the CMS.
+Drafts, previews and unpublishing never write to the Campaign; translations never write its terms.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from campaigns.services import (
     campaign_approve,
     campaign_create,
     campaign_reject,
+    campaign_set_english_texts,
     campaign_submit,
     campaign_update_details,
     campaign_update_terms,
@@ -154,3 +157,15 @@ def page_review_rejected(*, page: Page, actor: Actor, reason: str) -> None:
     campaign = Campaign.objects.get(pk=page.campaign_id)
     if campaign.status == S.IN_REVIEW:
         campaign_reject(campaign=campaign, actor=actor, reason=reason or _("Changes requested"))
+
+
+def campaign_page_published(*, page: Page, actor: Actor) -> None:
+    """A campaign page went live: it gets its record (``campaign_page_ensure_record``), and an
+    English page's title and unit label become the Campaign's English texts. Publishing never
+    changes a Campaign's status or terms: only an approved review does."""
+    campaign = campaign_page_ensure_record(page=page, actor=actor)
+    if campaign is None or not (page.locale.language_code or "").startswith("en"):
+        return
+    campaign_set_english_texts(
+        campaign=campaign, actor=actor, title=page.title, unit_label=page.unit_label, region=page.region
+    )

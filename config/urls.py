@@ -16,6 +16,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     # Stripe posts here; the URL never carries a language prefix.
     path("payments/webhooks/", include("payments.webhooks.urls")),
 ]

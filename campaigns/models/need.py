@@ -31,11 +31,13 @@ NEED_FUNNEL = list(NeedStatus.values)
 class Need(models.Model):
     beneficiary = models.ForeignKey("campaigns.Beneficiary", on_delete=models.PROTECT, related_name="needs")
     title = models.CharField(_("what is needed"), max_length=200, help_text=_("e.g. “A wheelchair”."))
+    title_en = models.CharField(_("what is needed (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=NeedKind.choices)
     amount_minor = models.BigIntegerField(_("cost (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
     province = models.CharField(_("province"), max_length=50, db_index=True)
     county = models.CharField(_("county"), max_length=50)
+    county_en = models.CharField(_("county (English)"), max_length=50, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.POSTED
     )

@@ -195,6 +195,8 @@ PRIVATE_STORAGE_ROOT = env.path("CLEARFUND_PRIVATE_ROOT", default=BASE_DIR / "va
 
 # --- Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clearfund"
+# No avatars from gravatar.com: the admin calls no third-party host (it also works offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "jpg", "jpeg", "png", "webp"]

@@ -14,6 +14,7 @@ from campaigns.models import (
     NeedStatus,
 )
 from campaigns.money import Money
+from campaigns.reader_language import in_reader_language
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.figures.selectors import (
     PUBLISHED_STATUSES,
@@ -75,9 +76,9 @@ def platform_transparency(*, period: str = "") -> Transparency:
         t = campaign_totals_uncached(campaign=campaign)
         lines.append(
             CampaignLine(
-                title=campaign.title,
+                title=str(in_reader_language(campaign, "title")),
                 kind=campaign.get_kind_display(),
-                region=campaign.region,
+                region=str(in_reader_language(campaign, "region")),
                 status=campaign.get_status_display(),
                 raised=t.raised,
                 held=t.held,

@@ -22,6 +22,7 @@ from campaigns.models import (
     Beneficiary,
     Campaign,
     CampaignKind,
+    Evidence,
     MilestoneKind,
     MilestoneStatus,
     NeedKind,
@@ -35,6 +36,7 @@ from campaigns.money import Money
 from campaigns.registry.importer import registry_import
 from campaigns.registry.sources import CsvRegistrySource
 from campaigns.roles import FINANCE_OFFICERS, VERIFIERS
+from campaigns.services import english_texts_set
 from campaigns.verification.beneficiaries import (
     beneficiary_create,
     beneficiary_match,
@@ -62,6 +64,25 @@ PLAN = [
      Q(relation="head", birth_date__range=(date(1975, 1, 1), date(1995, 12, 31))), Q(household__county="昭觉县"),
      MilestoneKind.MODULE_COMPLETED),
 ]  # fmt: skip
+
+
+# English twins of the demo's public texts (ADR 0403): pseudonyms, counties, evidence, needs.
+PSEUDONYMS_EN = {"盘奶奶": "Grandma Pan", "李爷爷": "Grandpa Li", "赵奶奶": "Grandma Zhao", "小梅": "Xiaomei",
+                 "小杰": "Xiaojie", "小兰": "Xiaolan", "阿呷": "Aga", "木呷": "Muga"}  # fmt: skip
+COUNTIES_EN = {"大方县": "Dafang County", "金阳县": "Jinyang County", "福贡县": "Fugong County",
+               "丹寨县": "Danzhai County", "双牌县": "Shuangpai County", "昭觉县": "Zhaojue County",
+               "江华瑶族自治县": "Jianghua Yao Autonomous County", "张北县": "Zhangbei County",
+               "积石山保安族东乡族撒拉族自治县": "Jishishan Bonan, Dongxiang and Salar Autonomous County"}  # fmt: skip
+CONSENT_SUMMARY = ("入户核查表与知情同意书", "Home-visit check sheet and consent form")
+DISCHARGE_SUMMARY = ("医院出院小结（白内障超声乳化+人工晶体植入）",
+                     "Hospital discharge note (phacoemulsification and lens implant)")  # fmt: skip
+NEEDS = {"uniform": ("冬季校服两套", "Two sets of winter school uniform"),
+         "wheelchair": ("轮椅一台（家中老人）", "A wheelchair (for an elderly family member)")}  # fmt: skip
+
+
+def story_in_english(name: str, county: str) -> str:
+    return (f"{PSEUDONYMS_EN.get(name, name)} comes from a registered poor household in "
+            f"{COUNTIES_EN.get(county, county)} and agreed to share this story.")  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -119,22 +140,36 @@ class Command(BaseCommand):
         result = []
         for name in names:
             if name in existing:
-                result.append(existing[name])
+                result.append(self.in_english(existing[name]))
                 continue
             person = candidates.pop(0)
             b = beneficiary_create(actor=self.verifier, campaign=campaign, pseudonym=name,
                                    story=f"{name}来自{person.household.county}的建档立卡家庭，本人同意公开这段故事。",
                                    story_consent=True)  # fmt: skip
             beneficiary_match(actor=self.verifier, beneficiary=b, id_number=person.id_number)
-            evidence_add(actor=self.verifier, beneficiary=b, summary="入户核查表与知情同意书",
+            evidence_add(actor=self.verifier, beneficiary=b, summary=CONSENT_SUMMARY[0],
                          file=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
                          dated=timezone.localdate())  # fmt: skip
             beneficiary_verify(
                 actor=self.verifier, beneficiary=b, note="入户核对户口本与建档立卡信息，一致。"
             )
             self.stdout.write(f"  verified beneficiary {name} ({campaign.slug})")
-            result.append(b)
+            result.append(self.in_english(b))
         return result
+
+    def in_english(self, beneficiary: Beneficiary) -> Beneficiary:
+        """The English twins of a beneficiary's public texts and evidence (idempotent)."""
+        beneficiary.refresh_from_db()
+        if not beneficiary.pseudonym_en:
+            english_texts_set(actor=self.verifier, record=beneficiary, texts={
+                "pseudonym": PSEUDONYMS_EN.get(beneficiary.pseudonym, beneficiary.pseudonym),
+                "county": COUNTIES_EN.get(beneficiary.county, beneficiary.county),
+                "story": story_in_english(beneficiary.pseudonym, beneficiary.county),
+            })  # fmt: skip
+        for summary, english in (CONSENT_SUMMARY, DISCHARGE_SUMMARY):
+            for evidence in Evidence.objects.filter(summary=summary, summary_en=""):
+                english_texts_set(actor=self.verifier, record=evidence, texts={"summary": english})
+        return beneficiary
 
     def first_milestone(
         self, campaign: Campaign, beneficiary: Beneficiary, partner: Partner, kind: str
@@ -147,10 +182,11 @@ class Command(BaseCommand):
         if kind != MilestoneKind.SURGERY_PERFORMED:
             return  # the other campaigns' first outcomes are still ahead
         if milestone.status == MilestoneStatus.PLANNED:
-            evidence_add(actor=self.verifier, milestone=milestone, summary="医院出院小结（白内障超声乳化+人工晶体植入）",
+            evidence_add(actor=self.verifier, milestone=milestone, summary=DISCHARGE_SUMMARY[0],
                          file=ContentFile(b"%PDF-1.4 demo discharge note", name="discharge.pdf"),
                          dated=timezone.localdate())  # fmt: skip
             milestone_report(actor=self.verifier, milestone=milestone)
+            self.in_english(beneficiary)
         if milestone.status == MilestoneStatus.REPORTED:
             milestone_verify(actor=self.verifier, milestone=milestone, note="术后随访：视力恢复至0.6。")
             self.stdout.write(f"  verified surgery for {beneficiary.pseudonym} at {partner.name}")
@@ -183,11 +219,16 @@ class Command(BaseCommand):
     def needs(self) -> None:
         beneficiary = Beneficiary.objects.filter(status="verified", campaign__slug="tuition-aid").first()
         beneficiary = beneficiary or Beneficiary.objects.filter(status="verified").first()
-        if beneficiary is None or beneficiary.needs.exists():
+        if beneficiary is None:
             return
-        uniform = need_post(actor=self.verifier, beneficiary=beneficiary, title="冬季校服两套",
-                            kind=NeedKind.SCHOOL, amount=Money("360", "CNY"))  # fmt: skip
-        need_post(actor=self.verifier, beneficiary=beneficiary, title="轮椅一台（家中老人）",
-                  kind=NeedKind.MOBILITY, amount=Money("900", "CNY"))  # fmt: skip
-        need_match(need=uniform, actor=None, donor_alias="长沙的一位老师")
-        self.stdout.write("  posted 2 needs on the needs board (1 matched)")
+        if not beneficiary.needs.exists():
+            uniform = need_post(actor=self.verifier, beneficiary=beneficiary, title=NEEDS["uniform"][0],
+                                kind=NeedKind.SCHOOL, amount=Money("360", "CNY"))  # fmt: skip
+            need_post(actor=self.verifier, beneficiary=beneficiary, title=NEEDS["wheelchair"][0],
+                      kind=NeedKind.MOBILITY, amount=Money("900", "CNY"))  # fmt: skip
+            need_match(need=uniform, actor=None, donor_alias="长沙的一位老师")
+            self.stdout.write("  posted 2 needs on the needs board (1 matched)")
+        for chinese, english in NEEDS.values():
+            for need in beneficiary.needs.filter(title=chinese, title_en=""):
+                english_texts_set(actor=self.verifier, record=need, texts={
+                    "title": english, "county": COUNTIES_EN.get(need.county, need.county)})  # fmt: skip
