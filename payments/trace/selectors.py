@@ -21,6 +21,7 @@ from campaigns.models import (
 )
 from campaigns.money import Money
 from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.registry.provinces import province_in_reader_language
 from campaigns.roles import FINANCE_OFFICERS, VERIFIERS
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.allocation.models import Allocation
@@ -163,7 +164,10 @@ def platform_transparency() -> dict:
         "releases_paid": LedgerEntry.objects.filter(kind__startswith="payout.").count(),
         # Labels, not codes: people read these (the PDF report shows the same labels).
         "needs_funnel": [(NeedStatus(stage).label, count) for stage, count in needs_funnel()],
-        "match_rate_by_region": needs_match_rate(by="province"),
+        "match_rate_by_region": [
+            {**row, "group": province_in_reader_language(row["group"])}
+            for row in needs_match_rate(by="province")
+        ],
         "match_rate_by_kind": [
             {**row, "group": NeedKind(row["group"]).label} for row in needs_match_rate(by="kind")
         ],
