@@ -20,6 +20,8 @@ from campaigns.models import (
     NeedStatus,
 )
 from campaigns.money import Money
+from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.registry.provinces import province_in_reader_language
 from campaigns.roles import FINANCE_OFFICERS, VERIFIERS
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.allocation.models import Allocation
@@ -36,8 +38,8 @@ from payments.releases.models import Release, ReleaseStatus
 class Disbursement:
     release_id: int
     amount: Money
-    partner: str
-    beneficiary: str
+    partner: ReaderText
+    beneficiary: ReaderText
     outcome: str
     verified_at: datetime | None
     verified_by_role: str
@@ -49,7 +51,7 @@ class Disbursement:
     # entry is in the ledger, then "paid"; ``state_label`` is its word on every page and PDF.
     state: str
     state_label: str
-    evidence: tuple[tuple[str, object], ...] = ()  # (summary, date)
+    evidence: tuple[tuple[ReaderText, object], ...] = ()  # (summary, date)
     # The verifier's display name as staff set it in their account (first and last name), or ""
     # when they set none; never a username, an email or anything about the beneficiary.
     verified_by_name: str = ""
@@ -80,13 +82,14 @@ def _display_name(user) -> str:
 
 def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) -> Disbursement:
     milestone: Milestone = release.milestone
-    evidence = tuple((e.summary, e.dated) for e in milestone.evidence.all())
-    outcome = milestone.get_kind_display() + (f" · {milestone.title}" if milestone.title else "")
+    evidence = tuple((in_reader_language(e, "summary"), e.dated) for e in milestone.evidence.all())
+    title = in_reader_language(milestone, "title")
+    outcome = milestone.get_kind_display() + (f" · {title}" if title else "")
     return Disbursement(
         release_id=release.pk,
         amount=amount or release.amount,
-        partner=release.partner.name,
-        beneficiary=milestone.beneficiary.pseudonym,
+        partner=in_reader_language(release.partner, "name"),
+        beneficiary=in_reader_language(milestone.beneficiary, "pseudonym"),
         outcome=outcome,
         verified_at=milestone.verified_at,
         verified_by_role=_role_of(milestone.verified_by, expected=VERIFIERS),
@@ -212,7 +215,10 @@ def platform_transparency() -> dict:
             "matched": matched,
             "rate": round(100 * matched / posted) if posted else 0,
         },
-        "match_rate_by_region": needs_match_rate(by="province"),
+        "match_rate_by_region": [
+            {**row, "group": province_in_reader_language(row["group"])}
+            for row in needs_match_rate(by="province")
+        ],
         "match_rate_by_kind": [
             {**row, "group": NeedKind(row["group"]).label} for row in needs_match_rate(by="kind")
         ],
