@@ -266,6 +266,52 @@ def campaign_update_details(
     return campaign
 
 
+def campaign_set_english_texts(
+    *, campaign: Campaign, actor: Actor, title: str, unit_label: str, region: str
+) -> Campaign:
+    """Record the campaign's English public title, unit label and region (``<field>_en``),
+    read by pages outside the CMS, mails and PDFs for English readers (ADR 0403). Texts, not
+    terms: allowed in any status; audited as ``campaign.translation_changed``; idempotent."""
+    return english_texts_set(
+        actor=actor, record=campaign, texts={"title": title, "unit_label": unit_label, "region": region}
+    )
+
+
+# The texts that records outside the CMS show to readers, each with an English twin
+# ``<field>_en`` (ADR 0403). Nothing else may be written through ``english_texts_set``.
+ENGLISH_TWINS = {
+    "campaigns.Campaign": ("title", "unit_label", "region"),
+    "campaigns.Partner": ("name", "region", "description"),
+    "campaigns.Beneficiary": ("pseudonym", "county", "story"),
+    "campaigns.Evidence": ("summary",),
+    "campaigns.Milestone": ("title",),
+    "campaigns.Need": ("title", "county"),
+}
+
+
+def english_texts_set(*, actor: Actor, record: Any, texts: dict[str, str]) -> Any:
+    """Write English twins of a record's public texts, e.g. ``texts={"name": "Dafang County No. 1
+    High School"}`` sets ``name_en``. Only the fields in ``ENGLISH_TWINS`` (else ``ValueError``);
+    texts must stay free of restricted data as the originals are. Audited as
+    ``<model>.translation_changed`` when something changed; idempotent."""
+    allowed = ENGLISH_TWINS.get(record._meta.label, ())
+    unknown = sorted(set(texts) - set(allowed))
+    if unknown:
+        raise ValueError(f"no English twin for {record._meta.label}.{', '.join(unknown)}")
+    wanted = {f"{name}_en": value.strip() for name, value in texts.items()}
+    with transaction.atomic():
+        locked = type(record).objects.select_for_update().get(pk=record.pk)
+        before = {name: getattr(locked, name) for name in wanted}
+        if before == wanted:
+            return record
+        type(record).objects.filter(pk=record.pk).update(**wanted)
+        audit(actor=actor, action=f"{record._meta.model_name}.translation_changed", subject=locked,
+              data={"before": before, "after": wanted})  # fmt: skip
+    for name, value in wanted.items():
+        setattr(record, name, value)
+    return record
+
+
 def campaign_finish(*, campaign: Campaign, actor: Actor, succeeded: bool, reason: str = "") -> Campaign:
     """Mark a live campaign funded or failed (the deadline job, or a finance officer)."""
     return _transition(campaign=campaign, to=S.FUNDED if succeeded else S.FAILED, actor=actor, reason=reason)

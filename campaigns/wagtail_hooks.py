@@ -22,6 +22,7 @@ from wagtail.permissions import register_permission_policy
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Beneficiary, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_HOUSEHOLD_FIELDS, RESTRICTED_PERSON_FIELDS
+from campaigns.services import english_texts_set
 from campaigns.verification import admin_views, need_views
 from campaigns.verification.beneficiaries import beneficiary_create
 from campaigns.verification.milestones import milestone_create
@@ -104,7 +105,15 @@ class ServiceCreateView(CreateView):
         raise NotImplementedError
 
     def save_instance(self):
-        return self.create(self.request, self.form.cleaned_data)
+        data = self.form.cleaned_data
+        instance = self.create(self.request, data)
+        # English twins of the public texts typed in the same form (ADR 0403).
+        english = {
+            name.removesuffix("_en"): value for name, value in data.items() if name.endswith("_en") and value
+        }
+        if english:
+            english_texts_set(actor=self.request.user, record=instance, texts=english)
+        return instance
 
     def form_valid(self, form):
         try:
@@ -203,7 +212,8 @@ class BeneficiaryViewSet(ModelViewSet):
                     DateColumn("funded_at", label=_("Funded"))]  # fmt: skip
     list_filter = ["status", "campaign"]
     search_fields = ["pseudonym"]
-    form_fields = ["campaign", "pseudonym", "story", "story_consent", "photo", "photo_consent"]
+    form_fields = ["campaign", "pseudonym", "pseudonym_en", "county_en", "story", "story_en", "story_consent",
+                   "photo", "photo_consent"]  # fmt: skip
     add_view_class = BeneficiaryCreateView
 
 
@@ -216,7 +226,7 @@ class MilestoneViewSet(AmountEntryViewSetMixin, ModelViewSet):
                                 get_url=lambda m: reverse("verification_milestone_verify", args=[m.pk])),
                     "beneficiary", "partner", "amount", "due_date", "status"]  # fmt: skip
     list_filter = ["status", "kind"]
-    form_fields = ["beneficiary", "kind", "title", "amount", "currency", "partner", "due_date"]
+    form_fields = ["beneficiary", "kind", "title", "title_en", "amount", "currency", "partner", "due_date"]
     add_view_class = MilestoneCreateView
     inspect_view_enabled = True
 
@@ -231,7 +241,7 @@ class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
                     "beneficiary", "kind", "amount", "province", "county", "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
-    form_fields = ["beneficiary", "title", "description", "kind", "amount", "currency", "partner"]
+    form_fields = ["beneficiary", "title", "title_en", "description", "kind", "amount", "currency", "partner"]
     add_view_class = NeedCreateView
 
 

@@ -17,6 +17,7 @@ SITE_SETTINGS = {
     "organisation_name": "清源公益基金会",
     "organisation_name_en": "Clearfund Charitable Foundation",
     "organisation_address": "湖南省长沙市岳麓区示例路 1 号（演示地址）",
+    "organisation_address_en": "1 Example Road, Yuelu District, Changsha, Hunan (demo address)",
     "registration_number": "53430000DEMO00000X",
     "contact_email": "hello@clearfund.example",
     "contact_phone": "0731 0000 0000",
@@ -33,6 +34,9 @@ PARTNERS = [
         "kind": "hospital",
         "region": "湖南省永州市江华瑶族自治县",
         "description": "县级综合医院眼科，每年完成约 800 例白内障复明手术。",
+        "name_en": "Eye Department, Jianghua Yao Autonomous County People's Hospital",
+        "region_en": "Jianghua Yao Autonomous County, Yongzhou, Hunan",
+        "description_en": "The eye department of the county hospital performs about 800 cataract surgeries a year.",
     },
     {
         "key": "vocational",
@@ -40,6 +44,9 @@ PARTNERS = [
         "kind": "school",
         "region": "贵州省黔东南州丹寨县",
         "description": "开设护理、电子商务和民族工艺专业。",
+        "name_en": "Danzhai County Secondary Vocational School",
+        "region_en": "Danzhai County, Qiandongnan, Guizhou",
+        "description_en": "Courses in nursing, e-commerce and traditional crafts.",
     },
     {
         "key": "highschool",
@@ -47,6 +54,9 @@ PARTNERS = [
         "kind": "school",
         "region": "贵州省毕节市大方县",
         "description": "县属普通高中，在校生约 3,000 人。",
+        "name_en": "Dafang County No. 1 High School",
+        "region_en": "Dafang County, Bijie, Guizhou",
+        "description_en": "The county's public high school, with about 3,000 students.",
     },
     {
         "key": "training",
@@ -54,6 +64,9 @@ PARTNERS = [
         "kind": "training_centre",
         "region": "四川省凉山彝族自治州昭觉县",
         "description": "为村级创业带头人提供经营、财务与电商培训。",
+        "name_en": "Liangshan Rural Entrepreneur-Leader Training Centre",
+        "region_en": "Zhaojue County, Liangshan Yi Autonomous Prefecture, Sichuan",
+        "description_en": "Business, bookkeeping and e-commerce training for village entrepreneur leaders.",
     },
 ]
 

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from campaigns.models import CampaignKind, CampaignStatus
 from campaigns.money import Money
+from campaigns.reader_language import in_reader_language
 from payments.figures.selectors import campaign_totals
 
 PUBLIC_STATUSES = (CampaignStatus.LIVE, CampaignStatus.FUNDED, CampaignStatus.FAILED, CampaignStatus.CLOSED)
@@ -90,10 +91,20 @@ def platform_figures() -> PlatformFigures:
     )
 
 
+@dataclass(frozen=True)
+class _Region:
+    region: str
+    region_en: str
+
+
 def campaign_listing(*, index: Page, params: QueryDict, per_page: int) -> dict:
     """Filtered, searched and paginated campaign pages below ``index``."""
     pages = public_campaign_pages().descendant_of(index)
-    regions = sorted({r for r in pages.values_list("campaign__region", flat=True) if r})
+    named = dict(pages.values_list("campaign__region", "campaign__region_en"))
+    regions = sorted(r for r in named if r)
+    # Each region offered under its name in the reader's language (ADR 0403); the value stays the
+    # campaign's region, which the filter matches.
+    region_labels = [(r, in_reader_language(_Region(r, named[r]), "region")) for r in regions]
     kind, region, status = params.get("kind", ""), params.get("region", ""), params.get("status", "")
     query = params.get("q", "").strip()[:100]
     if kind in CampaignKind.values:
@@ -121,6 +132,7 @@ def campaign_listing(*, index: Page, params: QueryDict, per_page: int) -> dict:
         "filters": {"kind": kind, "region": region, "status": status, "q": query},
         "kind_choices": CampaignKind.choices,
         "region_choices": regions,
+        "region_labels": region_labels,
         "status_choices": STATUS_FILTERS,
         "querystring": kept.urlencode(),
     }

@@ -9,7 +9,9 @@
   then puts a campaign in review live (``campaign_approve``).
 - Rejecting the review sends a campaign in review back to draft (``campaign_reject``); cancelling
   it does too (``campaign_withdraw``).
-Drafts, previews and translations never write to the Campaign.
+- Publishing the English page copies its title, unit label and region to the Campaign's English
+  texts (``campaign_set_english_texts``; ADR 0403), for the pages, mails and PDFs outside the CMS.
+Drafts, previews and translations never write to the Campaign's status or terms.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from campaigns.services import (
     campaign_approve,
     campaign_create,
     campaign_reject,
+    campaign_set_english_texts,
     campaign_submit,
     campaign_update_details,
     campaign_update_terms,
@@ -190,11 +193,18 @@ def page_published(*, page: Page, revision) -> None:
         return  # scheduled for later: Wagtail says "published" now, the page goes live at go-live
     approval = review_approval_of(revision=revision) if revision is not None else None
     if approval is None:
-        campaign_page_ensure_record(page=page, actor=getattr(revision, "user", None))
-        return
-    page_review_approved(
-        page=page, actor=approval.finished_by, submitter=approval.workflow_state.requested_by
-    )
+        actor = getattr(revision, "user", None)
+        campaign = campaign_page_ensure_record(page=page, actor=actor)
+    else:
+        actor = approval.finished_by
+        page_review_approved(page=page, actor=actor, submitter=approval.workflow_state.requested_by)
+        campaign = campaign_page_ensure_record(page=page, actor=actor)
+    if campaign is not None and (page.locale.language_code or "").startswith("en"):
+        # The English page's title, unit label and region become the Campaign's English texts
+        # (ADR 0403); they never touch its status or terms.
+        campaign_set_english_texts(
+            campaign=campaign, actor=actor, title=page.title, unit_label=page.unit_label, region=page.region
+        )
 
 
 def page_review_rejected(*, page: Page, actor: Actor, reason: str) -> None:

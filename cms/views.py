@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from wagtail import views as wagtail_views
@@ -51,4 +51,14 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
         if response.status_code == 200 and not response.cookies and not response.streaming:
             cache.set(key, (generation, response.content, response["Content-Type"]), seconds)
             patch_cache_control(response, public=True, max_age=seconds)
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links: the site's
+    icon (``static/icons/favicon.ico``), cached for a day."""
+    from django.contrib.staticfiles import finders
+
+    response = FileResponse(open(finders.find("icons/favicon.ico"), "rb"), content_type="image/x-icon")  # noqa: SIM115
+    patch_cache_control(response, public=True, max_age=86400)
     return response

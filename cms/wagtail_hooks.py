@@ -49,7 +49,16 @@ class PartnerViewSet(ModelViewSet):
     model = Partner
     icon = "group"
     menu_label = _("Partners")
-    form_fields = ["name", "kind", "region", "description", "website"]
+    form_fields = [
+        "name",
+        "name_en",
+        "kind",
+        "region",
+        "region_en",
+        "description",
+        "description_en",
+        "website",
+    ]
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "region"]

@@ -171,6 +171,16 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
+def report_fonts() -> None:
+    """The pre-subset Chinese font of the PDF reports (``manage.py report_fonts``, ADR 0410):
+    written once (a minute or two), then found in place; before the worker starts, so it uses
+    it. A machine without the CJK source font still gets a demo, with a warning."""
+    log("preparing the PDF reports' Chinese font (once per machine)")
+    done = subprocess.run([sys.executable, "manage.py", "report_fonts"], cwd=ROOT, check=False)
+    if done.returncode != 0:
+        log("report fonts not prepared; reports embed the full system font (see the message above)")
+
+
 def available_commands() -> set[str]:
     import django
     from django.core.management import get_commands
@@ -251,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     state = State(var_dir)
     previous = state.lock()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # People see the demo as they would see the site: its own 404 and 500 pages, not Django's
+    # debug pages (DJANGO_DEBUG=true brings those back). ADR 0404.
+    os.environ.setdefault("DJANGO_DEBUG", "false")
     for variable, folder in [("DJANGO_MEDIA_ROOT", "media"), ("CLEARFUND_PRIVATE_ROOT", "private"),
                              ("EMAIL_FILE_PATH", "mail"), ("DJANGO_STATIC_ROOT", "static")]:  # fmt: skip
         os.environ.setdefault(variable, str(var_dir / folder))
@@ -283,7 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         log("applying migrations")
         manage("migrate", "--noinput", "-v", "0")
         ensure_admin()
-        for child in (web, worker, beat):
+        supervisor.start(web)
+        report_fonts()
+        for child in (worker, beat):
             supervisor.start(child)
 
         commands = available_commands()

@@ -64,6 +64,34 @@ def use_store(store_class: type, path: Path | None) -> None:
     store_class.try_load_from_disk = try_load_from_disk
 
 
+def card_number_digits(number: object) -> object:
+    """A card number as typed ("4242 4242 4242 4242", "4242-4242-...") reduced to its digits."""
+    if isinstance(number, str):
+        return "".join(ch for ch in number if ch not in " -\u00a0\t")
+    return number
+
+
+def accept_typed_card_numbers(payment_method_class: type, card_class: type) -> None:
+    """localstripe's card field passes the number as typed and its ``PaymentMethod`` and ``Card``
+    refuse anything but 16 bare digits, so a number typed with spaces (as printed on the card, and
+    as Stripe's real field accepts it) failed the card setup and left the gift awaiting its card.
+    Normalise the number where the fake reads it."""
+    original_method_init, original_card_init = payment_method_class.__init__, card_class.__init__
+
+    def payment_method_init(self, *args, card=None, **kwargs):
+        if isinstance(card, dict) and "number" in card:
+            card = {**card, "number": card_number_digits(card["number"])}
+        original_method_init(self, *args, card=card, **kwargs)
+
+    def card_init(self, *args, source=None, **kwargs):
+        if isinstance(source, dict) and "number" in source:
+            source = {**source, "number": card_number_digits(source["number"])}
+        original_card_init(self, *args, source=source, **kwargs)
+
+    payment_method_class.__init__ = payment_method_init
+    card_class.__init__ = card_init
+
+
 WEBHOOK_NAME = "clearfund"
 INSTANCE_PATH = "/_config/clearfund-instance"  # under /_config/: localstripe asks no API key there
 SECRET_ENV = "CLEARFUND_WEBHOOK_SECRET"  # noqa: S105 - the name of a variable, not a secret
@@ -147,7 +175,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from aiohttp import web
-    from localstripe.resources import Store, store
+    from localstripe.resources import Card, PaymentMethod, Store, store
     from localstripe.server import app
     from localstripe.webhooks import _webhooks, register_webhook
 
@@ -159,6 +187,7 @@ def main() -> None:
 
     app.router.add_get(INSTANCE_PATH, identify)
     use_store(Store, args.store)
+    accept_typed_card_numbers(PaymentMethod, Card)
     store.try_load_from_disk()
     if args.webhook:
         register_webhook(WEBHOOK_NAME, args.webhook, os.environ.get(SECRET_ENV, ""), None)

@@ -16,14 +16,20 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     # Stripe posts here; the URL never carries a language prefix.
     path("payments/webhooks/", include("payments.webhooks.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "CLEARFUND_SERVE_MEDIA", False):
+    # Development and the demo (which runs with DEBUG off) serve uploads themselves; production
+    # leaves media to the web server.
+    from django.views.static import serve as serve_file
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_file,
+                {"document_root": settings.MEDIA_ROOT}),
+    ]  # fmt: skip
 
 # Public pages follow the visitor's language: /… is Simplified Chinese, /en/… is English.
 urlpatterns += i18n_patterns(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from payments.donations.donor_links import PRIVATE_PAGE_REFERRER_POLICY
 from payments.donor_accounts.services import session_donor
 from reports.models import PUBLIC_KINDS, ReportKind, ReportRun, ReportStatus
 from reports.services import request_donor_statement
@@ -26,7 +27,8 @@ def _file_response(run: ReportRun, *, public: bool) -> FileResponse:
     response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
     response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Referrer-Policy"] = "no-referrer"
+    # A statement's URL is a credential: never the referrer of another origin (ADR 0215).
+    response["Referrer-Policy"] = PRIVATE_PAGE_REFERRER_POLICY
     response["ETag"] = f'"{run.checksum}"'
     return response
 

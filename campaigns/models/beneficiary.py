@@ -38,9 +38,14 @@ class Beneficiary(models.Model):
     pseudonym = models.CharField(
         _("pseudonym"), max_length=50, help_text=_("The public name, e.g. 李奶奶. Never the real name.")
     )
+    pseudonym_en = models.CharField(
+        _("pseudonym (English)"), max_length=50, blank=True, help_text=_("e.g. Grandma Li.")
+    )
     age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
     county = models.CharField(_("county"), max_length=50, blank=True)
+    county_en = models.CharField(_("county (English)"), max_length=50, blank=True)
     story = models.TextField(_("story (consented)"), blank=True)
+    story_en = models.TextField(_("story (English)"), blank=True)
     story_consent = models.BooleanField(_("consented to the story being published"), default=False)
     photo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -99,6 +104,10 @@ class Beneficiary(models.Model):
         return self.story if self.story_consent else ""
 
     @property
+    def public_story_en(self) -> str:
+        return self.story_en if self.story_consent else ""
+
+    @property
     def public_photo(self):
         return self.photo if self.photo_consent else None
 
@@ -128,6 +137,7 @@ class Evidence(models.Model):
         max_length=200,
         help_text=_("e.g. “Discharge note from the hospital”. No names, ID numbers or addresses."),
     )
+    summary_en = models.CharField(_("public summary (English)"), max_length=200, blank=True)
     dated = models.DateField(_("date of the evidence"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -40,9 +40,14 @@ class Campaign(models.Model):
     """
 
     title = models.CharField(_("internal title"), max_length=200)
+    # The English public title and unit label: copied from the published English campaign page
+    # (cms.services.campaign_page_translation_published) for pages that are not CMS pages
+    # (donate, thanks, receipts, PDFs). ADR 0403.
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CampaignKind.choices)
     region = models.CharField(_("region"), max_length=200, blank=True)
+    region_en = models.CharField(_("region (English)"), max_length=200, blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
     goal_minor = models.BigIntegerField(_("goal (minor units)"))
     unit_cost_minor = models.BigIntegerField(_("unit cost (minor units)"), null=True, blank=True)
@@ -52,6 +57,7 @@ class Campaign(models.Model):
         blank=True,
         help_text=_('What one unit buys, e.g. "one cataract surgery".'),
     )
+    unit_label_en = models.CharField(_("unit label (English)"), max_length=100, blank=True)
     min_donation_minor = models.BigIntegerField(_("minimum gift (minor units)"), default=1000)
     deadline = models.DateField(_("deadline"))
     funding_model = models.CharField(

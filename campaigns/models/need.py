@@ -49,6 +49,7 @@ PUBLIC_NEED_STATUSES = tuple(NEED_FUNNEL)
 class Need(models.Model):
     beneficiary = models.ForeignKey("campaigns.Beneficiary", on_delete=models.PROTECT, related_name="needs")
     title = models.CharField(_("what is needed"), max_length=200, help_text=_("e.g. “A wheelchair”."))
+    title_en = models.CharField(_("what is needed (English)"), max_length=200, blank=True)
     description = models.TextField(
         _("description"),
         blank=True,
@@ -67,6 +68,7 @@ class Need(models.Model):
         related_name="needs",
         verbose_name=_("partner who delivers"),
     )
+    county_en = models.CharField(_("county (English)"), max_length=50, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.PROPOSED
     )

@@ -13,13 +13,16 @@ class Partner(models.Model):
     """An organisation that delivers outcomes and receives releases from escrow."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=PartnerKind.choices)
     region = models.CharField(
         _("region"),
         max_length=200,
         help_text=_("Province, city and county, e.g. 湖南省永州市江华瑶族自治县."),
     )
+    region_en = models.CharField(_("region (English)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     website = models.URLField(_("website"), blank=True)
     # Payout: a Stripe Connect account when the partner has one, otherwise bank transfer details
     # that finance officers use to record a manual transfer.

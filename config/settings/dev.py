@@ -27,4 +27,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The demo runs with DEBUG off (real 404/500 pages, ADR 0404): static files then come from the
+# apps' folders through WhiteNoise, and uploaded media from MEDIA_ROOT (config/urls.py).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+CLEARFUND_SERVE_MEDIA = True
 _ = BASE_DIR

@@ -5,19 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from payments.donations.donor_links import donor_from_token
+from payments.donations.donor_links import donor_from_token, keep_private
 from payments.donations.models import DonorProfile, MonthlyPlan
 from payments.donations.monthly import monthly_plan_cancel
-from payments.donations.selectors import donor_gifts
-
-# The verification area renders each gift's trace (held / released / to whom) with this template
-# when it exists; the donor page works without it.
-TRACE_TEMPLATE = "payments/trace_panel.html"
 
 
 def _donor(token: str) -> DonorProfile:
@@ -27,15 +20,10 @@ def _donor(token: str) -> DonorProfile:
     return donor
 
 
-def _trace_template() -> str | None:
-    try:
-        get_template(TRACE_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return TRACE_TEMPLATE
-
-
 def donor_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Every gift of the donor with its trace (read by the template's ``donor_traces`` tag: the
+    trace package builds on gifts, so this module may not import it), and their monthly gifts.
+    A forged, expired or revoked token is a 404 that says nothing of any donor."""
     donor = _donor(token)
     response = render(
         request,
@@ -43,17 +31,13 @@ def donor_page(request: HttpRequest, token: str) -> HttpResponse:
         {
             "donor": donor,
             "token": token,
-            "gifts": donor_gifts(donor=donor),
             "plans": MonthlyPlan.objects.filter(donor=donor)
             .select_related("campaign")
             .order_by("-created_at"),
-            "trace_template": _trace_template(),
         },
     )
-    # The URL is a credential: keep it out of other sites' logs.
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # The URL is a credential: kept out of caches and of other sites' logs.
+    return keep_private(response)
 
 
 @require_POST

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language
 
 from campaigns.models import Campaign
 from campaigns.site_time import site_date
@@ -63,3 +66,13 @@ def donor_gifts(*, donor: DonorProfile) -> list[Donation]:
         .prefetch_related("refunds")
         .order_by("-created_at")
     )
+
+
+def campaign_page_url(*, campaign: Campaign, request: HttpRequest | None = None) -> str:
+    """The path of the campaign's public page in the active language (else in another language),
+    or its donation page while no page is live. The CMS pages are read through the record's
+    ``pages`` relation: ``payments`` imports nothing from ``cms`` (README, layers)."""
+    pages = campaign.pages.live().public().order_by("pk")
+    page = pages.filter(locale__language_code=get_language()).first() or pages.first()
+    url = page.get_url(request) if page is not None else None
+    return url or reverse("payments:donate_page", kwargs={"slug": campaign.slug})

@@ -25,10 +25,11 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign
 from campaigns.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS, Money
 from payments.donations.client_ip import client_ip
+from payments.donations.donor_links import keep_private
 from payments.donations.forms import DonationForm
 from payments.donations.models import Donation, Frequency
 from payments.donations.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
-from payments.donations.selectors import wall_of_support
+from payments.donations.selectors import campaign_page_url, wall_of_support
 from payments.donations.services import (
     ChargeOutcome,
     DonationNotPossible,
@@ -212,5 +213,19 @@ def donation_confirm_view(request: HttpRequest, public_id) -> JsonResponse:
 
 
 def donation_thanks(request: HttpRequest, public_id) -> HttpResponse:
+    """The thank-you for a gift started in this browser: links to the trace of this gift and back
+    to the campaign, and a way to share the campaign (never the gift). Opened elsewhere (another
+    browser, an ended session) it answers a friendly page saying where the gift can be followed,
+    and nothing of any gift: the id in the URL alone does not prove whose gift it is, and the page
+    looks the same whether or not that gift exists."""
+    if str(public_id) not in request.session.get(SESSION_KEY, []):
+        return keep_private(render(request, "payments/thanks_elsewhere.html"))
     donation = _own_donation(request, public_id)
-    return render(request, "payments/thanks.html", {"donation": donation, "campaign": donation.campaign})
+    campaign_url = campaign_page_url(campaign=donation.campaign, request=request)
+    context = {
+        "donation": donation,
+        "campaign": donation.campaign,
+        "campaign_url": campaign_url,
+        "share_url": request.build_absolute_uri(campaign_url),
+    }
+    return keep_private(render(request, "payments/thanks.html", context))

@@ -1,6 +1,6 @@
 """Donor accounts without passwords: ask for a link, sign in with it, see every gift (ADR 0218).
 
-Thin. Pages carry ``Referrer-Policy: same-origin`` (a sign-in URL is a credential; ``no-referrer``
+Thin. Pages carry ``Referrer-Policy: same-origin`` via ``keep_private`` (a sign-in URL is a credential; ``no-referrer``
 would make Chromium post ``Origin: null`` and fail the CSRF check) and ``Cache-Control: private,
 no-store``.
 """
@@ -20,7 +20,7 @@ from campaigns.amount_input import AmountField
 from campaigns.state_tables import TransitionNotAllowed
 from payments.donations import monthly
 from payments.donations.client_ip import client_ip
-from payments.donations.donor_links import donor_page_url
+from payments.donations.donor_links import donor_page_url, keep_private
 from payments.donations.models import Donation, MonthlyPlan
 from payments.donations.protection import AttemptBlocked
 from payments.donations.selectors import donor_gifts
@@ -32,12 +32,6 @@ class SignInRequestForm(forms.Form):
     email = forms.EmailField(label=_("Your email address"), max_length=254)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 def sign_in_request(request: HttpRequest) -> HttpResponse:
     """Email in; always the same answer (a page saying a link is on its way if the address gives
@@ -45,7 +39,7 @@ def sign_in_request(request: HttpRequest) -> HttpResponse:
     form = SignInRequestForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            return _private(
+            return keep_private(
                 render(request, "payments/donor_accounts/request.html", {"form": form}, status=400)
             )
         try:
@@ -56,13 +50,13 @@ def sign_in_request(request: HttpRequest) -> HttpResponse:
             response = render(request, "payments/donor_accounts/request.html", {"form": form, "blocked": True},
                               status=429)  # fmt: skip
             response["Retry-After"] = str(blocked.retry_after)
-            return _private(response)
+            return keep_private(response)
         return redirect("payments:donor_sign_in_sent")
-    return _private(render(request, "payments/donor_accounts/request.html", {"form": form}))
+    return keep_private(render(request, "payments/donor_accounts/request.html", {"form": form}))
 
 
 def sign_in_sent(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "payments/donor_accounts/sent.html"))
+    return keep_private(render(request, "payments/donor_accounts/sent.html"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,11 +64,11 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows one button (mail scanners that open links must not use a single-use link up);
     POST uses the link: signed in, or 410 for an unknown, used or expired link."""
     if request.method == "GET":
-        return _private(render(request, "payments/donor_accounts/sign_in.html", {"token": token}))
+        return keep_private(render(request, "payments/donor_accounts/sign_in.html", {"token": token}))
     try:
         donor = services.sign_in_consume(token=token)
     except services.SignInRefused:
-        return _private(render(request, "payments/donor_accounts/refused.html", status=410))
+        return keep_private(render(request, "payments/donor_accounts/refused.html", status=410))
     services.session_sign_in(session=request.session, donor=donor)
     return redirect("payments:donor_account")
 
@@ -91,7 +85,7 @@ def account(request: HttpRequest, *, error: str = "", status: int = 200) -> Http
         "plans": MonthlyPlan.objects.filter(donor=donor).select_related("campaign").order_by("-created_at"),
         "donor_url": donor_page_url(donor, absolute=False),
     }
-    return _private(render(request, "payments/donor_accounts/account.html", context, status=status))
+    return keep_private(render(request, "payments/donor_accounts/account.html", context, status=status))
 
 
 PLAN_ACTIONS = {
@@ -149,7 +143,7 @@ def receipt(request: HttpRequest, public_id) -> HttpResponse:
     response = render(request, "payments/donor_accounts/receipt.txt", {"gift": gift},
                       content_type="text/plain; charset=utf-8")  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="receipt-{gift.public_id}.txt"'
-    return _private(response)
+    return keep_private(response)
 
 
 @require_POST

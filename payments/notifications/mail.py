@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from campaigns.money import Money
+from campaigns.reader_language import in_reader_language
 from payments.donations.donor_links import donor_page_url
 from payments.donations.models import DonorProfile
 from payments.notifications.links import preferences_url, unsubscribe_url
@@ -26,7 +27,14 @@ TEMPLATES = "payments/notifications/email"
 def _item_context(notification: DonorNotification) -> dict:
     """What the paragraph about one event needs; public facts only (pseudonyms, partners, roles)."""
     event = notification.event
-    context: dict = {"kind": event.kind, "campaign": event.campaign.title, "data": event.data}
+    language = notification.language
+    # Names in the donor's language, the Chinese marked "not yet translated" where no English
+    # exists yet (ADR 0403); rendered when the mail's language is active.
+    context: dict = {
+        "kind": event.kind,
+        "campaign": in_reader_language(event.campaign, "title", language=language),
+        "data": event.data,
+    }
     if notification.amount_minor is not None:
         context["amount"] = Money.from_minor(notification.amount_minor, notification.currency)
     if event.kind in (NotificationKind.RELEASE_PAID, NotificationKind.OUTCOME_VERIFIED):
@@ -37,15 +45,14 @@ def _item_context(notification: DonorNotification) -> dict:
         )
         milestone = release.milestone
         context.update(
-            partner=release.partner.name,
-            beneficiary=milestone.beneficiary.pseudonym,
+            partner=in_reader_language(release.partner, "name", language=language),
+            beneficiary=in_reader_language(milestone.beneficiary, "pseudonym", language=language),
             outcome=milestone.get_kind_display(),
             verified_at=milestone.verified_at,
             paid_at=release.paid_at,
         )
     elif event.kind == NotificationKind.CAMPAIGN_UPDATE:
         texts = event.data.get("texts", {})
-        language = notification.language
         context["update"] = (
             texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), {})
         )

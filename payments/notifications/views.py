@@ -15,17 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from payments.donations.donor_links import donor_from_token
+from payments.donations.donor_links import donor_from_token, keep_private
 from payments.notifications.forms import MailPreferencesForm
 from payments.notifications.links import donor_from_unsubscribe_token
 from payments.notifications.selectors import mail_preferences
 from payments.notifications.services import mail_preferences_set, mail_unsubscribe
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # A mail client's one-click POST (RFC 8058) carries no CSRF token and no cookie: the signed token
@@ -42,7 +36,7 @@ def mail_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     done = request.method == "POST"
     if done:
         mail_unsubscribe(donor=donor)
-    return _private(
+    return keep_private(
         render(request, "payments/notifications/unsubscribe.html", {"token": token, "done": done})
     )
 
@@ -58,6 +52,6 @@ def mail_preferences_view(request: HttpRequest, token: str) -> HttpResponse:
         mail_preferences_set(donor=donor, wanted=form.cleaned_data)
         messages.success(request, _("Your mail preferences are saved."))
         return redirect("payments:mail_preferences", token=token)
-    return _private(
+    return keep_private(
         render(request, "payments/notifications/preferences.html", {"form": form, "token": token})
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
+from campaigns.reader_language import ReaderText, in_reader_language, reads_english
 from campaigns.verification.selectors import campaign_gift_refusal, public_beneficiaries
 from payments.donations.forms import DonationForm
 from payments.figures.selectors import CampaignTotals, campaign_totals
@@ -45,6 +46,7 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "stripe_locale": stripe_locale(),
         "totals": totals,
     }
 
@@ -58,11 +60,17 @@ def _earmark(context, campaign: Campaign) -> Beneficiary | None:
     return public_beneficiaries(campaign=campaign).filter(pk=int(wanted)).first()
 
 
-def _unit_label(context, campaign: Campaign) -> str:
-    """The unit label in the page's language: a translated campaign page carries its own."""
+def stripe_locale(language: str | None = None) -> str:
+    """Stripe.js's name for the page's language: "zh" (Simplified Chinese) or "en"."""
+    return "en" if reads_english(language) else "zh"
+
+
+def _unit_label(context, campaign: Campaign) -> str | ReaderText:
+    """The unit label in the page's language: a translated campaign page carries its own; elsewhere
+    (the donate page) the campaign's, in the reader's language (ADR 0403)."""
     page = context.get("page")
     label = getattr(page, "unit_label", "") if getattr(page, "campaign_id", None) == campaign.pk else ""
-    return label or campaign.unit_label
+    return label or in_reader_language(campaign, "unit_label")
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django import template
 
 from campaigns.verification.selectors import campaign_outcome_counts
 from payments.figures.selectors import CampaignTotals, campaign_totals
-from payments.trace.selectors import disbursement_feed, gift_trace, pending_releases
+from payments.trace.selectors import disbursement_feed, donor_gift_traces, gift_trace, pending_releases
 
 register = template.Library()
 
@@ -31,3 +31,10 @@ def disbursement_feed_panel(context, campaign):
         "pending": pending_releases(campaign=campaign),
         "request": context.get("request"),
     }
+
+
+@register.simple_tag
+def donor_traces(donor):
+    """``{% donor_traces donor as traces %}``: the trace of each of the donor's gifts, read in a
+    fixed number of queries (``payments.trace.selectors.donor_gift_traces``)."""
+    return donor_gift_traces(donor=donor)

@@ -20,11 +20,14 @@ from campaigns.models import (
     NeedStatus,
 )
 from campaigns.money import Money
+from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.registry.provinces import province_in_reader_language
 from campaigns.roles import FINANCE_OFFICERS, VERIFIERS
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.allocation.models import Allocation
-from payments.allocation.services import Breakdown, breakdown_of
-from payments.donations.models import Donation
+from payments.allocation.services import Breakdown, breakdown_annotated, breakdown_of, with_breakdown
+from payments.donations.models import Donation, DonorProfile
+from payments.donations.selectors import donor_gifts
 from payments.figures.selectors import CurrencyTotals, platform_totals, release_paid
 from payments.figures.vocabulary import RELEASE_STATES
 from payments.ledger.models import LedgerEntry
@@ -35,8 +38,8 @@ from payments.releases.models import Release, ReleaseStatus
 class Disbursement:
     release_id: int
     amount: Money
-    partner: str
-    beneficiary: str
+    partner: ReaderText
+    beneficiary: ReaderText
     outcome: str
     verified_at: datetime | None
     verified_by_role: str
@@ -48,7 +51,10 @@ class Disbursement:
     # entry is in the ledger, then "paid"; ``state_label`` is its word on every page and PDF.
     state: str
     state_label: str
-    evidence: tuple[tuple[str, object], ...] = ()  # (summary, date)
+    evidence: tuple[tuple[ReaderText, object], ...] = ()  # (summary, date)
+    # The verifier's display name as staff set it in their account (first and last name), or ""
+    # when they set none; never a username, an email or anything about the beneficiary.
+    verified_by_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,15 +75,21 @@ def _role_of(user, *, expected: str) -> str:
     return str(_("Staff"))
 
 
+def _display_name(user) -> str:
+    """The name a staff member shows the public: the first and last name of their account."""
+    return user.get_full_name().strip() if user is not None else ""
+
+
 def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) -> Disbursement:
     milestone: Milestone = release.milestone
-    evidence = tuple((e.summary, e.dated) for e in milestone.evidence.all())
-    outcome = milestone.get_kind_display() + (f" · {milestone.title}" if milestone.title else "")
+    evidence = tuple((in_reader_language(e, "summary"), e.dated) for e in milestone.evidence.all())
+    title = in_reader_language(milestone, "title")
+    outcome = milestone.get_kind_display() + (f" · {title}" if title else "")
     return Disbursement(
         release_id=release.pk,
         amount=amount or release.amount,
-        partner=release.partner.name,
-        beneficiary=milestone.beneficiary.pseudonym,
+        partner=in_reader_language(release.partner, "name"),
+        beneficiary=in_reader_language(milestone.beneficiary, "pseudonym"),
         outcome=outcome,
         verified_at=milestone.verified_at,
         verified_by_role=_role_of(milestone.verified_by, expected=VERIFIERS),
@@ -88,6 +100,7 @@ def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) 
         state="paid" if paid else "approved_unpaid",
         state_label=str(RELEASE_STATES["paid" if paid else "approved_unpaid"]),
         evidence=evidence,
+        verified_by_name=_display_name(milestone.verified_by),
     )
 
 
@@ -121,6 +134,38 @@ def gift_trace(*, donation: Donation) -> GiftTrace:
         breakdown=breakdown_of(donation),
         disbursements=tuple(_disbursement(a.release, a.amount, paid=a.paid_out) for a in allocations),
     )
+
+
+def donor_gift_traces(*, donor: DonorProfile) -> list[GiftTrace]:
+    """The trace of each of a donor's gifts (``donor_gifts``: newest first, not the ones never
+    sent to the provider), as ``gift_trace`` reads it for one gift. A fixed number of queries
+    whatever the number of gifts, and none reads the campaigns' other gifts: the cost of a donor's
+    page does not grow with the campaigns they gave to."""
+    gifts = donor_gifts(donor=donor)
+    annotated = {row.pk: row for row in with_breakdown(Donation.objects.filter(pk__in=[g.pk for g in gifts]))}
+    allocations = (
+        Allocation.objects.filter(donation__in=[g.pk for g in gifts])
+        .annotate(paid_out=release_paid(OuterRef("release_id")))
+        .select_related(*(f"release__{r}" for r in _RELEASE_RELATED))
+        .prefetch_related(
+            Prefetch("release__milestone__evidence", queryset=Evidence.objects.order_by("dated")),
+            *(f"release__{g}" for g in _RELEASE_GROUPS),
+        )
+        .order_by("created_at", "id")
+    )
+    lines: dict[int, list[Disbursement]] = {g.pk: [] for g in gifts}
+    for allocation in allocations:
+        lines[allocation.donation_id].append(
+            _disbursement(allocation.release, allocation.amount, paid=allocation.paid_out)
+        )
+    return [
+        GiftTrace(
+            donation=gift,
+            breakdown=breakdown_annotated(annotated[gift.pk]),
+            disbursements=tuple(lines[gift.pk]),
+        )
+        for gift in gifts
+    ]
 
 
 def disbursement_feed(*, campaign: Campaign, limit: int = 50) -> list[Disbursement]:
@@ -170,7 +215,10 @@ def platform_transparency() -> dict:
             "matched": matched,
             "rate": round(100 * matched / posted) if posted else 0,
         },
-        "match_rate_by_region": needs_match_rate(by="province"),
+        "match_rate_by_region": [
+            {**row, "group": province_in_reader_language(row["group"])}
+            for row in needs_match_rate(by="province")
+        ],
         "match_rate_by_kind": [
             {**row, "group": NeedKind(row["group"]).label} for row in needs_match_rate(by="kind")
         ],

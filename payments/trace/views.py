@@ -36,8 +36,8 @@ def campaign_disbursements_json(request: HttpRequest, slug: str) -> JsonResponse
         {
             "amount": str(line.amount.amount),
             "currency": line.amount.currency,
-            "partner": line.partner,
-            "beneficiary": line.beneficiary,
+            "partner": str(line.partner),
+            "beneficiary": str(line.beneficiary),
             "outcome": line.outcome,
             "verified_at": line.verified_at.isoformat() if line.verified_at else None,
             "verified_by_role": line.verified_by_role,
@@ -45,7 +45,7 @@ def campaign_disbursements_json(request: HttpRequest, slug: str) -> JsonResponse
             "paid_at": line.paid_at.isoformat() if line.paid_at else None,
             "status": line.status,
             "figure": line.state,  # "approved_unpaid" or "paid" (docs/glossary.md)
-            "evidence": [{"summary": s, "date": d.isoformat()} for s, d in line.evidence],
+            "evidence": [{"summary": str(s), "date": d.isoformat()} for s, d in line.evidence],
         }
         for line in disbursement_feed(campaign=campaign)
     ]

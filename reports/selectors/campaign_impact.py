@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 
 from campaigns.models import Campaign
 from campaigns.money import Money
+from campaigns.reader_language import in_reader_language
 from campaigns.site_time import site_zone
 from payments.figures.selectors import CampaignTotals, campaign_totals_uncached
 from payments.models import AccountKind, Posting
@@ -70,13 +71,13 @@ def campaign_impact(*, campaign_id: int) -> CampaignImpact:
     outcomes = campaign_outcomes(campaign=campaign)
     return CampaignImpact(
         campaign_id=campaign.pk,
-        title=campaign.title,
+        title=str(in_reader_language(campaign, "title")),
         kind=campaign.get_kind_display(),
-        region=campaign.region,
+        region=str(in_reader_language(campaign, "region")),
         currency=campaign.currency,
         goal=campaign.goal,
         unit_cost=campaign.unit_cost,
-        unit_label=campaign.unit_label,
+        unit_label=str(in_reader_language(campaign, "unit_label")),
         totals=totals,
         units_funded=totals.units_funded(campaign.unit_cost),
         units_delivered=outcomes.units_delivered,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from campaigns.money import CurrencyMismatch, Money
+from campaigns.reader_language import in_reader_language
 from campaigns.site_time import site_date, site_year_bounds
 from payments.figures.vocabulary import label as figure_label
 from reports.selectors.common import Organisation, ReportDataError, organisation
@@ -97,7 +98,7 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
             Gift(
                 receipt_number=number,
                 day=when,
-                campaign=d.campaign.title,
+                campaign=str(in_reader_language(d.campaign, "title")),
                 amount=d.amount,
                 refunded=d.refunded,
                 status=d.get_status_display(),
@@ -132,8 +133,8 @@ def _trace_lines(donation, number: str) -> tuple[list[TraceLine], Money]:
             receipt_number=number,
             state=part.state_label,  # approved, not yet paid / paid to partners (the ledger's payout)
             amount=part.amount,
-            partner=part.partner,
-            beneficiary=part.beneficiary,
+            partner=str(part.partner),
+            beneficiary=str(part.beneficiary),
             outcome=part.outcome,
             verified_on=site_date(part.verified_at) if part.verified_at else None,
         )

@@ -23,6 +23,7 @@ from campaigns.models import (
     MilestoneStatus,
 )
 from campaigns.money import Money
+from campaigns.reader_language import in_reader_language
 from campaigns.site_time import site_date
 from payments.figures.selectors import release_paid
 from payments.figures.vocabulary import label
@@ -86,7 +87,8 @@ def _photo(beneficiary: Beneficiary) -> tuple[Path | None, bool]:
 
 def _outcome_label(milestone: Milestone) -> str:
     label = str(milestone.get_kind_display())
-    return f"{label} · {milestone.title}" if milestone.title else label
+    title = in_reader_language(milestone, "title")
+    return f"{label} · {title}" if title else label
 
 
 def campaign_outcomes(*, campaign: Campaign) -> Outcomes:
@@ -95,8 +97,8 @@ def campaign_outcomes(*, campaign: Campaign) -> Outcomes:
         .exclude(status=MilestoneStatus.REJECTED)
         .select_related("beneficiary")
         .only(
-            "kind", "title", "status", "due_date", "reported_at", "verified_at",
-            "beneficiary__pseudonym",
+            "kind", "title", "title_en", "status", "due_date", "reported_at", "verified_at",
+            "beneficiary__pseudonym", "beneficiary__pseudonym_en",
         )
         .order_by("due_date", "id")
     )  # fmt: skip
@@ -106,7 +108,14 @@ def campaign_outcomes(*, campaign: Campaign) -> Outcomes:
         if m.status == MilestoneStatus.VERIFIED:
             verified_by_beneficiary[m.beneficiary_id].append(m)
         day = _local(m.verified_at) or _local(m.reported_at) or m.due_date
-        events.append(MilestoneEvent(day, m.beneficiary.pseudonym, _outcome_label(m), m.get_status_display()))
+        events.append(
+            MilestoneEvent(
+                day,
+                str(in_reader_language(m.beneficiary, "pseudonym")),
+                _outcome_label(m),
+                m.get_status_display(),
+            )
+        )
     events.sort(key=lambda e: (e.day, e.pseudonym))
 
     people = []
@@ -114,8 +123,8 @@ def campaign_outcomes(*, campaign: Campaign) -> Outcomes:
         Beneficiary.objects.filter(campaign=campaign, status=BeneficiaryStatus.VERIFIED)
         .select_related("photo")
         .only(
-            "pseudonym", "age_band", "county", "story", "story_consent", "photo", "photo_consent",
-            "verified_at",
+            "pseudonym", "pseudonym_en", "age_band", "county", "county_en", "story", "story_en",
+            "story_consent", "photo", "photo_consent", "verified_at",
         )
         .order_by("verified_at", "id")
     )  # fmt: skip
@@ -125,12 +134,12 @@ def campaign_outcomes(*, campaign: Campaign) -> Outcomes:
         latest = max((m.verified_at for m in done), default=None)
         people.append(
             BeneficiaryOutcome(
-                pseudonym=b.pseudonym,
+                pseudonym=str(in_reader_language(b, "pseudonym")),
                 age_band=b.get_age_band_display() if b.age_band else "",
-                county=b.county,
+                county=str(in_reader_language(b, "county")),
                 outcome="; ".join(_outcome_label(m) for m in done),
                 verified_on=_local(latest or b.verified_at),
-                story=b.public_story,
+                story=str(in_reader_language(b, "public_story")),
                 photo_path=photo,
                 photo_missing=missing,
             )
@@ -157,13 +166,15 @@ def _disbursements(campaign: Campaign) -> list[Disbursement]:
         Disbursement(
             day=_local((r.paid_at if r.paid_out else None) or r.approved_at),
             amount=r.amount,
-            partner=r.partner.name,
-            beneficiary=r.milestone.beneficiary.pseudonym,
+            partner=str(in_reader_language(r.partner, "name")),
+            beneficiary=str(in_reader_language(r.milestone.beneficiary, "pseudonym")),
             outcome=_outcome_label(r.milestone),
             # The glossary's word for where this money is: approved, not yet paid / paid to partners.
             status=label("paid" if r.paid_out else "approved_unpaid"),
             reference=f"R-{r.pk:06d}",
-            evidence="; ".join(f"{e.summary} ({e.dated:%Y-%m-%d})" for e in r.milestone.evidence.all()),
+            evidence="; ".join(
+                f"{in_reader_language(e, 'summary')} ({e.dated:%Y-%m-%d})" for e in r.milestone.evidence.all()
+            ),
         )
         for r in releases.iterator(chunk_size=500)
     ]

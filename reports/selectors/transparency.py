@@ -14,6 +14,8 @@ from campaigns.models import (
     NeedStatus,
 )
 from campaigns.money import Money
+from campaigns.reader_language import in_reader_language
+from campaigns.registry.provinces import province_in_reader_language
 from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.figures.selectors import (
     PUBLISHED_STATUSES,
@@ -75,9 +77,9 @@ def platform_transparency(*, period: str = "") -> Transparency:
         t = campaign_totals_uncached(campaign=campaign)
         lines.append(
             CampaignLine(
-                title=campaign.title,
+                title=str(in_reader_language(campaign, "title")),
                 kind=campaign.get_kind_display(),
-                region=campaign.region,
+                region=str(in_reader_language(campaign, "region")),
                 status=campaign.get_status_display(),
                 raised=t.raised,
                 held=t.held,
@@ -94,7 +96,9 @@ def platform_transparency(*, period: str = "") -> Transparency:
         totals=totals,
         campaigns=lines,
         funnel=[FunnelStep(str(stages[stage]), count) for stage, count in needs_funnel()],
-        match_by_region=[_rate(r, r["group"]) for r in needs_match_rate(by="province")],
+        match_by_region=[
+            _rate(r, str(province_in_reader_language(r["group"]))) for r in needs_match_rate(by="province")
+        ],
         match_by_kind=[_rate(r, str(kinds.get(r["group"], r["group"]))) for r in needs_match_rate(by="kind")],
         beneficiaries_verified=Beneficiary.objects.filter(status=BeneficiaryStatus.VERIFIED).count(),
         outcomes_verified=Milestone.objects.filter(status=MilestoneStatus.VERIFIED).count(),

@@ -183,3 +183,24 @@ def test_verified_milestone_builder_reports_as_the_partner(verifier, verified_be
     milestone = verified_milestone(beneficiary=verified_beneficiary, verifier=verifier)
     assert milestone.reported_by_id != verifier.pk
     assert milestone.verified_by_id == verifier.pk
+
+
+def test_the_needs_partner_confirms_delivery_and_another_partner_is_refused(verifier, second_verifier,
+                                                                            verified_beneficiary):  # fmt: skip
+    from campaigns.verification.needs import need_fund, need_hold, need_mark_delivered
+
+    shop, other = PartnerFactory(name="Mobility aids shop"), PartnerFactory(name="Another shop")
+    need = need_post(actor=verifier, beneficiary=verified_beneficiary, title="A wheelchair", kind="mobility",
+                     amount=Money("800", "CNY"), partner=shop)  # fmt: skip
+    need = need_vet(actor=second_verifier, need=need, note="Visited")
+    need = need_hold(need=need, client="a")
+    need_fund(need=need, gift_id=99, hold_token=need.hold_token)
+    # another partner may not confirm it: refused, nothing changes
+    with pytest.raises(PermissionDenied):
+        need_mark_delivered(need=need, actor=partner_member(other, username="another-shop"))
+    need.refresh_from_db()
+    assert (need.status, need.delivered_by_id) == (NeedStatus.FUNDED, None)
+    # its own partner confirms it
+    member = partner_member(shop)
+    need_mark_delivered(need=need, actor=member)
+    assert (need.status, need.delivered_by_id) == (NeedStatus.DELIVERED, member.pk)

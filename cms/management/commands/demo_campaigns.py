@@ -31,7 +31,7 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
-from cms.services import campaign_page_ensure_record
+from cms.services import campaign_page_ensure_record, campaign_page_published
 
 DEMO_PASSWORD = "clearfund-demo"  # noqa: S105 - demo accounts only, printed by the demo launcher
 STAFF = [("editor", EDITORS), ("verifier", VERIFIERS), ("finance", FINANCE_OFFICERS)]
@@ -87,6 +87,9 @@ class Command(BaseCommand):
             fields = {k: v for k, v in spec.items() if k != "key"}
             partner, created = Partner.objects.get_or_create(name=fields.pop("name"), defaults=fields)
             self.created += created
+            missing = {k: v for k, v in fields.items() if k.endswith("_en") and not getattr(partner, k)}
+            if missing:  # a demo made before the English texts existed gets them (ADR 0403)
+                Partner.objects.filter(pk=partner.pk).update(**missing)
             partners[spec["key"]] = partner
         return partners
 
@@ -115,6 +118,9 @@ class Command(BaseCommand):
                 setattr(settings, name, value)
             settings.save()
             self.created += 1
+        elif not settings.organisation_address_en:
+            settings.organisation_address_en = content.SITE_SETTINGS["organisation_address_en"]
+            settings.save(update_fields=["organisation_address_en"])
 
     # --- pages --------------------------------------------------------------------------------
     def publish(self, page: Page) -> None:
@@ -196,6 +202,9 @@ class Command(BaseCommand):
             english.story, english.region = stream(en["story"]), spec["region"]["en"]
             english.save()
             self.publish(english)
+        elif page.campaign_id and not page.campaign.title_en:  # a demo made before ADR 0403
+            english = page.get_translation(self.en)
+            campaign_page_published(page=english.specific, actor=self.editor)
         if "update" in spec["zh"]:
             fields = {lang: dict(spec[lang]["update"]) for lang in ("zh", "en")}
             for lang in fields:

@@ -22,6 +22,7 @@ from campaigns.models import (
     Beneficiary,
     Campaign,
     CampaignKind,
+    Evidence,
     MilestoneKind,
     MilestoneStatus,
     NeedKind,
@@ -36,6 +37,7 @@ from campaigns.money import Money
 from campaigns.registry.importer import registry_import
 from campaigns.registry.sources import CsvRegistrySource
 from campaigns.roles import FIELD_OFFICERS, FINANCE_OFFICERS, PARTNERS, VERIFIERS
+from campaigns.services import english_texts_set
 from campaigns.verification.beneficiaries import (
     beneficiary_create,
     beneficiary_match,
@@ -63,6 +65,25 @@ PLAN = [
      Q(relation="head", birth_date__range=(date(1975, 1, 1), date(1995, 12, 31))), Q(household__county="昭觉县"),
      MilestoneKind.MODULE_COMPLETED),
 ]  # fmt: skip
+
+
+# English twins of the demo's public texts (ADR 0403): pseudonyms, counties, evidence, needs.
+PSEUDONYMS_EN = {"盘奶奶": "Grandma Pan", "李爷爷": "Grandpa Li", "赵奶奶": "Grandma Zhao", "小梅": "Xiaomei",
+                 "小杰": "Xiaojie", "小兰": "Xiaolan", "阿呷": "Aga", "木呷": "Muga"}  # fmt: skip
+COUNTIES_EN = {"大方县": "Dafang County", "金阳县": "Jinyang County", "福贡县": "Fugong County",
+               "丹寨县": "Danzhai County", "双牌县": "Shuangpai County", "昭觉县": "Zhaojue County",
+               "江华瑶族自治县": "Jianghua Yao Autonomous County", "张北县": "Zhangbei County",
+               "积石山保安族东乡族撒拉族自治县": "Jishishan Bonan, Dongxiang and Salar Autonomous County"}  # fmt: skip
+CONSENT_SUMMARY = ("入户核查表与知情同意书", "Home-visit check sheet and consent form")
+DISCHARGE_SUMMARY = ("医院出院小结（白内障超声乳化+人工晶体植入）",
+                     "Hospital discharge note (phacoemulsification and lens implant)")  # fmt: skip
+NEEDS = {"uniform": ("冬季校服两套", "Two sets of winter school uniform"),
+         "wheelchair": ("轮椅一台（家中老人）", "A wheelchair (for an elderly family member)")}  # fmt: skip
+
+
+def story_in_english(name: str, county: str) -> str:
+    return (f"{PSEUDONYMS_EN.get(name, name)} comes from a registered poor household in "
+            f"{COUNTIES_EN.get(county, county)} and agreed to share this story.")  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -127,22 +148,36 @@ class Command(BaseCommand):
         result = []
         for name in names:
             if name in existing:
-                result.append(existing[name])
+                result.append(self.in_english(existing[name]))
                 continue
             person = candidates.pop(0)
             b = beneficiary_create(actor=self.verifier, campaign=campaign, pseudonym=name,
                                    story=f"{name}来自{person.household.county}的建档立卡家庭，本人同意公开这段故事。",
                                    story_consent=True)  # fmt: skip
             beneficiary_match(actor=self.verifier, beneficiary=b, id_number=person.id_number)
-            evidence_add(actor=self.verifier, beneficiary=b, summary="入户核查表与知情同意书",
+            evidence_add(actor=self.verifier, beneficiary=b, summary=CONSENT_SUMMARY[0],
                          file=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
                          dated=timezone.localdate())  # fmt: skip
             beneficiary_verify(
                 actor=self.verifier, beneficiary=b, note="入户核对户口本与建档立卡信息，一致。"
             )
             self.stdout.write(f"  verified beneficiary {name} ({campaign.slug})")
-            result.append(b)
+            result.append(self.in_english(b))
         return result
+
+    def in_english(self, beneficiary: Beneficiary) -> Beneficiary:
+        """The English twins of a beneficiary's public texts and evidence (idempotent)."""
+        beneficiary.refresh_from_db()
+        if not beneficiary.pseudonym_en:
+            english_texts_set(actor=self.verifier, record=beneficiary, texts={
+                "pseudonym": PSEUDONYMS_EN.get(beneficiary.pseudonym, beneficiary.pseudonym),
+                "county": COUNTIES_EN.get(beneficiary.county, beneficiary.county),
+                "story": story_in_english(beneficiary.pseudonym, beneficiary.county),
+            })  # fmt: skip
+        for summary, english in (CONSENT_SUMMARY, DISCHARGE_SUMMARY):
+            for evidence in Evidence.objects.filter(summary=summary, summary_en=""):
+                english_texts_set(actor=self.verifier, record=evidence, texts={"summary": english})
+        return beneficiary
 
     def first_milestone(
         self, campaign: Campaign, beneficiary: Beneficiary, partner: Partner, kind: str
@@ -157,10 +192,11 @@ class Command(BaseCommand):
         if milestone.status == MilestoneStatus.PLANNED:
             # The hospital reports the outcome; the verifier, another person, verifies it (ADR 0309).
             reporter = self.partner_member("hospital", partner)
-            evidence_add(actor=reporter, milestone=milestone, summary="医院出院小结（白内障超声乳化+人工晶体植入）",
+            evidence_add(actor=reporter, milestone=milestone, summary=DISCHARGE_SUMMARY[0],
                          file=ContentFile(b"%PDF-1.4 demo discharge note", name="discharge.pdf"),
                          dated=timezone.localdate())  # fmt: skip
             milestone_report(actor=reporter, milestone=milestone)
+            self.in_english(beneficiary)
         if milestone.status == MilestoneStatus.REPORTED:
             milestone_verify(actor=self.verifier, milestone=milestone, note="术后随访：视力恢复至0.6。")
             self.stdout.write(f"  verified surgery for {beneficiary.pseudonym} at {partner.name}")
@@ -193,13 +229,18 @@ class Command(BaseCommand):
     def needs(self) -> None:
         beneficiary = Beneficiary.objects.filter(status="verified", campaign__slug="tuition-aid").first()
         beneficiary = beneficiary or Beneficiary.objects.filter(status="verified").first()
-        if beneficiary is None or beneficiary.needs.exists():
+        if beneficiary is None:
             return
-        for title, kind, cost in (
-            ("冬季校服两套", NeedKind.SCHOOL, "360"),
-            ("轮椅一台（家中老人）", NeedKind.MOBILITY, "900"),
-        ):
-            need = need_post(actor=self.field_officer, beneficiary=beneficiary, title=title, kind=kind,
-                             amount=Money(cost, "CNY"))  # fmt: skip
-            need_vet(actor=self.verifier, need=need, note="入户核实：确有此需要。")
-        self.stdout.write("  field officer posted 2 needs; the verifier vetted them onto the needs board")
+        if not beneficiary.needs.exists():
+            for (title, _english), kind, cost in (
+                (NEEDS["uniform"], NeedKind.SCHOOL, "360"),
+                (NEEDS["wheelchair"], NeedKind.MOBILITY, "900"),
+            ):
+                need = need_post(actor=self.field_officer, beneficiary=beneficiary, title=title, kind=kind,
+                                 amount=Money(cost, "CNY"))  # fmt: skip
+                need_vet(actor=self.verifier, need=need, note="入户核实：确有此需要。")
+            self.stdout.write("  field officer posted 2 needs; the verifier vetted them onto the needs board")
+        for chinese, english in NEEDS.values():
+            for need in beneficiary.needs.filter(title=chinese, title_en=""):
+                english_texts_set(actor=self.verifier, record=need, texts={
+                    "title": english, "county": COUNTIES_EN.get(need.county, need.county)})  # fmt: skip

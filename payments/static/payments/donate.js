@@ -8,8 +8,10 @@
   const message = document.getElementById("donate-message");
   const submit = document.getElementById("donate-submit");
   const amountInput = document.getElementById("donate-amount");
-  const stripe = Stripe(form.dataset.stripeKey);
-  const card = stripe.elements().create("card");
+  // Stripe.js writes its own messages (declines, incomplete card): in the page's language.
+  const locale = form.dataset.stripeLocale || "auto";
+  const stripe = Stripe(form.dataset.stripeKey, { locale: locale });
+  const card = stripe.elements({ locale: locale }).create("card");
   card.mount("#card-element");
 
   // One id per form: posting it twice (double click, retry after a network error) is one gift.
@@ -113,8 +115,10 @@
       const setup = await stripe.confirmCardSetup(started.client_secret, {
         payment_method: { card: card, billing_details: { email: form.elements.email.value } },
       });
-      if (setup.error) {
-        show(setup.error.message || String(setup.error), "error");
+      if (setup.error || !setup.setupIntent) {
+        // No card set up: never go on to charge (the gift would wait for its card), say why.
+        const error = setup.error || {};
+        show(error.message || form.dataset.cardErrorText || String(error), "error");
         return;
       }
       let result = await post(started.charge_url);

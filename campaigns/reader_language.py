@@ -1,0 +1,65 @@
+"""Texts people read, in the reader's language, with a visible mark where a translation is missing.
+
+Records that are not Wagtail pages (campaigns' public titles, partners, beneficiaries' public
+stories, evidence and outcome titles, needs) are written in Chinese, the site's default language,
+and carry an English twin field named ``<field>_en`` (ADR 0403). ``in_reader_language`` picks the
+one for the active (or given) language. An English reader of a record whose English twin is empty
+gets the Chinese original marked "not yet translated", never the Chinese silently.
+
+The result renders as plain text with ``str()`` (mails, PDFs, page titles) and as marked-up HTML
+in templates (``__html__``: the original in a ``lang="zh-Hans"`` span followed by the marker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+ENGLISH = "en"
+
+
+def reads_english(language: str | None = None) -> bool:
+    """Whether ``language`` (default: the active one) is English (``en``, ``en-gb``...)."""
+    return (language or get_language() or "").lower().startswith(ENGLISH)
+
+
+@dataclass(frozen=True)
+class ReaderText:
+    """One text as a reader sees it. ``missing``: the reader's language has no version yet, and
+    ``text`` is the original (Chinese)."""
+
+    text: str
+    missing: bool = False
+
+    def __str__(self) -> str:
+        if self.missing:
+            return f"{self.text} ({_('not yet translated')})"
+        return self.text
+
+    def __html__(self) -> str:
+        if self.missing:
+            return format_html(
+                '<span lang="zh-Hans" data-untranslated>{}</span> <small class="untranslated">({})</small>',
+                self.text,
+                _("not yet translated"),
+            )
+        return format_html("{}", self.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def in_reader_language(obj: object, field: str, *, language: str | None = None) -> ReaderText:
+    """``obj.<field>`` for a Chinese reader, ``obj.<field>_en`` for an English one (``language``,
+    or the active language when omitted). An empty English twin of a non-empty original gives the
+    original with ``missing=True``. Raises ``AttributeError`` when ``obj`` has no such field."""
+    original = getattr(obj, field) or ""
+    if not reads_english(language):
+        return ReaderText(original)
+    english = getattr(obj, f"{field}_en") or ""
+    if english.strip() or not original:
+        return ReaderText(english)
+    return ReaderText(original, missing=True)
