@@ -71,7 +71,7 @@ def gunicorn(*, workers: int, threads: int, env: dict[str, str]):
         cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **env},
     )  # fmt: skip
     try:
-        for _ in range(100):
+        for _ in range(600):  # up to a minute: a loaded machine imports the site slowly
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break

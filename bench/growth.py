@@ -45,10 +45,10 @@ WITH donors AS (
         public_id, amount_minor, currency, refunded_minor, frequency, status, display_name, anonymous,
         dedication, public_message, sibling_opt_in, idempotency_key, provider_setup_intent_id,
         provider_payment_method_id, provider_payment_intent_id, provider_charge_id, failure_message,
-        created_at, updated_at, captured_at, campaign_id, donor_id)
+        created_at, updated_at, captured_at, campaign_id, donor_id, language)
     SELECT gen_random_uuid(), 1000 + (d.id %% 100) * 100, 'CNY', 0, 'one_off', 'succeeded', '', false,
         '', '', false, 'growth:' || d.id, '', '', 'pi_growth_' || d.id, 'ch_growth_' || d.id, '',
-        now(), now(), now(), %(campaign)s, d.id
+        now(), now(), now(), %(campaign)s, d.id, %(language)s
     FROM donors d
     RETURNING id, amount_minor
 ), entries AS (
@@ -118,7 +118,8 @@ def main() -> None:
             n = min(SEED_BATCH, size - have)
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(SEED_SQL, {"campaign": campaign.pk, "first": first, "last": first + n - 1,
-                                          "donor_funds": donor_funds.pk, "escrow": escrow.pk})  # fmt: skip
+                                          "donor_funds": donor_funds.pk, "escrow": escrow.pk,
+                                          "language": settings.LANGUAGE_CODE})  # fmt: skip
             first += n
             have += n
         with connection.cursor() as cursor:

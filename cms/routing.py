@@ -19,6 +19,7 @@ resolve to a live page (a 404, a page in draft) is left to Wagtail's walk.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache as memoize
 
@@ -75,6 +76,25 @@ def any_view_restriction() -> bool:
     return _cached("cms:route:any-restriction", PageViewRestriction.objects.exists)
 
 
+def _page_row(url_path: str) -> tuple[int, int] | None:
+    """(pk, content type id) of the page at ``url_path``; found ones are cached under the header
+    generation like the Site (a page saved, moved or deleted starts a new one), so a render
+    reads only the specific page row (ADR 0212). Misses are not cached: unknown paths cost
+    nothing in the cache."""
+    from django.conf import settings
+
+    key = "cms:route:path:" + hashlib.sha256(url_path.encode()).hexdigest()[:32]
+    generation = header_generation()
+    found = cache.get(key)
+    if found is not None and found[0] == generation:
+        return found[1]
+    row = Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
+    seconds = getattr(settings, "CMS_HEADER_CACHE_SECONDS", 10)
+    if row is not None and seconds:
+        cache.set(key, (generation, tuple(row)), seconds)
+    return row
+
+
 def route_for_request(request: HttpRequest, path: str) -> RouteResult | None:
     """Resolve ``path`` to a live page the way Wagtail would, or None to let Wagtail walk."""
     if not default_routing_everywhere():
@@ -85,7 +105,7 @@ def route_for_request(request: HttpRequest, path: str) -> RouteResult | None:
     request._wagtail_site = route.site  # what Site.find_for_request caches on the request
     components = [component for component in path.split("/") if component]
     url_path = route.root_url_path + "".join(f"{component}/" for component in components)
-    row = Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
+    row = _page_row(url_path)
     if row is None:
         return None
     model = ContentType.objects.get_for_id(row[1]).model_class()

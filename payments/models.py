@@ -4,7 +4,7 @@ Each concept keeps its models in its own subpackage; code inside ``payments`` im
 there (``payments.donations.models``), never from here, so subpackages stay free of cycles.
 """
 
-from payments.allocation.models import Allocation
+from payments.allocation.models import Allocation, AllocationCursor
 from payments.disputes.models import Dispute, DisputeStatus
 from payments.donations.models import (
     CAPTURED_STATES,
@@ -46,6 +46,7 @@ __all__ = [
     "CAPTURED_STATES",
     "AccountKind",
     "Allocation",
+    "AllocationCursor",
     "BalanceDrift",
     "CampaignDonor",
     "CardSetup",

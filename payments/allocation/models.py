@@ -34,3 +34,26 @@ class Allocation(models.Model):
     @property
     def amount(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+
+class AllocationCursor(models.Model):
+    """Where first-in, first-out allocation of a campaign's unearmarked gifts resumes (ADR 0213).
+
+    Every unearmarked gift of the campaign ordered before (``captured_at``, ``donation_id``) held
+    nothing when the row was written, except gifts whose held cents can come back (a refund that
+    failed, a dispute won, a gift moved in), which ``allocate_release`` reads whatever the cursor
+    says. Written only by ``allocate_release``, under this row's lock, which also serialises two
+    approvals of one campaign.
+    """
+
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.PROTECT, primary_key=True,
+                                    related_name="+")  # fmt: skip
+    captured_at = models.DateTimeField(null=True, blank=True)
+    donation_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("allocation cursor")
+        verbose_name_plural = _("allocation cursors")
+
+    def __str__(self) -> str:
+        return f"campaign {self.campaign_id}: from gift {self.donation_id} ({self.captured_at})"

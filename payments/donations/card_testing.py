@@ -40,6 +40,15 @@ def card_setup_handed_out(*, donation: Donation, setup_intent_id: str, client_ip
     return setup
 
 
+def card_setup_record(*, donation: Donation, setup_intent_id: str, client_ip: str | None) -> None:
+    """``card_setup_handed_out`` for a setup just made: one ``INSERT … ON CONFLICT DO NOTHING``
+    (a repeat of the same setup writes nothing), no read, no savepoint (ADR 0212)."""
+    CardSetup.objects.bulk_create(
+        [CardSetup(setup_intent_id=setup_intent_id, donation=donation, client_ip=client_ip or None)],
+        ignore_conflicts=True,
+    )
+
+
 def card_cooling_remaining(*, ip: str) -> int:
     """Seconds this client must still wait before it may start a card setup; 0 if none."""
     if not ip:

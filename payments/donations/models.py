@@ -138,7 +138,12 @@ class Donation(models.Model):
                 name="donation_unique_payment_intent",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status"], name="donation_campaign_status_idx")]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="donation_campaign_status_idx"),
+            # A campaign's gifts in the order they reached it: first-in, first-out allocation
+            # reads them from a cursor (ADR 0213), the wall of support reads the newest.
+            models.Index(fields=["campaign", "captured_at", "id"], name="donation_campaign_captured"),
+        ]
 
     def __str__(self) -> str:
         # Read by people (admin lists): the campaign's title and the status's label, never codes.

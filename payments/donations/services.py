@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,12 +25,12 @@ from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.verification.beneficiaries import NotFundable, check_fundable
 from campaigns.verification.selectors import campaign_gift_refusal
-from payments.donations.card_testing import card_setup_handed_out
+from payments.donations.card_testing import card_setup_record
 from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus, DonorProfile, Frequency
 from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
 from payments.ledger.models import AccountKind
-from payments.ledger.services import Leg, account_for, entry_post, escrow_account
+from payments.ledger.services import Leg, accounts_for, entry_post
 from payments.outbox.queueing import enqueue_on_commit
 
 S = DonationStatus
@@ -123,20 +123,21 @@ def donation_create(
     existing = Donation.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
-        fields = {k: v for k, v in request.items() if k != "email"}
-        donation, created = Donation.objects.get_or_create(
-            idempotency_key=key,
-            defaults={
-                "campaign": campaign,
-                "donor": donor_profile_for(email=email),
-                "client_ip": client_ip,
-                "language": language_of(language),
-                **fields,
-            },
-        )
-        if created:
+    fields = {k: v for k, v in request.items() if k != "email"}
+    try:
+        # Inserted, not get_or_create: the read above found no row, and a concurrent request with
+        # the same key makes this insert fail as a whole (no second read, no savepoint; ADR 0212).
+        with transaction.atomic():
+            donation = Donation.objects.create(
+                idempotency_key=key, campaign=campaign, donor=donor_profile_for(email=email),
+                client_ip=client_ip, language=language_of(language), **fields,
+            )  # fmt: skip
             donation_begin(donation=donation)
+    except IntegrityError:
+        existing = Donation.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
     return donation
 
 
@@ -149,8 +150,12 @@ def _customer_id(donor: DonorProfile) -> str:
     if donor.provider_customer_id:
         return donor.provider_customer_id
     customer = get_gateway().customer_create(email=donor.email, key=f"customer:{donor.pk}")
-    DonorProfile.objects.filter(pk=donor.pk, provider_customer_id="").update(provider_customer_id=customer)
-    donor.refresh_from_db(fields=["provider_customer_id"])
+    if DonorProfile.objects.filter(pk=donor.pk, provider_customer_id="").update(
+        provider_customer_id=customer
+    ):
+        donor.provider_customer_id = customer
+    else:  # a concurrent request stored its customer first; use that one
+        donor.refresh_from_db(fields=["provider_customer_id"])
     return donor.provider_customer_id
 
 
@@ -176,17 +181,19 @@ def donation_start_card(*, donation: Donation, client_ip: str | None = None) -> 
             if current.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
                 return current.client_secret
         # A new attempt (after a decline) needs a new key, or the provider would replay the old intent.
-        attempt = donation.events.filter(to_status=S.AWAITING_CARD).count() + 1
+        # A gift still in ``created`` has never had a card setup: its first attempt, nothing to count.
+        attempt = 1
+        if donation.status != S.CREATED:
+            attempt = donation.events.filter(to_status=S.AWAITING_CARD).count() + 1
         setup = gateway.setup_intent_create(
             customer_id=customer, key=f"setup:{donation.pk}:{attempt}", payment_method_types=["card"]
         )
-        card_setup_handed_out(donation=donation, setup_intent_id=setup.id, client_ip=client_ip)
+        card_setup_record(donation=donation, setup_intent_id=setup.id, client_ip=client_ip)
         donation.provider_setup_intent_id = setup.id
         donation.failure_message = ""
-        donation.save(update_fields=["provider_setup_intent_id", "failure_message", "updated_at"])
-        donation_transition(
-            donation, S.AWAITING_CARD, note=f"setup intent {setup.id}", data={"setup_intent": setup.id}
-        )
+        # One UPDATE for the setup and the status (the note makes the transition always write).
+        donation_transition(donation, S.AWAITING_CARD, note=f"setup intent {setup.id}",
+                            data={"setup_intent": setup.id}, fields=("provider_setup_intent_id",))  # fmt: skip
     return setup.client_secret
 
 
@@ -254,7 +261,15 @@ def apply_payment_result(
     """
     if result.amount != donation.amount:
         raise DonationNotPossible(f"intent {result.id} is for {result.amount}, not {donation.amount}")
-    with transaction.atomic():
+    if result.succeeded:
+        # The capture locks the gift and stores the intent id in its one UPDATE (ADR 0212).
+        donation_record_capture(donation=donation, payment_intent_id=result.id, charge_id=result.charge_id,
+                                current_attempt=current_attempt)  # fmt: skip
+        donation.refresh_from_db()
+        return _outcome(donation)
+    # No savepoint inside a caller's transaction (a webhook handler's): nothing here is caught
+    # and carried on from, so a failure rolls back with the caller's block (ADR 0212).
+    with transaction.atomic(savepoint=False):
         donation = Donation.objects.select_for_update().get(pk=donation.pk)
         known = donation.provider_payment_intent_id
         if current_attempt or not known:
@@ -262,10 +277,6 @@ def apply_payment_result(
             donation.save(update_fields=["provider_payment_intent_id", "updated_at"])
         elif known != result.id and not result.succeeded:
             return _outcome(donation)
-    if result.succeeded:
-        donation_record_capture(donation=donation, payment_intent_id=result.id, charge_id=result.charge_id)
-        donation.refresh_from_db()
-        return _outcome(donation)
     if result.status == "requires_action":
         with transaction.atomic():
             donation = Donation.objects.select_for_update().get(pk=donation.pk)
@@ -298,16 +309,20 @@ def capture_entry_key(donation: Donation) -> str:
     return f"donation:{donation.pk}:captured"
 
 
-def donation_record_capture(*, donation: Donation, payment_intent_id: str, charge_id: str = "") -> bool:
+def donation_record_capture(
+    *, donation: Donation, payment_intent_id: str, charge_id: str = "", current_attempt: bool = False
+) -> bool:
     """Post the gift into campaign escrow once (ledger key ``donation:<pk>:captured``).
 
-    Call only with a PaymentIntent the provider reports as succeeded. Returns True if this call
-    posted it, False if it was already posted.
+    Call only with a PaymentIntent the provider reports as succeeded. The gift keeps the intent
+    id it knows unless it knows none or ``current_attempt`` says the intent was just created for
+    it (``apply_payment_result``). Returns True if this call posted it, False if it was already
+    posted.
     """
     from payments.donations.monthly import monthly_plan_start_for
     from payments.donations.tasks import send_receipt
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no savepoint inside a caller's transaction (ADR 0212)
         # Lock the gift only: a bare select_for_update() with select_related would lock the campaign
         # row too, and every capture into one campaign would queue on it (ADR 0211).
         donation = (
@@ -315,21 +330,28 @@ def donation_record_capture(*, donation: Donation, payment_intent_id: str, charg
         )
         if donation.captured_at is not None:
             return False
+        donor_funds, escrow = accounts_for(
+            {"kind": AccountKind.DONOR_FUNDS, "currency": donation.currency},
+            {"kind": AccountKind.CAMPAIGN_ESCROW, "currency": donation.campaign.currency,
+             "campaign": donation.campaign},
+        )  # fmt: skip
         entry_post(
             key=capture_entry_key(donation),
             kind="donation.captured",
-            legs=[
-                Leg(account_for(kind=AccountKind.DONOR_FUNDS, currency=donation.currency), -donation.amount),
-                Leg(escrow_account(donation.campaign), donation.amount),
-            ],
+            legs=[Leg(donor_funds, -donation.amount), Leg(escrow, donation.amount)],
             memo=f"gift {donation.public_id} via {payment_intent_id}",
         )
-        donation.provider_payment_intent_id = donation.provider_payment_intent_id or payment_intent_id
+        if current_attempt or not donation.provider_payment_intent_id:
+            donation.provider_payment_intent_id = payment_intent_id
         donation.provider_charge_id = charge_id or donation.provider_charge_id
         donation.captured_at = timezone.now()
         donation.failure_message = ""
-        donation.save(update_fields=["provider_payment_intent_id", "provider_charge_id", "updated_at"])
-        donation_transition(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id})
+        provider_fields = ("provider_payment_intent_id", "provider_charge_id")
+        if donation.status == S.SUCCEEDED:  # no transition to write: save the provider's ids alone
+            donation.save(update_fields=[*provider_fields, "captured_at", "failure_message", "updated_at"])
+        else:  # one UPDATE for the status and the provider's ids
+            donation_transition(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id},
+                                fields=provider_fields)  # fmt: skip
         if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
             monthly_plan_start_for(donation=donation)
         enqueue_on_commit(send_receipt, donation.pk)

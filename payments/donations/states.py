@@ -9,6 +9,8 @@ refunded, or received), so a status never contradicts the ledger whatever events
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import status_transition
@@ -59,12 +61,15 @@ MONTHLY_PLAN_STATES = table(
 )
 
 
-def donation_transition(donation: Donation, to: str, *, note: str = "", data: dict | None = None) -> None:
+def donation_transition(
+    donation: Donation, to: str, *, note: str = "", data: dict | None = None, fields: Sequence[str] = ()
+) -> None:
     """Move ``donation`` to ``to`` and append a ``DonationEvent``; call inside the caller's
     transaction with the row locked (``select_for_update``).
 
     Staying in the same status writes nothing unless ``note`` says why (a new card attempt).
-    Also saves ``failure_message`` and ``captured_at``, which callers set just before.
+    Also saves ``failure_message`` and ``captured_at``, which callers set just before, and the
+    ``fields`` they name (in the same UPDATE).
     Raises ``TransitionNotAllowed`` (nothing written) if ``DONATION_STATES`` does not allow it.
     """
     if donation.status == to and not note:
@@ -74,7 +79,7 @@ def donation_transition(donation: Donation, to: str, *, note: str = "", data: di
         donation=donation, from_status=donation.status, to_status=to, note=note[:300], data=data or {}
     )
     donation.status = to
-    donation.save(update_fields=["status", "updated_at", "failure_message", "captured_at"])
+    donation.save(update_fields=["status", "updated_at", "failure_message", "captured_at", *fields])
 
 
 def donation_begin(*, donation: Donation, note: str = "") -> None:

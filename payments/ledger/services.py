@@ -17,8 +17,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from campaigns.models import Campaign, Partner
 from campaigns.money import CurrencyMismatch, Money
@@ -71,16 +72,31 @@ def account_for(
     *, kind: str, currency: str, campaign: Campaign | None = None, partner: Partner | None = None
 ) -> LedgerAccount:
     """The one account of ``kind`` for this currency and owner, created on first use."""
+    code = _account_code(kind=kind, currency=currency, campaign=campaign, partner=partner)
+    account, _created = LedgerAccount.objects.get_or_create(
+        code=code, defaults={"kind": kind, "currency": currency, "campaign": campaign, "partner": partner}
+    )
+    return account
+
+
+def accounts_for(*specs: dict) -> list[LedgerAccount]:
+    """Several accounts at once, in the order asked: ``specs`` are ``account_for`` keyword
+    dicts. One query when they all exist (the common case: a capture needs donor funds and the
+    campaign's escrow); a missing one is created as ``account_for`` would."""
+    codes = [_account_code(**spec) for spec in specs]
+    found = {a.code: a for a in LedgerAccount.objects.filter(code__in=codes)}
+    return [found.get(code) or account_for(**spec) for code, spec in zip(codes, specs, strict=True)]
+
+
+def _account_code(
+    *, kind: str, currency: str, campaign: Campaign | None = None, partner: Partner | None = None
+) -> str:
     parts = [kind, currency]
     if campaign is not None:
         parts.append(f"campaign-{campaign.pk}")
     if partner is not None:
         parts.append(f"partner-{partner.pk}")
-    code = ":".join(parts)
-    account, _created = LedgerAccount.objects.get_or_create(
-        code=code, defaults={"kind": kind, "currency": currency, "campaign": campaign, "partner": partner}
-    )
-    return account
+    return ":".join(parts)
 
 
 def escrow_account(campaign: Campaign) -> LedgerAccount:
@@ -128,6 +144,17 @@ def entry_post(
     if any(sums.values()):
         raise UnbalancedEntry(f"entry {key} does not balance: {dict(sums)}")
 
+    if not _spends(legs):
+        # Nothing to check before writing (a capture, a credit): insert the entry unless its key
+        # is taken, and its postings, with no read before and no savepoint (ADR 0212). A repeat
+        # (or a concurrent caller that posted first) finds the key taken and returns that entry.
+        with transaction.atomic(savepoint=False):
+            entry = _entry_insert(key=key, kind=kind, memo=memo[:300], reverses=reverses)
+            if entry is None:
+                return LedgerEntry.objects.get(key=key)
+            _postings_insert(entry, legs)
+        return entry
+
     existing = LedgerEntry.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -135,15 +162,7 @@ def entry_post(
         with transaction.atomic():
             _check_funds(legs, kind=kind)
             entry = LedgerEntry.objects.create(key=key, kind=kind, memo=memo[:300], reverses=reverses)
-            Posting.objects.bulk_create(
-                Posting(
-                    entry=entry,
-                    account=leg.account,
-                    amount_minor=leg.amount.to_minor(),
-                    currency=leg.amount.currency,
-                )
-                for leg in legs
-            )
+            _postings_insert(entry, legs)
     except IntegrityError:
         # A concurrent caller posted the same key first; theirs stands.
         existing = LedgerEntry.objects.filter(key=key).first()
@@ -151,6 +170,44 @@ def entry_post(
             raise
         return existing
     return entry
+
+
+def _spends(legs: Sequence[Leg]) -> bool:
+    """Some leg takes money out of an account that may not go negative (``_check_funds``)."""
+    outflows: dict[int, int] = defaultdict(int)
+    for leg in legs:
+        if leg.account.kind in NON_NEGATIVE_KINDS:
+            outflows[leg.account.pk] += leg.amount.to_minor()
+    return any(delta < 0 for delta in outflows.values())
+
+
+_ENTRY_INSERT = (
+    "INSERT INTO payments_ledgerentry (key, kind, memo, created_at, reverses_id) "
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id"
+)
+
+
+def _entry_insert(*, key: str, kind: str, memo: str, reverses: LedgerEntry | None) -> LedgerEntry | None:
+    """Insert the entry row; None if an entry with ``key`` exists (or a concurrent transaction
+    committed one first: PostgreSQL waits for it, then skips)."""
+    entry = LedgerEntry(key=key, kind=kind, memo=memo, reverses=reverses, created_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_ENTRY_INSERT, [key, kind, memo, entry.created_at, reverses.pk if reverses else None])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry.pk = row[0]
+    entry._state.adding = False
+    return entry
+
+
+def _postings_insert(entry: LedgerEntry, legs: Sequence[Leg]) -> None:
+    Posting.objects.bulk_create(
+        Posting(
+            entry=entry, account=leg.account, amount_minor=leg.amount.to_minor(), currency=leg.amount.currency
+        )
+        for leg in legs
+    )
 
 
 def _check_funds(legs: Sequence[Leg], *, kind: str) -> None:

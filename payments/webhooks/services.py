@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -61,17 +61,34 @@ def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bo
         limit = WebhookEvent._meta.get_field(name).max_length
         if len(value) > limit:
             raise InvalidWebhook(f"event {name} longer than {limit} characters")
-    existing = WebhookEvent.objects.filter(event_id=event.id).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            stored = WebhookEvent.objects.create(event_id=event.id, type=event.type, payload=event.raw)
-            enqueue_on_commit(webhook_process_task, stored.pk)
-    except IntegrityError:
-        # The same event arrived twice at the same moment; the other request stored it.
-        return WebhookEvent.objects.get(event_id=event.id), False
+    with transaction.atomic():
+        stored = _event_insert(event_id=event.id, type=event.type, payload=event.raw)
+        if stored is None:
+            # A duplicate: stored before, or by a request that committed it while this one waited.
+            return WebhookEvent.objects.get(event_id=event.id), False
+        enqueue_on_commit(webhook_process_task, stored.pk)
     return stored, True
+
+
+_EVENT_INSERT = (
+    "INSERT INTO payments_webhookevent (event_id, type, payload, status, attempts, received_at, error) "
+    "VALUES (%s, %s, %s, %s, 0, %s, '') ON CONFLICT (event_id) DO NOTHING RETURNING id"
+)
+
+
+def _event_insert(*, event_id: str, type: str, payload: dict) -> WebhookEvent | None:
+    """Insert the event unless its id is stored: one statement either way (ADR 0212). None for a
+    duplicate (PostgreSQL waits for a concurrent insert of the same id, then skips)."""
+    stored = WebhookEvent(event_id=event_id, type=type, payload=payload, received_at=timezone.now())
+    json_value = WebhookEvent._meta.get_field("payload").get_db_prep_save(payload, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_EVENT_INSERT, [event_id, type, json_value, stored.status, stored.received_at])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    stored.pk = row[0]
+    stored._state.adding = False
+    return stored
 
 
 def _donation_for_intent(obj: dict) -> Donation | None:
