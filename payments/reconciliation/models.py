@@ -3,16 +3,18 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.money import Money
+
 
 class ReconciliationRun(models.Model):
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     since = models.DateTimeField(_("covers provider activity since"))
-    provider_transactions = models.PositiveIntegerField(default=0)
-    matched = models.PositiveIntegerField(default=0)
-    unmatched_provider = models.PositiveIntegerField(default=0)
-    unmatched_ledger = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    provider_transactions = models.PositiveIntegerField(_("provider transactions"), default=0)
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    unmatched_provider = models.PositiveIntegerField(_("only at the provider"), default=0)
+    unmatched_ledger = models.PositiveIntegerField(_("only in the ledger"), default=0)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("reconciliation run")
@@ -20,7 +22,7 @@ class ReconciliationRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"reconciliation {self.started_at:%Y-%m-%d %H:%M}"
+        return _("Reconciliation of %(when)s") % {"when": f"{self.started_at:%Y-%m-%d %H:%M}"}
 
 
 class UnmatchedSide(models.TextChoices):
@@ -43,4 +45,9 @@ class UnmatchedItem(models.Model):
         ordering = ["run", "side", "id"]
 
     def __str__(self) -> str:
-        return f"{self.side}: {self.reference}"
+        return f"{self.get_side_display()}: {self.reference}"
+
+    @property
+    def amount(self) -> Money:
+        """The amount as people read it (``amount_minor`` is in the currency's minor units)."""
+        return Money.from_minor(self.amount_minor, self.currency)

@@ -2,6 +2,7 @@
 ``payments.wagtail_hooks``)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
@@ -22,7 +23,7 @@ class UnmatchedItemViewSet(ModelViewSet):
     model = UnmatchedItem
     icon = "warning"
     menu_label = _("Unmatched with the provider")
-    list_display = ["run", "side", "reference", "kind", "amount_minor", "currency", "note"]
+    list_display = ["run", "side", "reference", "kind", Column("amount", label=_("Amount")), "note"]
     list_filter = ["side", "kind"]
     search_fields = ["reference"]
     form_fields = []

@@ -60,3 +60,21 @@ def test_the_scheduled_task_runs_a_reconciliation(db, settings):
     from payments.models import ReconciliationRun
 
     assert ReconciliationRun.objects.get(pk=run_id).finished_at is not None
+
+
+def test_finance_reads_unmatched_amounts_in_yuan_and_run_columns_in_chinese(
+    client, finance_officer, gateway, settings
+):
+    """Issue 13: no raw codes or minor units in the admin. An unmatched ¥1,234.50 shows as such,
+    not as 123450, and the reconciliation columns are named in the reader's language."""
+    settings.RECONCILIATION_GRACE = timedelta(0)
+    gateway.fund_platform(Money("1234.50", "CNY"), source="ch_unknown")
+    reconciliation_run(gateway=gateway, since=timezone.now() - timedelta(hours=1))
+    client.force_login(finance_officer)
+    # when finance opens both lists in Chinese
+    unmatched = client.get("/admin/unmatched/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    runs = client.get("/admin/reconciliation_runs/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # then the amount reads in yuan and the headers in Chinese
+    assert "¥1,234.50" in unmatched
+    assert "123450" not in unmatched
+    assert "仅支付机构有" in runs and "Unmatched provider" not in runs
