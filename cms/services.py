@@ -199,12 +199,19 @@ def page_published(*, page: Page, revision) -> None:
         actor = approval.finished_by
         page_review_approved(page=page, actor=actor, submitter=approval.workflow_state.requested_by)
         campaign = campaign_page_ensure_record(page=page, actor=actor)
-    if campaign is not None and (page.locale.language_code or "").startswith("en"):
-        # The English page's title, unit label and region become the Campaign's English texts
-        # (ADR 0403); they never touch its status or terms.
-        campaign_set_english_texts(
-            campaign=campaign, actor=actor, title=page.title, unit_label=page.unit_label, region=page.region
-        )
+    if campaign is not None:
+        campaign_english_texts_follow(page=page, campaign=campaign, actor=actor)
+
+
+def campaign_english_texts_follow(*, page: Page, campaign: Campaign, actor: Actor) -> None:
+    """A published English campaign page gives its Campaign its English title, unit label and
+    region (ADR 0403), for the pages, mails and PDFs outside the CMS; never its status or terms.
+    Pages in other languages change nothing."""
+    if not (page.locale.language_code or "").startswith("en"):
+        return
+    campaign_set_english_texts(
+        campaign=campaign, actor=actor, title=page.title, unit_label=page.unit_label, region=page.region
+    )
 
 
 def page_review_rejected(*, page: Page, actor: Actor, reason: str) -> None:

@@ -31,7 +31,7 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
-from cms.services import campaign_page_ensure_record, campaign_page_published
+from cms.services import campaign_english_texts_follow, campaign_page_ensure_record
 
 DEMO_PASSWORD = "clearfund-demo"  # noqa: S105 - demo accounts only, printed by the demo launcher
 STAFF = [("editor", EDITORS), ("verifier", VERIFIERS), ("finance", FINANCE_OFFICERS)]
@@ -204,7 +204,7 @@ class Command(BaseCommand):
             self.publish(english)
         elif page.campaign_id and not page.campaign.title_en:  # a demo made before ADR 0403
             english = page.get_translation(self.en)
-            campaign_page_published(page=english.specific, actor=self.editor)
+            campaign_english_texts_follow(page=english.specific, campaign=page.campaign, actor=self.editor)
         if "update" in spec["zh"]:
             fields = {lang: dict(spec[lang]["update"]) for lang in ("zh", "en")}
             for lang in fields:
