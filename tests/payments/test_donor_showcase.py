@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -99,6 +100,11 @@ def test_donor_page_shows_each_gift_from_escrow_to_the_verified_outcome(client, 
     # given a gift paid to a hospital, and a second gift of the same donor still held
     held = gift(campaign, 5_000, email="chen.jing@example.cn")
     release = paid_gift["release"]
+    # whose public names have their English twins (ADR 0403)
+    milestone = release.milestone
+    type(release.partner).objects.filter(pk=release.partner_id).update(name_en="Jianghua County Hospital")
+    type(milestone.beneficiary).objects.filter(pk=milestone.beneficiary_id).update(pseudonym_en="Grandma Pan")
+    milestone.evidence.update(summary_en=F("summary"))
 
     # when the donor opens their page (in English)
     with_english = client.get(
@@ -114,8 +120,8 @@ def test_donor_page_shows_each_gift_from_escrow_to_the_verified_outcome(client, 
     assert 'data-step="gift"' in paid_html and 'data-step="escrow"' in paid_html
     assert 'data-testid="trace-held">¥0<' in paid_html
     assert 'data-testid="trace-paid">¥3,000<' in paid_html
-    assert "to 江华县人民医院" in paid_html
-    assert "盘奶奶" in paid_html and str(MilestoneKind.SURGERY_PERFORMED.label) in paid_html
+    assert "to Jianghua County Hospital" in paid_html and "江华" not in paid_html
+    assert "Grandma Pan" in paid_html and str(MilestoneKind.SURGERY_PERFORMED.label) in paid_html
     assert f"verified {day} by Wei Li, Verifier" in paid_html
     assert f"Evidence: Discharge note from the hospital (dated {day})" in paid_html
     assert f"paid {day}" in paid_html
