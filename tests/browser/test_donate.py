@@ -181,3 +181,27 @@ def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, s
     page.wait_for_url("**/thanks/", timeout=20_000)
     assert balance_of(escrow_account(campaign)) == cny("500")
     assert Donation.objects.get(status=DonationStatus.SUCCEEDED).amount == cny("500")
+
+
+def test_card_number_typed_with_spaces_gives(live_server, stripe_api, settings, page):  # noqa: F811
+    """Issue 13: "4242 4242 4242 4242" typed key by key, as printed on the card, used to leave the
+    gift awaiting its card (the stand-in's form jumped to the month after 16 characters)."""
+    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    page.goto(f"{live_server.url}/en/payments/donate/{campaign.slug}/")
+    page.fill("#donate-amount", "100")
+    page.fill("#donate-email", "li.na@example.com")
+    card = page.locator("#card-element")
+    # when the donor types the number with its spaces, one key at a time
+    card.locator("input[placeholder=number]").press_sequentially("4242 4242 4242 4242")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("31")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("425000")
+    page.click("#donate-submit")
+    expect(page.locator("#donate-submit")).to_contain_text("100")
+    page.click("#donate-submit")
+    # then the gift goes through and its money is in escrow
+    page.wait_for_url("**/thanks/", timeout=20_000)
+    assert Donation.objects.get().status == DonationStatus.SUCCEEDED
+    assert balance_of(escrow_account(campaign)) == cny("100")
