@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.cache import UNREACHABLE, CacheUnavailable
 from payments.donations.card_testing import card_cooling_remaining
@@ -43,6 +44,13 @@ class Overloaded(Exception):
     """Too many donations are talking to the provider right now."""
 
     retry_after = 5
+
+
+def _wait_message(seconds: int, message) -> str:
+    """A "please wait N minutes" refusal: ``message(n)`` is an ``ngettext`` of literal strings (so
+    makemessages finds both forms), N = ``seconds`` rounded to whole minutes, at least 1."""
+    minutes = max(1, round(seconds / 60))
+    return message(minutes) % {"m": minutes}
 
 
 def _parse(rate: str) -> tuple[int, int]:
@@ -115,8 +123,14 @@ def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
     cooling = card_cooling_remaining(ip=ip)
     if cooling:
         raise AttemptBlocked(
-            _("Too many cards were declined from your connection. Please wait %(m)d minutes and try again.")
-            % {"m": max(1, round(cooling / 60))},
+            _wait_message(
+                cooling,
+                lambda n: ngettext(
+                    "Too many cards were declined from your connection. Please wait %(m)d minute and try again.",
+                    "Too many cards were declined from your connection. Please wait %(m)d minutes and try again.",
+                    n,
+                ),
+            ),
             retry_after=cooling,
         )
     for scope, ident, rate in (
@@ -125,9 +139,15 @@ def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
     ):
         wait = _hit(scope, ident, rate)
         if wait is not None:
-            minutes = max(1, round(wait / 60))
             raise AttemptBlocked(
-                _("Too many payment attempts. Please wait %(m)d minutes and try again.") % {"m": minutes},
+                _wait_message(
+                    wait,
+                    lambda n: ngettext(
+                        "Too many payment attempts. Please wait %(m)d minute and try again.",
+                        "Too many payment attempts. Please wait %(m)d minutes and try again.",
+                        n,
+                    ),
+                ),
                 retry_after=wait,
             )
 
@@ -138,8 +158,14 @@ def claim_check(*, ip: str) -> None:
     wait = _hit("need-claim", ip or "unknown", settings.NEEDS_CLAIM_RATE)
     if wait is not None:
         raise AttemptBlocked(
-            _("Too many claims from your connection. Please wait %(m)d minutes and try again.")
-            % {"m": max(1, round(wait / 60))},
+            _wait_message(
+                wait,
+                lambda n: ngettext(
+                    "Too many claims from your connection. Please wait %(m)d minute and try again.",
+                    "Too many claims from your connection. Please wait %(m)d minutes and try again.",
+                    n,
+                ),
+            ),
             retry_after=wait,
         )
 

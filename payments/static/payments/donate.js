@@ -134,7 +134,9 @@
         started = null;  // a new try needs a new card setup; the amount is checked again
       }
     } catch (err) {
-      show(String(err), "error");
+      // A script error (a card form left empty, a network failure) is not for the donor to read:
+      // say what to check, in their language; nothing was charged without a card set up.
+      show(form.dataset.cardErrorText || String(err), "error");
     } finally {
       submit.disabled = false;
     }
