@@ -1,8 +1,8 @@
 """Donor accounts without passwords: ask for a link, sign in with it, see every gift (ADR 0218).
 
-Thin. Pages carry ``Referrer-Policy: same-origin`` via ``keep_private`` (a sign-in URL is a credential; ``no-referrer``
-would make Chromium post ``Origin: null`` and fail the CSRF check) and ``Cache-Control: private,
-no-store``.
+Thin. Pages go through ``keep_private`` (a sign-in URL is a credential): the Referrer-Policy of
+ADR 0215, which keeps the URL on this site while the page's own forms pass the CSRF check, and
+``Cache-Control: private, no-store``.
 """
 
 from __future__ import annotations

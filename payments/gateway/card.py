@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -212,9 +213,16 @@ class PaymentGateway(Protocol):
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent: ...
 
 
+# lru_cache may call the factory twice when threads ask at once; an in-memory gateway (the fake)
+# must be one object per process, or one thread's card setup is unknown to another's charge.
+_GATEWAY_LOCK = threading.Lock()
+
+
 def get_gateway() -> PaymentGateway:
-    """The configured gateway: ``PAYMENTS_GATEWAY`` names a class, Stripe by default."""
-    return _gateway_instance(settings.PAYMENTS_GATEWAY)
+    """The configured gateway: ``PAYMENTS_GATEWAY`` names a class, Stripe by default. One instance
+    per class and process, also when threads ask for it at once."""
+    with _GATEWAY_LOCK:
+        return _gateway_instance(settings.PAYMENTS_GATEWAY)
 
 
 @lru_cache(maxsize=4)

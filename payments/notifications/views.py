@@ -1,9 +1,8 @@
 """Pages of donor mail: one-click unsubscribe (RFC 8058) and the donor's mail preferences.
 
-Thin: the signed token names the donor, the services change the choice. Both pages send
-``Referrer-Policy: same-origin``: their URLs are credentials, kept out of other sites' logs,
-while the browser still sends its real ``Origin`` with the page's own form (``no-referrer`` makes
-Chromium send ``Origin: null``, which Django's CSRF check refuses).
+Thin: the signed token names the donor, the services change the choice. Both pages go through
+``keep_private`` (ADR 0215): their URLs are credentials, kept out of other sites' logs, while the
+browser still sends its real ``Origin`` with the page's own form, as Django's CSRF check needs.
 """
 
 from __future__ import annotations

@@ -92,7 +92,8 @@ def test_public_pages_and_api_show_no_restricted_data(client, scene):
     trace = client.get(urls[0]).content.decode()
     assert "盘奶奶" in trace and "¥3,000" in trace
     feed = json.loads(client.get(urls[2]).content)
-    assert [d["beneficiary"] for d in feed["disbursements"]] == ["盘奶奶"]
+    # (an English reader gets the Chinese pseudonym marked as such until it has its twin, ADR 0403)
+    assert [d["beneficiary"] for d in feed["disbursements"]] == ["盘奶奶 (not yet translated)"]
     # the URLs above were reversed in English (conftest), so the feed speaks English ...
     assert urls[2].startswith("/en/payments/")
     assert feed["disbursements"][0]["verified_by_role"] == "Verifier"
