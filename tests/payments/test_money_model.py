@@ -253,3 +253,20 @@ def test_a_lost_chargeback_leaves_the_wall_and_the_donor_count(settings_for_mode
         ("webhook_task_again", dict(i=0)),
         then=then,
     )
+
+
+@pytest.mark.django_db
+def test_a_processed_refund_event_run_again_hears_nothing_new(settings_for_model):
+    """Found by the property test (session 5): ¥10 + ¥10 gifts, 1 fen of the second refunded in the
+    dashboard and heard, the first refunded by finance, then the rest of the second refunded in the
+    dashboard. Running the first ``charge.refunded`` task again must not record the later refund:
+    that reaches us by its own events. Every figure is checked against the model after each step."""
+    play(
+        ("money_comes_in", dict(first=[("K", 0, 1000, None, False), ("K", 0, 1000, None, False)])),
+        ("provider_dashboard_refund", dict(i=11, part="fen")),
+        ("bank_opens_dispute", dict(i=0, part=False, withdrawn=False)),
+        ("provider_event_arrives", dict(i=22, times=1)),
+        ("finance_refunds", dict(how="held", i=0, mode="now")),
+        ("provider_dashboard_refund", dict(i=0, part="all")),
+        ("webhook_task_again", dict(i=0)),
+    )
