@@ -46,11 +46,9 @@ class Overloaded(Exception):
     retry_after = 5
 
 
-def _wait_message(seconds: int, message) -> str:
-    """A "please wait N minutes" refusal: ``message(n)`` is an ``ngettext`` of literal strings (so
-    makemessages finds both forms), N = ``seconds`` rounded to whole minutes, at least 1."""
-    minutes = max(1, round(seconds / 60))
-    return message(minutes) % {"m": minutes}
+def _minutes(seconds: int) -> int:
+    """``seconds`` as whole minutes for a "please wait N minutes" refusal: rounded, at least 1."""
+    return max(1, round(seconds / 60))
 
 
 def _parse(rate: str) -> tuple[int, int]:
@@ -122,34 +120,26 @@ def attempt_check(*, ip: str, email: str, honeypot: str = "") -> None:
         raise AttemptBlocked(_("Your gift could not be accepted. Please try again later."), retry_after=600)
     cooling = card_cooling_remaining(ip=ip)
     if cooling:
-        raise AttemptBlocked(
-            _wait_message(
-                cooling,
-                lambda n: ngettext(
-                    "Too many cards were declined from your connection. Please wait %(m)d minute and try again.",
-                    "Too many cards were declined from your connection. Please wait %(m)d minutes and try again.",
-                    n,
-                ),
-            ),
-            retry_after=cooling,
+        m = _minutes(cooling)
+        message = ngettext(
+            "Too many cards were declined from your connection. Please wait %(m)d minute and try again.",
+            "Too many cards were declined from your connection. Please wait %(m)d minutes and try again.",
+            m,
         )
+        raise AttemptBlocked(message % {"m": m}, retry_after=cooling)
     for scope, ident, rate in (
         ("ip", ip or "unknown", settings.PAYMENTS_RATE_LIMIT_IP),
         ("email", email.strip().lower(), settings.PAYMENTS_RATE_LIMIT_EMAIL),
     ):
         wait = _hit(scope, ident, rate)
         if wait is not None:
-            raise AttemptBlocked(
-                _wait_message(
-                    wait,
-                    lambda n: ngettext(
-                        "Too many payment attempts. Please wait %(m)d minute and try again.",
-                        "Too many payment attempts. Please wait %(m)d minutes and try again.",
-                        n,
-                    ),
-                ),
-                retry_after=wait,
+            m = _minutes(wait)
+            message = ngettext(
+                "Too many payment attempts. Please wait %(m)d minute and try again.",
+                "Too many payment attempts. Please wait %(m)d minutes and try again.",
+                m,
             )
+            raise AttemptBlocked(message % {"m": m}, retry_after=wait)
 
 
 def claim_check(*, ip: str) -> None:
@@ -157,17 +147,13 @@ def claim_check(*, ip: str) -> None:
     counters as gifts, ADR 0307). Raises ``AttemptBlocked`` past it."""
     wait = _hit("need-claim", ip or "unknown", settings.NEEDS_CLAIM_RATE)
     if wait is not None:
-        raise AttemptBlocked(
-            _wait_message(
-                wait,
-                lambda n: ngettext(
-                    "Too many claims from your connection. Please wait %(m)d minute and try again.",
-                    "Too many claims from your connection. Please wait %(m)d minutes and try again.",
-                    n,
-                ),
-            ),
-            retry_after=wait,
+        m = _minutes(wait)
+        message = ngettext(
+            "Too many claims from your connection. Please wait %(m)d minute and try again.",
+            "Too many claims from your connection. Please wait %(m)d minutes and try again.",
+            m,
         )
+        raise AttemptBlocked(message % {"m": m}, retry_after=wait)
 
 
 # Take a slot if fewer than the cap are held: drop the slots whose time is up, count the rest, add

@@ -8,6 +8,7 @@ Overload and rate limits answer 429/503 with Retry-After at once, never a timeou
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,12 +24,16 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
-from campaigns.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS, Money
-from payments.donations.client_ip import client_ip
 from payments.donations.donor_links import keep_private
 from payments.donations.forms import DonationForm
-from payments.donations.models import Donation, Frequency
-from payments.donations.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
+from payments.donations.intake import (
+    SESSION_KEY,
+    busy_response,
+    json_error,
+    start_card_gift,
+)
+from payments.donations.models import Donation
+from payments.donations.protection import Overloaded, provider_slot
 from payments.donations.selectors import campaign_page_url, wall_of_support
 from payments.donations.services import (
     ChargeOutcome,
@@ -36,44 +41,8 @@ from payments.donations.services import (
     donation_charge,
     donation_confirm_authenticated,
     donation_create,
-    donation_start_card,
 )
 from payments.gateway.card import GatewayError
-
-SESSION_KEY = "payments.donations"
-
-
-def _error(message: str, status: int, retry_after: int | None = None) -> JsonResponse:
-    response = JsonResponse({"status": "error", "message": message}, status=status)
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
-def _busy() -> JsonResponse:
-    return _error(_("Many people are giving right now. Please try again in a few seconds."), 503,
-                  Overloaded.retry_after)  # fmt: skip
-
-
-def exact_amount(amount: Money) -> str:
-    """Every minor unit shown, as the card will be charged: ``¥500.00`` (``str(Money)`` drops
-    ``.00``, fine for totals, not for the amount a donor confirms)."""
-    symbol = CURRENCY_SYMBOLS.get(amount.currency, amount.currency + " ")
-    return f"{symbol}{amount.amount:,.{CURRENCY_EXPONENTS[amount.currency]}f}"
-
-
-def submit_label(donation: Donation) -> str:
-    """The donate button once the server has the gift: the exact amount it will charge, in the
-    donor's language ("Give ¥500.00" / "捐赠 ¥500.00")."""
-    if donation.frequency == Frequency.MONTHLY:
-        return _("Give %(amount)s every month") % {"amount": exact_amount(donation.amount)}
-    return _("Give %(amount)s") % {"amount": exact_amount(donation.amount)}
-
-
-def _remember(request: HttpRequest, donation: Donation) -> None:
-    known = request.session.get(SESSION_KEY, [])[-20:]
-    if str(donation.public_id) not in known:
-        request.session[SESSION_KEY] = [*known, str(donation.public_id)]
 
 
 def _own_donation(request: HttpRequest, public_id) -> Donation:
@@ -119,18 +88,9 @@ def csrf_token(request: HttpRequest) -> JsonResponse:
 @require_POST
 def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
-    form = DonationForm(request.POST, campaign=campaign)
-    if not form.is_valid():
-        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
-    data = form.cleaned_data
-    ip = client_ip(request)
-    try:
-        attempt_check(ip=ip, email=data["email"], honeypot=data.get("website", ""))
-    except AttemptBlocked as exc:
-        return _error(str(exc), 429, exc.retry_after)
-    try:
-        donation = donation_create(
+
+    def create(data: dict[str, Any], ip: str) -> Donation:
+        return donation_create(
             campaign=campaign,
             amount=data["amount"],
             email=data["email"],
@@ -145,31 +105,8 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
             client_ip=ip or None,
             language=translation.get_language() or "",
         )
-        _remember(request, donation)
-        with provider_slot():
-            client_secret = donation_start_card(donation=donation, client_ip=ip or None)
-    except DonationNotPossible as exc:
-        return _error(" ".join(exc.messages), 400)
-    except Overloaded:
-        return _busy()
-    except GatewayError:
-        return _error(_("We could not reach the card processor. Please try again in a minute."), 503, 30)
-    return JsonResponse(
-        {
-            "status": "awaiting_card",
-            "donation": str(donation.public_id),
-            # What the server will charge (the gift's row, not the browser's reading of the field):
-            # the button shows it before the card is charged.
-            "amount": str(donation.amount.amount),
-            "currency": donation.currency,
-            "amount_display": exact_amount(donation.amount),
-            "submit_label": submit_label(donation),
-            "confirm_note": _("Check the amount on the button, then press it to give."),
-            "client_secret": client_secret,
-            "charge_url": reverse("payments:donation_charge", kwargs={"public_id": donation.public_id}),
-            "confirm_url": reverse("payments:donation_confirm", kwargs={"public_id": donation.public_id}),
-        }
-    )
+
+    return start_card_gift(request, DonationForm(request.POST, campaign=campaign), create)
 
 
 def _outcome_response(outcome: ChargeOutcome) -> JsonResponse:
@@ -190,13 +127,15 @@ def _provider_step(step: Callable[[], ChargeOutcome]) -> JsonResponse:
         with provider_slot():
             outcome = step()
     except DonationNotPossible as exc:
-        return _error(" ".join(exc.messages), 400)
+        return json_error(" ".join(exc.messages), 400)
     except Overloaded:
-        return _busy()
+        return busy_response()
     except GatewayError as exc:
         if exc.retryable:
-            return _error(_("The card processor is slow right now. Please try again in a minute."), 503, 30)
-        return _error(str(exc), 402)
+            return json_error(
+                _("The card processor is slow right now. Please try again in a minute."), 503, 30
+            )
+        return json_error(str(exc), 402)
     return _outcome_response(outcome)
 
 

@@ -8,6 +8,7 @@ hold's token lives in the claimer's session only, so nobody else can pay against
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -23,18 +24,11 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns.models import PUBLIC_NEED_STATUSES, Need
 from campaigns.verification.needs import need_hold
 from campaigns.verification.selectors import campaign_gift_refusal, public_needs
-from payments.donations import views as donation_views
 from payments.donations.client_ip import client_ip
 from payments.donations.forms import DonationForm
-from payments.donations.protection import (
-    AttemptBlocked,
-    Overloaded,
-    attempt_check,
-    claim_check,
-    provider_slot,
-)
-from payments.donations.services import DonationNotPossible, donation_start_card
-from payments.gateway.card import GatewayError
+from payments.donations.intake import json_error, start_card_gift
+from payments.donations.models import Donation
+from payments.donations.protection import AttemptBlocked, claim_check
 from payments.needs.selectors import funding_entries, need_stages
 from payments.needs.services import need_gift_create
 
@@ -140,43 +134,16 @@ def need_pay_start(request: HttpRequest, pk: int) -> JsonResponse:
     need = _public_need(pk)
     token = _own_hold(request, need)
     if not token:
-        return donation_views._error(
-            _("Your hold on this need has ended. Claim it again from the needs board."), 409
-        )
+        return json_error(_("Your hold on this need has ended. Claim it again from the needs board."), 409)
     campaign = need.beneficiary.campaign
     data = request.POST.copy()
     data["amount"], data["frequency"] = str(need.amount.amount), "one_off"
-    form = DonationForm(data, campaign=campaign)
-    if not form.is_valid():
-        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
-    ip = client_ip(request)
-    try:
-        attempt_check(ip=ip, email=form.cleaned_data["email"], honeypot=form.cleaned_data.get("website", ""))
-    except AttemptBlocked as exc:
-        return donation_views._error(str(exc), 429, exc.retry_after)
-    try:
-        donation = need_gift_create(
-            need=need, hold_token=token, email=form.cleaned_data["email"], attempt=form.cleaned_data["attempt"],
-            display_name=form.cleaned_data.get("display_name", ""), anonymous=form.cleaned_data.get("anonymous", False),
+
+    def create(data: dict[str, Any], ip: str) -> Donation:
+        return need_gift_create(
+            need=need, hold_token=token, email=data["email"], attempt=data["attempt"],
+            display_name=data.get("display_name", ""), anonymous=data.get("anonymous", False),
             client_ip=ip or None, language=translation.get_language() or "",
         )  # fmt: skip
-        donation_views._remember(request, donation)
-        with provider_slot():
-            client_secret = donation_start_card(donation=donation, client_ip=ip or None)
-    except DonationNotPossible as exc:
-        return donation_views._error(" ".join(exc.messages), 400)
-    except Overloaded:
-        return donation_views._busy()
-    except GatewayError:
-        return donation_views._error(
-            _("We could not reach the card processor. Please try again in a minute."), 503, 30
-        )
-    return JsonResponse({
-        "status": "awaiting_card", "donation": str(donation.public_id), "amount": str(donation.amount.amount),
-        "currency": donation.currency, "amount_display": donation_views.exact_amount(donation.amount),
-        "submit_label": donation_views.submit_label(donation),
-        "confirm_note": _("Check the amount on the button, then press it to give."), "client_secret": client_secret,
-        "charge_url": reverse("payments:donation_charge", kwargs={"public_id": donation.public_id}),
-        "confirm_url": reverse("payments:donation_confirm", kwargs={"public_id": donation.public_id}),
-    })  # fmt: skip
+
+    return start_card_gift(request, DonationForm(data, campaign=campaign), create)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from payments.donations.donor_links import donor_page_url
-from payments.donations.views import SESSION_KEY
+from payments.donations.intake import SESSION_KEY
 from tests.cms_factories import CampaignPageFactory
 from tests.payments.conftest import _fresh_cache, fake_gateway  # noqa: F401
 from tests.payments.factories import give

@@ -8,7 +8,7 @@ from django.utils import translation
 from campaigns.models import AuditEvent, Campaign, CampaignKind
 from campaigns.reader_language import in_reader_language
 from campaigns.services import english_texts_set
-from payments.donations.views import SESSION_KEY
+from payments.donations.intake import SESSION_KEY
 from tests.builders import gift
 from tests.cms_factories import CampaignPageFactory
 from tests.factories import PartnerFactory

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from campaigns.models import MilestoneKind
 from payments.donations.donor_links import donor_page_url, donor_token
-from payments.donations.views import SESSION_KEY
+from payments.donations.intake import SESSION_KEY
 from payments.models import MonthlyPlan, MonthlyPlanStatus
 from tests.builders import gift, paid_release
 from tests.factories import PartnerFactory

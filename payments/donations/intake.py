@@ -1,0 +1,114 @@
+"""The browser-facing start of a card gift, shared by every giving form.
+
+The campaign's donate form (``payments.donations.views``) and a need's payment form
+(``payments.needs.views``) take a gift the same way: a valid form, the attempt limits of
+``payments.donations.protection`` (nothing is created when they refuse), the gift's row, then the
+card setup at the provider inside a provider slot. What differs is only how the gift's row is
+made; ``start_card_gift`` takes that as a function. The JSON answers are the ones the donate
+page's script reads (ADR 0200): ``invalid`` 400 with field errors, ``error`` 4xx/5xx with a
+message (and ``Retry-After`` when trying again later helps), ``awaiting_card`` with the client
+secret and the exact amount the button will charge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from campaigns.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS, Money
+from payments.donations.client_ip import client_ip
+from payments.donations.models import Donation, Frequency
+from payments.donations.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
+from payments.donations.services import DonationNotPossible, donation_start_card
+from payments.gateway.card import GatewayError
+
+# The session's list of gifts started in this browser (the thank-you page and the charge steps
+# answer only for these).
+SESSION_KEY = "payments.donations"
+
+
+def json_error(message: str, status: int, retry_after: int | None = None) -> JsonResponse:
+    """``{"status": "error", "message": …}`` with ``status``; ``Retry-After`` in seconds if given."""
+    response = JsonResponse({"status": "error", "message": message}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def busy_response() -> JsonResponse:
+    """503 with Retry-After: too many gifts are waiting on the provider right now (ADR 0204)."""
+    return json_error(_("Many people are giving right now. Please try again in a few seconds."), 503,
+                      Overloaded.retry_after)  # fmt: skip
+
+
+def exact_amount(amount: Money) -> str:
+    """Every minor unit shown, as the card will be charged: ``¥500.00`` (``str(Money)`` drops
+    ``.00``, fine for totals, not for the amount a donor confirms)."""
+    symbol = CURRENCY_SYMBOLS.get(amount.currency, amount.currency + " ")
+    return f"{symbol}{amount.amount:,.{CURRENCY_EXPONENTS[amount.currency]}f}"
+
+
+def submit_label(donation: Donation) -> str:
+    """The donate button once the server has the gift: the exact amount it will charge, in the
+    donor's language ("Give ¥500.00" / "捐赠 ¥500.00")."""
+    if donation.frequency == Frequency.MONTHLY:
+        return _("Give %(amount)s every month") % {"amount": exact_amount(donation.amount)}
+    return _("Give %(amount)s") % {"amount": exact_amount(donation.amount)}
+
+
+def remember_gift(request: HttpRequest, donation: Donation) -> None:
+    """Note in this browser's session that it started ``donation`` (the last 20 are kept)."""
+    known = request.session.get(SESSION_KEY, [])[-20:]
+    if str(donation.public_id) not in known:
+        request.session[SESSION_KEY] = [*known, str(donation.public_id)]
+
+
+def start_card_gift(
+    request: HttpRequest, form: forms.Form, create: Callable[[dict[str, Any], str], Donation]
+) -> JsonResponse:
+    """Validate ``form``, count the attempt, make the gift with ``create(cleaned_data, client_ip)``
+    and set up its card at the provider. ``create`` may raise ``DonationNotPossible`` (400, nothing
+    written by it). Refusals: 400 invalid form, 429 attempt limits (before anything is written),
+    503 overload or an unreachable provider (the gift's row stays ``awaiting_card``; the donor may
+    try again)."""
+    if not form.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
+    data = form.cleaned_data
+    ip = client_ip(request)
+    try:
+        attempt_check(ip=ip, email=data["email"], honeypot=data.get("website", ""))
+    except AttemptBlocked as exc:
+        return json_error(str(exc), 429, exc.retry_after)
+    try:
+        donation = create(data, ip)
+        remember_gift(request, donation)
+        with provider_slot():
+            client_secret = donation_start_card(donation=donation, client_ip=ip or None)
+    except DonationNotPossible as exc:
+        return json_error(" ".join(exc.messages), 400)
+    except Overloaded:
+        return busy_response()
+    except GatewayError:
+        return json_error(_("We could not reach the card processor. Please try again in a minute."), 503, 30)
+    return JsonResponse(
+        {
+            "status": "awaiting_card",
+            "donation": str(donation.public_id),
+            # What the server will charge (the gift's row, not the browser's reading of the field):
+            # the button shows it before the card is charged.
+            "amount": str(donation.amount.amount),
+            "currency": donation.currency,
+            "amount_display": exact_amount(donation.amount),
+            "submit_label": submit_label(donation),
+            "confirm_note": _("Check the amount on the button, then press it to give."),
+            "client_secret": client_secret,
+            "charge_url": reverse("payments:donation_charge", kwargs={"public_id": donation.public_id}),
+            "confirm_url": reverse("payments:donation_confirm", kwargs={"public_id": donation.public_id}),
+        }
+    )
