@@ -92,8 +92,22 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     if command == "demo":
         os.execv(str(PYTHON), [str(PYTHON), "-m", "config.demo", *rest])
-    os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *rest])
+    os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *parallel(rest), *rest])
     return 0
+
+
+def parallel(rest: list[str]) -> list[str]:
+    """pytest-xdist options for the whole suite: one worker per core, whole files per worker
+    (``loadfile``: a file's module fixtures, such as a live server or a browser, start once). Each
+    worker starts throwaway PostgreSQL and Redis of its own (config/settings/test.py), so workers
+    share nothing. None when the caller chose (``-n``, ``--dist``, ``-p no:xdist``)."""
+    if (
+        any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "--dist")) for arg in rest)
+        or "no:xdist" in rest
+    ):
+        return []
+    workers = max(1, os.cpu_count() or 1)
+    return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
 
 
 if __name__ == "__main__":
