@@ -1,6 +1,6 @@
 """The demo: every service of Clearfund in one command, on embedded defaults (ADR 0002, 0006).
 
-    python -m config.demo [--host 127.0.0.1] [--port 8000] [--smoke]
+    python -m config.demo [--host 127.0.0.1] [--port 8000] [--smoke] [--no-report-fonts]
 
 Starts embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set, then localstripe,
 gunicorn, a Celery worker and Celery beat, each its own process; applies migrations, creates an admin
@@ -18,7 +18,9 @@ account, loads the demo content (each area's ``demo_*`` command) and prints wher
   demos in other clones run side by side. ``var/demo.json`` lists the running processes.
 
 ``--smoke`` checks the site, the admin login and the payment wiring (``config.demo_smoke``), then
-stops everything: the tests use it.
+stops everything: the tests use it. ``--no-report-fonts`` skips preparing the reports' Chinese font
+(a minute or two of one core the first time on a machine; PDFs then embed the full system font):
+the tests use it too, and test the font's preparation on its own.
 """
 
 from __future__ import annotations
@@ -250,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("CLEARFUND_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("CLEARFUND_PORT", "8000")))
     parser.add_argument("--smoke", action="store_true", help="check the site answers, then stop")
+    parser.add_argument(
+        "--no-report-fonts",
+        action="store_true",
+        help="do not prepare the reports' Chinese font subset (PDFs then embed the full system font)",
+    )
     args = parser.parse_args(argv)
 
     from config import embedded
@@ -297,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         manage("migrate", "--noinput", "-v", "0")
         ensure_admin()
         supervisor.start(web)
-        report_fonts()
+        if not args.no_report_fonts:
+            report_fonts()
         for child in (worker, beat):
             supervisor.start(child)
 

@@ -15,6 +15,7 @@ by every report that process renders.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import threading
@@ -112,7 +113,9 @@ def build_subset(weight: int, *, characters: set[int] | None = None, target: Pat
         elif record.nameID == 6:
             record.string = f"{SUBSET_FAMILY.replace(' ', '')}-{style}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
+    # A name of this process's own: two demos started at once on a fresh machine both build the
+    # font, and must not write into one file.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     font.save(partial)
     partial.replace(target)  # atomic: a worker never reads half a font
     return target

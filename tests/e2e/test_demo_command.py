@@ -51,9 +51,11 @@ def _demo_env(var_dir: Path) -> dict[str, str]:
 
 
 def _start_demo(var_dir: Path, *args: str) -> subprocess.Popen:
+    # Without preparing the reports' font: minutes of CPU for two demos at once, and tested on its
+    # own (tests/reports/test_fonts.py).
     output = open(var_dir / "demo-output.log", "w")  # noqa: SIM115 - read by the test
     return subprocess.Popen(
-        [sys.executable, "-m", "config.demo", *args],
+        [sys.executable, "-m", "config.demo", "--no-report-fonts", *args],
         cwd=ROOT,
         env=_demo_env(var_dir),
         stdout=output,
