@@ -201,22 +201,37 @@ def environment(*, var_dir: Path = VAR_DIR) -> dict[str, str]:
     return values
 
 
+# Whose throwaway servers the URLs in the environment name, and which URLs: "<worker>|<names>",
+# worker "" for a plain test run, else the pytest-xdist worker ("gw0", "gw1", …). Inherited by
+# every subprocess, like the URLs themselves.
+THROWAWAY_OWNER_ENV = "CLEARFUND_THROWAWAY_OWNER"
+
+
 def throwaway_environment() -> dict[str, str]:
     """Like :func:`environment`, but on servers of this process only, in a fresh temporary folder.
 
     The servers are stopped and the folder removed when this process exits (subprocesses that
     inherit the variables use the same servers and start none). Folders left behind by a process
     that no longer runs (a test run that was killed) are cleaned up first.
+
+    Each pytest-xdist worker gets servers of its own: the URLs a worker inherits from the
+    controller's throwaway servers are replaced (tests that stop a server, or empty Redis, must not
+    reach another worker's); URLs the user set are kept.
     """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    owner, _, names = os.environ.get(THROWAWAY_OWNER_ENV, "").partition("|")
+    if names and owner != worker:
+        for name in names.split(","):
+            os.environ.pop(name, None)
     wanted = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
     if not wanted:
         return {}
     remove_abandoned_throwaways()
     folder = Path(tempfile.mkdtemp(prefix=THROWAWAY_PREFIX))
-    owner = os.getpid()
-    (folder / "owner").write_text(f"{owner} {_started_at(owner)}")
-    atexit.register(_discard_throwaway, folder, owner)
-    values: dict[str, str] = {}
+    pid = os.getpid()
+    (folder / "owner").write_text(f"{pid} {_started_at(pid)}")
+    atexit.register(_discard_throwaway, folder, pid)
+    values: dict[str, str] = {THROWAWAY_OWNER_ENV: f"{worker}|{','.join(wanted)}"}
     if "DATABASE_URL" in wanted:
         values["DATABASE_URL"] = ensure_postgres(var_dir=folder)
     if "REDIS_URL" in wanted:
