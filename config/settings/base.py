@@ -426,9 +426,9 @@ CLEARFUND_REGISTRY_DEMO_FILE = env.path(
 # === reports settings (reports area) ============================================================
 from celery.schedules import crontab  # noqa: E402
 
-# Printed on every report's cover and in the receipt section of donor statements.
+# Printed on every report's cover and in the receipt section of donor statements. The name on the
+# cover is the site settings' name in the report's language (campaigns.site_name), as on pages and mails.
 REPORTS_ORGANISATION = {
-    "name": env.str("CLEARFUND_ORG_NAME", default="Clearfund 清源公益"),
     "legal_name": env.str(
         "CLEARFUND_ORG_LEGAL_NAME", default="Clearfund Charitable Foundation 清源公益基金会"
     ),
