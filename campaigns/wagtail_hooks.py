@@ -241,7 +241,8 @@ class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
                     "beneficiary", "kind", "amount", "province", "county", "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
-    form_fields = ["beneficiary", "title", "title_en", "description", "kind", "amount", "currency", "partner"]
+    form_fields = ["beneficiary", "title", "title_en", "description", "description_en", "kind", "amount", "currency",
+                   "partner"]  # fmt: skip
     add_view_class = NeedCreateView
 
 
