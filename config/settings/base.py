@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -196,8 +197,16 @@ STORAGES = {
 # Reports and verification evidence are private files: never under MEDIA_ROOT.
 PRIVATE_STORAGE_ROOT = env.path("CLEARFUND_PRIVATE_ROOT", default=BASE_DIR / "var" / "private")
 
+
 # --- Wagtail -----------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "Clearfund"
+def _site_name_now() -> str:
+    from campaigns.site_name import site_name  # read when shown: the settings' name in the active language
+
+    return site_name()
+
+
+# The admin's heading and title: the site settings' name in the admin user's language (ADR 0405).
+WAGTAIL_SITE_NAME = lazy(_site_name_now, str)()
 # No avatars from gravatar.com: the admin calls no third-party host (it also works offline).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = SITE_URL
