@@ -71,3 +71,15 @@ def test_the_pdf_cover_names_the_organisation_in_the_report_language(named_site)
         english = organisation().name
 
     assert (chinese, english) == ("清源公益基金会", "Clearfund Charitable Foundation")
+
+
+def test_the_footer_contact_line_takes_each_language_punctuation(client, named_site):
+    named_site.contact_email = "hello@clearfund.example"
+    named_site.save()
+    with translation.override("zh-hans"):
+        chinese = client.get(reverse("payments:transparency")).content.decode()
+    with translation.override("en"):
+        english = client.get(reverse("payments:transparency")).content.decode()
+
+    assert "联系我们：" in chinese and "联系我们:" not in chinese
+    assert "Contact:" in english

@@ -66,3 +66,14 @@ def test_the_need_page_reads_the_description_in_the_reader_language(client, publ
     assert "She cannot walk to the clinic." in english and "村卫生室" not in english
     assert "老人走不到村卫生室。" in chinese
     assert 'lang="zh-Hans"' in untranslated and "not yet translated" in untranslated
+
+
+def test_the_page_of_an_open_need_leads_to_its_claim_on_the_board(client, public_need):
+    with translation.override("zh-hans"):
+        url = reverse("payments:need_detail", kwargs={"pk": public_need.pk})
+        board = reverse("payments:needs_board")
+
+    html = client.get(url).content.decode()
+
+    assert f'data-testid="fund-need" href="{board}#need-{public_need.pk}"' in html
+    assert f'id="need-{public_need.pk}"' in client.get(board).content.decode()
