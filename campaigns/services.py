@@ -285,7 +285,7 @@ ENGLISH_TWINS = {
     "campaigns.Beneficiary": ("pseudonym", "county", "story"),
     "campaigns.Evidence": ("summary",),
     "campaigns.Milestone": ("title",),
-    "campaigns.Need": ("title", "county"),
+    "campaigns.Need": ("title", "county", "description"),
 }
 
 

@@ -51,3 +51,19 @@ def site_year_bounds(year: int) -> tuple[datetime, datetime]:
 def site_day_bounds(day: date) -> tuple[datetime, datetime]:
     """``[start, end)`` of one site-time day."""
     return site_day_start(day), site_day_start(day + timedelta(days=1))
+
+
+def site_moment_text(moment: datetime, *, today: date | None = None) -> str:
+    """A moment as people read it, in the site's zone and naming that zone: "04:45 (UTC+8)" when it
+    is today in the site's zone, "2026-12-02 04:45 (UTC+8)" on another day. A reader in another
+    zone (a donor abroad) can tell which 04:45 it is. Raises ``ValueError`` for a naive datetime."""
+    local = timezone.localtime(moment, site_zone())
+    offset = local.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    zone = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    clock = local.strftime("%H:%M")
+    if local.date() != (today or site_today()):
+        clock = f"{local:%Y-%m-%d} {clock}"
+    return f"{clock} ({zone})"

@@ -208,7 +208,7 @@ class BeneficiaryViewSet(ModelViewSet):
     icon = "user"
     menu_label = _("Beneficiaries")
     list_display = [TitleColumn("pseudonym", label=_("Pseudonym"), get_url=_verify_url), "campaign", "status",
-                    "county", "age_band", DateColumn("verified_at", label=_("Verified")),
+                    "county", "age_band", DateColumn("verified_at", label=_("Verified on")),
                     DateColumn("funded_at", label=_("Funded"))]  # fmt: skip
     list_filter = ["status", "campaign"]
     search_fields = ["pseudonym"]
@@ -222,9 +222,10 @@ class MilestoneViewSet(AmountEntryViewSetMixin, ModelViewSet):
     model = Milestone
     icon = "tick-inverse"
     menu_label = _("Outcomes")
-    list_display = [TitleColumn("kind", label=_("Outcome"),
+    list_display = [TitleColumn("kind", label=_("Outcome"), accessor="get_kind_display",
                                 get_url=lambda m: reverse("verification_milestone_verify", args=[m.pk])),
-                    "beneficiary", "partner", "amount", "due_date", "status"]  # fmt: skip
+                    Column("beneficiary", label=_("Beneficiary")), Column("partner", label=_("Partner")),
+                    Column("amount", label=_("Amount")), "due_date", "status"]  # fmt: skip
     list_filter = ["status", "kind"]
     form_fields = ["beneficiary", "kind", "title", "title_en", "amount", "currency", "partner", "due_date"]
     add_view_class = MilestoneCreateView
@@ -238,10 +239,12 @@ class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
     menu_label = _("Needs board")
     list_display = [TitleColumn("title", label=_("What is needed"),
                                 get_url=lambda n: reverse("verification_need_review", args=[n.pk])),
-                    "beneficiary", "kind", "amount", "province", "county", "status"]  # fmt: skip
+                    Column("beneficiary", label=_("Beneficiary")), "kind", Column("amount", label=_("Amount")),
+                    "province", "county", "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
-    form_fields = ["beneficiary", "title", "title_en", "description", "kind", "amount", "currency", "partner"]
+    form_fields = ["beneficiary", "title", "title_en", "description", "description_en", "kind", "amount", "currency",
+                   "partner"]  # fmt: skip
     add_view_class = NeedCreateView
 
 

@@ -15,9 +15,19 @@ Every receiver names its senders: the page models are only known once all apps a
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
-from wagtail.models import Locale, Page, PageViewRestriction, Site, WorkflowState, get_page_models
+from wagtail.models import (
+    GroupApprovalTask,
+    Locale,
+    Page,
+    PageViewRestriction,
+    Site,
+    Task,
+    Workflow,
+    WorkflowState,
+    get_page_models,
+)
 from wagtail.signals import (
     copy_for_translation_done,
     page_published,
@@ -26,7 +36,7 @@ from wagtail.signals import (
     workflow_cancelled,
 )
 
-from cms import selectors
+from cms import selectors, workflow_names
 from cms.services import campaign_page_ensure_record, page_review_cancelled
 from cms.services import page_published as page_published_service
 
@@ -63,6 +73,20 @@ def tell_donors_of_a_campaign_update(sender, instance: Page, **kwargs) -> None:
     )
 
 
+def workflow_name_in_reader_language(sender, instance, **kwargs) -> None:
+    """A loaded workflow or task of the project's own shows its name in the active language (ADR 0405)."""
+    stored = instance.__dict__.get("name")  # a deferred name stays deferred
+    if isinstance(stored, str):
+        instance.name = workflow_names.name_shown(stored)
+
+
+def workflow_name_stored_in_english(sender, instance, **kwargs) -> None:
+    """Before a save the shown name goes back to the English the column keeps (ADR 0405)."""
+    shown = instance.__dict__.get("name")
+    if shown is not None:
+        instance.name = workflow_names.name_stored(shown)
+
+
 def header_changed(sender, **kwargs) -> None:
     """Pages published, unpublished, moved, saved or deleted (tree edits, menu flags), sites,
     locales, settings, view restrictions (``cms.routing`` caches whether any exists)."""
@@ -92,6 +116,15 @@ def connect() -> None:
     copy_for_translation_done.connect(
         link_translation_to_campaign, sender=CopyPageForTranslationAction, dispatch_uid="cms.link_translation"
     )
+    from cms.models import CampaignReviewTask
+
+    for model in (Workflow, Task, GroupApprovalTask, CampaignReviewTask):
+        post_init.connect(
+            workflow_name_in_reader_language, sender=model, dispatch_uid="cms.workflow_name_shown"
+        )
+        pre_save.connect(
+            workflow_name_stored_in_english, sender=model, dispatch_uid="cms.workflow_name_stored"
+        )
     for page_model in get_page_models():
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(header_changed, sender=page_model, dispatch_uid="cms.header_on_page_event")

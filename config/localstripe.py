@@ -99,12 +99,30 @@ CARD_FORM_JUMP = "this.value.card.number.length >= 16"
 CARD_FORM_JUMP_ON_DIGITS = "this.value.card.number.replace(/\\D/g, '').length >= 16"
 
 
+# Its fields show their codes ("number", "exp_month", "cvc") as placeholders. The browser tests (and
+# their shared helpers) find the fields by those placeholders, so they stay; the form we serve adds
+# a label in the page's language (the <html lang> of the donate page) that screen readers announce.
+CARD_FORM_PLACEHOLDER = "this._inputs[field].setAttribute('placeholder', field);"
+CARD_FORM_PLACEHOLDER_NAMED = (
+    CARD_FORM_PLACEHOLDER + " const cardFieldNames = (document.documentElement.lang || '').startsWith('zh')"
+    " ? {number: '卡号', exp_month: '有效期月份 (MM)', exp_year: '有效期年份 (YYYY)', cvc: '安全码', postal_code: '邮编'}"
+    " : {number: 'Card number', exp_month: 'Expiry month (MM)', exp_year: 'Expiry year (YYYY)', cvc: 'Security code',"
+    " postal_code: 'Postcode'};"
+    " this._inputs[field].setAttribute('aria-label', cardFieldNames[field] || field);"
+)
+
+
 def card_form_counting_digits(source: str) -> str:
-    """localstripe's Stripe.js stand-in with the number field's jump made on digits only. Raises
-    ``ValueError`` when the stand-in no longer has the line (a localstripe upgrade: look again)."""
+    """localstripe's Stripe.js stand-in with the number field's jump made on digits only and its
+    fields labelled for people (aria-label). Raises ``ValueError`` when the stand-in no longer has either line (a
+    localstripe upgrade: look again)."""
     if CARD_FORM_JUMP not in source:
         raise ValueError("localstripe-v3.js changed: its card number jump was not found")
-    return source.replace(CARD_FORM_JUMP, CARD_FORM_JUMP_ON_DIGITS)
+    if CARD_FORM_PLACEHOLDER not in source:
+        raise ValueError("localstripe-v3.js changed: its field placeholders were not found")
+    return source.replace(CARD_FORM_JUMP, CARD_FORM_JUMP_ON_DIGITS).replace(
+        CARD_FORM_PLACEHOLDER, CARD_FORM_PLACEHOLDER_NAMED
+    )
 
 
 def serve_card_form_counting_digits(app, web) -> None:

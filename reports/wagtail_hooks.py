@@ -19,4 +19,4 @@ def register_report_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
-    return ReportsMenuItem(_("Reports"), reverse("reports_admin:index"), icon_name="doc-full", order=900)
+    return ReportsMenuItem(_("PDF reports"), reverse("reports_admin:index"), icon_name="doc-full", order=900)

@@ -55,6 +55,7 @@ class Need(models.Model):
         blank=True,
         help_text=_("Why it is needed and how it will be used. No names, ID numbers, addresses or phones."),
     )
+    description_en = models.TextField(_("description (English)"), blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=NeedKind.choices)
     amount_minor = models.BigIntegerField(_("cost (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")

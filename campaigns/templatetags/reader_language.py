@@ -9,6 +9,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.site_name import site_name as _site_name
 
 register = template.Library()
 
@@ -35,3 +36,9 @@ def reader(obj, field: str | None = None) -> SafeString | str:
 def reader_plain(obj, field: str | None = None) -> str:
     text = _pick(obj, field)
     return "" if text is None else str(text)
+
+
+@register.simple_tag
+def site_name() -> str:
+    """The organisation's name in the active language, from the site settings (``campaigns.site_name``)."""
+    return _site_name()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Campaign, CampaignStatus, Need, NeedKind, NeedStatus, Partner
+from campaigns.services import english_texts_set
 from campaigns.verification.beneficiaries import evidence_add
 from campaigns.verification.households import beneficiary_propose, household_find
 from campaigns.verification.needs import need_mark_delivered, need_post, need_reject, need_verify, need_vet
@@ -39,10 +40,13 @@ class NeedPostForm(forms.Form):
     campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none())
     pseudonym = forms.CharField(label=gettext_lazy("Pseudonym (the public name)"), max_length=50)
     title = forms.CharField(label=gettext_lazy("What is needed"), max_length=200)
+    title_en = forms.CharField(label=gettext_lazy("What is needed (English)"), max_length=200, required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=NeedKind.choices)
     amount = forms.CharField(label=gettext_lazy("Cost (yuan)"), max_length=MAX_INPUT_LENGTH)
     description = forms.CharField(label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text=gettext_lazy("No names, ID numbers, addresses or phones."))  # fmt: skip
+    description_en = forms.CharField(label=gettext_lazy("Description (English)"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     partner = forms.ModelChoiceField(label=gettext_lazy("Partner who delivers (optional)"),
                                      queryset=Partner.objects.all(), required=False)  # fmt: skip
     photo = forms.FileField(label=gettext_lazy("Photo of the need"), required=False,
@@ -90,6 +94,13 @@ def field_need_post_view(request: HttpRequest) -> HttpResponse:
                                               pseudonym=data["pseudonym"])  # fmt: skip
             need = need_post(actor=request.user, beneficiary=beneficiary, title=data["title"], kind=data["kind"],
                              amount=data["amount"], description=data["description"], partner=data["partner"])  # fmt: skip
+            english = {
+                name: data[f"{name}_en"].strip()
+                for name in ("title", "description")
+                if data[f"{name}_en"].strip()
+            }
+            if english:  # English twins for English readers (ADR 0403)
+                english_texts_set(actor=request.user, record=need, texts=english)
             today = timezone.localdate()
             if data["document"]:
                 evidence_add(actor=request.user, beneficiary=beneficiary, file=data["document"],

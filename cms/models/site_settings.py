@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -77,3 +78,13 @@ class SiteSettings(BaseSiteSetting):
     @property
     def display_legal(self) -> str:
         return self.localized("legal_notice")
+
+
+def site_name_of_default_site(language: str) -> str | None:
+    """The default site's organisation name in ``language`` (``campaigns.site_name`` reads it for
+    mails, PDFs and pages without a request); None when the site has no settings yet."""
+    found = SiteSettings.objects.filter(site__is_default_site=True).first()
+    if found is None:
+        return None
+    with translation.override(language):
+        return found.display_name

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -174,7 +175,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/wagtail: Chinese for the msgids Wagtail's own zh_Hans catalogues leave untranslated (the
+# dashboard counts, "Search all pages…", empty lists); LOCALE_PATHS win over app catalogues. ADR 0405.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 # The site's time zone: every date a person sees and every schedule (monthly renewal day, campaign
 # deadline, statement year, wall dates, report periods, beat) is in it. ADR 0004.
 TIME_ZONE = env.str("CLEARFUND_TIME_ZONE", default="Asia/Shanghai")
@@ -194,8 +197,16 @@ STORAGES = {
 # Reports and verification evidence are private files: never under MEDIA_ROOT.
 PRIVATE_STORAGE_ROOT = env.path("CLEARFUND_PRIVATE_ROOT", default=BASE_DIR / "var" / "private")
 
+
 # --- Wagtail -----------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "Clearfund"
+def _site_name_now() -> str:
+    from campaigns.site_name import site_name  # read when shown: the settings' name in the active language
+
+    return site_name()
+
+
+# The admin's heading and title: the site settings' name in the admin user's language (ADR 0405).
+WAGTAIL_SITE_NAME = lazy(_site_name_now, str)()
 # No avatars from gravatar.com: the admin calls no third-party host (it also works offline).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -424,9 +435,9 @@ CLEARFUND_REGISTRY_DEMO_FILE = env.path(
 # === reports settings (reports area) ============================================================
 from celery.schedules import crontab  # noqa: E402
 
-# Printed on every report's cover and in the receipt section of donor statements.
+# Printed on every report's cover and in the receipt section of donor statements. The name on the
+# cover is the site settings' name in the report's language (campaigns.site_name), as on pages and mails.
 REPORTS_ORGANISATION = {
-    "name": env.str("CLEARFUND_ORG_NAME", default="Clearfund 清源公益"),
     "legal_name": env.str(
         "CLEARFUND_ORG_LEGAL_NAME", default="Clearfund Charitable Foundation 清源公益基金会"
     ),

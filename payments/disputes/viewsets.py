@@ -5,7 +5,7 @@ from the ledger's platform receivable legs of the dispute's entries). ADR 0208."
 from django.db.models import OuterRef, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -32,7 +32,7 @@ class DisputeViewSet(ModelViewSet):
     icon = "warning"
     menu_label = _("Disputes (chargebacks)")
     list_display = [MoneyColumn("amount_minor", label=_("Amount")),
-                    MoneyColumn("to_recover_minor", label=_("To recover")), "donation", "status", "reason",
+                    MoneyColumn("to_recover_minor", label=_("To recover")), Column("donation", label=_("Gift")), "status", "reason",
                     DateColumn("created_at", label=_("Opened")), DateColumn("closed_at", label=_("Closed"))]  # fmt: skip
     list_filter = ["status"]
     form_fields = []  # written only by payments.disputes.services

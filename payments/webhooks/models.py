@@ -39,3 +39,9 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type} ({self.status})"
+
+    def get_error_display(self) -> str:
+        """The note as people read it in the admin, translated (``payments.webhooks.notes``)."""
+        from payments.webhooks.notes import note_shown
+
+        return note_shown(self.error)

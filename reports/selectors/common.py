@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from campaigns.models import AuditEvent
 from campaigns.money import Money
+from campaigns.site_name import site_name
 from payments.models import LedgerEntry
 
 
@@ -66,4 +67,8 @@ class Organisation:
 
 
 def organisation() -> Organisation:
-    return Organisation(**settings.REPORTS_ORGANISATION)
+    """Who publishes the report. ``name`` is the organisation's name in the active language from
+    the site settings (``campaigns.site_name``), as on the pages and in the mails; the legal
+    details come from ``REPORTS_ORGANISATION``."""
+    details = {key: value for key, value in settings.REPORTS_ORGANISATION.items() if key != "name"}
+    return Organisation(name=site_name(), **details)

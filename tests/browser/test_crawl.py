@@ -1,5 +1,6 @@
 """The crawler check: one page of every public kind, in Chinese and English, at phone (390 px) and
-desktop (1280 px) width, in headless Chromium. It fails on a page wider than the screen, a console
+desktop (1280 px) width, in headless Chromium. It fails on a page wider than the screen, a box
+in the main content that scrolls sideways (a table at phone width), a console
 error, a failed request (the favicon included, or any other host asked), and Chinese text in the
 main content of an English page (a missing translation is marked, but still Chinese: ADR 0403)."""
 
@@ -29,6 +30,11 @@ MAIN_TEXT = """(() => {
   main.remove();
   return text;
 })()"""
+# Boxes in the main content a reader would have to scroll sideways (a table at phone width).
+SCROLLING_BOXES = """Array.from(document.querySelectorAll("main *")).filter((element) => {
+  const overflow = getComputedStyle(element).overflowX;
+  return (overflow === "auto" || overflow === "scroll") && element.scrollWidth > element.clientWidth + 1;
+}).map((element) => element.tagName.toLowerCase() + (element.className ? "." + element.className : ""))"""
 # One page of each public kind; each is crawled as it is and under /en/.
 PAGE_KINDS = [
     "/",  # home
@@ -88,6 +94,9 @@ class Crawler:
         width = self.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width[0] > width[1]:
             self.problems.append(f"{url}: {width[0]} px wide on a {width[1]} px screen")
+        scrolling = self.page.evaluate(SCROLLING_BOXES)
+        if scrolling:
+            self.problems.append(f"{url}: scrolls sideways inside {scrolling[:5]}")
         if english:
             # Names and messages donors typed are shown as typed (data-donor-text), not translated.
             main = self.page.evaluate(MAIN_TEXT)

@@ -18,6 +18,7 @@ CATALOGUES = {
     "payments": ROOT / "payments" / "locale",
     "reports": ROOT / "reports" / "locale",
     "cms": ROOT / "cms" / "locale",
+    "wagtail": ROOT / "locale" / "wagtail",
 }
 # Left untranslated on purpose: Wagtail's own catalogue translates it for pages ("已发布"); donors
 # read cms_tags.PUBLIC_STATUS_LABELS instead.
@@ -29,6 +30,7 @@ SAMPLES = {
     "payments": ("Won", "胜诉"),  # payments/disputes/models.py
     "reports": ("Reports", "报告"),  # reports/apps.py
     "cms": ("Site content", "网站内容"),  # cms/apps.py
+    "wagtail": ("Search all pages…", "搜索所有页面…"),  # Wagtail's admin search box
 }
 
 
@@ -101,3 +103,59 @@ def test_a_string_of_each_app_translates_from_its_own_catalogue(name):
 
     assert po_entries(catalogue(name))[msgid] == (chinese, False)
     assert shown == chinese
+
+
+# Wagtail msgids whose Chinese is the same text (a product name, a bare placeholder pair).
+SAME_IN_CHINESE = {
+    "ID",
+    "URL",
+    "Wagtail API v2",
+    "Wagtail API v3",
+    "%(range_start)s - %(range_end)s",
+    "%(related_model_name)s %(field_label)s",
+}
+
+
+def wagtail_source_msgids() -> list[tuple[str, str | None]]:
+    """Every (msgid, msgid_plural) of the English catalogues of the installed Wagtail apps."""
+    from django.apps import apps
+
+    msgids: list[tuple[str, str | None]] = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("wagtail"):
+            continue
+        po = Path(app.path) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+        if not po.exists():
+            continue
+        for block in po.read_text(encoding="utf-8").split("\n\n"):
+            lines = [line for line in block.strip().splitlines() if not line.startswith("#")]
+            fields: dict[str, str] = {}
+            current = None
+            for line in lines:
+                if line.startswith('"'):
+                    fields[current] += ast.literal_eval(line)
+                    continue
+                key, _space, value = line.partition(" ")
+                current = key
+                fields[key] = ast.literal_eval(value)
+            if fields.get("msgid") and "msgctxt" not in fields:
+                msgids.append((fields["msgid"], fields.get("msgid_plural")))
+    return msgids
+
+
+def test_every_wagtail_admin_string_reads_in_chinese():
+    """Wagtail 8.0's zh_Hans catalogues lack ~380 msgids ("18 Pages", "Search all pages…", empty
+    lists); locale/wagtail supplies them (ADR 0405). After a Wagtail upgrade this lists the new ones."""
+    msgids = wagtail_source_msgids()
+
+    with translation.override("zh-hans"):
+        english = sorted(
+            msgid
+            for msgid, plural in msgids
+            if msgid not in SAME_IN_CHINESE
+            and (translation.ngettext(msgid, plural, 2) if plural else translation.gettext(msgid))
+            in (msgid, plural)
+        )
+
+    assert len(msgids) > 1000
+    assert english == []

@@ -79,6 +79,14 @@ DISCHARGE_SUMMARY = ("医院出院小结（白内障超声乳化+人工晶体植
                      "Hospital discharge note (phacoemulsification and lens implant)")  # fmt: skip
 NEEDS = {"uniform": ("冬季校服两套", "Two sets of winter school uniform"),
          "wheelchair": ("轮椅一台（家中老人）", "A wheelchair (for an elderly family member)")}  # fmt: skip
+# What each need is for, in both languages (no names, ID numbers, addresses or phones).
+NEED_DESCRIPTIONS = {
+    "冬季校服两套": ("学校冬天没有暖气，现有校服已经穿不下。两套便于换洗。",
+               "The school has no heating in winter and her uniform no longer fits. Two sets so one can be washed."),
+    "轮椅一台（家中老人）": ("家中老人行走困难，有了轮椅可以自己去村卫生室复查。",
+                  "An elderly family member can barely walk; with a wheelchair she can get to the village clinic "
+                  "for check-ups on her own."),
+}  # fmt: skip
 
 
 def story_in_english(name: str, county: str) -> str:
@@ -237,10 +245,13 @@ class Command(BaseCommand):
                 (NEEDS["wheelchair"], NeedKind.MOBILITY, "900"),
             ):
                 need = need_post(actor=self.field_officer, beneficiary=beneficiary, title=title, kind=kind,
-                                 amount=Money(cost, "CNY"))  # fmt: skip
+                                 amount=Money(cost, "CNY"), description=NEED_DESCRIPTIONS[title][0])  # fmt: skip
                 need_vet(actor=self.verifier, need=need, note="入户核实：确有此需要。")
             self.stdout.write("  field officer posted 2 needs; the verifier vetted them onto the needs board")
         for chinese, english in NEEDS.values():
             for need in beneficiary.needs.filter(title=chinese, title_en=""):
                 english_texts_set(actor=self.verifier, record=need, texts={
                     "title": english, "county": COUNTIES_EN.get(need.county, need.county)})  # fmt: skip
+            description, description_en = NEED_DESCRIPTIONS[chinese]
+            for need in beneficiary.needs.filter(title=chinese, description=description, description_en=""):
+                english_texts_set(actor=self.verifier, record=need, texts={"description": description_en})

@@ -1,0 +1,41 @@
+"""The organisation's name in the reader's language, from one place: the site settings.
+
+Pages, mails and PDFs name the organisation running the site by the name its staff set in the
+admin (``cms.SiteSettings``: a Chinese and an English name), never a name written into a template.
+``campaigns``, ``payments`` and ``reports`` may not import the CMS (DESIGN §6), so the CMS registers
+where the name is read (``site_name_source``, from ``CmsConfig.ready``); until it does, or when the
+database cannot be read, the name is the settings' defaults (``SITE_NAME_FALLBACK``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils.translation import get_language
+
+# The names a site without settings uses (the defaults of cms.SiteSettings' two fields).
+SITE_NAME_FALLBACK = {"zh-hans": "清源公益", "en": "Clearfund"}
+
+_source: Callable[[str], str | None] | None = None
+
+
+def site_name_source(source: Callable[[str], str | None]) -> None:
+    """Register where the name is read: ``source(language_code)`` gives the name, or None."""
+    global _source
+    _source = source
+
+
+def site_name(language: str | None = None) -> str:
+    """The organisation's name for ``language`` (default: the active one), e.g. "清源公益基金会" or
+    "Clearfund Charitable Foundation". Never raises: a database error gives the fallback name."""
+    code = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    code = "en" if code.startswith("en") else "zh-hans"
+    name = None
+    if _source is not None:
+        try:
+            name = _source(code)
+        except DatabaseError:
+            name = None
+    return name or SITE_NAME_FALLBACK[code]

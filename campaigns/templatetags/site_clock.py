@@ -1,0 +1,13 @@
+"""``{{ need.held_until|site_moment }}``: a time shown to the public or a donor, in the site's zone
+and naming it ("04:45 (UTC+8)"; with the date when it is not today). ADR 0004."""
+
+from django import template
+
+from campaigns.site_time import site_moment_text
+
+register = template.Library()
+
+
+@register.filter
+def site_moment(moment) -> str:
+    return "" if moment is None else site_moment_text(moment)
