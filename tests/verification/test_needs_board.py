@@ -26,17 +26,6 @@ def _fresh_counters():
 
 
 @pytest.fixture
-def fake_gateway(settings):
-    from payments.gateway.card import _gateway_instance, get_gateway
-
-    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
-    _gateway_instance.cache_clear()
-    gateway = get_gateway()
-    gateway.reset()
-    return gateway
-
-
-@pytest.fixture
 def person(db):
     return RegistryPersonFactory(name="盘秀英", phone="13912345678")
 
