@@ -49,17 +49,21 @@ def need_stages(*, need: Need, now: datetime | None = None) -> list[NeedStage]:
         NeedStatus.DELIVERED,
         NeedStatus.VERIFIED,
     ]
-    status = NeedStatus.POSTED if need.is_open(now=now) else need.status
-    reached = order.index(status) if status in order else -1
-    entry = funding_entries(needs=[need]).get(need.pk)
+    # A claim held while its donor pays is not a match yet (issue 12): the need is shown posted,
+    # with the hold as a note on the stage it waits for, and without the claimer's name.
     held = ""
-    if status == NeedStatus.MATCHED and need.held_until:
-        held = _("Held for its donor until %(t)s while they pay.") % {
+    if need.status == NeedStatus.MATCHED and not need.is_open(now=now) and need.held_until:
+        held = _("Held for payment until %(t)s.") % {
             "t": timezone.localtime(need.held_until).strftime("%H:%M")
         }
+    status = NeedStatus.POSTED if need.status == NeedStatus.MATCHED else need.status
+    reached = order.index(status) if status in order else -1
+    entry = funding_entries(needs=[need]).get(need.pk)
     rules = {
         NeedStatus.POSTED: _("Vetted by a verifier who did not post it."),
-        NeedStatus.MATCHED: _("A donor claimed it; unpaid, it is back on the board after %(m)d minutes.")
+        NeedStatus.MATCHED: _(
+            "A donor claimed it and paid; an unpaid claim is back on the board after %(m)d minutes."
+        )
         % {"m": _hold_minutes()},
         NeedStatus.FUNDED: _("The donor's gift reached escrow."),
         NeedStatus.DELIVERED: _("The partner or the field officer confirmed the delivery."),
