@@ -1,6 +1,7 @@
 from campaigns.models.audit import AuditEvent
 from campaigns.models.beneficiary import AgeBand, Beneficiary, BeneficiaryStatus, Evidence
 from campaigns.models.campaign import Campaign, CampaignKind, CampaignStatus, FundingModel
+from campaigns.models.grant import Grant
 from campaigns.models.milestone import Milestone, MilestoneKind, MilestoneStatus
 from campaigns.models.need import (
     NEED_FUNNEL,
@@ -33,6 +34,7 @@ __all__ = [
     "CampaignStatus",
     "Evidence",
     "FundingModel",
+    "Grant",
     "Milestone",
     "MilestoneKind",
     "MilestoneStatus",

@@ -85,6 +85,8 @@ def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) 
     evidence = tuple((in_reader_language(e, "summary"), e.dated) for e in milestone.evidence.all())
     title = in_reader_language(milestone, "title")
     outcome = milestone.get_kind_display() + (f" · {title}" if title else "")
+    if milestone.stage_label:  # a stage of a staged grant (ADR 0310)
+        outcome += f" · {milestone.stage_label}"
     return Disbursement(
         release_id=release.pk,
         amount=amount or release.amount,
