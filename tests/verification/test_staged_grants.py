@@ -207,3 +207,41 @@ def test_the_public_trace_and_feed_show_stage_n_of_m(
         "Training module completed · Module 1 (not yet translated) · Stage 1 of 3"
     ]
     assert first.status == MilestoneStatus.VERIFIED
+
+
+def _stage_rows(*rows):
+    data = {"stage-TOTAL_FORMS": "6", "stage-INITIAL_FORMS": "0", "stage-MIN_NUM_FORMS": "1",
+            "stage-MAX_NUM_FORMS": "6"}  # fmt: skip
+    for i, (kind, title, amount, due) in enumerate(rows):
+        data.update({f"stage-{i}-kind": kind, f"stage-{i}-title": title, f"stage-{i}-amount": amount,
+                     f"stage-{i}-due_date": due})  # fmt: skip
+    return data
+
+
+def test_an_editor_draws_up_the_schedule_in_the_admin_and_a_verifier_sees_it(
+    client, editor, verifier, leader, trainer
+):
+    from tests.verification.test_admin import _admin_user
+
+    form = {"beneficiary": leader.pk, "title": "Start-up grant", "amount": "10,000", "partner": trainer.pk}
+    rows = [("module_completed", "Module 1", "2000", "2027-03-01"),
+            ("business_plan_approved", "Business plan", "8000", "2027-07-01")]  # fmt: skip
+    url = reverse("verification_grant_create")
+    _admin_user(client, editor)
+
+    # stages that do not add up: the form says so, and nothing is written
+    refused = client.post(url, {**form, **_stage_rows(rows[0], (*rows[1][:2], "7000", rows[1][3]))})
+    assert refused.status_code == 200
+    assert "The stages add up to ¥9,000, but the grant is ¥10,000" in refused.content.decode()
+    assert not Grant.objects.exists()
+
+    # stages that add up: saved, and the schedule shows stage n of m to a verifier
+    saved = client.post(url, {**form, **_stage_rows(*rows)})
+    grant = Grant.objects.get()
+    assert saved["Location"] == reverse("verification_grant_detail", args=[grant.pk])
+    _admin_user(client, verifier)
+    schedule = client.get(saved["Location"]).content.decode()
+    table = schedule.split('data-testid="grant-stages"', 1)[1]
+    assert table.index("Stage 1 of 2") < table.index("Module 1") < table.index("Stage 2 of 2")
+    assert "¥8,000" in table
+    assert client.get(reverse("grants:index")).status_code == 200
