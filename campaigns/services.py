@@ -292,6 +292,7 @@ ENGLISH_TWINS = {
     "campaigns.Partner": ("name", "region", "description"),
     "campaigns.Beneficiary": ("pseudonym", "county", "story"),
     "campaigns.Evidence": ("summary",),
+    "campaigns.Grant": ("title",),
     "campaigns.Milestone": ("title",),
     "campaigns.Need": ("title", "county"),
 }
