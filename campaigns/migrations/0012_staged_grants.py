@@ -2,7 +2,10 @@
 milestone. The database keeps two rules whatever path writes: the stages add up to the grant
 (checked at commit, so a grant and its stages are written in one transaction), and a verified
 milestone's amount never changes (its release was requested for that amount). Editors and
-verifiers create and see grants; finance officers see them."""
+verifiers create and see grants; finance officers see them.
+
+Also (ADR 0307 amended): an outcome of kind "need delivered" names its need, so a verified
+delivery is paid to the need's partner through a release like any outcome."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -159,6 +162,20 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='grant',
             constraint=models.CheckConstraint(condition=models.Q(('stage_count__gte', 1)), name='grant_has_stages'),
+        ),
+        migrations.AddField(
+            model_name='milestone',
+            name='need',
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payment_outcome', to='campaigns.need', verbose_name='need'),
+        ),
+        migrations.AlterField(
+            model_name='milestone',
+            name='kind',
+            field=models.CharField(choices=[('surgery_performed', 'Surgery performed'), ('term_enrolled', 'Term enrolled, fees due'), ('module_completed', 'Training module completed'), ('business_plan_approved', 'Business plan approved'), ('need_delivered', 'Need delivered')], max_length=32, verbose_name='outcome'),
+        ),
+        migrations.AddConstraint(
+            model_name='milestone',
+            constraint=models.CheckConstraint(condition=models.Q(('need__isnull', True), ('kind', 'need_delivered'), _connector='OR'), name='milestone_of_a_need_is_its_delivery'),
         ),
         migrations.RunSQL(STAGES_ADD_UP, STAGES_ADD_UP_REVERSE),
         migrations.RunPython(grant_permissions, migrations.RunPython.noop),

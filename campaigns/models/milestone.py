@@ -13,6 +13,8 @@ class MilestoneKind(models.TextChoices):
     TERM_ENROLLED = "term_enrolled", _("Term enrolled, fees due")
     MODULE_COMPLETED = "module_completed", _("Training module completed")
     BUSINESS_PLAN_APPROVED = "business_plan_approved", _("Business plan approved")
+    # A need of the needs board delivered and verified (ADR 0307): pays its partner.
+    NEED_DELIVERED = "need_delivered", _("Need delivered")
 
 
 class MilestoneStatus(models.TextChoices):
@@ -54,6 +56,12 @@ class Milestone(models.Model):
     )  # fmt: skip
     stage = models.PositiveSmallIntegerField(_("stage"), null=True, blank=True)
     stage_count = models.PositiveSmallIntegerField(_("of stages"), null=True, blank=True)
+    # The need whose verified delivery this outcome is (kind "need delivered"): its release pays
+    # the need's partner from the gift that funded it (``campaigns.verification.needs.need_verify``).
+    need = models.OneToOneField(
+        "campaigns.Need", null=True, blank=True, on_delete=models.PROTECT, related_name="payment_outcome",
+        verbose_name=_("need"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("milestone")
@@ -75,6 +83,10 @@ class Milestone(models.Model):
                 name="milestone_stage_of_its_grant",
             ),
             models.UniqueConstraint(fields=["grant", "stage"], name="milestone_one_per_grant_stage"),
+            models.CheckConstraint(
+                condition=Q(need__isnull=True) | Q(kind="need_delivered"),
+                name="milestone_of_a_need_is_its_delivery",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -100,7 +100,10 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
                 _("A balance check found this campaign's escrow out of step with its ledger; "
                   "releases wait until finance resolves the alert.")
             )  # fmt: skip
-        allocate_release(release=locked, beneficiary_id=locked.milestone.beneficiary_id)
+        # A delivered need is paid from the gift that funded it first (ADR 0307).
+        need = locked.milestone.need
+        allocate_release(release=locked, beneficiary_id=locked.milestone.beneficiary_id,
+                         first_gift_id=need.funded_by_gift_id if need is not None else None)  # fmt: skip
         amount = locked.amount
         entry_post(
             key=f"release:{locked.pk}:approved",

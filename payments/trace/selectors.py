@@ -55,6 +55,9 @@ class Disbursement:
     # The verifier's display name as staff set it in their account (first and last name), or ""
     # when they set none; never a username, an email or anything about the beneficiary.
     verified_by_name: str = ""
+    # The need of the needs board whose delivery this release pays for (its page shows every
+    # stage: gift → need → release → paid, ADR 0307), or ``None``.
+    need_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) 
         state_label=str(RELEASE_STATES["paid" if paid else "approved_unpaid"]),
         evidence=evidence,
         verified_by_name=_display_name(milestone.verified_by),
+        need_id=milestone.need_id,
     )
 
 
