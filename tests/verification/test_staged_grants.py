@@ -232,7 +232,8 @@ def test_an_editor_draws_up_the_schedule_in_the_admin_and_a_verifier_sees_it(
     # stages that do not add up: the form says so, and nothing is written
     refused = client.post(url, {**form, **_stage_rows(rows[0], (*rows[1][:2], "7000", rows[1][3]))})
     assert refused.status_code == 200
-    assert "The stages add up to ¥9,000, but the grant is ¥10,000" in refused.content.decode()
+    # (the admin speaks the site's language, Chinese, to a user who chose none)
+    assert "各阶段合计 ¥9,000，但资助总额为 ¥10,000" in refused.content.decode()
     assert not Grant.objects.exists()
 
     # stages that add up: saved, and the schedule shows stage n of m to a verifier
@@ -242,6 +243,6 @@ def test_an_editor_draws_up_the_schedule_in_the_admin_and_a_verifier_sees_it(
     _admin_user(client, verifier)
     schedule = client.get(saved["Location"]).content.decode()
     table = schedule.split('data-testid="grant-stages"', 1)[1]
-    assert table.index("Stage 1 of 2") < table.index("Module 1") < table.index("Stage 2 of 2")
+    assert table.index("第 1 阶段（共 2 个）") < table.index("Module 1") < table.index("第 2 阶段（共 2 个）")
     assert "¥8,000" in table
     assert client.get(reverse("grants:index")).status_code == 200
