@@ -176,3 +176,15 @@ def test_a_need_without_a_partner_stays_earmarked_in_escrow(verifier, second_ver
     need.refresh_from_db()
     assert need.status == "verified"
     assert not Milestone.objects.exists() and not Release.objects.exists()
+
+
+def test_a_need_delivered_outcome_is_not_planned_by_hand(verifier, supplier):
+    from django.core.exceptions import ValidationError
+
+    from campaigns.verification.milestones import milestone_create
+
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    with pytest.raises(ValidationError, match="needs board"):
+        milestone_create(actor=verifier, beneficiary=beneficiary, kind=MilestoneKind.NEED_DELIVERED,
+                         amount=Money("800", "CNY"), partner=supplier, due_date=date.today())  # fmt: skip
+    assert not Milestone.objects.exists()
