@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.models import AuditEvent, Campaign, CampaignStatus
 from campaigns.money import Money
 from campaigns.roles import VERIFIERS, Actor, in_role
+from campaigns.signals import campaign_stopped_giving
 from campaigns.state_tables import StateTable, TransitionNotAllowed, table
 
 S = CampaignStatus
@@ -32,6 +33,11 @@ CAMPAIGN_STATES = table(
         S.CLOSED: set(),
     },
 )
+
+
+# Statuses after which a campaign never takes gifts again: a move into one of them sends
+# ``campaigns.signals.campaign_stopped_giving`` in its transaction.
+STOPS_GIVING = (S.CLOSED, S.FAILED)
 
 
 def audit(
@@ -140,6 +146,8 @@ def _transition(*, campaign: Campaign, to: str, actor: Actor, reason: str = "") 
             reason=reason,
             data={"from": previous, "to": to},
         )
+        if to in STOPS_GIVING:
+            campaign_stopped_giving.send(sender=Campaign, campaign_id=locked.pk, previous=previous, status=to)
     campaign.refresh_from_db()
     return campaign
 
@@ -284,6 +292,7 @@ ENGLISH_TWINS = {
     "campaigns.Partner": ("name", "region", "description"),
     "campaigns.Beneficiary": ("pseudonym", "county", "story"),
     "campaigns.Evidence": ("summary",),
+    "campaigns.Grant": ("title",),
     "campaigns.Milestone": ("title",),
     "campaigns.Need": ("title", "county", "description"),
 }

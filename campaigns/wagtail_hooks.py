@@ -8,6 +8,7 @@ shown only to users ``may_view_restricted`` allows (verifiers, finance officers)
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -20,10 +21,10 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
-from campaigns.models import Beneficiary, Milestone, Need, RegistryImport, RegistryPerson
+from campaigns.models import Beneficiary, Grant, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_HOUSEHOLD_FIELDS, RESTRICTED_PERSON_FIELDS
 from campaigns.services import english_texts_set
-from campaigns.verification import admin_views, need_views
+from campaigns.verification import admin_views, grant_views, need_views
 from campaigns.verification.beneficiaries import beneficiary_create
 from campaigns.verification.milestones import milestone_create
 from campaigns.verification.needs import need_post
@@ -57,6 +58,7 @@ register_permission_policy(RegistryPerson, ReadOnlyPolicy(RegistryPerson))
 register_permission_policy(RegistryImport, ReadOnlyPolicy(RegistryImport))
 register_permission_policy(Milestone, CreateOnlyPolicy(Milestone))
 register_permission_policy(Need, CreateOnlyPolicy(Need))
+register_permission_policy(Grant, CreateOnlyPolicy(Grant))
 register_permission_policy(Beneficiary, KeepPolicy(Beneficiary))
 
 
@@ -248,12 +250,32 @@ class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
     add_view_class = NeedCreateView
 
 
+class GrantCreateView(CreateView):
+    """A grant and its schedule are drawn up together on their own screen (``grant_views``)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("verification_grant_create")
+
+
+class GrantViewSet(ModelViewSet):
+    name = "grants"
+    model = Grant
+    icon = "list-ol"
+    menu_label = _("Staged grants")
+    list_display = [TitleColumn("title", label=_("Title"),
+                                get_url=lambda g: reverse("verification_grant_detail", args=[g.pk])),
+                    "beneficiary", "amount", "stage_count", DateColumn("created_at", label=_("Created"))]  # fmt: skip
+    form_fields = ["title"]
+    add_view_class = GrantCreateView
+
+
 class VerificationGroup(ModelViewSetGroup):
     menu_label = _("Verification")
     menu_icon = "tick-inverse"
     menu_order = 250
     # The audit log is listed once, read-only, under Campaigns (cms/wagtail_hooks.py).
-    items = (BeneficiaryViewSet, MilestoneViewSet, NeedViewSet, RegistryPersonViewSet, RegistryImportViewSet)
+    items = (BeneficiaryViewSet, MilestoneViewSet, GrantViewSet, NeedViewSet, RegistryPersonViewSet,
+             RegistryImportViewSet)  # fmt: skip
 
 
 @hooks.register("register_admin_viewset")
@@ -270,6 +292,8 @@ def register_verification_urls():
              name="verification_beneficiary_verify"),
         path("verification/milestone/<int:pk>/verify/", admin_views.milestone_verify_view,
              name="verification_milestone_verify"),
+        path("verification/grants/new/", grant_views.grant_create_view, name="verification_grant_create"),
+        path("verification/grants/<int:pk>/", grant_views.grant_detail_view, name="verification_grant_detail"),
     ]  # fmt: skip
 
 

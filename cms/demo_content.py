@@ -249,7 +249,7 @@ CAMPAIGNS = [
                 ("heading", "一个人带动一个村"),
                 *rich(
                     "昭觉县的 15 个村将各推选 2 名创业带头人，参加为期三个月的经营、财务与电商培训。",
-                    "资金分三个阶段拨付：完成培训模块、商业计划通过评审、经营满六个月。本项目为“全有或全无”模式："
+                    "资金分三个阶段拨付：完成第一个培训模块、完成第二个培训模块、商业计划通过评审，各阶段经核实后才拨付。本项目为“全有或全无”模式："
                     "截止日前未达到目标，全部善款将退回捐赠人。",
                 ),
                 ("figures", [{"value": "30", "label": "位带头人"}, {"value": "3", "label": "个拨付阶段"}]),
@@ -265,8 +265,8 @@ CAMPAIGNS = [
                 *rich(
                     "Fifteen villages in Zhaojue County each choose two leaders for three months of training in "
                     "running a business, bookkeeping and selling online.",
-                    "The grant is released in three stages: training modules completed, business plan approved, "
-                    "six months of trading. This campaign is all or nothing: if the goal is not reached by the "
+                    "The grant is released in three stages, each once it is verified: the first training module "
+                    "completed, the second completed, then the business plan approved. This campaign is all or nothing: if the goal is not reached by the "
                     "deadline, every gift is refunded.",
                 ),
                 ("figures", [{"value": "30", "label": "leaders"}, {"value": "3", "label": "release stages"}]),

@@ -5,7 +5,8 @@ Two kinds, both thin (the rules live in ``cms.services`` and ``cms.selectors``):
 - Wagtail's workflow and publishing signals keep a campaign page and its ``Campaign`` record
   together (ADR 0100, 0103): publishing an approved revision applies it, a cancelled review
   withdraws the campaign, a published or translated campaign page gets its record (entering
-  review is ``CampaignReviewTask.start``).
+  review is ``CampaignReviewTask.start``), a page unpublished outside the admin closes a campaign
+  that takes gifts.
 - The cached site header (``cms.selectors.header_cache_bump``) starts a new generation when a
   page, site, locale, site setting or view restriction changes (ADR 0101).
 
@@ -39,6 +40,7 @@ from wagtail.signals import (
 from cms import selectors, workflow_names
 from cms.services import campaign_page_ensure_record, page_review_cancelled
 from cms.services import page_published as page_published_service
+from cms.services import page_unpublished as page_unpublished_service
 
 
 def withdraw_campaign_with_review(sender, instance: WorkflowState, user=None, **kwargs) -> None:
@@ -51,6 +53,12 @@ def campaign_follows_publication(sender, instance: Page, revision=None, **kwargs
     # Publishing a revision a review approved (at once or at its scheduled go-live) applies it to
     # the Campaign; any other publication only links the page to its record.
     page_published_service(page=instance.specific, revision=revision)
+
+
+def campaign_follows_unpublication(sender, instance: Page, **kwargs) -> None:
+    # The admin refuses to unpublish the page of a campaign that takes gifts; any other way
+    # (``page.unpublish()`` in code) closes the campaign with it (ADR 0103).
+    page_unpublished_service(page=instance.specific)
 
 
 def link_translation_to_campaign(sender, source_obj, target_obj, **kwargs) -> None:
@@ -109,6 +117,9 @@ def connect() -> None:
     )
     page_published.connect(
         campaign_follows_publication, sender=CampaignPage, dispatch_uid="cms.campaign_follows_publication"
+    )
+    page_unpublished.connect(
+        campaign_follows_unpublication, sender=CampaignPage, dispatch_uid="cms.campaign_follows_unpublication"
     )
     page_published.connect(
         tell_donors_of_a_campaign_update, sender=CampaignUpdatePage, dispatch_uid="cms.update_to_donors"

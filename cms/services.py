@@ -27,6 +27,7 @@ from campaigns.money import Money
 from campaigns.roles import Actor
 from campaigns.services import (
     campaign_approve,
+    campaign_close,
     campaign_create,
     campaign_reject,
     campaign_set_english_texts,
@@ -260,3 +261,18 @@ def check_may_unpublish(*, page: Page) -> None:
         raise PermissionDenied(
             _("The page of a campaign that takes gifts stays published; close the campaign first.")
         )
+
+
+def page_unpublished(*, page: Page) -> None:
+    """A campaign page was unpublished outside the admin (``page.unpublish()`` from a shell, a
+    script, an expiry): its Campaign follows, through ``CAMPAIGN_STATES``. A campaign that takes
+    gifts (live, funded) is closed (``campaign_close``, audited as done by the system), since the
+    table has no "offline" status and a campaign taking gifts behind a missing page is what
+    ``check_may_unpublish`` prevents in the admin (ADR 0103). Closing ends its monthly gifts
+    (``campaigns.signals.campaign_stopped_giving``). Translations (which do not drive the terms)
+    and campaigns that no longer take gifts change nothing."""
+    if not _is_campaign_page(page) or not page.campaign_id or not page.drives_terms:
+        return
+    campaign = Campaign.objects.filter(pk=page.campaign_id).first()
+    if campaign is not None and campaign.status in TAKING_GIFTS:
+        campaign_close(campaign=campaign, actor=None, reason=_("Its page was unpublished"))

@@ -14,6 +14,7 @@ TASK_MODULES = (
     "payments.donor_accounts.tasks",
 )
 RECEIVER_MODULES = (
+    "payments.donations.receivers",
     "payments.releases.receivers",
     "payments.figures.receivers",
     "payments.needs.receivers",

@@ -37,6 +37,21 @@ def finance_officer(db) -> User:
     return _member("finance", FINANCE_OFFICERS)
 
 
+@pytest.fixture
+def fake_gateway(settings):
+    """The in-memory card gateway (``payments.gateway.card_fake``), reset; shared by every area's
+    tests that take a gift without localstripe. The cached gateway is dropped before and after, so
+    the next test builds the gateway its settings name."""
+    from payments.gateway.card import _gateway_instance, get_gateway
+
+    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
+    _gateway_instance.cache_clear()
+    gateway = get_gateway()
+    gateway.reset()
+    yield gateway
+    _gateway_instance.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's default language: a request under /en/ leaves English active

@@ -1,8 +1,16 @@
 from campaigns.models.audit import AuditEvent
 from campaigns.models.beneficiary import AgeBand, Beneficiary, BeneficiaryStatus, Evidence
 from campaigns.models.campaign import Campaign, CampaignKind, CampaignStatus, FundingModel
+from campaigns.models.grant import Grant
 from campaigns.models.milestone import Milestone, MilestoneKind, MilestoneStatus
-from campaigns.models.need import NEED_FUNNEL, PUBLIC_NEED_STATUSES, Need, NeedKind, NeedStatus
+from campaigns.models.need import (
+    NEED_FUNNEL,
+    PAID_NEED_STATUSES,
+    PUBLIC_NEED_STATUSES,
+    Need,
+    NeedKind,
+    NeedStatus,
+)
 from campaigns.models.partner import Partner, PartnerKind, PartnerMember
 from campaigns.models.registry import (
     PovertyCause,
@@ -15,6 +23,7 @@ from campaigns.models.registry import (
 
 __all__ = [
     "NEED_FUNNEL",
+    "PAID_NEED_STATUSES",
     "PUBLIC_NEED_STATUSES",
     "AgeBand",
     "AuditEvent",
@@ -25,6 +34,7 @@ __all__ = [
     "CampaignStatus",
     "Evidence",
     "FundingModel",
+    "Grant",
     "Milestone",
     "MilestoneKind",
     "MilestoneStatus",

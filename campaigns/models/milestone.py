@@ -13,6 +13,8 @@ class MilestoneKind(models.TextChoices):
     TERM_ENROLLED = "term_enrolled", _("Term enrolled, fees due")
     MODULE_COMPLETED = "module_completed", _("Training module completed")
     BUSINESS_PLAN_APPROVED = "business_plan_approved", _("Business plan approved")
+    # A need of the needs board delivered and verified (ADR 0307): pays its partner.
+    NEED_DELIVERED = "need_delivered", _("Need delivered")
 
 
 class MilestoneStatus(models.TextChoices):
@@ -46,6 +48,20 @@ class Milestone(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verification_note = models.TextField(_("verifier's note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A stage of a staged grant (``campaigns.models.grant``): its place in the schedule, and the
+    # schedule's length kept beside it so the public "stage n of m" needs no join.
+    grant = models.ForeignKey(
+        "campaigns.Grant", null=True, blank=True, on_delete=models.PROTECT, related_name="stages",
+        verbose_name=_("staged grant"),
+    )  # fmt: skip
+    stage = models.PositiveSmallIntegerField(_("stage"), null=True, blank=True)
+    stage_count = models.PositiveSmallIntegerField(_("of stages"), null=True, blank=True)
+    # The need whose verified delivery this outcome is (kind "need delivered"): its release pays
+    # the need's partner from the gift that funded it (``campaigns.verification.needs.need_verify``).
+    need = models.OneToOneField(
+        "campaigns.Need", null=True, blank=True, on_delete=models.PROTECT, related_name="payment_outcome",
+        verbose_name=_("need"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("milestone")
@@ -61,6 +77,16 @@ class Milestone(models.Model):
                 | (Q(verified_at__isnull=False) & Q(verified_by__isnull=False)),
                 name="milestone_verified_has_verifier",
             ),
+            models.CheckConstraint(
+                condition=(Q(grant__isnull=True) & Q(stage__isnull=True) & Q(stage_count__isnull=True))
+                | (Q(grant__isnull=False) & Q(stage__gte=1) & Q(stage__lte=models.F("stage_count"))),
+                name="milestone_stage_of_its_grant",
+            ),
+            models.UniqueConstraint(fields=["grant", "stage"], name="milestone_one_per_grant_stage"),
+            models.CheckConstraint(
+                condition=Q(need__isnull=True) | Q(kind="need_delivered"),
+                name="milestone_of_a_need_is_its_delivery",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,3 +95,10 @@ class Milestone(models.Model):
     @property
     def amount(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def stage_label(self) -> str:
+        """ "Stage 2 of 3" for a stage of a staged grant, else empty."""
+        if self.stage is None:
+            return ""
+        return _("Stage %(n)d of %(m)d") % {"n": self.stage, "m": self.stage_count}

@@ -44,6 +44,8 @@ NEED_FUNNEL = [
     NeedStatus.VERIFIED.value,
 ]
 PUBLIC_NEED_STATUSES = tuple(NEED_FUNNEL)
+# A donor paid for it: only these count as matched (a claim held while its donor pays may lapse).
+PAID_NEED_STATUSES = tuple(NEED_FUNNEL[2:])
 
 
 class Need(models.Model):

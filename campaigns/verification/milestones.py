@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Beneficiary, Milestone, MilestoneStatus, Partner
+from campaigns.models import Beneficiary, Milestone, MilestoneKind, MilestoneStatus, Partner
 from campaigns.money import Money
 from campaigns.roles import Actor
 from campaigns.services import audit
@@ -37,6 +37,9 @@ def milestone_create(
 ) -> Milestone:
     """Plan an outcome for a verified beneficiary. Raises ``PermissionDenied``/``ValidationError``."""
     require_verifier(actor)
+    if kind == MilestoneKind.NEED_DELIVERED:
+        # Written by ``need_verify`` for the need it pays (ADR 0307), never planned by hand.
+        raise ValidationError(_("A need's delivery is recorded on the needs board, not planned here."))
     check_fundable(beneficiary=beneficiary)
     campaign = beneficiary.campaign
     if amount.currency != campaign.currency or amount.amount <= 0:

@@ -8,7 +8,9 @@ Rules (ADR 0307, ADR 0308):
   claimed, and put back on the board by the beat task ``payments.needs_holds_release``);
 - the captured gift funds it (``need_fund``, called by ``payments.needs``), which is its ledger link;
 - delivery is confirmed by the need's partner, a field officer or a verifier; the delivery is then
-  verified with evidence by a verifier who neither confirmed the delivery nor uploaded its evidence.
+  verified with evidence by a verifier who neither confirmed the delivery nor uploaded its evidence;
+- a verified delivery with a partner is an outcome payable to it: its release is requested at
+  once and follows every release rule (notice, objections, four eyes) (``need_verify``).
 Every move is checked against ``NEED_STATES`` and audited.
 """
 
@@ -24,12 +26,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.models import Beneficiary, BeneficiaryStatus, Need, NeedStatus, Partner
+from campaigns.models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    Need,
+    NeedStatus,
+    Partner,
+)
 from campaigns.money import Money
 from campaigns.roles import Actor
 from campaigns.services import audit
 from campaigns.state_tables import table
 from campaigns.verification.permissions import is_field_officer, is_verifier, partner_of, require_verifier
+from campaigns.verification.signals import milestone_verified, outcome_verified
 
 N = NeedStatus
 NEED_STATES = table(
@@ -260,7 +272,12 @@ def need_mark_delivered(*, need: Need, actor: Actor) -> Need:
 
 def need_verify(*, need: Need, actor: Actor, note: str) -> Need:
     """A verifier confirms the delivery, with evidence attached to the need. Four eyes: not the
-    person who confirmed the delivery or uploaded any of its evidence (``PermissionDenied``)."""
+    person who confirmed the delivery or uploaded any of its evidence (``PermissionDenied``).
+
+    A need with a partner is then payable to it: in the same transaction its verified delivery
+    becomes an outcome whose release is requested (``_delivery_outcome``), so the supplier is paid
+    from escrow after notice and a second person's approval. Raises ``PermissionDenied``,
+    ``ValidationError`` or ``TransitionNotAllowed``; nothing changes on refusal."""
     require_verifier(actor)
     if not note.strip():
         raise ValidationError(_("Write a note saying what you checked."))
@@ -274,5 +291,32 @@ def need_verify(*, need: Need, actor: Actor, note: str) -> Need:
             )
         _move(need=locked, actor=actor, to=N.VERIFIED, action="need.verified", reason=note.strip(),
               verified_at=timezone.now(), verified_by=actor)  # fmt: skip
+        if locked.partner_id is not None:
+            _delivery_outcome(need=locked, actor=actor, note=note.strip())
     need.refresh_from_db()
     return need
+
+
+def _delivery_outcome(*, need: Need, actor: Actor, note: str) -> Milestone:
+    """The verified delivery of a funded need as an outcome payable to its partner: a verified
+    ``Milestone`` of kind "need delivered" for the need's cost, reported by who confirmed the
+    delivery and verified by who checked it. ``milestone_verified`` (in this transaction) makes
+    payments request its release, which then follows every rule of a release (ADR 0301, 0104):
+    public notice, objections, a finance officer who neither confirmed nor verified the delivery;
+    its allocation takes the gift that funded the need first (ADR 0307). ``outcome_verified``
+    follows the commit."""
+    milestone = Milestone.objects.create(
+        beneficiary=need.beneficiary, kind=MilestoneKind.NEED_DELIVERED, title=need.title, title_en=need.title_en,
+        amount_minor=need.amount_minor, currency=need.currency, partner_id=need.partner_id,
+        due_date=timezone.localdate(need.delivered_at or timezone.now()), status=MilestoneStatus.VERIFIED,
+        reported_at=need.delivered_at, reported_by_id=need.delivered_by_id, verified_by=actor,
+        verified_at=need.verified_at, verification_note=note, need=need,
+    )  # fmt: skip
+    audit(actor=actor, action="milestone.verified", subject=milestone, reason=note,
+          data={"need": need.pk, "amount_minor": milestone.amount_minor, "partner": need.partner_id})  # fmt: skip
+    milestone_verified.send(sender=Milestone, milestone=milestone, actor=actor)
+    milestone_id, campaign_id = milestone.pk, need.beneficiary.campaign_id
+    transaction.on_commit(
+        lambda: outcome_verified.send(sender=Milestone, milestone_id=milestone_id, campaign_id=campaign_id)
+    )
+    return milestone

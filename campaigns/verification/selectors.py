@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import (
     NEED_FUNNEL,
+    PAID_NEED_STATUSES,
     PUBLIC_NEED_STATUSES,
     Beneficiary,
     BeneficiaryStatus,
@@ -18,7 +19,6 @@ from campaigns.models import (
     Milestone,
     MilestoneStatus,
     Need,
-    NeedStatus,
 )
 from campaigns.models.campaign import GIVING_STATUSES
 from campaigns.site_time import site_today
@@ -111,13 +111,16 @@ def public_needs(*, limit: int = 200) -> QuerySet[Need]:
 
 
 def _reached_match(now) -> Q:
-    """Found a donor: held (and the hold not lapsed) or further along."""
-    return ~Q(status=NeedStatus.POSTED) & ~Q(status=NeedStatus.MATCHED, held_until__lte=now)
+    """Found a donor who paid: funded or further along. A claim held while its donor pays is not
+    a match (it may lapse unpaid), so it counts as posted only (issue 12, ADR 0307)."""
+    return Q(status__in=PAID_NEED_STATUSES)
 
 
 def needs_funnel(*, now: datetime | None = None) -> list[tuple[str, int]]:
     """How many vetted needs reached each stage (a need that is delivered was also matched and
-    funded; a lapsed hold counts as posted only). One query, whatever the number of needs."""
+    funded). Matched counts paid claims only: a need held while its donor pays, or whose hold
+    lapsed, counts as posted only, so matched equals funded. One query, whatever the number of
+    needs."""
     now = now or timezone.now()
     public = Q(status__in=PUBLIC_NEED_STATUSES)
     row = Need.objects.aggregate(
@@ -133,7 +136,8 @@ def needs_funnel(*, now: datetime | None = None) -> list[tuple[str, int]]:
 
 
 def needs_match_rate(*, by: str, now: datetime | None = None) -> list[dict]:
-    """Share of vetted needs that found a donor, grouped by ``province`` or ``kind``: one grouped
+    """Share of vetted needs that found a donor who paid (funded or further; a held claim is not a
+    match), grouped by ``province`` or ``kind``: one grouped
     query (one row per province or kind, so the cost is bounded by those, not by the needs)."""
     if by not in ("province", "kind"):
         raise ValueError("group needs by province or kind")

@@ -190,10 +190,13 @@ def _locked_breakdowns(campaign: Campaign, ids: list[int]) -> list[Donation]:
     return sorted(with_breakdown(gifts), key=_fifo)
 
 
-def allocate_release(*, release: Release, beneficiary_id: int) -> list[Allocation]:
+def allocate_release(
+    *, release: Release, beneficiary_id: int, first_gift_id: int | None = None
+) -> list[Allocation]:
     """Write the allocation rows for an approved release. Call inside the approving transaction.
 
-    Gifts earmarked for the beneficiary first, then unearmarked gifts first in, first out: the
+    Gifts earmarked for the beneficiary first (``first_gift_id``, the gift that funded a need
+    this release pays for, before the others: ADR 0307), then unearmarked gifts first in, first out: the
     same rows as reading every gift of the campaign, at a cost that does not grow with them
     (ADR 0213). The unearmarked gifts are read from the campaign's ``AllocationCursor`` (less
     ``LATE_CAPTURE_MARGIN``) in batches, with the gifts whose held cents can come back; each
@@ -228,7 +231,8 @@ def allocate_release(*, release: Release, beneficiary_id: int) -> list[Allocatio
         .order_by("captured_at", "pk")
         .values_list("pk", flat=True)
     )
-    if not (earmarked and take(_locked_breakdowns(campaign, earmarked))):
+    ordered = lambda gifts: sorted(gifts, key=lambda g: (g.pk != first_gift_id, _fifo(g)))  # noqa: E731
+    if not (earmarked and take(ordered(_locked_breakdowns(campaign, earmarked)))):
         regainable = _regainable_ids(campaign)
         # Gifts that may hold cents again, wherever they sort; the rest from the cursor on.
         extra = [

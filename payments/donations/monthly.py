@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,12 @@ from campaigns.site_time import site_date, site_today
 from campaigns.verification.selectors import campaign_accepts_donations
 from payments.donations.models import Donation, DonationStatus, DonorProfile, MonthlyPlan
 from payments.donations.models import MonthlyPlanStatus as P
-from payments.donations.states import donation_begin, donation_transition, monthly_plan_transition
+from payments.donations.states import (
+    MONTHLY_PLAN_STATES,
+    donation_begin,
+    donation_transition,
+    monthly_plan_transition,
+)
 from payments.gateway.card import GatewayError
 from payments.outbox.queueing import enqueue_on_commit
 
@@ -212,6 +217,50 @@ def monthly_plan_end(*, plan: MonthlyPlan) -> MonthlyPlan:
         monthly_plan_transition(plan, P.ENDED, reason="the campaign stopped taking gifts")
         enqueue_on_commit(send_monthly_notice, plan.pk, "ended")
     return plan
+
+
+# Every status from which the table lets a plan end with its campaign (active, past due, paused).
+_ENDS_WITH_CAMPAIGN = tuple(
+    status for status in P.values if status != P.ENDED and MONTHLY_PLAN_STATES.may(current=status, to=P.ENDED)
+)
+
+_END_PLANS_SQL = """
+WITH ended AS (
+    UPDATE payments_monthlyplan AS plan SET status = %(ended)s
+    FROM payments_monthlyplan AS before
+    WHERE before.id = plan.id AND plan.campaign_id = %(campaign)s AND plan.status = ANY(%(from)s)
+    RETURNING plan.id, before.status AS previous
+)
+INSERT INTO campaigns_auditevent (at, actor_id, action, subject_type, subject_id, reason, data)
+SELECT now(), NULL, %(action)s, %(subject_type)s, ended.id::text, %(reason)s,
+       jsonb_build_object('from', ended.previous, 'to', %(ended)s::text)
+FROM ended
+RETURNING subject_id
+"""
+
+
+def monthly_plans_end_with_campaign(*, campaign_id: int) -> list[int]:
+    """End every monthly gift of a campaign that stopped taking gifts for good (closed, failed),
+    paused ones included, at once rather than at their next renewal; returns the plans' ids.
+
+    One statement, whatever the number of plans: it moves each plan whose status may go to
+    ``ended`` (``MONTHLY_PLAN_STATES``) and appends its audit event ``monthly.ended``, as
+    ``monthly_plan_transition`` would. Each donor is told once, in the plan's language
+    (``send_monthly_notice`` "ended", after commit). Call inside the closing transaction
+    (``campaigns.signals.campaign_stopped_giving``); idempotent (ended plans are left alone).
+    """
+    from payments.donations.tasks import send_monthly_notice
+
+    with connection.cursor() as cursor:
+        cursor.execute(_END_PLANS_SQL, {
+            "ended": P.ENDED.value, "campaign": campaign_id, "from": list(_ENDS_WITH_CAMPAIGN),
+            "action": f"monthly.{P.ENDED.value}", "subject_type": MonthlyPlan._meta.label,
+            "reason": "the campaign stopped taking gifts",
+        })  # fmt: skip
+        ended = sorted(int(row[0]) for row in cursor.fetchall())
+    for plan_id in ended:
+        enqueue_on_commit(send_monthly_notice, plan_id, "ended")
+    return ended
 
 
 def monthly_renewal_charge(*, plan: MonthlyPlan, today: date) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Need, NeedStatus
 from payments.ledger.models import LedgerEntry
+from payments.releases.models import Release, ReleaseStatus
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class NeedStage:
     rule: str  # who moves it here, in words
     ledger_entry: LedgerEntry | None = None
     note: str = ""
+    # For the last stage, paid to the partner: the ledger entry of the payout.
+    payout_entry: LedgerEntry | None = None
 
 
 def funding_entries(*, needs: list[Need]) -> dict[int, LedgerEntry]:
@@ -40,7 +43,8 @@ def funding_entries(*, needs: list[Need]) -> dict[int, LedgerEntry]:
 
 def need_stages(*, need: Need, now: datetime | None = None) -> list[NeedStage]:
     """The five stages of a vetted need (posted → matched → funded → delivered → verified), each
-    with when it was reached, the rule that moves it there, and for funding its ledger entry."""
+    with when it was reached, the rule that moves it there, and for funding its ledger entry; for
+    a need with a partner a sixth, paid to the partner, with the payout's ledger entry."""
     now = now or timezone.now()
     order = [
         NeedStatus.POSTED,
@@ -49,17 +53,21 @@ def need_stages(*, need: Need, now: datetime | None = None) -> list[NeedStage]:
         NeedStatus.DELIVERED,
         NeedStatus.VERIFIED,
     ]
-    status = NeedStatus.POSTED if need.is_open(now=now) else need.status
-    reached = order.index(status) if status in order else -1
-    entry = funding_entries(needs=[need]).get(need.pk)
+    # A claim held while its donor pays is not a match yet (issue 12): the need is shown posted,
+    # with the hold as a note on the stage it waits for, and without the claimer's name.
     held = ""
-    if status == NeedStatus.MATCHED and need.held_until:
-        held = _("Held for its donor until %(t)s while they pay.") % {
+    if need.status == NeedStatus.MATCHED and not need.is_open(now=now) and need.held_until:
+        held = _("Held for payment until %(t)s.") % {
             "t": timezone.localtime(need.held_until).strftime("%H:%M")
         }
+    status = NeedStatus.POSTED if need.status == NeedStatus.MATCHED else need.status
+    reached = order.index(status) if status in order else -1
+    entry = funding_entries(needs=[need]).get(need.pk)
     rules = {
         NeedStatus.POSTED: _("Vetted by a verifier who did not post it."),
-        NeedStatus.MATCHED: _("A donor claimed it; unpaid, it is back on the board after %(m)d minutes.")
+        NeedStatus.MATCHED: _(
+            "A donor claimed it and paid; an unpaid claim is back on the board after %(m)d minutes."
+        )
         % {"m": _hold_minutes()},
         NeedStatus.FUNDED: _("The donor's gift reached escrow."),
         NeedStatus.DELIVERED: _("The partner or the field officer confirmed the delivery."),
@@ -72,7 +80,7 @@ def need_stages(*, need: Need, now: datetime | None = None) -> list[NeedStage]:
         NeedStatus.DELIVERED: need.delivered_at,
         NeedStatus.VERIFIED: need.verified_at,
     }
-    return [
+    stages = [
         NeedStage(
             status=stage.value,
             label=str(stage.label),
@@ -84,6 +92,32 @@ def need_stages(*, need: Need, now: datetime | None = None) -> list[NeedStage]:
         )
         for i, stage in enumerate(order)
     ]
+    if need.partner_id is not None:
+        stages.append(_paid_stage(need=need))
+    return stages
+
+
+def _paid_stage(*, need: Need) -> NeedStage:
+    """After verification, a need with a partner is paid to it by a release (ADR 0307): released
+    from escrow after public notice, approved by a finance officer who did not verify it, paid."""
+    release = Release.objects.filter(milestone__need=need).first()
+    paid = release is not None and release.status == ReleaseStatus.PAID
+    note = ""
+    if release is not None and not paid:
+        note = str(release.get_status_display())
+    payout = LedgerEntry.objects.filter(key=f"release:{release.pk}:paid").first() if paid else None
+    return NeedStage(
+        status="paid",
+        label=_("Paid to the partner"),
+        reached=paid,
+        at=release.paid_at if paid else None,
+        rule=_(
+            "Released from escrow after public notice, approved by a finance officer who did not "
+            "verify the delivery, and paid to the partner."
+        ),
+        note=note,
+        payout_entry=payout,
+    )
 
 
 def _hold_minutes() -> int:

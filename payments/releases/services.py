@@ -3,7 +3,8 @@
 Rules enforced here (not only in the admin):
 - a release exists only for a verified milestone (created by the ``milestone_verified`` signal);
 - only a finance officer approves, and never one who reported or verified that milestone;
-- approval waits for the public notice period and for every objection to be resolved;
+- approval waits for the public notice period and for every objection to be resolved, and a
+  stage of a staged grant for every earlier stage to be verified (ADR 0310);
 - approval moves escrow → partner payable (``release.approved``) and allocates the amount to
   donations in one transaction; payment moves partner payable → paid (``payout.*``).
 """
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Milestone, MilestoneStatus
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
+from campaigns.verification.grants import stage_release_refusal
 from payments.allocation.services import allocate_release
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, account_drifted, account_for, entry_post, escrow_account
@@ -70,7 +72,8 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
     """Approve a requested release: escrow → partner payable, allocated to donations.
 
     Raises ``PermissionDenied`` (not a finance officer, or the milestone's own verifier),
-    ``ReleaseNotAllowed`` (wrong state, notice period running, objection open, the campaign's
+    ``ReleaseNotAllowed`` (wrong state, an earlier stage of its staged grant not verified: ADR
+    0310, notice period running, objection open, the campaign's
     escrow under a balance drift alert: ADR 0211), ``NotEnoughHeld``
     or ``InsufficientFunds`` (escrow too small). Nothing is written when it raises.
     """
@@ -84,6 +87,10 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
         check_may_approve(release=locked, actor=actor)
         if locked.status != ReleaseStatus.REQUESTED:
             raise ReleaseNotAllowed(_("Only a requested release can be approved."))
+        # A stage of a staged grant waits for every earlier stage to be verified (ADR 0310).
+        refusal = stage_release_refusal(milestone=locked.milestone)
+        if refusal:
+            raise ReleaseNotAllowed(refusal)
         if locked.objections.filter(resolution="").exists():
             raise ReleaseNotAllowed(_("An objection is open; resolve it first."))
         if now < locked.notice_ends_at:
@@ -93,7 +100,10 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
                 _("A balance check found this campaign's escrow out of step with its ledger; "
                   "releases wait until finance resolves the alert.")
             )  # fmt: skip
-        allocate_release(release=locked, beneficiary_id=locked.milestone.beneficiary_id)
+        # A delivered need is paid from the gift that funded it first (ADR 0307).
+        need = locked.milestone.need
+        allocate_release(release=locked, beneficiary_id=locked.milestone.beneficiary_id,
+                         first_gift_id=need.funded_by_gift_id if need is not None else None)  # fmt: skip
         amount = locked.amount
         entry_post(
             key=f"release:{locked.pk}:approved",

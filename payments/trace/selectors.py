@@ -55,6 +55,9 @@ class Disbursement:
     # The verifier's display name as staff set it in their account (first and last name), or ""
     # when they set none; never a username, an email or anything about the beneficiary.
     verified_by_name: str = ""
+    # The need of the needs board whose delivery this release pays for (its page shows every
+    # stage: gift → need → release → paid, ADR 0307), or ``None``.
+    need_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) 
     evidence = tuple((in_reader_language(e, "summary"), e.dated) for e in milestone.evidence.all())
     title = in_reader_language(milestone, "title")
     outcome = milestone.get_kind_display() + (f" · {title}" if title else "")
+    if milestone.stage_label:  # a stage of a staged grant (ADR 0310)
+        outcome += f" · {milestone.stage_label}"
     return Disbursement(
         release_id=release.pk,
         amount=amount or release.amount,
@@ -101,6 +106,7 @@ def _disbursement(release: Release, amount: Money | None = None, *, paid: bool) 
         state_label=str(RELEASE_STATES["paid" if paid else "approved_unpaid"]),
         evidence=evidence,
         verified_by_name=_display_name(milestone.verified_by),
+        need_id=milestone.need_id,
     )
 
 

@@ -83,3 +83,27 @@ def test_a_campaign_page_does_not_expire(index):
         draft.full_clean()
 
     assert list(error.value.message_dict) == ["expire_at"]
+
+
+def test_unpublishing_a_live_campaign_page_in_code_closes_its_campaign(index):
+    # given the page of a live campaign, unpublished outside the admin (a shell, a script)
+    page = CampaignPageFactory(parent=index)
+
+    page.unpublish()
+
+    # then the Campaign follows through its table: closed, by the system, with the reason
+    campaign = page.campaign
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
+    event = AuditEvent.objects.get(action="campaign.closed", subject_id=str(campaign.pk))
+    assert (event.actor, event.data) == (None, {"from": "live", "to": "closed"})
+
+
+def test_unpublishing_the_page_of_a_failed_campaign_in_code_leaves_it_failed(index):
+    page = CampaignPageFactory(parent=index, campaign__status=CampaignStatus.FAILED)
+
+    page.unpublish()
+
+    page.campaign.refresh_from_db()
+    assert page.campaign.status == CampaignStatus.FAILED
+    assert not AuditEvent.objects.filter(action="campaign.closed").exists()

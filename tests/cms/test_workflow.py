@@ -195,15 +195,16 @@ def test_changing_the_funding_model_of_a_live_campaign_is_refused_at_approval(in
     assert not AuditEvent.objects.filter(subject_id=str(campaign.pk)).exists()
 
 
-def test_unpublishing_or_deleting_a_page_keeps_the_campaign(index):
+def test_unpublishing_a_page_in_code_closes_the_campaign_and_deleting_it_keeps_the_record(index):
+    # (issue 12: the Campaign follows page.unpublish() through its table, ADR 0103)
     page = CampaignPageFactory(parent=index)
     campaign_id = page.campaign_id
 
     page.unpublish()
-    assert Campaign.objects.get(pk=campaign_id).status == CampaignStatus.LIVE
+    assert Campaign.objects.get(pk=campaign_id).status == CampaignStatus.CLOSED
     page.delete()
 
-    assert Campaign.objects.get(pk=campaign_id).status == CampaignStatus.LIVE
+    assert Campaign.objects.get(pk=campaign_id).status == CampaignStatus.CLOSED
 
 
 def test_a_campaign_with_a_page_cannot_be_deleted(index):

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from campaigns.models import CampaignStatus
 from campaigns.money import Money
 from config import localstripe
-from payments.gateway.card import _gateway_instance, get_gateway
+from payments.gateway.card import _gateway_instance
 from payments.gateway.card_fake import sign_payload
 from tests.factories import CampaignFactory
 
@@ -44,15 +44,6 @@ def stripe_api(localstripe_url, settings):
     settings.PAYMENTS_GATEWAY = "payments.gateway.card.StripeGateway"
     _gateway_instance.cache_clear()
     return localstripe_url
-
-
-@pytest.fixture
-def fake_gateway(settings):
-    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
-    _gateway_instance.cache_clear()
-    gateway = get_gateway()
-    gateway.reset()
-    return gateway
 
 
 @pytest.fixture

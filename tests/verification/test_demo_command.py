@@ -70,3 +70,36 @@ def test_demo_leaves_the_release_in_its_public_notice_by_default(db):
     )
     assert release.approved_by is None
     assert "waits for its public notice period" in out.getvalue()
+
+
+def test_demo_ships_an_entrepreneurs_staged_grant_with_stage_one_released_as_the_ledger_says(db, settings):
+    # given the entrepreneur campaign (¥12,000 per leader) with its training centre, gifts in
+    # escrow, and no notice period
+    from campaigns.models import CampaignKind, Grant
+    from payments.figures.selectors import campaign_totals_from_postings
+    from payments.ledger.services import balance_of, escrow_account
+
+    settings.RELEASE_NOTICE_PERIOD = timedelta(0)
+    campaign = CampaignFactory(slug="entrepreneur-leaders", kind=CampaignKind.LIVELIHOOD, status="live",
+                               unit_cost_minor=1_200_000)  # fmt: skip
+    campaign.partners.add(PartnerFactory(name="凉山州乡村创业带头人培训中心", kind="training_centre"))
+    captured_donation(campaign, 500_000)
+
+    # when the demo runs twice
+    out = StringIO()
+    call_command("demo_verification", stdout=out)
+    counts = _row_counts()
+    call_command("demo_verification", stdout=StringIO())
+
+    # then one leader has a ¥12,000 grant in three stages adding up to it; stage 1 is verified and
+    # paid, the others ahead, and the ledger agrees
+    grant = Grant.objects.get()
+    stages = list(grant.stages.order_by("stage").values_list("stage", "amount_minor", "status"))
+    assert grant.amount_minor == 1_200_000 == sum(amount for _n, amount, _s in stages)
+    assert stages == [(1, 300_000, "verified"), (2, 300_000, "planned"), (3, 600_000, "planned")]
+    release = Release.objects.get(milestone__grant=grant)
+    assert (release.status, release.amount_minor) == (ReleaseStatus.PAID, 300_000)
+    assert campaign_totals_from_postings(campaign=campaign).paid.to_minor() == 300_000
+    assert balance_of(escrow_account(campaign)).to_minor() == 200_000
+    assert "staged grant" in out.getvalue()
+    assert counts == _row_counts()

@@ -96,19 +96,29 @@ def test_needs_funnel_moves_forward_only(verifier, second_verifier, verified_ben
     assert dict(needs_funnel()) == {"posted": 1, "matched": 1, "funded": 1, "delivered": 1, "verified": 1}
 
 
-def test_needs_match_rate_by_region_and_kind(verifier, second_verifier, verified_beneficiary):
-    a = _posted(verifier, second_verifier, verified_beneficiary, title="Uniform", kind="school", cost="200")
+def test_needs_match_rate_counts_paid_claims_only_by_region_and_kind(
+    verifier, second_verifier, verified_beneficiary
+):
+    # given a need held while its donor pays, one paid for, one open, and one not vetted
+    held = _posted(
+        verifier, second_verifier, verified_beneficiary, title="Uniform", kind="school", cost="200"
+    )
+    paid = _posted(verifier, second_verifier, verified_beneficiary, title="Books", kind="school", cost="100")
     _posted(verifier, second_verifier, verified_beneficiary, title="Wheelchair", kind="mobility", cost="800")
     need_post(
         actor=verifier, beneficiary=verified_beneficiary, title="Not vetted", kind="school", amount=cny("9")
     )
-    need_hold(need=a, client="client-a")
-    assert needs_match_rate(by="province") == [{"group": "湖南省", "posted": 2, "matched": 1, "rate": 50}]
+    need_hold(need=held, client="client-a", donor_alias="Someone")
+    paid = need_hold(need=paid, client="client-b")
+    assert need_fund(need=paid, gift_id=4243, hold_token=paid.hold_token) is True
+
+    # then only the paid claim is a match; the held one counts as posted only
+    assert needs_match_rate(by="province") == [{"group": "湖南省", "posted": 3, "matched": 1, "rate": 33}]
     assert needs_match_rate(by="kind") == [
         {"group": "mobility", "posted": 1, "matched": 0, "rate": 0},
-        {"group": "school", "posted": 1, "matched": 1, "rate": 100},
+        {"group": "school", "posted": 2, "matched": 1, "rate": 50},
     ]
-    assert dict(needs_funnel()) == {"posted": 2, "matched": 1, "funded": 0, "delivered": 0, "verified": 0}
+    assert dict(needs_funnel()) == {"posted": 3, "matched": 1, "funded": 1, "delivered": 0, "verified": 0}
 
 
 def test_only_field_officers_and_verifiers_post_needs(editor, verified_beneficiary):

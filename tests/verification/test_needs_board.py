@@ -10,6 +10,7 @@ from django.utils import timezone
 from campaigns.models import Need, NeedStatus
 from campaigns.money import Money
 from campaigns.verification.needs import need_post, need_vet
+from campaigns.verification.selectors import needs_funnel, needs_match_rate
 from payments.donations.models import Donation
 from payments.ledger.models import LedgerEntry
 from payments.needs.models import NeedGift
@@ -26,17 +27,6 @@ def _fresh_counters():
 
 
 @pytest.fixture
-def fake_gateway(settings):
-    from payments.gateway.card import _gateway_instance, get_gateway
-
-    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
-    _gateway_instance.cache_clear()
-    gateway = get_gateway()
-    gateway.reset()
-    return gateway
-
-
-@pytest.fixture
 def person(db):
     return RegistryPersonFactory(name="盘秀英", phone="13912345678")
 
@@ -47,6 +37,11 @@ def need(verifier, second_verifier, person):
     proposed = need_post(actor=verifier, beneficiary=beneficiary, title="A wheelchair", kind="mobility",
                          amount=Money("800", "CNY"))  # fmt: skip
     return need_vet(actor=second_verifier, need=proposed, note="Visited")
+
+
+def _board_entry(client, need) -> str:
+    board = client.get(reverse("payments:needs_board")).content.decode()
+    return board.split(f'data-need="{need.pk}"', 1)[1].split("</li>", 1)[0]
 
 
 def _claim(client, need, alias="A teacher"):
@@ -65,6 +60,10 @@ def test_a_claim_holds_the_need_and_leads_to_payment_and_the_paid_gift_funds_it(
     assert (need.status, need.donor_alias) == (NeedStatus.MATCHED, "A teacher")
     pay = client.get(response["Location"])
     assert pay.status_code == 200 and "A wheelchair" in pay.content.decode()
+    # and, until they pay, the public sees it held for payment, not matched, without the name
+    held = _board_entry(client, need)
+    assert "Held for payment" in held and "Matched" not in held and "A teacher" not in held
+    assert dict(needs_funnel())["matched"] == 0 and needs_match_rate(by="kind")[0]["matched"] == 0
     # when they pay (any amount posted is ignored: the need's cost is charged)
     start = client.post(reverse("payments:need_pay_start", kwargs={"pk": need.pk}),
                         {"amount": "1", "email": "donor@example.com", "attempt": str(uuid.uuid4())})  # fmt: skip
@@ -85,6 +84,10 @@ def test_a_claim_holds_the_need_and_leads_to_payment_and_the_paid_gift_funds_it(
     assert f"Ledger entry no. {entry.pk}" in detail
     board = client.get(reverse("payments:needs_board")).content.decode()
     assert f"ledger entry no. {entry.pk}" in board
+    # and the paid claim is a match: the donor's chosen name is shown and it counts
+    paid = _board_entry(client, need)
+    assert "Funded" in paid and "A teacher" in paid and "Held for payment" not in paid
+    assert dict(needs_funnel())["matched"] == 1 and needs_match_rate(by="kind")[0]["matched"] == 1
 
 
 def test_a_claim_without_payment_cannot_pay_after_the_hold_and_the_need_is_back_on_the_board(

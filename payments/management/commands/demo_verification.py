@@ -1,7 +1,8 @@
 """Demo data for verification and the trace. Idempotent: running it twice changes nothing new.
 
 Imports the synthetic registry, gives the three flagship campaigns verified beneficiaries matched
-to registry records, records a verified cataract surgery at the partner hospital and, when gifts
+to registry records, draws up an entrepreneur's staged grant (stage 1 verified, its release in
+notice), records a verified cataract surgery at the partner hospital and, when gifts
 are held in escrow (``demo_donations``), has a second person (``finance``) approve and pay the
 release, so a donation is traced to a verified surgery.
 """
@@ -44,6 +45,7 @@ from campaigns.verification.beneficiaries import (
     beneficiary_verify,
     evidence_add,
 )
+from campaigns.verification.grants import StagePlan, grant_create
 from campaigns.verification.milestones import milestone_create, milestone_report, milestone_verify
 from campaigns.verification.needs import need_post, need_vet
 from payments.allocation.services import NotEnoughHeld, campaign_gifts
@@ -77,6 +79,10 @@ COUNTIES_EN = {"大方县": "Dafang County", "金阳县": "Jinyang County", "福
 CONSENT_SUMMARY = ("入户核查表与知情同意书", "Home-visit check sheet and consent form")
 DISCHARGE_SUMMARY = ("医院出院小结（白内障超声乳化+人工晶体植入）",
                      "Hospital discharge note (phacoemulsification and lens implant)")  # fmt: skip
+CERTIFICATE_SUMMARY = ("培训模块一结业证书与签到表", "Module 1 completion certificate and attendance sheet")
+GRANT_STAGES = (("模块一：经营与财务", "Module 1: running a business, bookkeeping"),
+                ("模块二：电商销售", "Module 2: selling online"),
+                ("商业计划通过评审", "Business plan approved"))  # fmt: skip
 NEEDS = {"uniform": ("冬季校服两套", "Two sets of winter school uniform"),
          "wheelchair": ("轮椅一台（家中老人）", "A wheelchair (for an elderly family member)")}  # fmt: skip
 # What each need is for, in both languages (no names, ID numbers, addresses or phones).
@@ -182,7 +188,7 @@ class Command(BaseCommand):
                 "county": COUNTIES_EN.get(beneficiary.county, beneficiary.county),
                 "story": story_in_english(beneficiary.pseudonym, beneficiary.county),
             })  # fmt: skip
-        for summary, english in (CONSENT_SUMMARY, DISCHARGE_SUMMARY):
+        for summary, english in (CONSENT_SUMMARY, DISCHARGE_SUMMARY, CERTIFICATE_SUMMARY):
             for evidence in Evidence.objects.filter(summary=summary, summary_en=""):
                 english_texts_set(actor=self.verifier, record=evidence, texts={"summary": english})
         return beneficiary
@@ -190,6 +196,9 @@ class Command(BaseCommand):
     def first_milestone(
         self, campaign: Campaign, beneficiary: Beneficiary, partner: Partner, kind: str
     ) -> None:
+        if campaign.kind == CampaignKind.LIVELIHOOD:
+            self.staged_grant(campaign, beneficiary, partner)
+            return
         amount = campaign.unit_cost or Money("2000", campaign.currency)
         milestone = beneficiary.milestones.filter(kind=kind).first()
         if milestone is None:
@@ -209,6 +218,43 @@ class Command(BaseCommand):
             milestone_verify(actor=self.verifier, milestone=milestone, note="术后随访：视力恢复至0.6。")
             self.stdout.write(f"  verified surgery for {beneficiary.pseudonym} at {partner.name}")
         self.pay(Release.objects.get(milestone=milestone))
+
+    def staged_grant(self, campaign: Campaign, beneficiary: Beneficiary, partner: Partner) -> None:
+        """An entrepreneur's staged grant (ADR 0310): the campaign's unit cost (¥12,000) in three
+        stages that add up to it: two training modules, then the approved business plan. The
+        training centre reports module 1 and the verifier verifies it, so its release waits in
+        public notice on the campaign page as "Stage 1 of 3" (and is paid on a later run, once the
+        all-or-nothing campaign's gifts are in escrow); the later stages are still ahead."""
+        grant = beneficiary.grants.first()
+        if grant is None and not beneficiary.milestones.exists():
+            unit = campaign.unit_cost or Money("12000", campaign.currency)
+            quarter = Money(unit.amount / 4, unit.currency)
+            due = timezone.localdate()
+            grant = grant_create(actor=self.verifier, beneficiary=beneficiary, title="创业启动资金", amount=unit,
+                                 partner=partner, stages=[
+                StagePlan(MilestoneKind.MODULE_COMPLETED, quarter, due + timedelta(days=14), GRANT_STAGES[0][0]),
+                StagePlan(MilestoneKind.MODULE_COMPLETED, quarter, due + timedelta(days=45), GRANT_STAGES[1][0]),
+                StagePlan(MilestoneKind.BUSINESS_PLAN_APPROVED, Money(unit.amount - 2 * quarter.amount,
+                          unit.currency), due + timedelta(days=90), GRANT_STAGES[2][0]),
+            ])  # fmt: skip
+            english_texts_set(actor=self.verifier, record=grant, texts={"title": "Start-up grant"})
+            for stage, (_chinese, english) in zip(grant.stages.order_by("stage"), GRANT_STAGES, strict=True):
+                english_texts_set(actor=self.verifier, record=stage, texts={"title": english})
+            self.stdout.write(f"  staged grant for {beneficiary.pseudonym}: {unit} in 3 stages")
+        if grant is None:
+            return
+        first = grant.stages.get(stage=1)
+        if first.status == MilestoneStatus.PLANNED:
+            reporter = self.partner_member("trainer", partner)
+            evidence_add(actor=reporter, milestone=first, summary=CERTIFICATE_SUMMARY[0],
+                         file=ContentFile(b"%PDF-1.4 demo module certificate", name="certificate.pdf"),
+                         dated=timezone.localdate())  # fmt: skip
+            milestone_report(actor=reporter, milestone=first)
+            self.in_english(beneficiary)
+        if first.status == MilestoneStatus.REPORTED:
+            milestone_verify(actor=self.verifier, milestone=first, note="核对结业证书与签到表，属实。")
+            self.stdout.write(f"  verified stage 1 of {beneficiary.pseudonym}'s grant at {partner.name}")
+        self.pay(Release.objects.get(milestone=first))
 
     def pay(self, release: Release) -> None:
         if release.status == ReleaseStatus.REQUESTED:
