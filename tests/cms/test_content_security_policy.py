@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from payments.donations.donor_links import donor_page_url
 from payments.donations.intake import SESSION_KEY
 from tests.cms_factories import CampaignPageFactory
-from tests.payments.conftest import _fresh_cache, fake_gateway  # noqa: F401
+from tests.payments.conftest import _fresh_cache  # noqa: F401
 from tests.payments.factories import give
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def _stripe_at_localstripe(settings):
 
 
 @pytest.fixture
-def public_urls(client, index, english, fake_gateway):  # noqa: F811
+def public_urls(client, index, english, fake_gateway):
     """One URL of each public page kind, and a browser session that made the gift."""
     page = CampaignPageFactory(parent=index)
     english_page = page.copy_for_translation(english, copy_parents=True)

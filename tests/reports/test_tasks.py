@@ -87,7 +87,7 @@ def test_a_report_over_its_time_limit_fails_readably_instead_of_hanging(queued_r
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(services, "run_generate", slow)
-    assert tasks.generate_report.apply(args=[queued_run.pk]).get() == "failed"
+    assert tasks.generate_report.apply(args=[queued_run.pk]).result == "failed"
     queued_run.refresh_from_db()
     assert queued_run.status == ReportStatus.FAILED
     assert (
@@ -106,7 +106,7 @@ def test_a_finished_run_is_not_rendered_again(queued_run, monkeypatch):
         raise AssertionError("rendered twice")
 
     monkeypatch.setattr("reports.documents.build_document", must_not_render)
-    assert tasks.generate_report.apply(args=[queued_run.pk]).get() == "skipped"
+    assert tasks.generate_report.apply(args=[queued_run.pk]).result == "skipped"
     queued_run.refresh_from_db()
     assert (queued_run.status, queued_run.checksum, queued_run.attempts) == (ReportStatus.DONE, checksum, 1)
 
@@ -122,7 +122,7 @@ def test_stale_queued_runs_are_sent_again(queued_run, django_capture_on_commit_c
 def test_monthly_schedule_requests_reports_for_live_campaigns_only(private_root):
     live = CampaignFactory(status=CampaignStatus.LIVE)
     CampaignFactory(status=CampaignStatus.DRAFT)
-    assert tasks.request_monthly_campaign_reports.apply().get() == 1
+    assert tasks.request_monthly_campaign_reports.apply().result == 1
     assert sorted(ReportRun.objects.filter(campaign=live).values_list("language", flat=True)) == [
         "en",
         "zh-hans",

@@ -184,8 +184,8 @@ def test_the_beat_task_puts_a_lapsed_unpaid_claim_back_on_the_board(client, need
     _claim(client, need)
     Need.objects.filter(pk=need.pk).update(held_until=timezone.now() - timedelta(seconds=1))
     # when beat runs the task (eager in tests), then the need is posted again, the claimer forgotten
-    assert needs_holds_release.delay().get() == 1
+    assert needs_holds_release.delay().result == 1
     need.refresh_from_db()
     assert (need.status, need.donor_alias, need.held_for, need.hold_token) == (NeedStatus.POSTED, "", "", "")
     # and a second run finds nothing to do
-    assert needs_holds_release.delay().get() == 0
+    assert needs_holds_release.delay().result == 0
