@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from campaigns.models.campaign import GIVING_STATUSES
 from campaigns.money import Money
 from campaigns.site_time import site_date, site_today
+from campaigns.state_tables import TransitionNotAllowed
 from campaigns.verification.selectors import campaign_accepts_donations
 from payments.donations.models import Donation, DonationStatus, DonorProfile, MonthlyPlan
 from payments.donations.models import MonthlyPlanStatus as P
@@ -110,17 +111,19 @@ def monthly_plan_pause(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPlan
 def monthly_plan_resume(*, plan: MonthlyPlan, donor: DonorProfile, today: date | None = None) -> MonthlyPlan:
     """Resume a paused monthly gift. Months missed while paused are not charged: the next renewal
     is the first renewal day (the plan's anchor day) after ``today`` (site time) if the planned
-    one has passed. Failures counted before the pause are forgotten. Raises ``PermissionDenied``
-    or ``TransitionNotAllowed`` (not paused)."""
+    one has passed. Failures counted before the pause are kept: a plan paused while past due
+    resumes past due, so a card that keeps failing still lapses (review finding 11). Raises
+    ``PermissionDenied`` or ``TransitionNotAllowed`` (not paused: resuming a running plan would
+    skip its due month or forget its failures)."""
     today = today or site_today()
     with transaction.atomic():
         plan = _own_plan_locked(plan=plan, donor=donor)
+        if plan.status != P.PAUSED:
+            raise TransitionNotAllowed(_("Only a paused monthly gift can be resumed."))
         if plan.next_charge_on <= today:
             plan.next_charge_on = next_month(today, plan_anchor_day(plan))
-        plan.failures = 0
-        monthly_plan_transition(
-            plan, P.ACTIVE, reason="resumed by the donor", fields=("next_charge_on", "failures")
-        )
+        to = P.PAST_DUE if plan.failures else P.ACTIVE
+        monthly_plan_transition(plan, to, reason="resumed by the donor", fields=("next_charge_on",))
     return plan
 
 
