@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.gift_bounds import gift_amount_check
 from campaigns.models.campaign import GIVING_STATUSES
 from campaigns.money import Money
 from campaigns.site_time import site_date, site_today
@@ -130,7 +131,8 @@ def monthly_plan_resume(*, plan: MonthlyPlan, donor: DonorProfile, today: date |
 def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount: Money) -> MonthlyPlan:
     """Change what a running or paused monthly gift charges from its next renewal on. Raises
     ``PermissionDenied``, or ``ValidationError`` for another currency, a stopped plan, or an
-    amount under the campaign's minimum gift (the same rule as the gift form). Audited."""
+    amount under the campaign's minimum gift or over the largest gift (``gift_amount_check``, the
+    same rule as the gift form). Audited."""
     from campaigns.services import audit
 
     with transaction.atomic():
@@ -139,11 +141,7 @@ def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount
             raise ValidationError(_("This monthly gift has stopped; start a new one instead."))
         if amount.currency != plan.currency:
             raise ValidationError(_("The amount must be in %(currency)s.") % {"currency": plan.currency})
-        minimum = plan.campaign.min_donation
-        if amount < minimum:
-            raise ValidationError(
-                _("The smallest gift to this campaign is %(minimum)s.") % {"minimum": minimum}
-            )
+        gift_amount_check(campaign=plan.campaign, amount=amount)
         before = plan.amount_minor
         plan.amount_minor = amount.to_minor()
         plan.save(update_fields=["amount_minor"])

@@ -202,3 +202,16 @@ def test_pausing_and_resuming_a_past_due_gift_keeps_its_failures(client, plan, f
     plan.refresh_from_db()
     # still one failure away from lapsing sooner: the card that keeps failing is not retried forever
     assert (plan.status, plan.failures) == (MonthlyPlanStatus.PAST_DUE, 1)
+
+
+@pytest.mark.parametrize("amount", ["1000000.01", "999999999999.99"])
+def test_an_amount_over_the_largest_gift_is_a_400_and_changes_nothing(client, plan, amount):
+    _sign_in(client, plan.donor)
+
+    response = _act(client, plan, "amount", amount=amount)
+
+    assert response.status_code == 400
+    assert "For gifts this large, please contact us." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.amount_minor == 10_000
+    assert not AuditEvent.objects.filter(action="monthly.amount_changed").exists()
