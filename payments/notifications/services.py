@@ -210,12 +210,11 @@ def waiting_mail_ids(*, older_than_seconds: int = 60, limit: int = 500) -> list[
 
 
 def mail_preferences_set(*, donor: DonorProfile, wanted: dict[str, bool]) -> MailPreferences:
-    """Save which kinds of mail the donor wants (kinds not named keep their choice)."""
-    preferences = selectors.mail_preferences(donor=donor)
-    for kind in MailPreferences.KINDS:
-        if kind in wanted:
-            setattr(preferences, kind, bool(wanted[kind]))
-    preferences.save()
+    """Save which kinds of mail the donor wants (kinds not named keep their choice). Two first
+    saves at once (one-click unsubscribe from two mail clients) both succeed: one creates the row,
+    the other updates it (``update_or_create`` locks the row or retries on the one-to-one)."""
+    choices = {kind: bool(wanted[kind]) for kind in MailPreferences.KINDS if kind in wanted}
+    preferences, _created = MailPreferences.objects.update_or_create(donor=donor, defaults=choices)
     return preferences
 
 

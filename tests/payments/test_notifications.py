@@ -248,6 +248,32 @@ def test_a_forged_unsubscribe_link_is_not_found(client):
     assert not MailPreferences.objects.exists()
 
 
+def test_a_second_first_unsubscribe_at_once_is_not_a_500(client, beneficiary, monkeypatch):
+    # given a donor without preferences, and two one-click unsubscribes posted at once: the first
+    # has saved its row while the second still read "no row yet" (review finding 17)
+    from payments.notifications import services
+
+    donation = gift(beneficiary.campaign, 50_000, email="twice@example.cn", language=EN)
+    url = _unsubscribe(donation, EN).removeprefix("http://127.0.0.1:8000")
+    first = client.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert first.status_code == 200
+    monkeypatch.setattr(
+        services.selectors, "mail_preferences", lambda *, donor: MailPreferences(donor=donor), raising=True
+    )
+
+    # when the second lands
+    second = client.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    # then it is answered like the first and one row says "nothing"
+    assert second.status_code == 200
+    preferences = MailPreferences.objects.get(donor=donation.donor)
+    assert not any(getattr(preferences, kind) for kind in MailPreferences.KINDS)
+
+
 def test_preferences_turn_off_one_kind_only(
     client, beneficiary, partner, verifier, finance_officer, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -127,6 +127,25 @@ def test_a_partner_sees_and_reports_its_own_cases_and_what_was_released_and_paid
     assert "¥3,000" in money and money.count("¥3,000") == 2  # released and paid
 
 
+def test_a_partner_paid_in_another_currency_sees_that_money_not_zero(client, verifier, finance_officer):
+    from tests.builders import paid_release
+    from tests.verification.factories import BeneficiaryFactory, captured_donation
+
+    # given a release paid to a school in Hong Kong dollars (review finding 17)
+    beneficiary = BeneficiaryFactory(campaign__currency="HKD", campaign__min_donation_minor=1000)
+    school = PartnerFactory(name="Kowloon school")
+    captured_donation(beneficiary.campaign, 500_000)
+    paid_release(beneficiary=beneficiary, partner=school, verifier=verifier, finance_officer=finance_officer)
+
+    # when the school's member opens its cases
+    html = _login(client, partner_member(school)).get(reverse("partner_cases")).content.decode()
+
+    # then the money is shown in that currency, released and paid
+    money = html.split('data-testid="partner-money"', 1)[1].split("</p>", 1)[0]
+    assert money.count("HK$3,000") == 2
+    assert "¥" not in money
+
+
 def test_a_partner_is_refused_another_partners_case(client, verifier, verified_beneficiary):
     # given a case of one hospital, and a member of another
     mine, theirs = PartnerFactory(name="Our hospital"), PartnerFactory(name="Their hospital")
