@@ -185,14 +185,16 @@ def _digest_language(*, donor: DonorProfile, fallback: str) -> str:
 
 
 def waiting_digests_queue() -> int:
-    """Queue this week's digest of every donor with notices waiting (the weekly beat task)."""
+    """Queue this week's digest of every donor with notices waiting (the weekly beat task), all
+    of them however many. Returns how many were queued."""
     from payments.notifications.tasks import notification_digest_send
 
     week = week_of(site_today())
-    donor_ids = selectors.digest_donor_ids()
-    for donor_id in donor_ids:
+    queued = 0
+    for donor_id in selectors.digest_donor_ids():
         enqueue_on_commit(notification_digest_send, donor_id, week.isoformat())
-    return len(donor_ids)
+        queued += 1
+    return queued
 
 
 def waiting_mail_ids(*, older_than_seconds: int = 60, limit: int = 500) -> list[int]:

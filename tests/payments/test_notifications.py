@@ -367,3 +367,25 @@ def test_a_notice_whose_task_was_never_queued_is_sent_once_by_the_sweep(
 
     # then one mail
     assert [m.to for m in mailoutbox] == [["late@example.cn"]]
+
+
+def test_every_donor_with_a_waiting_digest_is_queued_however_many_there_are(beneficiary):
+    # given more monthly donors with news waiting than one page of the weekly job (5,000), and
+    # the donor with the highest id among them (review finding 7: the cap served the lowest ids)
+    from payments.models import DonorProfile, NotificationEvent
+    from payments.notifications.services import waiting_digests_queue
+
+    many = 5_001
+    donors = DonorProfile.objects.bulk_create(DonorProfile(email=f"m{n}@example.cn") for n in range(many))
+    event = NotificationEvent.objects.create(
+        kind="release_paid", key="release:0:paid", campaign=beneficiary.campaign
+    )
+    DonorNotification.objects.bulk_create(
+        DonorNotification(donor=d, event=event, in_digest=True) for d in donors
+    )
+
+    # when the weekly job runs
+    queued = waiting_digests_queue()
+
+    # then each of them gets a digest queued, the last one too
+    assert queued == many
