@@ -183,6 +183,32 @@ def test_a_campaign_update_reaches_each_donor_once_in_their_language(
     assert _donor_path_prefix(language) in mail.body
 
 
+def test_an_english_donor_of_an_update_published_only_in_chinese_gets_it_marked_not_yet_translated(
+    beneficiary, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given an English donor, and an update published in Chinese only (review finding 14)
+    campaign = beneficiary.campaign
+    gift(campaign, 50_000, email="lee@example.com", language=EN)
+    mailoutbox.clear()
+    texts = {
+        ZH: {
+            "title": "本月十八例手术",
+            "summary": "十八位患者重见光明。",
+            "url": "http://127.0.0.1:8000/cataract/u/",
+        }
+    }
+
+    # when it is announced
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_update_announce(campaign_id=campaign.pk, update_key="page-key-zh", texts=texts)
+
+    # then the Chinese title and summary come marked, in English, as not yet translated
+    mail = _only_mail(mailoutbox)
+    assert mail.subject.endswith(": 本月十八例手术 (not yet translated)")
+    assert "十八位患者重见光明。 (not yet translated)" in mail.body
+    assert "http://127.0.0.1:8000/cataract/u/" in mail.body
+
+
 def test_a_repeated_signal_and_redelivered_tasks_send_one_mail_per_donor_and_event(
     beneficiary, partner, verifier, finance_officer, mailoutbox, django_capture_on_commit_callbacks
 ):
