@@ -112,6 +112,7 @@ def beneficiary_propose(
             age_band=age_band_for(person.birth_date, today=timezone.localdate()),
             county=person.household.county,
             status=BeneficiaryStatus.MATCHED,
+            proposed_by=actor,
         )
         audit(actor=actor, action="beneficiary.proposed", subject=beneficiary,
               data={"registry_person": person.pk, "county": person.household.county})  # fmt: skip

@@ -1,6 +1,8 @@
 """Field officers post needs from a phone (vetted by another verifier); partners see their own
 cases only (ADR 0308, ADR 0309)."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -223,3 +225,33 @@ def test_the_needs_partner_confirms_delivery_and_another_partner_is_refused(veri
     member = partner_member(shop)
     need_mark_delivered(need=need, actor=member)
     assert (need.status, need.delivered_by_id) == (NeedStatus.DELIVERED, member.pk)
+
+
+def test_a_verifier_cannot_verify_a_beneficiary_they_proposed_themselves(
+    verifier, second_verifier, household
+):
+    # given a verifier who proposed a household member, with the household document they uploaded
+    # (what "Post a need" does for a verifier too: review finding 2)
+    from campaigns.verification.beneficiaries import beneficiary_verify, evidence_add
+
+    _home, grandmother, _grandson = household
+    beneficiary = beneficiary_propose(actor=verifier, campaign=CampaignFactory(status="live"),
+                                      person_id=grandmother.pk, pseudonym="盘奶奶")  # fmt: skip
+    evidence_add(actor=verifier, beneficiary=beneficiary, file=SimpleUploadedFile("record.pdf", b"%PDF"),
+                 summary="Household document", dated=date.today())  # fmt: skip
+
+    # when they sign it off alone, it is refused and nothing changes
+    with pytest.raises(PermissionDenied):
+        beneficiary_verify(actor=verifier, beneficiary=beneficiary, note="I checked")
+    beneficiary.refresh_from_db()
+    assert (beneficiary.status, beneficiary.verified_by_id) == (BeneficiaryStatus.MATCHED, None)
+    assert beneficiary.proposed_by_id == verifier.pk
+    assert not AuditEvent.objects.filter(action="beneficiary.verified").exists()
+
+    # then another verifier may verify them
+    beneficiary_verify(actor=second_verifier, beneficiary=beneficiary, note="Visited the household")
+    beneficiary.refresh_from_db()
+    assert (beneficiary.status, beneficiary.verified_by_id) == (
+        BeneficiaryStatus.VERIFIED,
+        second_verifier.pk,
+    )
