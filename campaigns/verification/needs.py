@@ -259,16 +259,21 @@ def need_mark_delivered(*, need: Need, actor: Actor) -> Need:
 
 
 def need_verify(*, need: Need, actor: Actor, note: str) -> Need:
-    """A verifier confirms the delivery, with evidence attached to the need. Four eyes: not the
-    person who confirmed the delivery or uploaded any of its evidence (``PermissionDenied``)."""
+    """A verifier confirms the delivery, with evidence of the delivery: attached to the need
+    since it was confirmed delivered (the photo from when it was posted proves nothing about the
+    delivery, review finding 3). Four eyes: not the person who confirmed the delivery or uploaded
+    any of that evidence (``PermissionDenied``)."""
     require_verifier(actor)
     if not note.strip():
         raise ValidationError(_("Write a note saying what you checked."))
     with transaction.atomic():
         locked = _locked(need)
-        if not locked.evidence.exists():
+        if locked.delivered_at is None:
             raise ValidationError(_("Add evidence of the delivery first."))
-        if locked.delivered_by_id == actor.pk or locked.evidence.filter(uploaded_by=actor).exists():
+        delivery_evidence = locked.evidence.filter(uploaded_at__gte=locked.delivered_at)
+        if not delivery_evidence.exists():
+            raise ValidationError(_("Add evidence of the delivery first."))
+        if locked.delivered_by_id == actor.pk or delivery_evidence.filter(uploaded_by=actor).exists():
             raise PermissionDenied(
                 _("You reported this delivery or its evidence; another verifier must check it.")
             )

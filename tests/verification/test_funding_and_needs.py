@@ -254,3 +254,30 @@ def test_the_needs_board_lists_open_needs_first(verifier):
                             funded_at=timezone.now() if status in ("funded", "delivered") else None)  # fmt: skip
 
     assert [n.status for n in public_needs()] == ["posted", "funded", "delivered"]
+
+
+def test_a_delivery_is_not_verified_on_the_photo_taken_when_the_need_was_posted(
+    field_officer, verifier, second_verifier, verified_beneficiary
+):
+    # given a need posted with a photo, vetted, funded and confirmed delivered (review finding 3)
+    need = need_post(actor=field_officer, beneficiary=verified_beneficiary, title="A wheelchair", kind="mobility",
+                     amount=cny("800"))  # fmt: skip
+    evidence_add(actor=field_officer, need=need, file=ContentFile(b"jpg", name="need.jpg"),
+                 summary="Photo of the need", dated=date.today())  # fmt: skip
+    need = need_vet(actor=verifier, need=need, note="Visited the household")
+    need = need_hold(need=need, client="client-a")
+    need_fund(need=need, gift_id=4343, hold_token=need.hold_token)
+    need_mark_delivered(need=need, actor=field_officer)
+
+    # when a verifier verifies the delivery with nothing new uploaded, it is refused
+    with pytest.raises(ValidationError):
+        need_verify(need=need, actor=second_verifier, note="seen")
+    need.refresh_from_db()
+    assert (need.status, need.verified_by_id) == (NeedStatus.DELIVERED, None)
+
+    # then evidence of the delivery itself lets another person verify it
+    evidence_add(actor=field_officer, need=need, file=ContentFile(b"jpg", name="delivered.jpg"),
+                 summary="The wheelchair at home", dated=date.today())  # fmt: skip
+    need_verify(need=need, actor=second_verifier, note="Seen in use")
+    need.refresh_from_db()
+    assert (need.status, need.verified_by_id) == (NeedStatus.VERIFIED, second_verifier.pk)
