@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -140,17 +141,25 @@ def need_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["file"]:
-                evidence_add(actor=request.user, need=need, file=data["file"], dated=timezone.localdate(),
-                             summary=data["summary"] or data["file"].name)  # fmt: skip
-            if "vet" in request.POST:
-                need_vet(actor=request.user, need=need, note=data["note"])
-            elif "reject" in request.POST:
-                need_reject(actor=request.user, need=need, reason=data["note"])
-            elif "deliver" in request.POST:
-                need_mark_delivered(actor=request.user, need=need)
-            elif "verify" in request.POST:
-                need_verify(actor=request.user, need=need, note=data["note"])
+            if data["file"] and "verify" in request.POST:
+                # Who uploads the delivery's evidence may not verify it (four eyes): one post
+                # doing both would only bar the verifier (review finding 10).
+                raise ValidationError(
+                    _("Upload the evidence of the delivery on its own; another verifier then verifies it.")
+                )
+            # The upload and the action stand or fall together: a refused action keeps no file.
+            with transaction.atomic():
+                if data["file"]:
+                    evidence_add(actor=request.user, need=need, file=data["file"], dated=timezone.localdate(),
+                                 summary=data["summary"] or data["file"].name)  # fmt: skip
+                if "vet" in request.POST:
+                    need_vet(actor=request.user, need=need, note=data["note"])
+                elif "reject" in request.POST:
+                    need_reject(actor=request.user, need=need, reason=data["note"])
+                elif "deliver" in request.POST:
+                    need_mark_delivered(actor=request.user, need=need)
+                elif "verify" in request.POST:
+                    need_verify(actor=request.user, need=need, note=data["note"])
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:

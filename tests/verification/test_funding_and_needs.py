@@ -281,3 +281,39 @@ def test_a_delivery_is_not_verified_on_the_photo_taken_when_the_need_was_posted(
     need_verify(need=need, actor=second_verifier, note="Seen in use")
     need.refresh_from_db()
     assert (need.status, need.verified_by_id) == (NeedStatus.VERIFIED, second_verifier.pk)
+
+
+def test_a_file_attached_with_verify_on_the_need_screen_is_not_kept_and_does_not_bar_the_verifier(
+    client, field_officer, verifier, second_verifier, verified_beneficiary
+):
+    # given a funded need confirmed delivered by the field officer (review finding 10)
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from campaigns.models import Evidence
+
+    need = _posted(field_officer, verifier, verified_beneficiary)
+    need = need_hold(need=need, client="client-a")
+    need_fund(need=need, gift_id=4444, hold_token=need.hold_token)
+    need_mark_delivered(need=need, actor=field_officer)
+    client.force_login(User.objects.get(pk=second_verifier.pk))
+    url = reverse("verification_need_review", args=[need.pk])
+
+    # when the second verifier attaches a file and presses "Verify delivery" in one post
+    response = client.post(url, {"verify": "1", "note": "seen", "summary": "At home",
+                                 "file": SimpleUploadedFile("home.jpg", b"jpg")})  # fmt: skip
+
+    # then it is refused saying why, and neither the file nor the refusal stays behind
+    assert response.status_code == 200
+    assert "请单独上传交付证明" in response.content.decode()
+    need.refresh_from_db()
+    assert need.status == NeedStatus.DELIVERED
+    assert not Evidence.objects.filter(need=need, uploaded_by=second_verifier).exists()
+
+    # and once the field officer has uploaded the delivery's evidence, the same verifier verifies it
+    evidence_add(actor=field_officer, need=need, file=ContentFile(b"jpg", name="delivered.jpg"),
+                 summary="The wheelchair at home", dated=date.today())  # fmt: skip
+    client.post(url, {"verify": "1", "note": "Seen in use"})
+    need.refresh_from_db()
+    assert (need.status, need.verified_by_id) == (NeedStatus.VERIFIED, second_verifier.pk)
