@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Campaign, CampaignStatus, Need, NeedKind, NeedStatus, Partner
 from campaigns.verification.beneficiaries import evidence_add
-from campaigns.verification.households import beneficiary_propose, household_find
+from campaigns.verification.households import beneficiary_for_need, household_find
 from campaigns.verification.needs import need_mark_delivered, need_post, need_reject, need_verify, need_vet
 from campaigns.verification.permissions import is_field_officer, is_verifier, partner_of
 
@@ -87,19 +87,23 @@ def field_need_post_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "post" in request.POST and post.is_valid():
         data = post.cleaned_data
         try:
-            beneficiary = beneficiary_propose(actor=request.user, campaign=data["campaign"], person_id=data["person"],
-                                              pseudonym=data["pseudonym"])  # fmt: skip
-            need = need_post(actor=request.user, beneficiary=beneficiary, title=data["title"], kind=data["kind"],
-                             amount=data["amount"], description=data["description"], partner=data["partner"])  # fmt: skip
-            today = timezone.localdate()
-            if data["document"]:
-                evidence_add(actor=request.user, beneficiary=beneficiary, file=data["document"],
-                             summary=_("Household document"), dated=today)  # fmt: skip
-            if data["photo"]:
-                evidence_add(actor=request.user, need=need, file=data["photo"], summary=_("Photo of the need"),
-                             dated=today)  # fmt: skip
+            # One post, one transaction: a failure half-way leaves no beneficiary or need behind.
+            with transaction.atomic():
+                beneficiary = beneficiary_for_need(actor=request.user, campaign=data["campaign"],
+                                                   person_id=data["person"], pseudonym=data["pseudonym"])  # fmt: skip
+                need = need_post(actor=request.user, beneficiary=beneficiary, title=data["title"], kind=data["kind"],
+                                 amount=data["amount"], description=data["description"], partner=data["partner"])  # fmt: skip
+                today = timezone.localdate()
+                if data["document"]:
+                    evidence_add(actor=request.user, beneficiary=beneficiary, file=data["document"],
+                                 summary=_("Household document"), dated=today)  # fmt: skip
+                if data["photo"]:
+                    evidence_add(actor=request.user, need=need, file=data["photo"], summary=_("Photo of the need"),
+                                 dated=today)  # fmt: skip
         except ValidationError as error:
             post.add_error(None, error)
+        except PermissionDenied as refused:  # e.g. a document for a beneficiary already verified
+            post.add_error(None, str(refused))
         else:
             messages.success(request, _("Posted. A verifier will vet it before it is public."))
             return redirect("verification_need_review", pk=need.pk)

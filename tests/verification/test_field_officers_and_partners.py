@@ -255,3 +255,56 @@ def test_a_verifier_cannot_verify_a_beneficiary_they_proposed_themselves(
         BeneficiaryStatus.VERIFIED,
         second_verifier.pk,
     )
+
+
+def _post_need(c, person, campaign, title, **files):
+    return c.post(reverse("verification_need_post"), {
+        "post": "1", "person": person.pk, "campaign": campaign.pk, "pseudonym": "盘奶奶", "title": title,
+        "kind": "mobility", "amount": "800", "description": "", **files,
+    })  # fmt: skip
+
+
+def test_a_field_officer_posts_a_second_need_for_the_same_person(client, field_officer, household):
+    # given a need already posted for the grandmother in this campaign (review finding 9a)
+    _home, grandmother, _grandson = household
+    campaign = CampaignFactory(status="live")
+    c = _login(client, field_officer)
+    assert _post_need(c, grandmother, campaign, "A wheelchair").status_code == 302
+
+    # when a second need is posted for her
+    response = _post_need(c, grandmother, campaign, "Winter clothes")
+
+    # then it is posted for the same beneficiary
+    assert response.status_code == 302
+    assert sorted(Need.objects.values_list("title", flat=True)) == ["A wheelchair", "Winter clothes"]
+    assert Beneficiary.objects.filter(campaign=campaign).count() == 1
+    assert Need.objects.values("beneficiary").distinct().count() == 1
+
+
+def test_a_need_post_that_fails_half_way_leaves_nothing_and_can_be_retried(
+    client, field_officer, household, monkeypatch
+):
+    # given the photo's storage failing after the beneficiary and the need were written (review finding 9b)
+    from campaigns.verification import need_views
+
+    _home, grandmother, _grandson = household
+    campaign = CampaignFactory(status="live")
+    c = _login(client, field_officer)
+    real_evidence_add = need_views.evidence_add
+
+    def storage_down(**kwargs):
+        raise ValidationError("The file store did not answer.")
+
+    monkeypatch.setattr(need_views, "evidence_add", storage_down)
+    response = _post_need(c, grandmother, campaign, "A wheelchair", photo=SimpleUploadedFile("n.jpg", b"jpg"))
+
+    # then the post is refused and nothing of it stays
+    assert response.status_code == 200
+    assert not Beneficiary.objects.filter(campaign=campaign).exists()
+    assert not Need.objects.exists()
+
+    # and the retry, with the store back, posts it
+    monkeypatch.setattr(need_views, "evidence_add", real_evidence_add)
+    retry = _post_need(c, grandmother, campaign, "A wheelchair", photo=SimpleUploadedFile("n.jpg", b"jpg"))
+    assert retry.status_code == 302
+    assert Need.objects.get().beneficiary.campaign_id == campaign.pk
