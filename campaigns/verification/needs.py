@@ -72,6 +72,28 @@ def _locked(need: Need) -> Need:
     return Need.objects.select_for_update().select_related("beneficiary").get(pk=need.pk)
 
 
+def _check_one_gift_pays(*, campaign, cost: Money) -> None:
+    """One donor's gift pays for a need, so its cost is within the campaign's bounds for one gift
+    (``campaigns.gift_bounds``, the gift form's rule): else it could be claimed but never paid
+    (review finding 12). Raises ``ValidationError``."""
+    from campaigns.gift_bounds import gift_maximum
+
+    if cost.currency != campaign.currency:
+        raise ValidationError(
+            _("A need costs an amount in %(c)s, its campaign's currency.") % {"c": campaign.currency}
+        )
+    if cost < campaign.min_donation:
+        raise ValidationError(
+            _("A need costs at least %(min)s, the smallest gift to this campaign.")
+            % {"min": campaign.min_donation}
+        )
+    if cost > gift_maximum(campaign.currency):
+        raise ValidationError(
+            _("A need costs at most %(max)s, the largest single gift.")
+            % {"max": gift_maximum(campaign.currency)}
+        )
+
+
 def need_post(
     *,
     actor: Actor,
@@ -84,8 +106,9 @@ def need_post(
 ) -> Need:
     """A field officer or a verifier proposes a small need of a registered household's member.
 
-    The beneficiary must be matched to the registry (a field officer's proposal) or verified. The
-    need is not public until another verifier vets it (``need_vet``). Raises ``PermissionDenied``
+    The beneficiary must be matched to the registry (a field officer's proposal) or verified, and
+    the cost within the campaign's bounds for one gift. The need is not public until another
+    verifier vets it (``need_vet``, which checks the bounds again). Raises ``PermissionDenied``
     or ``ValidationError``.
     """
     if not (is_verifier(actor) or is_field_officer(actor)):
@@ -97,6 +120,7 @@ def need_post(
         raise ValidationError(_("Find the household in the registry before posting its need."))
     if amount.amount <= 0:
         raise ValidationError(_("A need costs more than nothing."))
+    _check_one_gift_pays(campaign=beneficiary.campaign, cost=amount)
     if not title.strip():
         raise ValidationError(_("Say what is needed."))
     household = beneficiary.registry_person.household
@@ -133,6 +157,7 @@ def need_vet(*, actor: Actor, need: Need, note: str) -> Need:
         raise ValidationError(_("Write a note saying what you checked."))
     with transaction.atomic():
         locked = _locked(need)
+        _check_one_gift_pays(campaign=locked.beneficiary.campaign, cost=locked.amount)
         if locked.beneficiary.status == BeneficiaryStatus.MATCHED:
             beneficiary_verify(actor=actor, beneficiary=locked.beneficiary, note=note)
             locked.beneficiary.refresh_from_db()

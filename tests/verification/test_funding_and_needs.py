@@ -100,7 +100,7 @@ def test_needs_match_rate_by_region_and_kind(verifier, second_verifier, verified
     a = _posted(verifier, second_verifier, verified_beneficiary, title="Uniform", kind="school", cost="200")
     _posted(verifier, second_verifier, verified_beneficiary, title="Wheelchair", kind="mobility", cost="800")
     need_post(
-        actor=verifier, beneficiary=verified_beneficiary, title="Not vetted", kind="school", amount=cny("9")
+        actor=verifier, beneficiary=verified_beneficiary, title="Not vetted", kind="school", amount=cny("90")
     )
     need_hold(need=a, client="client-a")
     assert needs_match_rate(by="province") == [{"group": "湖南省", "posted": 2, "matched": 1, "rate": 50}]
@@ -317,3 +317,32 @@ def test_a_file_attached_with_verify_on_the_need_screen_is_not_kept_and_does_not
     client.post(url, {"verify": "1", "note": "Seen in use"})
     need.refresh_from_db()
     assert (need.status, need.verified_by_id) == (NeedStatus.VERIFIED, second_verifier.pk)
+
+
+@pytest.mark.parametrize("cost", ["300", "1000000.01"])
+def test_a_need_that_one_gift_cannot_pay_is_not_posted(verifier, verified_beneficiary, cost):
+    # given a campaign whose smallest gift is ¥500 (and whose largest is ¥1,000,000): review finding 12
+    campaign = verified_beneficiary.campaign
+    type(campaign).objects.filter(pk=campaign.pk).update(min_donation_minor=50_000)
+    verified_beneficiary.refresh_from_db()
+
+    # when a need costing less, or more, is posted, it is refused and nothing is written
+    with pytest.raises(ValidationError):
+        need_post(actor=verifier, beneficiary=verified_beneficiary, title="Stove", kind="household",
+                  amount=cny(cost))  # fmt: skip
+    assert not Need.objects.exists()
+
+
+def test_a_need_that_one_gift_cannot_pay_any_more_is_not_vetted(
+    verifier, second_verifier, verified_beneficiary
+):
+    # given a need posted at ¥300, then the campaign's smallest gift raised to ¥500
+    need = need_post(actor=verifier, beneficiary=verified_beneficiary, title="Stove", kind="household",
+                     amount=cny("300"))  # fmt: skip
+    campaign = verified_beneficiary.campaign
+    type(campaign).objects.filter(pk=campaign.pk).update(min_donation_minor=50_000)
+
+    # when it is vetted, it is refused and stays off the board
+    with pytest.raises(ValidationError):
+        need_vet(actor=second_verifier, need=Need.objects.get(pk=need.pk), note="Visited")
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.PROPOSED
