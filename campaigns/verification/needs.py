@@ -41,7 +41,8 @@ NEED_STATES = table(
         N.POSTED: {N.MATCHED},
         # A hold that lapses unpaid puts the need back on the board.
         N.MATCHED: {N.POSTED, N.FUNDED},
-        N.FUNDED: {N.DELIVERED},
+        # The funding gift was refunded, lost to a chargeback or moved: back on the board.
+        N.FUNDED: {N.DELIVERED, N.POSTED},
         N.DELIVERED: {N.VERIFIED},
         N.VERIFIED: set(),
     },
@@ -265,6 +266,26 @@ def need_fund(*, need: Need, gift_id: int, hold_token: str, now: datetime | None
                   held_until=now, hold_token=hold_token)  # fmt: skip
         _move(need=locked, actor=None, to=N.FUNDED, action="need.funded", funded_at=now,
               funded_by_gift_id=gift_id, held_until=locked.held_until or now)  # fmt: skip
+    need.refresh_from_db()
+    return True
+
+
+def need_unfund(*, need: Need, gift_id: int, reason: str) -> bool:
+    """The gift ``gift_id`` that funded ``need`` no longer counts (refunded, lost to a chargeback,
+    moved: review finding 4): a funded need goes back on the board, its ledger link cleared, and
+    is audited ``need.funding_lost``, so its status never contradicts the ledger. Returns ``False``
+    and changes nothing if the need is not funded by that gift; a need already delivered keeps its
+    status and is only audited ``need.funding_lost_after_delivery`` for finance. Idempotent."""
+    with transaction.atomic():
+        locked = _locked(need)
+        if locked.funded_by_gift_id != gift_id:
+            return False
+        if locked.status != N.FUNDED:
+            audit(actor=None, action="need.funding_lost_after_delivery", subject=locked, reason=reason,
+                  data={"gift_id": gift_id})  # fmt: skip
+            return False
+        _move(need=locked, actor=None, to=N.POSTED, action="need.funding_lost", reason=reason,
+              funded_by_gift_id=None, funded_at=None, **_NO_HOLD)  # fmt: skip
     need.refresh_from_db()
     return True
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Need, NeedStatus
-from campaigns.verification.needs import need_fund
+from campaigns.verification.needs import need_fund, need_unfund
 from payments.donations.models import Donation, Frequency
 from payments.donations.services import DonationNotPossible, donation_create
 from payments.needs.models import NeedGift
@@ -67,3 +67,14 @@ def need_gift_captured(*, donation_id: int) -> bool:
     if link is None:
         return False
     return need_fund(need=link.need, gift_id=donation_id, hold_token=link.hold_token)
+
+
+def need_gift_lost(*, donation_id: int) -> bool:
+    """The gift no longer fully backs its need (refunded in whole or part, charged back, moved):
+    the need it funded goes back on the board (``need_unfund``); the money left, if any, stays
+    earmarked for the same beneficiary. Idempotent; ``False`` when it funded no need."""
+    link = NeedGift.objects.select_related("need").filter(donation_id=donation_id).first()
+    if link is None:
+        return False
+    status = Donation.objects.filter(pk=donation_id).values_list("status", flat=True).first()
+    return need_unfund(need=link.need, gift_id=donation_id, reason=f"its gift is {status}")

@@ -12,6 +12,14 @@ def need_gift_captured(donation_id: int) -> bool:
     return fund(donation_id=donation_id)
 
 
+@shared_task(name="payments.need_gift_lost", ignore_result=True)
+def need_gift_lost(donation_id: int) -> bool:
+    """A need's gift was refunded, charged back or moved: the need goes back on the board."""
+    from payments.needs.services import need_gift_lost as unfund
+
+    return unfund(donation_id=donation_id)
+
+
 @shared_task(name="payments.needs_holds_release", ignore_result=True)
 def needs_holds_release() -> int:
     """Beat, every minute: needs held but unpaid past ``NEEDS_HOLD_MINUTES`` go back on the board."""
