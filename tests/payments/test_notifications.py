@@ -415,3 +415,36 @@ def test_every_donor_with_a_waiting_digest_is_queued_however_many_there_are(bene
 
     # then each of them gets a digest queued, the last one too
     assert queued == many
+
+
+def test_an_event_whose_fan_out_was_never_queued_is_fanned_out_by_the_sweep(
+    beneficiary, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a refund announced while the broker was down: its fan-out task was never queued, so no
+    # donor has a row for it (review finding 5)
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from payments.models import NotificationEvent
+    from payments.notifications.services import refund_made_announce
+    from payments.notifications.tasks import notifications_sweep
+
+    donation = gift(beneficiary.campaign, 50_000, email="outage@example.cn", language=EN)
+    refund(donation, 10_000)
+    event = refund_made_announce(refund_id=donation.refunds.get().pk, donation_id=donation.pk)
+    NotificationEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    mailoutbox.clear()
+    assert not DonorNotification.objects.exists()
+
+    # when the sweep runs (on reconnect and on its schedule), twice
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_sweep()
+
+    # then the donor's row is written and one mail goes
+    assert DonorNotification.objects.filter(event=event).count() == 1
+    assert [m.to for m in mailoutbox] == [["outage@example.cn"]]
+    assert "payments.notifications.sweep" in settings.CLEARFUND_SWEEPS_ON_CONNECT
