@@ -32,10 +32,14 @@ def _cooling_key(ip: str) -> str:
     return "card-cooling:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
 
 
-def card_setup_handed_out(*, donation: Donation, setup_intent_id: str, client_ip: str | None) -> CardSetup:
-    """Remember which client asked for a card setup (idempotent per setup)."""
+def card_setup_handed_out(
+    *, setup_intent_id: str, client_ip: str | None, donation: Donation | None = None, plan=None
+) -> CardSetup:
+    """Remember which client asked for a card setup, for a gift or for a monthly gift's new card
+    (``plan``), idempotent per setup."""
     setup, _created = CardSetup.objects.get_or_create(
-        setup_intent_id=setup_intent_id, defaults={"donation": donation, "client_ip": client_ip or None}
+        setup_intent_id=setup_intent_id,
+        defaults={"donation": donation, "plan": plan, "client_ip": client_ip or None},
     )
     return setup
 
@@ -77,7 +81,7 @@ def _close(setup: CardSetup) -> None:
 def card_setup_failure_record(*, setup_intent_id: str) -> CardSetupFailure | None:
     """Count one card refused on ``setup_intent_id`` and apply the limits above.
 
-    Returns the failure, or ``None`` if no gift has that setup (yet). Called once per provider
+    Returns the failure, or ``None`` if no gift or monthly gift's new card has that setup (yet). Called once per provider
     event (the webhook inbox processes each event once; an error rolls the count back with the
     rest). Raises the gateway's errors if a cancellation cannot reach the provider.
     """

@@ -150,19 +150,31 @@ def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount
     return plan
 
 
-def monthly_plan_card_setup_start(*, plan: MonthlyPlan, donor: DonorProfile) -> str:
+def monthly_plan_card_setup_start(
+    *, plan: MonthlyPlan, donor: DonorProfile, client_ip: str | None = None
+) -> str:
     """Start a new card for a running or paused monthly gift: a card setup (SetupIntent) for the
     plan's customer, whose client secret the donor's browser confirms with the card. Returns the
     client secret. The plan charges its old card until ``monthly_plan_card_setup_finish``.
-    Raises ``PermissionDenied``, ``ValidationError`` (stopped plan) or the gateway's errors."""
+
+    The secret confirms cards at the provider without us, so it is guarded like a gift's card
+    form (ADR 0011, review finding 1): the client and donor count as a payment attempt against the
+    intake's limits, a client cooling off after refused cards gets none, and the setup is recorded
+    (``CardSetup`` with the plan and ``client_ip``) so refused cards on it are counted, it is
+    cancelled after a few, and the client cools off.
+    Raises ``PermissionDenied``, ``AttemptBlocked`` (limits, cooling: ``retry_after`` seconds),
+    ``ValidationError`` (stopped plan) or the gateway's errors."""
     import uuid
 
+    from payments.donations.card_testing import card_setup_handed_out
+    from payments.donations.protection import attempt_check
     from payments.gateway.card import get_gateway
 
     with transaction.atomic():
         plan = _own_plan_locked(plan=plan, donor=donor)
         if plan.status not in (P.ACTIVE, P.PAST_DUE, P.PAUSED):
             raise ValidationError(_("This monthly gift has stopped; start a new one instead."))
+        attempt_check(ip=client_ip or "", email=donor.email)
         # Each request for a new card is its own setup (the key names the request).
         setup = get_gateway().setup_intent_create(
             customer_id=plan.provider_customer_id, key=f"plan-card:{plan.pk}:{uuid.uuid4().hex}",
@@ -170,6 +182,7 @@ def monthly_plan_card_setup_start(*, plan: MonthlyPlan, donor: DonorProfile) -> 
         )  # fmt: skip
         plan.card_setup_intent_id = setup.id
         plan.save(update_fields=["card_setup_intent_id"])
+        card_setup_handed_out(plan=plan, setup_intent_id=setup.id, client_ip=client_ip)
     return setup.client_secret
 
 
