@@ -166,7 +166,7 @@ def monthly_plan_card_setup_start(
     ``ValidationError`` (stopped plan) or the gateway's errors."""
     import uuid
 
-    from payments.donations.card_testing import card_setup_handed_out
+    from payments.donations.card_testing import card_setup_record
     from payments.donations.protection import attempt_check
     from payments.gateway.card import get_gateway
 
@@ -182,7 +182,7 @@ def monthly_plan_card_setup_start(
         )  # fmt: skip
         plan.card_setup_intent_id = setup.id
         plan.save(update_fields=["card_setup_intent_id"])
-        card_setup_handed_out(plan=plan, setup_intent_id=setup.id, client_ip=client_ip)
+        card_setup_record(plan=plan, setup_intent_id=setup.id, client_ip=client_ip)
     return setup.client_secret
 
 
