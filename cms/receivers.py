@@ -66,9 +66,15 @@ def link_translation_to_campaign(sender, source_obj, target_obj, **kwargs) -> No
         campaign_page_ensure_record(page=target_obj.specific, actor=None)
 
 
-def tell_donors_of_a_campaign_update(sender, instance: Page, **kwargs) -> None:
+def tell_donors_of_a_campaign_update(sender, instance: Page, revision=None, **kwargs) -> None:
     """A campaign update was published: its campaign's donors hear of it once, in their language
-    (payments ADR 0217); publishing it again or a translation of it sends nothing more."""
+    (payments ADR 0217); publishing it again or a translation of it sends nothing more.
+
+    Wagtail sends ``page_published`` also when a revision is only scheduled (``go_live_at`` in the
+    future): then nothing is live to quote, and the once-only key must stay free for the go-live,
+    when the signal comes again with the page live on that revision (review finding 6)."""
+    if revision is not None and not (instance.live and instance.live_revision_id == revision.pk):
+        return
     campaign_id = selectors.campaign_id_of_update(page=instance)
     if campaign_id is None:
         return

@@ -246,6 +246,24 @@ def check_direct_publication(*, page: Page) -> None:
         )
 
 
+def check_copy_publication(*, page: Page, live: bool, subpages: bool) -> None:
+    """A copy of a campaign page is a new campaign: it starts as a draft and goes live through
+    review like any other (ADR 0103, superusers included). Wagtail's copy with "publish copies"
+    or as an alias makes a live page without the publish hooks, so a ``live`` copy (either of
+    those) of a campaign page, or of a page with one among the copied ``subpages``, is refused
+    (review finding 13). Raises ``PermissionDenied``."""
+    from cms.models import CampaignPage
+
+    if not live:
+        return
+    if _is_campaign_page(page.specific) or (subpages and page.get_descendants().type(CampaignPage).exists()):
+        raise PermissionDenied(
+            _(
+                "A copy or alias of a campaign page cannot go live directly: copy it as a draft, then submit it for review."
+            )
+        )
+
+
 # Campaigns that take gifts: their page stays public, for the donors who give and follow them.
 TAKING_GIFTS = (S.LIVE, S.FUNDED)
 

@@ -13,7 +13,12 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from campaigns.models import AuditEvent, Campaign, Partner
-from cms.services import campaign_page_ensure_record, check_direct_publication, check_may_unpublish
+from cms.services import (
+    campaign_page_ensure_record,
+    check_copy_publication,
+    check_direct_publication,
+    check_may_unpublish,
+)
 
 
 class ViewOnlyPolicy(ModelPermissionPolicy):
@@ -115,6 +120,22 @@ def refuse_publishing_campaign_pages_outside_review(request, page):
         check_direct_publication(page=page.specific)
     except PermissionDenied as error:
         return _refused(request, error, back=reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    return None
+
+
+@hooks.register("before_copy_page")
+def refuse_live_copies_of_campaign_pages(request, page):
+    """Copy with "publish copies", or as an alias: refused for campaign pages (ADR 0103)."""
+    if request.method != "POST":
+        return None
+    try:
+        check_copy_publication(
+            page=page,
+            live=bool(request.POST.get("publish_copies") or request.POST.get("alias")),
+            subpages=bool(request.POST.get("copy_subpages")),
+        )
+    except PermissionDenied as error:
+        return _refused(request, error, back=reverse("wagtailadmin_pages:copy", args=[page.pk]))
     return None
 
 

@@ -63,6 +63,11 @@ class Beneficiary(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=BeneficiaryStatus.choices, default=BeneficiaryStatus.PROPOSED
     )
+    # Who proposed them (a field officer or a verifier posting a need): never who verifies them.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("proposed by"),
+    )  # fmt: skip
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

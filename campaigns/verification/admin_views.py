@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -59,18 +60,24 @@ def beneficiary_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = BeneficiaryVerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if form.cleaned_data["id_number"]:
-                beneficiary_match(
-                    actor=request.user, beneficiary=beneficiary, id_number=form.cleaned_data["id_number"]
-                )
-            _add_evidence(request, form, beneficiary=beneficiary)
+            # Match, upload and sign-off stand or fall together: a refused sign-off (the proposer,
+            # review finding 2) leaves no half-done match or file behind.
+            with transaction.atomic():
+                if form.cleaned_data["id_number"]:
+                    beneficiary_match(
+                        actor=request.user, beneficiary=beneficiary, id_number=form.cleaned_data["id_number"]
+                    )
+                _add_evidence(request, form, beneficiary=beneficiary)
+                if "verify" in request.POST:
+                    beneficiary_verify(
+                        actor=request.user, beneficiary=beneficiary, note=form.cleaned_data["note"]
+                    )
             if "verify" in request.POST:
-                beneficiary_verify(
-                    actor=request.user, beneficiary=beneficiary, note=form.cleaned_data["note"]
-                )
                 messages.success(request, _("Beneficiary verified."))
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
         else:
             return redirect("verification_beneficiary_verify", pk=beneficiary.pk)
     person = beneficiary.registry_person if may_view_restricted(request.user) else None

@@ -182,6 +182,9 @@ def _require_evidence_author(actor: Actor, *, beneficiary, milestone, need) -> N
 def beneficiary_verify(*, actor: Actor, beneficiary: Beneficiary, note: str) -> Beneficiary:
     """Sign off a matched beneficiary. Needs a verifier, a registry match, evidence and a note.
 
+    Four eyes (ADR 0308): refused (``PermissionDenied``) to whoever proposed the beneficiary
+    (``proposed_by``: a verifier posting a need proposes too), review finding 2. A verifier may
+    still add their own visit's evidence when signing off someone another person proposed.
     Raises ``PermissionDenied`` or ``ValidationError``; nothing changes on failure.
     """
     require_verifier(actor)
@@ -193,6 +196,8 @@ def beneficiary_verify(*, actor: Actor, beneficiary: Beneficiary, note: str) -> 
             raise ValidationError(_("Match the beneficiary to the registry before verifying."))
         if not locked.evidence.exists():
             raise ValidationError(_("Add evidence before verifying."))
+        if locked.proposed_by_id == actor.pk:
+            raise PermissionDenied(_("You proposed this beneficiary; another verifier must verify them."))
         locked.status = BeneficiaryStatus.VERIFIED
         locked.verified_by = actor
         locked.verified_at = timezone.now()

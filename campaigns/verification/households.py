@@ -112,7 +112,24 @@ def beneficiary_propose(
             age_band=age_band_for(person.birth_date, today=timezone.localdate()),
             county=person.household.county,
             status=BeneficiaryStatus.MATCHED,
+            proposed_by=actor,
         )
         audit(actor=actor, action="beneficiary.proposed", subject=beneficiary,
               data={"registry_person": person.pk, "county": person.household.county})  # fmt: skip
     return beneficiary
+
+
+def beneficiary_for_need(*, actor: Actor, campaign: Campaign, person_id: int, pseudonym: str) -> Beneficiary:
+    """The beneficiary a need is posted for: the campaign's existing beneficiary for this
+    registered person if they are matched or verified (a second need for the same person, review
+    finding 9), else a new proposal (``beneficiary_propose``). Raises ``PermissionDenied`` or
+    ``ValidationError`` (no such person; a proposed-only or rejected beneficiary of this campaign)."""
+    _require_poster(actor)
+    existing = Beneficiary.objects.filter(
+        campaign=campaign,
+        registry_person_id=person_id,
+        status__in=(BeneficiaryStatus.MATCHED, BeneficiaryStatus.VERIFIED),
+    ).first()
+    if existing is not None:
+        return existing
+    return beneficiary_propose(actor=actor, campaign=campaign, person_id=person_id, pseudonym=pseudonym)

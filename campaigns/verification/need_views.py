@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_
 from campaigns.models import Campaign, CampaignStatus, Need, NeedKind, NeedStatus, Partner
 from campaigns.services import english_texts_set
 from campaigns.verification.beneficiaries import evidence_add
-from campaigns.verification.households import beneficiary_propose, household_find
+from campaigns.verification.households import beneficiary_for_need, household_find
 from campaigns.verification.needs import need_mark_delivered, need_post, need_reject, need_verify, need_vet
 from campaigns.verification.permissions import is_field_officer, is_verifier, partner_of
 
@@ -90,26 +91,30 @@ def field_need_post_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "post" in request.POST and post.is_valid():
         data = post.cleaned_data
         try:
-            beneficiary = beneficiary_propose(actor=request.user, campaign=data["campaign"], person_id=data["person"],
-                                              pseudonym=data["pseudonym"])  # fmt: skip
-            need = need_post(actor=request.user, beneficiary=beneficiary, title=data["title"], kind=data["kind"],
-                             amount=data["amount"], description=data["description"], partner=data["partner"])  # fmt: skip
-            english = {
-                name: data[f"{name}_en"].strip()
-                for name in ("title", "description")
-                if data[f"{name}_en"].strip()
-            }
-            if english:  # English twins for English readers (ADR 0403)
-                english_texts_set(actor=request.user, record=need, texts=english)
-            today = timezone.localdate()
-            if data["document"]:
-                evidence_add(actor=request.user, beneficiary=beneficiary, file=data["document"],
-                             summary=_("Household document"), dated=today)  # fmt: skip
-            if data["photo"]:
-                evidence_add(actor=request.user, need=need, file=data["photo"], summary=_("Photo of the need"),
-                             dated=today)  # fmt: skip
+            # One post, one transaction: a failure half-way leaves no beneficiary or need behind.
+            with transaction.atomic():
+                beneficiary = beneficiary_for_need(actor=request.user, campaign=data["campaign"],
+                                                   person_id=data["person"], pseudonym=data["pseudonym"])  # fmt: skip
+                need = need_post(actor=request.user, beneficiary=beneficiary, title=data["title"], kind=data["kind"],
+                                 amount=data["amount"], description=data["description"], partner=data["partner"])  # fmt: skip
+                english = {
+                    name: data[f"{name}_en"].strip()
+                    for name in ("title", "description")
+                    if data[f"{name}_en"].strip()
+                }
+                if english:  # English twins for English readers (ADR 0403)
+                    english_texts_set(actor=request.user, record=need, texts=english)
+                today = timezone.localdate()
+                if data["document"]:
+                    evidence_add(actor=request.user, beneficiary=beneficiary, file=data["document"],
+                                 summary=_("Household document"), dated=today)  # fmt: skip
+                if data["photo"]:
+                    evidence_add(actor=request.user, need=need, file=data["photo"], summary=_("Photo of the need"),
+                                 dated=today)  # fmt: skip
         except ValidationError as error:
             post.add_error(None, error)
+        except PermissionDenied as refused:  # e.g. a document for a beneficiary already verified
+            post.add_error(None, str(refused))
         else:
             messages.success(request, _("Posted. A verifier will vet it before it is public."))
             return redirect("verification_need_review", pk=need.pk)
@@ -151,17 +156,25 @@ def need_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["file"]:
-                evidence_add(actor=request.user, need=need, file=data["file"], dated=timezone.localdate(),
-                             summary=data["summary"] or data["file"].name)  # fmt: skip
-            if "vet" in request.POST:
-                need_vet(actor=request.user, need=need, note=data["note"])
-            elif "reject" in request.POST:
-                need_reject(actor=request.user, need=need, reason=data["note"])
-            elif "deliver" in request.POST:
-                need_mark_delivered(actor=request.user, need=need)
-            elif "verify" in request.POST:
-                need_verify(actor=request.user, need=need, note=data["note"])
+            if data["file"] and "verify" in request.POST:
+                # Who uploads the delivery's evidence may not verify it (four eyes): one post
+                # doing both would only bar the verifier (review finding 10).
+                raise ValidationError(
+                    _("Upload the evidence of the delivery on its own; another verifier then verifies it.")
+                )
+            # The upload and the action stand or fall together: a refused action keeps no file.
+            with transaction.atomic():
+                if data["file"]:
+                    evidence_add(actor=request.user, need=need, file=data["file"], dated=timezone.localdate(),
+                                 summary=data["summary"] or data["file"].name)  # fmt: skip
+                if "vet" in request.POST:
+                    need_vet(actor=request.user, need=need, note=data["note"])
+                elif "reject" in request.POST:
+                    need_reject(actor=request.user, need=need, reason=data["note"])
+                elif "deliver" in request.POST:
+                    need_mark_delivered(actor=request.user, need=need)
+                elif "verify" in request.POST:
+                    need_verify(actor=request.user, need=need, note=data["note"])
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:

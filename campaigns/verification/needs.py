@@ -53,7 +53,8 @@ NEED_STATES = table(
         N.POSTED: {N.MATCHED},
         # A hold that lapses unpaid puts the need back on the board.
         N.MATCHED: {N.POSTED, N.FUNDED},
-        N.FUNDED: {N.DELIVERED},
+        # The funding gift was refunded, lost to a chargeback or moved: back on the board.
+        N.FUNDED: {N.DELIVERED, N.POSTED},
         N.DELIVERED: {N.VERIFIED},
         N.VERIFIED: set(),
     },
@@ -84,6 +85,28 @@ def _locked(need: Need) -> Need:
     return Need.objects.select_for_update().select_related("beneficiary").get(pk=need.pk)
 
 
+def _check_one_gift_pays(*, campaign, cost: Money) -> None:
+    """One donor's gift pays for a need, so its cost is within the campaign's bounds for one gift
+    (``campaigns.gift_bounds``, the gift form's rule): else it could be claimed but never paid
+    (review finding 12). Raises ``ValidationError``."""
+    from campaigns.gift_bounds import gift_maximum
+
+    if cost.currency != campaign.currency:
+        raise ValidationError(
+            _("A need costs an amount in %(c)s, its campaign's currency.") % {"c": campaign.currency}
+        )
+    if cost < campaign.min_donation:
+        raise ValidationError(
+            _("A need costs at least %(min)s, the smallest gift to this campaign.")
+            % {"min": campaign.min_donation}
+        )
+    if cost > gift_maximum(campaign.currency):
+        raise ValidationError(
+            _("A need costs at most %(max)s, the largest single gift.")
+            % {"max": gift_maximum(campaign.currency)}
+        )
+
+
 def need_post(
     *,
     actor: Actor,
@@ -96,8 +119,9 @@ def need_post(
 ) -> Need:
     """A field officer or a verifier proposes a small need of a registered household's member.
 
-    The beneficiary must be matched to the registry (a field officer's proposal) or verified. The
-    need is not public until another verifier vets it (``need_vet``). Raises ``PermissionDenied``
+    The beneficiary must be matched to the registry (a field officer's proposal) or verified, and
+    the cost within the campaign's bounds for one gift. The need is not public until another
+    verifier vets it (``need_vet``, which checks the bounds again). Raises ``PermissionDenied``
     or ``ValidationError``.
     """
     if not (is_verifier(actor) or is_field_officer(actor)):
@@ -109,6 +133,7 @@ def need_post(
         raise ValidationError(_("Find the household in the registry before posting its need."))
     if amount.amount <= 0:
         raise ValidationError(_("A need costs more than nothing."))
+    _check_one_gift_pays(campaign=beneficiary.campaign, cost=amount)
     if not title.strip():
         raise ValidationError(_("Say what is needed."))
     household = beneficiary.registry_person.household
@@ -145,6 +170,7 @@ def need_vet(*, actor: Actor, need: Need, note: str) -> Need:
         raise ValidationError(_("Write a note saying what you checked."))
     with transaction.atomic():
         locked = _locked(need)
+        _check_one_gift_pays(campaign=locked.beneficiary.campaign, cost=locked.amount)
         if locked.beneficiary.status == BeneficiaryStatus.MATCHED:
             beneficiary_verify(actor=actor, beneficiary=locked.beneficiary, note=note)
             locked.beneficiary.refresh_from_db()
@@ -256,6 +282,26 @@ def need_fund(*, need: Need, gift_id: int, hold_token: str, now: datetime | None
     return True
 
 
+def need_unfund(*, need: Need, gift_id: int, reason: str) -> bool:
+    """The gift ``gift_id`` that funded ``need`` no longer counts (refunded, lost to a chargeback,
+    moved: review finding 4): a funded need goes back on the board, its ledger link cleared, and
+    is audited ``need.funding_lost``, so its status never contradicts the ledger. Returns ``False``
+    and changes nothing if the need is not funded by that gift; a need already delivered keeps its
+    status and is only audited ``need.funding_lost_after_delivery`` for finance. Idempotent."""
+    with transaction.atomic():
+        locked = _locked(need)
+        if locked.funded_by_gift_id != gift_id:
+            return False
+        if locked.status != N.FUNDED:
+            audit(actor=None, action="need.funding_lost_after_delivery", subject=locked, reason=reason,
+                  data={"gift_id": gift_id})  # fmt: skip
+            return False
+        _move(need=locked, actor=None, to=N.POSTED, action="need.funding_lost", reason=reason,
+              funded_by_gift_id=None, funded_at=None, **_NO_HOLD)  # fmt: skip
+    need.refresh_from_db()
+    return True
+
+
 def need_mark_delivered(*, need: Need, actor: Actor) -> Need:
     """The item reached the household: confirmed by the need's partner, a field officer or a
     verifier. Raises ``PermissionDenied`` (anyone else, or another partner) or ``ValidationError``."""
@@ -271,8 +317,10 @@ def need_mark_delivered(*, need: Need, actor: Actor) -> Need:
 
 
 def need_verify(*, need: Need, actor: Actor, note: str) -> Need:
-    """A verifier confirms the delivery, with evidence attached to the need. Four eyes: not the
-    person who confirmed the delivery or uploaded any of its evidence (``PermissionDenied``).
+    """A verifier confirms the delivery, with evidence of the delivery: attached to the need
+    since it was confirmed delivered (the photo from when it was posted proves nothing about the
+    delivery, review finding 3). Four eyes: not the person who confirmed the delivery or uploaded
+    any of that evidence (``PermissionDenied``).
 
     A need with a partner is then payable to it: in the same transaction its verified delivery
     becomes an outcome whose release is requested (``_delivery_outcome``), so the supplier is paid
@@ -283,9 +331,12 @@ def need_verify(*, need: Need, actor: Actor, note: str) -> Need:
         raise ValidationError(_("Write a note saying what you checked."))
     with transaction.atomic():
         locked = _locked(need)
-        if not locked.evidence.exists():
+        if locked.delivered_at is None:
             raise ValidationError(_("Add evidence of the delivery first."))
-        if locked.delivered_by_id == actor.pk or locked.evidence.filter(uploaded_by=actor).exists():
+        delivery_evidence = locked.evidence.filter(uploaded_at__gte=locked.delivered_at)
+        if not delivery_evidence.exists():
+            raise ValidationError(_("Add evidence of the delivery first."))
+        if locked.delivered_by_id == actor.pk or delivery_evidence.filter(uploaded_by=actor).exists():
             raise PermissionDenied(
                 _("You reported this delivery or its evidence; another verifier must check it.")
             )

@@ -159,6 +159,7 @@ CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {
     "payments.release_transfer_sweep": {},
     "payments.tasks.receipts_sweep": {},
     "payments.notifications.sweep": {},
+    "payments.needs_funding_sweep": {},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -402,6 +403,8 @@ NEEDS_HOLD_MINUTES = env.int("CLEARFUND_NEEDS_HOLD_MINUTES", default=30)
 NEEDS_HOLDS_PER_CLIENT = env.int("CLEARFUND_NEEDS_HOLDS_PER_CLIENT", default=2)
 NEEDS_CLAIM_RATE = env.str("CLEARFUND_NEEDS_CLAIM_RATE", default="5/600")
 CELERY_BEAT_SCHEDULE["needs-holds-release"] = {"task": "payments.needs_holds_release", "schedule": 60.0}
+# A need's captured gift whose funding task was lost (broker down) funds it within a minute.
+CELERY_BEAT_SCHEDULE["needs-funding-sweep"] = {"task": "payments.needs_funding_sweep", "schedule": 60.0}
 # Stripe Connect for partner payouts and the balance transactions reconciliation reads (dotted
 # path, always explicit). In the demo it is Stripe's class pointed at localstripe (STRIPE_API_BASE);
 # tests name the in-memory fake; production refuses any fake (payments.gateway.checks, ADR 0208).

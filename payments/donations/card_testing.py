@@ -32,19 +32,18 @@ def _cooling_key(ip: str) -> str:
     return "card-cooling:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
 
 
-def card_setup_handed_out(*, donation: Donation, setup_intent_id: str, client_ip: str | None) -> CardSetup:
-    """Remember which client asked for a card setup (idempotent per setup)."""
-    setup, _created = CardSetup.objects.get_or_create(
-        setup_intent_id=setup_intent_id, defaults={"donation": donation, "client_ip": client_ip or None}
-    )
-    return setup
-
-
-def card_setup_record(*, donation: Donation, setup_intent_id: str, client_ip: str | None) -> None:
-    """``card_setup_handed_out`` for a setup just made: one ``INSERT … ON CONFLICT DO NOTHING``
-    (a repeat of the same setup writes nothing), no read, no savepoint (ADR 0212)."""
+def card_setup_record(
+    *, setup_intent_id: str, client_ip: str | None, donation: Donation | None = None, plan=None
+) -> None:
+    """Remember which client asked for a card setup, for a gift (``donation``) or for a monthly
+    gift's new card (``plan``): one ``INSERT … ON CONFLICT DO NOTHING`` (a repeat of the same
+    setup writes nothing), no read, no savepoint (ADR 0212)."""
     CardSetup.objects.bulk_create(
-        [CardSetup(setup_intent_id=setup_intent_id, donation=donation, client_ip=client_ip or None)],
+        [
+            CardSetup(
+                setup_intent_id=setup_intent_id, donation=donation, plan=plan, client_ip=client_ip or None
+            )
+        ],
         ignore_conflicts=True,
     )
 
@@ -77,7 +76,7 @@ def _close(setup: CardSetup) -> None:
 def card_setup_failure_record(*, setup_intent_id: str) -> CardSetupFailure | None:
     """Count one card refused on ``setup_intent_id`` and apply the limits above.
 
-    Returns the failure, or ``None`` if no gift has that setup (yet). Called once per provider
+    Returns the failure, or ``None`` if no gift or monthly gift's new card has that setup (yet). Called once per provider
     event (the webhook inbox processes each event once; an error rolls the count back with the
     rest). Raises the gateway's errors if a cancellation cannot reach the provider.
     """
@@ -86,8 +85,8 @@ def card_setup_failure_record(*, setup_intent_id: str) -> CardSetupFailure | Non
         donation = Donation.objects.filter(provider_setup_intent_id=setup_intent_id).first()
         if donation is None:
             return None
-        setup = card_setup_handed_out(donation=donation, setup_intent_id=setup_intent_id,
-                                      client_ip=donation.client_ip)  # fmt: skip
+        card_setup_record(donation=donation, setup_intent_id=setup_intent_id, client_ip=donation.client_ip)
+        setup = CardSetup.objects.get(setup_intent_id=setup_intent_id)
     with transaction.atomic():
         setup = CardSetup.objects.select_for_update().get(pk=setup.pk)
         failure = CardSetupFailure.objects.create(setup=setup, client_ip=setup.client_ip)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.amount_input import AmountField
+from campaigns.gift_bounds import gift_amount_check
 from campaigns.models import Campaign, FundingModel
 from campaigns.money import Money
 from payments.donations.models import DonorProfile, Frequency
@@ -46,12 +47,7 @@ class DonationForm(forms.Form):
 
     def clean_amount(self) -> Money:
         amount = self.cleaned_data["amount"]
-        if amount < self.campaign.min_donation:
-            raise forms.ValidationError(
-                _("The smallest gift is %(min)s.") % {"min": self.campaign.min_donation}
-            )
-        if amount > Money.from_minor(100_000_000, self.campaign.currency):
-            raise forms.ValidationError(_("For gifts this large, please contact us."))
+        gift_amount_check(campaign=self.campaign, amount=amount)
         return amount
 
     def clean(self):

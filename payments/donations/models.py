@@ -253,7 +253,13 @@ class CardSetup(models.Model):
     so card testing is counted and stopped per setup and per client (ADR 0011)."""
 
     setup_intent_id = models.CharField(max_length=64, unique=True)
-    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="card_setups")
+    # The gift it is for, or the monthly gift whose new card it sets up (review finding 1).
+    donation = models.ForeignKey(
+        Donation, null=True, blank=True, on_delete=models.CASCADE, related_name="card_setups"
+    )
+    plan = models.ForeignKey(
+        "payments.MonthlyPlan", null=True, blank=True, on_delete=models.CASCADE, related_name="card_setups"
+    )
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # When we cancelled it at the provider, or found it could not be cancelled (its card was
@@ -262,6 +268,12 @@ class CardSetup(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["client_ip", "created_at"], name="card_setup_client_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(donation__isnull=False) | models.Q(plan__isnull=False),
+                name="card_setup_for_a_gift_or_a_plan",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.setup_intent_id

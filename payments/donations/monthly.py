@@ -21,9 +21,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.gift_bounds import gift_amount_check
 from campaigns.models.campaign import GIVING_STATUSES
 from campaigns.money import Money
 from campaigns.site_time import site_date, site_today
+from campaigns.state_tables import TransitionNotAllowed
 from campaigns.verification.selectors import campaign_accepts_donations
 from payments.donations.models import Donation, DonationStatus, DonorProfile, MonthlyPlan
 from payments.donations.models import MonthlyPlanStatus as P
@@ -115,24 +117,27 @@ def monthly_plan_pause(*, plan: MonthlyPlan, donor: DonorProfile) -> MonthlyPlan
 def monthly_plan_resume(*, plan: MonthlyPlan, donor: DonorProfile, today: date | None = None) -> MonthlyPlan:
     """Resume a paused monthly gift. Months missed while paused are not charged: the next renewal
     is the first renewal day (the plan's anchor day) after ``today`` (site time) if the planned
-    one has passed. Failures counted before the pause are forgotten. Raises ``PermissionDenied``
-    or ``TransitionNotAllowed`` (not paused)."""
+    one has passed. Failures counted before the pause are kept: a plan paused while past due
+    resumes past due, so a card that keeps failing still lapses (review finding 11). Raises
+    ``PermissionDenied`` or ``TransitionNotAllowed`` (not paused: resuming a running plan would
+    skip its due month or forget its failures)."""
     today = today or site_today()
     with transaction.atomic():
         plan = _own_plan_locked(plan=plan, donor=donor)
+        if plan.status != P.PAUSED:
+            raise TransitionNotAllowed(_("Only a paused monthly gift can be resumed."))
         if plan.next_charge_on <= today:
             plan.next_charge_on = next_month(today, plan_anchor_day(plan))
-        plan.failures = 0
-        monthly_plan_transition(
-            plan, P.ACTIVE, reason="resumed by the donor", fields=("next_charge_on", "failures")
-        )
+        to = P.PAST_DUE if plan.failures else P.ACTIVE
+        monthly_plan_transition(plan, to, reason="resumed by the donor", fields=("next_charge_on",))
     return plan
 
 
 def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount: Money) -> MonthlyPlan:
     """Change what a running or paused monthly gift charges from its next renewal on. Raises
     ``PermissionDenied``, or ``ValidationError`` for another currency, a stopped plan, or an
-    amount under the campaign's minimum gift (the same rule as the gift form). Audited."""
+    amount under the campaign's minimum gift or over the largest gift (``gift_amount_check``, the
+    same rule as the gift form). Audited."""
     from campaigns.services import audit
 
     with transaction.atomic():
@@ -141,11 +146,7 @@ def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount
             raise ValidationError(_("This monthly gift has stopped; start a new one instead."))
         if amount.currency != plan.currency:
             raise ValidationError(_("The amount must be in %(currency)s.") % {"currency": plan.currency})
-        minimum = plan.campaign.min_donation
-        if amount < minimum:
-            raise ValidationError(
-                _("The smallest gift to this campaign is %(minimum)s.") % {"minimum": minimum}
-            )
+        gift_amount_check(campaign=plan.campaign, amount=amount)
         before = plan.amount_minor
         plan.amount_minor = amount.to_minor()
         plan.save(update_fields=["amount_minor"])
@@ -154,19 +155,31 @@ def monthly_plan_change_amount(*, plan: MonthlyPlan, donor: DonorProfile, amount
     return plan
 
 
-def monthly_plan_card_setup_start(*, plan: MonthlyPlan, donor: DonorProfile) -> str:
+def monthly_plan_card_setup_start(
+    *, plan: MonthlyPlan, donor: DonorProfile, client_ip: str | None = None
+) -> str:
     """Start a new card for a running or paused monthly gift: a card setup (SetupIntent) for the
     plan's customer, whose client secret the donor's browser confirms with the card. Returns the
     client secret. The plan charges its old card until ``monthly_plan_card_setup_finish``.
-    Raises ``PermissionDenied``, ``ValidationError`` (stopped plan) or the gateway's errors."""
+
+    The secret confirms cards at the provider without us, so it is guarded like a gift's card
+    form (ADR 0011, review finding 1): the client and donor count as a payment attempt against the
+    intake's limits, a client cooling off after refused cards gets none, and the setup is recorded
+    (``CardSetup`` with the plan and ``client_ip``) so refused cards on it are counted, it is
+    cancelled after a few, and the client cools off.
+    Raises ``PermissionDenied``, ``AttemptBlocked`` (limits, cooling: ``retry_after`` seconds),
+    ``ValidationError`` (stopped plan) or the gateway's errors."""
     import uuid
 
+    from payments.donations.card_testing import card_setup_record
+    from payments.donations.protection import attempt_check
     from payments.gateway.card import get_gateway
 
     with transaction.atomic():
         plan = _own_plan_locked(plan=plan, donor=donor)
         if plan.status not in (P.ACTIVE, P.PAST_DUE, P.PAUSED):
             raise ValidationError(_("This monthly gift has stopped; start a new one instead."))
+        attempt_check(ip=client_ip or "", email=donor.email)
         # Each request for a new card is its own setup (the key names the request).
         setup = get_gateway().setup_intent_create(
             customer_id=plan.provider_customer_id, key=f"plan-card:{plan.pk}:{uuid.uuid4().hex}",
@@ -174,6 +187,7 @@ def monthly_plan_card_setup_start(*, plan: MonthlyPlan, donor: DonorProfile) -> 
         )  # fmt: skip
         plan.card_setup_intent_id = setup.id
         plan.save(update_fields=["card_setup_intent_id"])
+        card_setup_record(plan=plan, setup_intent_id=setup.id, client_ip=client_ip)
     return setup.client_secret
 
 

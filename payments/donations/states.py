@@ -51,8 +51,9 @@ MONTHLY_PLAN_STATES = table(
     {
         P.ACTIVE: {P.PAST_DUE, P.LAPSED, P.CANCELLED, P.ENDED, P.PAUSED},
         P.PAST_DUE: {P.ACTIVE, P.LAPSED, P.CANCELLED, P.ENDED, P.PAUSED},
-        # Paused by the donor: resumed (active again), cancelled, or ended with its campaign.
-        P.PAUSED: {P.ACTIVE, P.CANCELLED, P.ENDED},
+        # Paused by the donor: resumed (active again, or past due if it was failing), cancelled,
+        # or ended with its campaign.
+        P.PAUSED: {P.ACTIVE, P.PAST_DUE, P.CANCELLED, P.ENDED},
         P.LAPSED: set(),
         P.CANCELLED: set(),
         # The campaign stopped taking gifts for good (finished, failed, closed, past its deadline).

@@ -163,14 +163,19 @@ def monthly_plan_card(request: HttpRequest, plan_id: int, step: str) -> JsonResp
     plan = get_object_or_404(MonthlyPlan, pk=plan_id, donor=donor)
     try:
         if step == "start":
-            return JsonResponse(
-                {"client_secret": monthly.monthly_plan_card_setup_start(plan=plan, donor=donor)}
+            secret = monthly.monthly_plan_card_setup_start(
+                plan=plan, donor=donor, client_ip=client_ip(request) or None
             )
+            return JsonResponse({"client_secret": secret})
         if step == "finish":
             monthly.monthly_plan_card_setup_finish(plan=plan, donor=donor)
             return JsonResponse({"ok": True, "message": str(_("Your monthly gift now uses the new card."))})
     except ValidationError as refused:
         return JsonResponse({"ok": False, "message": " ".join(refused.messages)}, status=400)
+    except AttemptBlocked as blocked:  # limits and card-testing cooling, as the gift form (ADR 0011)
+        response = JsonResponse({"ok": False, "message": str(blocked)}, status=429)
+        response["Retry-After"] = str(blocked.retry_after)
+        return response
     except GatewayError:
         return JsonResponse({"ok": False, "message": str(_("The card service did not answer. Please try again."))},
                             status=502)  # fmt: skip

@@ -18,3 +18,25 @@ def fund_need_when_its_gift_is_captured(sender, instance, created, **kwargs):
     from payments.needs.tasks import need_gift_captured
 
     enqueue_on_commit(need_gift_captured, instance.donation_id)
+
+
+# A gift in one of these no longer fully backs the need it funded (review finding 4).
+GIFT_LOST = (
+    DonationStatus.PARTIALLY_REFUNDED,
+    DonationStatus.REFUNDED,
+    DonationStatus.CHARGED_BACK,
+    DonationStatus.MOVED,
+)
+
+
+@receiver(post_save, sender=DonationEvent, dispatch_uid="payments.need_unfunded_on_gift_lost")
+def unfund_need_when_its_gift_is_lost(sender, instance, created, **kwargs):
+    """A need's gift was refunded, charged back or moved: the need goes back on the board (after
+    commit, in a worker; idempotent)."""
+    if not created or instance.to_status not in GIFT_LOST:
+        return
+    if not NeedGift.objects.filter(donation_id=instance.donation_id).exists():
+        return
+    from payments.needs.tasks import need_gift_lost
+
+    enqueue_on_commit(need_gift_lost, instance.donation_id)

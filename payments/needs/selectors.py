@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Need, NeedStatus
+from payments.donations.models import Donation
+from payments.donations.services import capture_entry_key
 from payments.ledger.models import LedgerEntry
 from payments.releases.models import Release, ReleaseStatus
 
@@ -36,8 +38,8 @@ def funding_entries(*, needs: list[Need]) -> dict[int, LedgerEntry]:
     funded = {n.funded_by_gift_id: n.pk for n in needs if n.funded_by_gift_id}
     if not funded:
         return {}
-    # The capture entry's key (``payments.donations.services.capture_entry_key``).
-    keys = {f"donation:{gift_id}:captured": need_id for gift_id, need_id in funded.items()}
+    # The capture entry's key, from the one function that makes it (an unsaved row: no query).
+    keys = {capture_entry_key(Donation(pk=gift_id)): need_id for gift_id, need_id in funded.items()}
     return {keys[e.key]: e for e in LedgerEntry.objects.filter(key__in=keys)}
 
 

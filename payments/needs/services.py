@@ -9,14 +9,15 @@ still goes to the same person first. A captured gift funds the need (``need_fund
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Need, NeedStatus
-from campaigns.verification.needs import need_fund
-from payments.donations.models import Donation, Frequency
+from campaigns.verification.needs import need_fund, need_unfund
+from payments.donations.models import Donation, DonationStatus, Frequency
 from payments.donations.services import DonationNotPossible, donation_create
 from payments.needs.models import NeedGift
 
@@ -67,3 +68,31 @@ def need_gift_captured(*, donation_id: int) -> bool:
     if link is None:
         return False
     return need_fund(need=link.need, gift_id=donation_id, hold_token=link.hold_token)
+
+
+def need_gift_lost(*, donation_id: int) -> bool:
+    """The gift no longer fully backs its need (refunded in whole or part, charged back, moved):
+    the need it funded goes back on the board (``need_unfund``); the money left, if any, stays
+    earmarked for the same beneficiary. Idempotent; ``False`` when it funded no need."""
+    link = NeedGift.objects.select_related("need").filter(donation_id=donation_id).first()
+    if link is None:
+        return False
+    status = Donation.objects.filter(pk=donation_id).values_list("status", flat=True).first()
+    return need_unfund(need=link.need, gift_id=donation_id, reason=f"its gift is {status}")
+
+
+def captured_gifts_of_unfunded_needs(*, older_than_seconds: int = 60, limit: int = 500) -> list[int]:
+    """Gifts for a need that reached escrow over ``older_than_seconds`` ago while their need is
+    still unfunded (held or back on the board): their funding task was never queued (the broker
+    was down: ADR 0007, review finding 5). Ids of the gifts, oldest capture first."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        NeedGift.objects.filter(
+            donation__status=DonationStatus.SUCCEEDED,
+            donation__captured_at__lte=cutoff,
+            need__funded_by_gift_id__isnull=True,
+            need__status__in=(NeedStatus.MATCHED, NeedStatus.POSTED),
+        )
+        .order_by("donation__captured_at")
+        .values_list("donation_id", flat=True)[:limit]
+    )

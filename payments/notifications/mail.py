@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from campaigns.money import Money
-from campaigns.reader_language import in_reader_language
+from campaigns.reader_language import ReaderText, in_reader_language
 from payments.donations.donor_links import donor_page_url
 from payments.donations.models import DonorProfile
 from payments.notifications.links import preferences_url, unsubscribe_url
@@ -53,10 +53,19 @@ def _item_context(notification: DonorNotification) -> dict:
         )
     elif event.kind == NotificationKind.CAMPAIGN_UPDATE:
         texts = event.data.get("texts", {})
-        context["update"] = (
-            texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), {})
-        )
+        context["update"] = texts.get(language) or _update_in_another_language(texts)
     return context
+
+
+def _update_in_another_language(texts: dict[str, dict[str, str]]) -> dict:
+    """A campaign update not published in the reader's language: the site's default language (or
+    any) with its title and summary marked "not yet translated", as everywhere else (ADR 0403)."""
+    text = texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), {})
+    return {
+        "title": ReaderText(text.get("title", ""), missing=True),
+        "summary": ReaderText(text.get("summary", ""), missing=True),
+        "url": text.get("url", ""),
+    }
 
 
 def _message(*, donor: DonorProfile, language: str, template: str, context: dict) -> EmailMessage:

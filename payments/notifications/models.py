@@ -34,6 +34,9 @@ class NotificationEvent(models.Model):
     # address in each language it was published in.
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its donors' rows were last written (``event_fan_out``); empty while that is still to
+    # do, so the sweep finds events whose fan-out task was never queued (ADR 0007).
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("donor notice")

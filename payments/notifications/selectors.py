@@ -7,6 +7,8 @@ share in minor units, or NULL) and ``in_digest`` (a running monthly gift: they h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db.models import BigIntegerField, CharField, Exists, OuterRef, QuerySet, Subquery, Sum, Value
 
 from payments.allocation.services import campaign_gifts
@@ -76,7 +78,20 @@ def mail_preferences(*, donor: DonorProfile) -> MailPreferences:
     return MailPreferences.objects.filter(donor=donor).first() or MailPreferences(donor=donor)
 
 
-def digest_donor_ids(*, limit: int = 5000) -> list[int]:
-    """Donors with notices waiting for their weekly digest."""
+def digest_donor_ids(*, batch: int = 5000) -> Iterator[int]:
+    """Every donor with notices waiting for their weekly digest, in donor-id order, read in pages
+    of ``batch`` ids (keyset on the donor id): no cap, so no donor waits behind the first
+    ``batch`` week after week (review finding 7)."""
     waiting = DonorNotification.objects.filter(in_digest=True, sent_at__isnull=True, skipped="")
-    return list(waiting.order_by("donor_id").values_list("donor_id", flat=True).distinct()[:limit])
+    after = 0
+    while True:
+        page = list(
+            waiting.filter(donor_id__gt=after)
+            .order_by("donor_id")
+            .values_list("donor_id", flat=True)
+            .distinct()[:batch]
+        )
+        yield from page
+        if len(page) < batch:
+            return
+        after = page[-1]

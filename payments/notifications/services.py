@@ -38,9 +38,11 @@ SKIPPED_BY_PREFERENCE = "preferences"
 
 
 def _event(*, kind: str, key: str, campaign_id: int, data: dict) -> NotificationEvent:
-    event, _created = NotificationEvent.objects.get_or_create(
+    event, created = NotificationEvent.objects.get_or_create(
         key=key, defaults={"kind": kind, "campaign_id": campaign_id, "data": data}
     )
+    if not created:  # asked to fan out again (an outcome's release approved): to do once more
+        NotificationEvent.objects.filter(pk=event.pk, fanned_out_at__isnull=False).update(fanned_out_at=None)
     from payments.notifications.tasks import notifications_fan_out
 
     enqueue_on_commit(notifications_fan_out, event.pk)
@@ -114,6 +116,7 @@ def event_fan_out(*, event_id: int) -> list[int]:
             [event.pk, currency, *params],
         )
         written = cursor.fetchall()
+        NotificationEvent.objects.filter(pk=event.pk).update(fanned_out_at=timezone.now())
         from payments.notifications.tasks import notification_send
 
         for pk, in_digest in written:
@@ -185,14 +188,28 @@ def _digest_language(*, donor: DonorProfile, fallback: str) -> str:
 
 
 def waiting_digests_queue() -> int:
-    """Queue this week's digest of every donor with notices waiting (the weekly beat task)."""
+    """Queue this week's digest of every donor with notices waiting (the weekly beat task), all
+    of them however many. Returns how many were queued."""
     from payments.notifications.tasks import notification_digest_send
 
     week = week_of(site_today())
-    donor_ids = selectors.digest_donor_ids()
-    for donor_id in donor_ids:
+    queued = 0
+    for donor_id in selectors.digest_donor_ids():
         enqueue_on_commit(notification_digest_send, donor_id, week.isoformat())
-    return len(donor_ids)
+        queued += 1
+    return queued
+
+
+def unfanned_event_ids(*, older_than_seconds: int = 60, limit: int = 500) -> list[int]:
+    """Events whose donors' rows were never written because their fan-out task was never queued
+    (the broker was down: ADR 0007, review finding 5), oldest first."""
+    return list(
+        NotificationEvent.objects.filter(
+            fanned_out_at__isnull=True, created_at__lte=timezone.now() - timedelta(seconds=older_than_seconds)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def waiting_mail_ids(*, older_than_seconds: int = 60, limit: int = 500) -> list[int]:
@@ -210,12 +227,11 @@ def waiting_mail_ids(*, older_than_seconds: int = 60, limit: int = 500) -> list[
 
 
 def mail_preferences_set(*, donor: DonorProfile, wanted: dict[str, bool]) -> MailPreferences:
-    """Save which kinds of mail the donor wants (kinds not named keep their choice)."""
-    preferences = selectors.mail_preferences(donor=donor)
-    for kind in MailPreferences.KINDS:
-        if kind in wanted:
-            setattr(preferences, kind, bool(wanted[kind]))
-    preferences.save()
+    """Save which kinds of mail the donor wants (kinds not named keep their choice). Two first
+    saves at once (one-click unsubscribe from two mail clients) both succeed: one creates the row,
+    the other updates it (``update_or_create`` locks the row or retries on the one-to-one)."""
+    choices = {kind: bool(wanted[kind]) for kind in MailPreferences.KINDS if kind in wanted}
+    preferences, _created = MailPreferences.objects.update_or_create(donor=donor, defaults=choices)
     return preferences
 
 

@@ -33,7 +33,11 @@ def notifications_weekly_digests() -> int:
 
 @shared_task(name="payments.notifications.sweep", ignore_result=True, acks_late=True)
 def notifications_sweep() -> int:
-    """Send notices whose task could not be queued (ADR 0007); runs on a schedule and on reconnect."""
+    """Fan out events and send notices whose task could not be queued (ADR 0007); runs on a
+    schedule and on reconnect. Returns how many waiting notices it sent (the rows of events it
+    fans out are sent by their own tasks, queued on commit)."""
+    for event_id in services.unfanned_event_ids():
+        services.event_fan_out(event_id=event_id)
     ids = services.waiting_mail_ids()
     for pk in ids:
         services.notification_send(notification_id=pk)

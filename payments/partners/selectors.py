@@ -47,14 +47,27 @@ def partner_releases(*, partner: Partner, limit: int = 200) -> QuerySet[Release]
     )
 
 
-def partner_money(*, partner: Partner, currency: str = "CNY") -> PartnerMoney:
-    """Released (approved or paid) and paid to the partner, in ``currency``: one query."""
-    released = paid = 0
+def partner_money(*, partner: Partner) -> list[PartnerMoney]:
+    """Released (approved or paid) and paid to the partner: one ``PartnerMoney`` per currency it
+    was paid in (by currency code), never summed across currencies; zero in the site's default
+    currency when nothing was released yet. One query (review finding 17: a partner paid in
+    another currency saw ¥0)."""
+    from campaigns.models import Campaign
+
+    released: dict[str, int] = {}
+    paid: dict[str, int] = {}
     rows = Release.objects.filter(
-        partner=partner, currency=currency, status__in=[ReleaseStatus.APPROVED, ReleaseStatus.PAID]
-    ).values_list("status", "amount_minor")
-    for status, minor in rows:
-        released += minor
+        partner=partner, status__in=[ReleaseStatus.APPROVED, ReleaseStatus.PAID]
+    ).values_list("currency", "status", "amount_minor")
+    for currency, status, minor in rows:
+        released[currency] = released.get(currency, 0) + minor
         if status == ReleaseStatus.PAID:
-            paid += minor
-    return PartnerMoney(released=Money.from_minor(released, currency), paid=Money.from_minor(paid, currency))
+            paid[currency] = paid.get(currency, 0) + minor
+    if not released:
+        released[Campaign._meta.get_field("currency").default] = 0
+    return [
+        PartnerMoney(
+            released=Money.from_minor(minor, currency), paid=Money.from_minor(paid.get(currency, 0), currency)
+        )
+        for currency, minor in sorted(released.items())
+    ]

@@ -155,6 +155,9 @@ def _on_setup_failed(obj: dict) -> str:
     message = error.get("message") if isinstance(error, dict) else ""
     donation = donation_card_setup_failed(setup_intent_id=obj["id"], message=str(message or ""))
     if donation is None:
+        # A monthly gift's new card (no gift of its own): counted against card testing all the same.
+        if card_setup_failure_record(setup_intent_id=obj["id"]) is not None:
+            return "a monthly gift's new card refused"
         raise NotYetKnown("no gift for this card setup yet")
     card_setup_failure_record(setup_intent_id=obj["id"])  # card testing (ADR 0011)
     return f"gift {donation.pk}: {donation.status}"

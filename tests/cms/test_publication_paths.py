@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 PUBLISH_REFUSED = "项目页面只能经审核发布：请提交审核，由核实员批准。"
 UNPUBLISH_REFUSED = "正在接受捐赠的项目页面须保持发布；请先结束该项目。"
+COPY_REFUSED = "项目页面的副本或别名不能直接上线：请复制为草稿，再提交审核。"
 
 
 def test_a_superuser_cannot_publish_a_campaign_page_with_the_publish_button(
@@ -107,3 +108,37 @@ def test_unpublishing_the_page_of_a_failed_campaign_in_code_leaves_it_failed(ind
     page.campaign.refresh_from_db()
     assert page.campaign.status == CampaignStatus.FAILED
     assert not AuditEvent.objects.filter(action="campaign.closed").exists()
+
+
+@pytest.mark.parametrize("way", ["publish_copies", "alias"])
+def test_a_superuser_cannot_make_a_live_copy_or_alias_of_a_campaign_page(client, index, admin_user, way):
+    # given a live campaign page (review finding 13: copying with "publish copies" or as an alias
+    # made a live page without review)
+    page = CampaignPageFactory(parent=index)
+    client.force_login(admin_user)
+    before = set(CampaignPage.objects.values_list("pk", flat=True))
+
+    # when a superuser copies it, live
+    response = client.post(
+        f"/admin/pages/{page.pk}/copy/",
+        {"new_title": "Copy", "new_slug": "copy-of-campaign", "new_parent_page": index.pk, way: "on"},
+        follow=True,
+    )
+
+    # then it is refused saying why, and no new campaign page exists, live or not
+    assert set(CampaignPage.objects.values_list("pk", flat=True)) == before
+    assert COPY_REFUSED in response.content.decode()
+
+
+def test_a_campaign_page_may_still_be_copied_as_a_draft(client, index, admin_user):
+    page = CampaignPageFactory(parent=index)
+    client.force_login(admin_user)
+
+    client.post(
+        f"/admin/pages/{page.pk}/copy/",
+        {"new_title": "Copy", "new_slug": "copy-of-campaign", "new_parent_page": index.pk},
+    )
+
+    copy = CampaignPage.objects.get(slug="copy-of-campaign")
+    assert copy.live is False
+    assert copy.campaign.status == CampaignStatus.DRAFT

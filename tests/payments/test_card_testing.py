@@ -186,3 +186,78 @@ def test_without_a_client_address_only_the_setup_limit_applies(client, fake_gate
         refuse(client, django_capture_on_commit_callbacks, fake_gateway, setup_id)
     assert fake_gateway.setups[setup_id]["status"] == "canceled"
     assert start(client, campaign, "").status_code == 200
+
+
+def test_a_monthly_gifts_new_card_setups_are_counted_closed_and_cooled_like_a_gifts(
+    client, fake_gateway, campaign, settings, django_capture_on_commit_callbacks
+):
+    # given a card tester who gave one small monthly gift and signed in by email link (review
+    # finding 1: "give my monthly gift a new card" handed out setups nobody counted)
+    from django.core.cache import cache
+
+    from payments.donor_accounts.services import SESSION_KEY
+    from payments.models import MonthlyPlan
+    from tests.builders import gift
+
+    cache.clear()
+    settings.PAYMENTS_RATE_LIMIT_IP = settings.PAYMENTS_RATE_LIMIT_EMAIL = "100/600"
+    plan = MonthlyPlan.objects.get(
+        donor=gift(campaign, 1_000, email="tester@example.cn", frequency="monthly").donor
+    )
+    session = client.session
+    session[SESSION_KEY] = {"d": plan.donor.pk, "v": plan.donor.link_version}
+    session.save()
+    url = f"/en/payments/account/monthly/{plan.pk}/card/start/"
+
+    def new_setup():
+        response = client.post(url, REMOTE_ADDR=ATTACKER)
+        assert response.status_code == 200, response.content
+        plan.refresh_from_db()
+        return plan.card_setup_intent_id
+
+    # when three stolen cards are refused on one new-card setup
+    first = new_setup()
+    assert CardSetup.objects.get(setup_intent_id=first).client_ip == ATTACKER
+    for _ in range(3):
+        refuse(client, django_capture_on_commit_callbacks, fake_gateway, first)
+
+    # then that setup is cancelled at the provider: its secret tries no more cards
+    assert CardSetup.objects.get(setup_intent_id=first).closed_at is not None
+    assert CardSetupFailure.objects.filter(setup__setup_intent_id=first).count() == 3
+
+    # when two more are refused on a second setup, the client's limit (5 an hour) is reached
+    second = new_setup()
+    for _ in range(2):
+        refuse(client, django_capture_on_commit_callbacks, fake_gateway, second)
+
+    # then its setups are closed and it gets no new one while it cools off (429, Retry-After)
+    assert CardSetup.objects.get(setup_intent_id=second).closed_at is not None
+    refused = client.post(url, REMOTE_ADDR=ATTACKER)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    plan.refresh_from_db()
+    assert plan.card_setup_intent_id == second
+    assert CardSetup.objects.filter(plan=plan).count() == 2
+
+
+def test_new_card_setups_of_a_monthly_gift_are_rate_limited(client, fake_gateway, campaign, settings):
+    from django.core.cache import cache
+
+    from payments.donor_accounts.services import SESSION_KEY
+    from payments.models import MonthlyPlan
+    from tests.builders import gift
+
+    cache.clear()
+    settings.PAYMENTS_RATE_LIMIT_IP = "3/600"
+    plan = MonthlyPlan.objects.get(
+        donor=gift(campaign, 1_000, email="loop@example.cn", frequency="monthly").donor
+    )
+    session = client.session
+    session[SESSION_KEY] = {"d": plan.donor.pk, "v": plan.donor.link_version}
+    session.save()
+    url = f"/en/payments/account/monthly/{plan.pk}/card/start/"
+
+    answers = [client.post(url, REMOTE_ADDR=DONOR).status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+    assert CardSetup.objects.filter(plan=plan).count() == 3

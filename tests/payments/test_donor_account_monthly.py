@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from campaigns.models import AuditEvent
-from payments.donations.monthly import monthly_renewals_run, next_month, plan_anchor_day
+from campaigns.state_tables import TransitionNotAllowed
+from payments.donations.monthly import monthly_plan_resume, monthly_renewals_run, next_month, plan_anchor_day
 from payments.donor_accounts.services import SESSION_KEY
 from payments.models import Donation, MonthlyPlan, MonthlyPlanStatus
 from tests.builders import gift
@@ -46,8 +47,6 @@ def test_a_paused_gift_is_not_charged_and_resumes_without_charging_missed_months
 
     # resumed a month later: the next renewal is the first anchor day after that, not the missed one
     later = next_month(due, plan_anchor_day(plan))
-    from payments.donations.monthly import monthly_plan_resume
-
     monthly_plan_resume(plan=plan, donor=plan.donor, today=later)
     plan.refresh_from_db()
     assert plan.status == MonthlyPlanStatus.ACTIVE
@@ -161,3 +160,58 @@ def test_another_donor_cannot_start_a_card_setup_on_a_plan(client, plan, campaig
     assert response.status_code == 404
     plan.refresh_from_db()
     assert plan.card_setup_intent_id == ""
+
+
+def _past_due(plan, fake_gateway):
+    """A renewal the card refuses: the plan is past due with one failure (review finding 11)."""
+    MonthlyPlan.objects.filter(pk=plan.pk).update(provider_payment_method_id="pm_card_chargeCustomerFail")
+    assert monthly_renewals_run(today=plan.next_charge_on) == {"failed": 1}
+    plan.refresh_from_db()
+    assert (plan.status, plan.failures) == (MonthlyPlanStatus.PAST_DUE, 1)
+    return plan
+
+
+def test_resume_is_refused_on_a_past_due_gift_and_its_failures_are_kept(client, plan, fake_gateway):
+    plan = _past_due(plan, fake_gateway)
+    _sign_in(client, plan.donor)
+
+    response = _act(client, plan, "resume")
+
+    assert response.status_code == 400
+    plan.refresh_from_db()
+    assert (plan.status, plan.failures) == (MonthlyPlanStatus.PAST_DUE, 1)
+
+
+def test_resume_is_refused_on_a_running_gift_and_its_renewal_day_is_kept(client, plan):
+    _sign_in(client, plan.donor)
+    due = plan.next_charge_on
+
+    with pytest.raises(TransitionNotAllowed):
+        monthly_plan_resume(plan=plan, donor=plan.donor, today=due)
+    plan.refresh_from_db()
+    assert (plan.status, plan.next_charge_on) == (MonthlyPlanStatus.ACTIVE, due)
+
+
+def test_pausing_and_resuming_a_past_due_gift_keeps_its_failures(client, plan, fake_gateway, settings):
+    plan = _past_due(plan, fake_gateway)
+    _sign_in(client, plan.donor)
+
+    assert _act(client, plan, "pause").status_code == 302
+    assert _act(client, plan, "resume").status_code == 302
+
+    plan.refresh_from_db()
+    # still one failure away from lapsing sooner: the card that keeps failing is not retried forever
+    assert (plan.status, plan.failures) == (MonthlyPlanStatus.PAST_DUE, 1)
+
+
+@pytest.mark.parametrize("amount", ["1000000.01", "999999999999.99"])
+def test_an_amount_over_the_largest_gift_is_a_400_and_changes_nothing(client, plan, amount):
+    _sign_in(client, plan.donor)
+
+    response = _act(client, plan, "amount", amount=amount)
+
+    assert response.status_code == 400
+    assert "For gifts this large, please contact us." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.amount_minor == 10_000
+    assert not AuditEvent.objects.filter(action="monthly.amount_changed").exists()

@@ -183,6 +183,32 @@ def test_a_campaign_update_reaches_each_donor_once_in_their_language(
     assert _donor_path_prefix(language) in mail.body
 
 
+def test_an_english_donor_of_an_update_published_only_in_chinese_gets_it_marked_not_yet_translated(
+    beneficiary, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given an English donor, and an update published in Chinese only (review finding 14)
+    campaign = beneficiary.campaign
+    gift(campaign, 50_000, email="lee@example.com", language=EN)
+    mailoutbox.clear()
+    texts = {
+        ZH: {
+            "title": "本月十八例手术",
+            "summary": "十八位患者重见光明。",
+            "url": "http://127.0.0.1:8000/cataract/u/",
+        }
+    }
+
+    # when it is announced
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_update_announce(campaign_id=campaign.pk, update_key="page-key-zh", texts=texts)
+
+    # then the Chinese title and summary come marked, in English, as not yet translated
+    mail = _only_mail(mailoutbox)
+    assert mail.subject.endswith(": 本月十八例手术 (not yet translated)")
+    assert "十八位患者重见光明。 (not yet translated)" in mail.body
+    assert "http://127.0.0.1:8000/cataract/u/" in mail.body
+
+
 def test_a_repeated_signal_and_redelivered_tasks_send_one_mail_per_donor_and_event(
     beneficiary, partner, verifier, finance_officer, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -246,6 +272,32 @@ def test_a_forged_unsubscribe_link_is_not_found(client):
 
     assert response.status_code == 404
     assert not MailPreferences.objects.exists()
+
+
+def test_a_second_first_unsubscribe_at_once_is_not_a_500(client, beneficiary, monkeypatch):
+    # given a donor without preferences, and two one-click unsubscribes posted at once: the first
+    # has saved its row while the second still read "no row yet" (review finding 17)
+    from payments.notifications import services
+
+    donation = gift(beneficiary.campaign, 50_000, email="twice@example.cn", language=EN)
+    url = _unsubscribe(donation, EN).removeprefix("http://127.0.0.1:8000")
+    first = client.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert first.status_code == 200
+    monkeypatch.setattr(
+        services.selectors, "mail_preferences", lambda *, donor: MailPreferences(donor=donor), raising=True
+    )
+
+    # when the second lands
+    second = client.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    # then it is answered like the first and one row says "nothing"
+    assert second.status_code == 200
+    preferences = MailPreferences.objects.get(donor=donation.donor)
+    assert not any(getattr(preferences, kind) for kind in MailPreferences.KINDS)
 
 
 def test_preferences_turn_off_one_kind_only(
@@ -341,3 +393,58 @@ def test_a_notice_whose_task_was_never_queued_is_sent_once_by_the_sweep(
 
     # then one mail
     assert [m.to for m in mailoutbox] == [["late@example.cn"]]
+
+
+def test_every_donor_with_a_waiting_digest_is_queued_however_many_there_are(beneficiary):
+    # given more monthly donors with news waiting than one page of the weekly job (5,000), and
+    # the donor with the highest id among them (review finding 7: the cap served the lowest ids)
+    from payments.models import DonorProfile, NotificationEvent
+    from payments.notifications.services import waiting_digests_queue
+
+    many = 5_001
+    donors = DonorProfile.objects.bulk_create(DonorProfile(email=f"m{n}@example.cn") for n in range(many))
+    event = NotificationEvent.objects.create(
+        kind="release_paid", key="release:0:paid", campaign=beneficiary.campaign
+    )
+    DonorNotification.objects.bulk_create(
+        DonorNotification(donor=d, event=event, in_digest=True) for d in donors
+    )
+
+    # when the weekly job runs
+    queued = waiting_digests_queue()
+
+    # then each of them gets a digest queued, the last one too
+    assert queued == many
+
+
+def test_an_event_whose_fan_out_was_never_queued_is_fanned_out_by_the_sweep(
+    beneficiary, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a refund announced while the broker was down: its fan-out task was never queued, so no
+    # donor has a row for it (review finding 5)
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from payments.models import NotificationEvent
+    from payments.notifications.services import refund_made_announce
+    from payments.notifications.tasks import notifications_sweep
+
+    donation = gift(beneficiary.campaign, 50_000, email="outage@example.cn", language=EN)
+    refund(donation, 10_000)
+    event = refund_made_announce(refund_id=donation.refunds.get().pk, donation_id=donation.pk)
+    NotificationEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    mailoutbox.clear()
+    assert not DonorNotification.objects.exists()
+
+    # when the sweep runs (on reconnect and on its schedule), twice
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_sweep()
+
+    # then the donor's row is written and one mail goes
+    assert DonorNotification.objects.filter(event=event).count() == 1
+    assert [m.to for m in mailoutbox] == [["outage@example.cn"]]
+    assert "payments.notifications.sweep" in settings.CLEARFUND_SWEEPS_ON_CONNECT

@@ -351,7 +351,9 @@ def test_finance_sees_the_inbox_read_only_in_the_admin(
     # then they see it and why it waits, and cannot add or edit events
     assert listing.status_code == 200
     assert b"evt_lost_1" in listing.content
-    assert "等待中：尚无这笔付款对应的捐赠。" in listing.content.decode()  # the stored note, in the admin's language
+    assert (
+        "等待中：尚无这笔付款对应的捐赠。" in listing.content.decode()
+    )  # the stored note, in the admin's language
     pk = WebhookEvent.objects.get().pk
     assert client.get(reverse("webhook_inbox:add")).status_code in (302, 403)
     assert client.get(reverse("webhook_inbox:edit", args=[pk])).status_code in (302, 403)

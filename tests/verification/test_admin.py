@@ -65,6 +65,29 @@ def test_verifier_matches_and_verifies_through_the_admin_screen(client, verifier
     assert person.id_number not in url
 
 
+def test_the_proposer_is_refused_on_the_verify_screen_and_their_upload_is_not_kept(client, verifier):
+    # given a matched beneficiary this verifier proposed (review finding 2)
+    from campaigns.models import Evidence
+
+    beneficiary = BeneficiaryFactory(
+        status="matched", proposed_by=verifier, verified_by=None, verified_at=None
+    )
+    url = reverse("verification_beneficiary_verify", args=[beneficiary.pk])
+
+    # when they attach a file and sign off on the screen
+    response = _admin_user(client, verifier).post(url, {
+        "summary": "Consent form", "dated": "2026-11-01", "file": SimpleUploadedFile("consent.pdf", b"%PDF"),
+        "note": "checked", "verify": "1",
+    })  # fmt: skip
+
+    # then the screen says why, and nothing changed: not verified, no file kept
+    assert response.status_code == 200
+    assert "另一位核查员" in response.content.decode()
+    beneficiary.refresh_from_db()
+    assert beneficiary.status == BeneficiaryStatus.MATCHED
+    assert not Evidence.objects.filter(beneficiary=beneficiary).exists()
+
+
 def test_release_screen_enforces_four_eyes(client, verifier, finance_officer):
     beneficiary = BeneficiaryFactory(verified_by=verifier)
     captured_donation(beneficiary.campaign, 300_000)

@@ -1,6 +1,8 @@
 """Field officers post needs from a phone (vetted by another verifier); partners see their own
 cases only (ADR 0308, ADR 0309)."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,6 +129,25 @@ def test_a_partner_sees_and_reports_its_own_cases_and_what_was_released_and_paid
     assert "¥3,000" in money and money.count("¥3,000") == 2  # released and paid
 
 
+def test_a_partner_paid_in_another_currency_sees_that_money_not_zero(client, verifier, finance_officer):
+    from tests.builders import paid_release
+    from tests.verification.factories import BeneficiaryFactory, captured_donation
+
+    # given a release paid to a school in Hong Kong dollars (review finding 17)
+    beneficiary = BeneficiaryFactory(campaign__currency="HKD", campaign__min_donation_minor=1000)
+    school = PartnerFactory(name="Kowloon school")
+    captured_donation(beneficiary.campaign, 500_000)
+    paid_release(beneficiary=beneficiary, partner=school, verifier=verifier, finance_officer=finance_officer)
+
+    # when the school's member opens its cases
+    html = _login(client, partner_member(school)).get(reverse("partner_cases")).content.decode()
+
+    # then the money is shown in that currency, released and paid
+    money = html.split('data-testid="partner-money"', 1)[1].split("</p>", 1)[0]
+    assert money.count("HK$3,000") == 2
+    assert "¥" not in money
+
+
 def test_a_partner_is_refused_another_partners_case(client, verifier, verified_beneficiary):
     # given a case of one hospital, and a member of another
     mine, theirs = PartnerFactory(name="Our hospital"), PartnerFactory(name="Their hospital")
@@ -204,3 +225,86 @@ def test_the_needs_partner_confirms_delivery_and_another_partner_is_refused(veri
     member = partner_member(shop)
     need_mark_delivered(need=need, actor=member)
     assert (need.status, need.delivered_by_id) == (NeedStatus.DELIVERED, member.pk)
+
+
+def test_a_verifier_cannot_verify_a_beneficiary_they_proposed_themselves(
+    verifier, second_verifier, household
+):
+    # given a verifier who proposed a household member, with the household document they uploaded
+    # (what "Post a need" does for a verifier too: review finding 2)
+    from campaigns.verification.beneficiaries import beneficiary_verify, evidence_add
+
+    _home, grandmother, _grandson = household
+    beneficiary = beneficiary_propose(actor=verifier, campaign=CampaignFactory(status="live"),
+                                      person_id=grandmother.pk, pseudonym="盘奶奶")  # fmt: skip
+    evidence_add(actor=verifier, beneficiary=beneficiary, file=SimpleUploadedFile("record.pdf", b"%PDF"),
+                 summary="Household document", dated=date.today())  # fmt: skip
+
+    # when they sign it off alone, it is refused and nothing changes
+    with pytest.raises(PermissionDenied):
+        beneficiary_verify(actor=verifier, beneficiary=beneficiary, note="I checked")
+    beneficiary.refresh_from_db()
+    assert (beneficiary.status, beneficiary.verified_by_id) == (BeneficiaryStatus.MATCHED, None)
+    assert beneficiary.proposed_by_id == verifier.pk
+    assert not AuditEvent.objects.filter(action="beneficiary.verified").exists()
+
+    # then another verifier may verify them
+    beneficiary_verify(actor=second_verifier, beneficiary=beneficiary, note="Visited the household")
+    beneficiary.refresh_from_db()
+    assert (beneficiary.status, beneficiary.verified_by_id) == (
+        BeneficiaryStatus.VERIFIED,
+        second_verifier.pk,
+    )
+
+
+def _post_need(c, person, campaign, title, **files):
+    return c.post(reverse("verification_need_post"), {
+        "post": "1", "person": person.pk, "campaign": campaign.pk, "pseudonym": "盘奶奶", "title": title,
+        "kind": "mobility", "amount": "800", "description": "", **files,
+    })  # fmt: skip
+
+
+def test_a_field_officer_posts_a_second_need_for_the_same_person(client, field_officer, household):
+    # given a need already posted for the grandmother in this campaign (review finding 9a)
+    _home, grandmother, _grandson = household
+    campaign = CampaignFactory(status="live")
+    c = _login(client, field_officer)
+    assert _post_need(c, grandmother, campaign, "A wheelchair").status_code == 302
+
+    # when a second need is posted for her
+    response = _post_need(c, grandmother, campaign, "Winter clothes")
+
+    # then it is posted for the same beneficiary
+    assert response.status_code == 302
+    assert sorted(Need.objects.values_list("title", flat=True)) == ["A wheelchair", "Winter clothes"]
+    assert Beneficiary.objects.filter(campaign=campaign).count() == 1
+    assert Need.objects.values("beneficiary").distinct().count() == 1
+
+
+def test_a_need_post_that_fails_half_way_leaves_nothing_and_can_be_retried(
+    client, field_officer, household, monkeypatch
+):
+    # given the photo's storage failing after the beneficiary and the need were written (review finding 9b)
+    from campaigns.verification import need_views
+
+    _home, grandmother, _grandson = household
+    campaign = CampaignFactory(status="live")
+    c = _login(client, field_officer)
+    real_evidence_add = need_views.evidence_add
+
+    def storage_down(**kwargs):
+        raise ValidationError("The file store did not answer.")
+
+    monkeypatch.setattr(need_views, "evidence_add", storage_down)
+    response = _post_need(c, grandmother, campaign, "A wheelchair", photo=SimpleUploadedFile("n.jpg", b"jpg"))
+
+    # then the post is refused and nothing of it stays
+    assert response.status_code == 200
+    assert not Beneficiary.objects.filter(campaign=campaign).exists()
+    assert not Need.objects.exists()
+
+    # and the retry, with the store back, posts it
+    monkeypatch.setattr(need_views, "evidence_add", real_evidence_add)
+    retry = _post_need(c, grandmother, campaign, "A wheelchair", photo=SimpleUploadedFile("n.jpg", b"jpg"))
+    assert retry.status_code == 302
+    assert Need.objects.get().beneficiary.campaign_id == campaign.pk

@@ -106,7 +106,7 @@ def test_needs_match_rate_counts_paid_claims_only_by_region_and_kind(
     paid = _posted(verifier, second_verifier, verified_beneficiary, title="Books", kind="school", cost="100")
     _posted(verifier, second_verifier, verified_beneficiary, title="Wheelchair", kind="mobility", cost="800")
     need_post(
-        actor=verifier, beneficiary=verified_beneficiary, title="Not vetted", kind="school", amount=cny("9")
+        actor=verifier, beneficiary=verified_beneficiary, title="Not vetted", kind="school", amount=cny("90")
     )
     need_hold(need=held, client="client-a", donor_alias="Someone")
     paid = need_hold(need=paid, client="client-b")
@@ -264,3 +264,95 @@ def test_the_needs_board_lists_open_needs_first(verifier):
                             funded_at=timezone.now() if status in ("funded", "delivered") else None)  # fmt: skip
 
     assert [n.status for n in public_needs()] == ["posted", "funded", "delivered"]
+
+
+def test_a_delivery_is_not_verified_on_the_photo_taken_when_the_need_was_posted(
+    field_officer, verifier, second_verifier, verified_beneficiary
+):
+    # given a need posted with a photo, vetted, funded and confirmed delivered (review finding 3)
+    need = need_post(actor=field_officer, beneficiary=verified_beneficiary, title="A wheelchair", kind="mobility",
+                     amount=cny("800"))  # fmt: skip
+    evidence_add(actor=field_officer, need=need, file=ContentFile(b"jpg", name="need.jpg"),
+                 summary="Photo of the need", dated=date.today())  # fmt: skip
+    need = need_vet(actor=verifier, need=need, note="Visited the household")
+    need = need_hold(need=need, client="client-a")
+    need_fund(need=need, gift_id=4343, hold_token=need.hold_token)
+    need_mark_delivered(need=need, actor=field_officer)
+
+    # when a verifier verifies the delivery with nothing new uploaded, it is refused
+    with pytest.raises(ValidationError):
+        need_verify(need=need, actor=second_verifier, note="seen")
+    need.refresh_from_db()
+    assert (need.status, need.verified_by_id) == (NeedStatus.DELIVERED, None)
+
+    # then evidence of the delivery itself lets another person verify it
+    evidence_add(actor=field_officer, need=need, file=ContentFile(b"jpg", name="delivered.jpg"),
+                 summary="The wheelchair at home", dated=date.today())  # fmt: skip
+    need_verify(need=need, actor=second_verifier, note="Seen in use")
+    need.refresh_from_db()
+    assert (need.status, need.verified_by_id) == (NeedStatus.VERIFIED, second_verifier.pk)
+
+
+def test_a_file_attached_with_verify_on_the_need_screen_is_not_kept_and_does_not_bar_the_verifier(
+    client, field_officer, verifier, second_verifier, verified_beneficiary
+):
+    # given a funded need confirmed delivered by the field officer (review finding 10)
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from campaigns.models import Evidence
+
+    need = _posted(field_officer, verifier, verified_beneficiary)
+    need = need_hold(need=need, client="client-a")
+    need_fund(need=need, gift_id=4444, hold_token=need.hold_token)
+    need_mark_delivered(need=need, actor=field_officer)
+    client.force_login(User.objects.get(pk=second_verifier.pk))
+    url = reverse("verification_need_review", args=[need.pk])
+
+    # when the second verifier attaches a file and presses "Verify delivery" in one post
+    response = client.post(url, {"verify": "1", "note": "seen", "summary": "At home",
+                                 "file": SimpleUploadedFile("home.jpg", b"jpg")})  # fmt: skip
+
+    # then it is refused saying why, and neither the file nor the refusal stays behind
+    assert response.status_code == 200
+    assert "请单独上传交付证明" in response.content.decode()
+    need.refresh_from_db()
+    assert need.status == NeedStatus.DELIVERED
+    assert not Evidence.objects.filter(need=need, uploaded_by=second_verifier).exists()
+
+    # and once the field officer has uploaded the delivery's evidence, the same verifier verifies it
+    evidence_add(actor=field_officer, need=need, file=ContentFile(b"jpg", name="delivered.jpg"),
+                 summary="The wheelchair at home", dated=date.today())  # fmt: skip
+    client.post(url, {"verify": "1", "note": "Seen in use"})
+    need.refresh_from_db()
+    assert (need.status, need.verified_by_id) == (NeedStatus.VERIFIED, second_verifier.pk)
+
+
+@pytest.mark.parametrize("cost", ["300", "1000000.01"])
+def test_a_need_that_one_gift_cannot_pay_is_not_posted(verifier, verified_beneficiary, cost):
+    # given a campaign whose smallest gift is ¥500 (and whose largest is ¥1,000,000): review finding 12
+    campaign = verified_beneficiary.campaign
+    type(campaign).objects.filter(pk=campaign.pk).update(min_donation_minor=50_000)
+    verified_beneficiary.refresh_from_db()
+
+    # when a need costing less, or more, is posted, it is refused and nothing is written
+    with pytest.raises(ValidationError):
+        need_post(actor=verifier, beneficiary=verified_beneficiary, title="Stove", kind="household",
+                  amount=cny(cost))  # fmt: skip
+    assert not Need.objects.exists()
+
+
+def test_a_need_that_one_gift_cannot_pay_any_more_is_not_vetted(
+    verifier, second_verifier, verified_beneficiary
+):
+    # given a need posted at ¥300, then the campaign's smallest gift raised to ¥500
+    need = need_post(actor=verifier, beneficiary=verified_beneficiary, title="Stove", kind="household",
+                     amount=cny("300"))  # fmt: skip
+    campaign = verified_beneficiary.campaign
+    type(campaign).objects.filter(pk=campaign.pk).update(min_donation_minor=50_000)
+
+    # when it is vetted, it is refused and stays off the board
+    with pytest.raises(ValidationError):
+        need_vet(actor=second_verifier, need=Need.objects.get(pk=need.pk), note="Visited")
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.PROPOSED

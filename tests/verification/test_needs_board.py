@@ -189,3 +189,85 @@ def test_the_beat_task_puts_a_lapsed_unpaid_claim_back_on_the_board(client, need
     assert (need.status, need.donor_alias, need.held_for, need.hold_token) == (NeedStatus.POSTED, "", "", "")
     # and a second run finds nothing to do
     assert needs_holds_release.delay().result == 0
+
+
+def _paid(need, capture):
+    """The need claimed and paid with a card through the services; its gift captured."""
+    from campaigns.verification.needs import need_hold
+    from payments.donations.services import donation_charge, donation_start_card
+    from payments.needs.services import need_gift_create
+    from tests.builders import card_gateway
+
+    need = need_hold(need=need, client="client-a", donor_alias="A teacher")
+    with card_gateway() as gateway, capture(execute=True):
+        donation = need_gift_create(need=need, hold_token=need.hold_token, email="donor@example.com",
+                                    attempt=uuid.uuid4())  # fmt: skip
+        donation_start_card(donation=donation)
+        donation.refresh_from_db()
+        gateway.setup_intent_confirm(donation.provider_setup_intent_id, CARD)
+        donation_charge(donation=donation)
+    need.refresh_from_db()
+    assert (need.status, need.funded_by_gift_id) == (NeedStatus.FUNDED, donation.pk)
+    return need, Donation.objects.get(pk=donation.pk)
+
+
+def test_a_need_whose_gift_is_refunded_goes_back_on_the_board_and_cannot_be_delivered(
+    client, need, verifier, django_capture_on_commit_callbacks
+):
+    # given a need funded by a gift (review finding 4)
+    from django.core.exceptions import ValidationError
+
+    from campaigns.models import AuditEvent
+    from campaigns.verification.needs import need_mark_delivered
+    from tests.builders import refund
+
+    need, donation = _paid(need, django_capture_on_commit_callbacks)
+
+    # when finance refunds the gift
+    with django_capture_on_commit_callbacks(execute=True):
+        refund(donation, 80_000)
+
+    # then the need is no longer funded: back on the board, no ledger link, audited
+    need.refresh_from_db()
+    assert (need.status, need.funded_by_gift_id, need.funded_at) == (NeedStatus.POSTED, None, None)
+    assert AuditEvent.objects.filter(action="need.funding_lost", subject_id=str(need.pk)).count() == 1
+    board = client.get(reverse("payments:needs_board")).content.decode()
+    assert "ledger entry no." not in board
+    # and it cannot be marked delivered with no money behind it
+    with pytest.raises(ValidationError):
+        need_mark_delivered(need=need, actor=verifier)
+
+
+def test_a_paid_need_whose_funding_task_was_lost_is_funded_by_the_sweep_and_not_sold_twice(
+    client, need, fake_gateway, django_capture_on_commit_callbacks, settings
+):
+    # given donor A paid for a held need while the broker was down: the capture committed, the
+    # task that funds the need was never queued (review finding 5)
+    from campaigns.verification.needs import need_hold, need_holds_release
+    from payments.donations.services import donation_charge, donation_start_card
+    from payments.needs.services import need_gift_create
+    from payments.needs.tasks import needs_funding_sweep
+
+    need = need_hold(need=need, client="client-a", donor_alias="A")
+    donation = need_gift_create(
+        need=need, hold_token=need.hold_token, email="a@example.com", attempt=uuid.uuid4()
+    )
+    donation_start_card(donation=donation)
+    donation.refresh_from_db()
+    fake_gateway.setup_intent_confirm(donation.provider_setup_intent_id, CARD)
+    donation_charge(donation=donation)  # no on-commit callbacks run: the task is lost
+    need.refresh_from_db()
+    assert need.status == NeedStatus.MATCHED
+    Donation.objects.filter(pk=donation.pk).update(captured_at=timezone.now() - timedelta(minutes=2))
+
+    # when the sweep runs (on reconnect, and every minute)
+    assert needs_funding_sweep() == 1
+    assert needs_funding_sweep() == 0
+
+    # then A's gift funds the need, and the lapsed-hold task does not put it back on the board
+    need.refresh_from_db()
+    assert (need.status, need.funded_by_gift_id) == (NeedStatus.FUNDED, donation.pk)
+    assert need_holds_release(now=timezone.now() + timedelta(hours=1)) == 0
+    assert _claim(client, need, alias="B").status_code != 302
+    assert "payments.needs_funding_sweep" in settings.CLEARFUND_SWEEPS_ON_CONNECT
+    assert "payments.needs_funding_sweep" in {s["task"] for s in settings.CELERY_BEAT_SCHEDULE.values()}
