@@ -114,8 +114,9 @@ def test_an_expired_session_is_a_403_with_the_way_back_and_changes_nothing(clien
     before = len(fake_gateway.calls)
 
     # the page itself sends them to sign in
-    page = client.get(f"/en/payments/account/monthly/{plan.pk}/card/")
-    assert page.status_code == 302 and page["Location"] == "/en/payments/sign-in/"
+    page = client.get(f"/en/payments/account/monthly/{plan.pk}/card/", follow=True)
+    assert page.redirect_chain == [("/en/payments/sign-in/", 302)]
+    assert "Sign in again to give your monthly gift a new card." in page.content.decode()
 
     # a step posted after the session ended answers 403 in JSON, with the sign-in address
     response = client.post(f"/en/payments/account/monthly/{plan.pk}/card/start/")
