@@ -93,22 +93,31 @@ def milestone_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     milestone = get_object_or_404(Milestone.objects.select_related("beneficiary", "partner"), pk=pk)
     form = MilestoneVerifyForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"]
         try:
-            _add_evidence(request, form, milestone=milestone)
-            if "report" in request.POST:
-                milestone_report(actor=request.user, milestone=milestone)
-            elif "verify" in request.POST:
-                milestone_verify(actor=request.user, milestone=milestone, note=note)
-                messages.success(request, _("Outcome verified; a release request was created."))
-            elif "reject" in request.POST:
-                milestone_reject(actor=request.user, milestone=milestone, reason=note)
+            # One step: a refused verification keeps no evidence uploaded with it.
+            with transaction.atomic():
+                _add_evidence(request, form, milestone=milestone)
+                if "report" in request.POST:
+                    milestone_report(actor=request.user, milestone=milestone)
+                elif "verify" in request.POST:
+                    milestone_verify(actor=request.user, milestone=milestone, note=note)
+                elif "reject" in request.POST:
+                    milestone_reject(actor=request.user, milestone=milestone, reason=note)
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as refused:
+            # Four eyes on evidence (ADR 0309): say why on this screen (Wagtail would send the
+            # verifier to the dashboard with a generic message).
+            form.add_error(None, str(refused))
+            status = 403
         else:
+            if "verify" in request.POST:
+                messages.success(request, _("Outcome verified; a release request was created."))
             return redirect("verification_milestone_verify", pk=milestone.pk)
     return render(request, "campaigns/admin/milestone_verify.html", {
         "page_title": _("Verify outcome"), "page_subtitle": str(milestone), "header_icon": "tick-inverse",
         "milestone": milestone, "form": form, "evidence": milestone.evidence.order_by("-dated"),
-    })  # fmt: skip
+    }, status=status)  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.donor_accounts import views
+from payments.donor_accounts import card_views, views
 
 # Mounted under /payments/ inside the language patterns (/en/payments/… for English).
 urlpatterns = [
@@ -10,10 +10,22 @@ urlpatterns = [
     path("account/", views.account, name="donor_account"),
     path("account/gifts/<uuid:public_id>/receipt/", views.receipt, name="donor_receipt"),
     path("account/sign-out/", views.sign_out, name="donor_sign_out"),
+    # A new card for a monthly gift (ADR 0220): signed in, or by the donor's private link.
+    path("account/monthly/<int:plan_id>/card/", card_views.card_page, name="donor_monthly_plan_card_page"),
     path(
         "account/monthly/<int:plan_id>/card/<slug:step>/",
-        views.monthly_plan_card,
+        card_views.card_step,
         name="donor_monthly_plan_card",
+    ),
+    path(
+        "donor/<str:token>/monthly/<int:plan_id>/card/",
+        card_views.card_page,
+        name="donor_link_plan_card_page",
+    ),
+    path(
+        "donor/<str:token>/monthly/<int:plan_id>/card/<slug:step>/",
+        card_views.card_step,
+        name="donor_link_plan_card",
     ),
     path(
         "account/monthly/<int:plan_id>/<slug:action>/",

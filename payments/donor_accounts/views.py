@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,6 @@ from payments.donations.models import Donation, MonthlyPlan
 from payments.donations.protection import AttemptBlocked
 from payments.donations.selectors import donor_gifts
 from payments.donor_accounts import services
-from payments.gateway.card import GatewayError
 
 
 class SignInRequestForm(forms.Form):
@@ -150,33 +149,3 @@ def receipt(request: HttpRequest, public_id) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     services.session_sign_out(session=request.session)
     return redirect("payments:donor_sign_in_request")
-
-
-@require_POST
-def monthly_plan_card(request: HttpRequest, plan_id: int, step: str) -> JsonResponse:
-    """The two calls of a card update, for the page's script (Stripe.js ``confirmCardSetup`` in
-    between): ``start`` answers the setup's client secret, ``finish`` makes the confirmed card the
-    plan's. JSON; 404 for another donor's plan, 400 when refused (the old card stays)."""
-    donor = services.session_donor(session=request.session)
-    if donor is None:
-        raise Http404
-    plan = get_object_or_404(MonthlyPlan, pk=plan_id, donor=donor)
-    try:
-        if step == "start":
-            secret = monthly.monthly_plan_card_setup_start(
-                plan=plan, donor=donor, client_ip=client_ip(request) or None
-            )
-            return JsonResponse({"client_secret": secret})
-        if step == "finish":
-            monthly.monthly_plan_card_setup_finish(plan=plan, donor=donor)
-            return JsonResponse({"ok": True, "message": str(_("Your monthly gift now uses the new card."))})
-    except ValidationError as refused:
-        return JsonResponse({"ok": False, "message": " ".join(refused.messages)}, status=400)
-    except AttemptBlocked as blocked:  # limits and card-testing cooling, as the gift form (ADR 0011)
-        response = JsonResponse({"ok": False, "message": str(blocked)}, status=429)
-        response["Retry-After"] = str(blocked.retry_after)
-        return response
-    except GatewayError:
-        return JsonResponse({"ok": False, "message": str(_("The card service did not answer. Please try again."))},
-                            status=502)  # fmt: skip
-    raise Http404

@@ -5,17 +5,16 @@ import os
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from cms.management.commands.demo_campaigns import DEMO_PASSWORD
 from cms.models import CampaignPage
 from payments.donations.donor_links import donor_page_url
 from payments.models import Donation, DonationStatus
-from tests.payments.conftest import _fresh_cache, localstripe_url, stripe_api  # noqa: F401
+from tests.browser.steps import PHONE, fill_card, press_give
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Every violation is reported to the page as a securitypolicyviolation event: keep each one, and
 # say it on the console too (Chromium also logs its own "... Content Security Policy ..." line).
 VIOLATION_TRAP = """
@@ -51,20 +50,16 @@ class Visitor:
 
 
 @pytest.fixture
-def browser(live_server, settings, tmp_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("demo_campaigns", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(demo_site, live_server, chromium):
+    """The module's Chromium, with the demo campaigns in the database; what the test opened in it
+    is closed after."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def phone_visitor(browser) -> Visitor:
-    return Visitor(
-        browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    )
+    return Visitor(browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True))
 
 
 def give_through_stripe_js(visitor: Visitor, donate_url: str) -> None:
@@ -72,22 +67,13 @@ def give_through_stripe_js(visitor: Visitor, donate_url: str) -> None:
     visitor.visit(donate_url)
     page.fill("#donate-amount", "3000")
     page.fill("#donate-email", "wang.fang@example.cn")
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill("4242424242424242")
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("425000")
-    page.click("#donate-submit")
-    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥3,000.00")
-    page.click("#donate-submit")
-    page.wait_for_url("**/thanks/", timeout=20_000)
+    fill_card(page)
+    press_give(page, "捐赠 ¥3,000.00")
     page.wait_for_load_state("networkidle")
 
 
-def test_every_page_kind_runs_without_a_policy_violation(browser, live_server, stripe_api, settings):  # noqa: F811
+def test_every_page_kind_runs_without_a_policy_violation(browser, live_server, stripe_js):
     # given the demo campaigns, Stripe.js served by localstripe, and a donor's phone
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     donor = phone_visitor(browser)
     site = live_server.url
     campaign_page = CampaignPage.objects.get(slug="cataract-surgery", locale__language_code="zh-hans")
@@ -133,21 +119,20 @@ def test_every_page_kind_runs_without_a_policy_violation(browser, live_server, s
     assert editor.violations == []
 
 
-def test_the_policy_is_enforced_and_a_violation_is_caught(browser, live_server, stripe_api, settings):  # noqa: F811
+def test_the_policy_is_enforced_and_a_violation_is_caught(browser, live_server, stripe_js):
     # given the donate page, its policy as the browser received it
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     visitor = phone_visitor(browser)
     response = visitor.visit(live_server.url + "/payments/donate/cataract-surgery/")
     header = response.headers["content-security-policy"]
     policy = {name: sources for name, *sources in (part.split() for part in header.split(";"))}
     assert policy == {
         "default-src": ["'self'"],
-        "script-src": ["'self'", stripe_api],
+        "script-src": ["'self'", stripe_js],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "connect-src": ["'self'", stripe_api],
-        "frame-src": [stripe_api],
+        "connect-src": ["'self'", stripe_js],
+        "frame-src": [stripe_js],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'self'"],

@@ -10,17 +10,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
 
 from campaigns.models import Campaign
 from payments.donations.donor_links import donor_page_url
+from tests.browser.steps import PHONE
 from tests.builders import gift
-from tests.payments.conftest import _fresh_cache, localstripe_url, stripe_api  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+WIDTHS = {"phone": PHONE, "desktop": {"width": 1280, "height": 900}}
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")
 MAIN_TEXT = """(() => {
   const main = document.querySelector("main").cloneNode(true);
@@ -106,19 +104,16 @@ class Crawler:
 
 
 @pytest.fixture
-def browser(live_server, settings, tmp_path, monkeypatch, stripe_api):  # noqa: F811
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.MEDIA_ROOT = tmp_path / "media"
+def browser(demo_site, live_server, settings, tmp_path, stripe_js, chromium):
+    """The module's Chromium, the demo campaigns in the database, Stripe.js from localstripe; what
+    the test opened in the browser is closed after."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
-    call_command("demo_campaigns", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
-def test_every_public_page_kind_in_both_languages_and_widths_is_clean(browser, live_server, stripe_api):  # noqa: F811
+def test_every_public_page_kind_in_both_languages_and_widths_is_clean(browser, live_server, stripe_js):
     # given the demo site with a gift, verified beneficiaries, a paid surgery and needs
     donation = gift(Campaign.objects.get(slug="cataract-surgery"), 600_000, email="wang.fang@example.cn")
     call_command("demo_verification", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -129,7 +124,7 @@ def test_every_public_page_kind_in_both_languages_and_widths_is_clean(browser, l
     # phone and on a desktop
     for viewport in WIDTHS.values():
         crawler = Crawler(browser, live_server.url, viewport)
-        crawler.allowed_hosts.add(urlsplit(stripe_api).netloc)  # localstripe stands in for js.stripe.com
+        crawler.allowed_hosts.add(urlsplit(stripe_js).netloc)  # localstripe stands in for js.stripe.com
         for english in (False, True):
             for path in [*PAGE_KINDS, *donor_pages]:
                 crawler.crawl(path, english=english)

@@ -2,46 +2,20 @@
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from campaigns.models import CampaignStatus
 from payments.ledger.services import balance_of, escrow_account
 from payments.models import Donation, DonationStatus
+from tests.browser.steps import fill_card, press_give
 from tests.factories import CampaignFactory
-from tests.payments.conftest import _fresh_cache, cny, localstripe_url, stripe_api  # noqa: F401
+from tests.payments.conftest import cny
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 
-
-@pytest.fixture(autouse=True)
-def _locales(transactional_db):
-    # An earlier transactional test's flush removes the rows Wagtail's migrations made.
-    from wagtail.models import Locale
-
-    for code in ("zh-hans", "en"):
-        Locale.objects.get_or_create(language_code=code)
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test are
-    # still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-        yield context.new_page()
-        browser.close()
-
-
-def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_api, settings, page):  # noqa: F811
+def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_js, page):
     # given a live campaign whose donation page loads Stripe.js from localstripe
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     campaign = CampaignFactory(
         status=CampaignStatus.LIVE, unit_cost_minor=300_000, unit_label="one cataract surgery"
     )
@@ -53,18 +27,10 @@ def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_api, setting
     page.fill("#donate-email", "wang.fang@example.cn")
     page.fill("#donate-name", "王芳")
     page.fill("textarea[name=public_message]", "祝手术顺利")
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill("4242424242424242")
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("425000")
-    page.click("#donate-submit")
-    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥3,000.00")  # the amount, then the charge
-    page.click("#donate-submit")
+    fill_card(page)
+    press_give(page, "捐赠 ¥3,000.00")  # the amount, then the charge
 
     # then they land on the thank-you page and the gift is in escrow
-    page.wait_for_url("**/thanks/", timeout=20_000)
     assert "¥3,000" in page.get_by_test_id("thanks").inner_text()
     donation = Donation.objects.get()
     assert donation.status == DonationStatus.SUCCEEDED
@@ -78,18 +44,8 @@ def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_api, setting
     assert "祝手术顺利" in page.content()
 
 
-def fill_card(page, number: str) -> None:
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("425000")
-
-
-def test_three_d_secure_card_authenticates_in_the_browser(live_server, stripe_api, settings, page):  # noqa: F811
+def test_three_d_secure_card_authenticates_in_the_browser(live_server, stripe_js, page):
     # given a card that asks for 3-D Secure when saved and again when charged off-session
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
     page.fill("#donate-amount", "200")
@@ -111,8 +67,7 @@ def test_three_d_secure_card_authenticates_in_the_browser(live_server, stripe_ap
     assert balance_of(escrow_account(campaign)) == cny("200")
 
 
-def test_declined_card_shows_the_reason_and_charges_nothing(live_server, stripe_api, settings, page):  # noqa: F811
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+def test_declined_card_shows_the_reason_and_charges_nothing(live_server, stripe_js, page):
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     page.goto(f"{live_server.url}/payments/donate/{campaign.slug}/")
     page.fill("#donate-amount", "200")
@@ -129,8 +84,7 @@ def test_declined_card_shows_the_reason_and_charges_nothing(live_server, stripe_
     assert balance_of(escrow_account(campaign)) == cny("0")
 
 
-def test_blocked_attempt_shows_a_clear_message(live_server, stripe_api, settings, page):  # noqa: F811
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
+def test_blocked_attempt_shows_a_clear_message(live_server, stripe_js, settings, page):
     settings.PAYMENTS_RATE_LIMIT_EMAIL = "0/600"
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     page.goto(f"{live_server.url}/en/payments/donate/{campaign.slug}/")  # the English page
@@ -144,9 +98,8 @@ def test_blocked_attempt_shows_a_clear_message(live_server, stripe_api, settings
     assert not Donation.objects.exists()
 
 
-def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, stripe_api, settings, page):  # noqa: F811
+def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, stripe_js, page):
     # given the English donation page at phone width
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     page.goto(f"{live_server.url}/en/payments/donate/{campaign.slug}/")
     button = page.locator("#donate-submit")
@@ -166,7 +119,7 @@ def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, s
     )
     donation = Donation.objects.get()
     assert (donation.amount, donation.status) == (cny("500"), DonationStatus.AWAITING_CARD)
-    intents = requests.get(stripe_api + "/v1/payment_intents", auth=("sk_test_x", ""), timeout=10).json()
+    intents = requests.get(stripe_js + "/v1/payment_intents", auth=("sk_test_x", ""), timeout=10).json()
     assert intents["data"] == []
 
     # when they change the amount, the button goes back to its first step
@@ -183,21 +136,15 @@ def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, s
     assert Donation.objects.get(status=DonationStatus.SUCCEEDED).amount == cny("500")
 
 
-def test_card_number_typed_with_spaces_gives(live_server, stripe_api, settings, page):  # noqa: F811
+def test_card_number_typed_with_spaces_gives(live_server, stripe_js, page):
     """Issue 13: "4242 4242 4242 4242" typed key by key, as printed on the card, used to leave the
     gift awaiting its card (the stand-in's form jumped to the month after 16 characters)."""
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
     page.goto(f"{live_server.url}/en/payments/donate/{campaign.slug}/")
     page.fill("#donate-amount", "100")
     page.fill("#donate-email", "li.na@example.com")
-    card = page.locator("#card-element")
     # when the donor types the number with its spaces, one key at a time
-    card.locator("input[placeholder=number]").press_sequentially("4242 4242 4242 4242")
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("425000")
+    fill_card(page, "4242 4242 4242 4242", key_by_key=True)
     page.click("#donate-submit")
     expect(page.locator("#donate-submit")).to_contain_text("100")
     page.click("#donate-submit")

@@ -2,32 +2,20 @@
 the browser send its origin on the page's own forms (ADR 0215), so "Stop this monthly gift" works."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from campaigns.models import CampaignStatus
 from payments.donations.donor_links import donor_page_url
 from payments.models import MonthlyPlan, MonthlyPlanStatus
+from tests.browser.steps import PHONE, no_horizontal_scroll
 from tests.builders import gift
 from tests.factories import CampaignFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, extra_http_headers={"Accept-Language": "en"}
-        )
-        yield context.new_page()
-        browser.close()
+def page(new_page):
+    return new_page(extra_http_headers={"Accept-Language": "en"})
 
 
 def test_donor_stops_a_monthly_gift_with_the_real_button_at_phone_width(live_server, page):
@@ -70,10 +58,6 @@ def _started_here(context, live_server, donation) -> None:
     )
 
 
-def _no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def test_thank_you_page_shares_the_campaign_and_is_friendly_in_another_browser(live_server, page):
     # given a gift made in this browser, which has no Web Share API (desktop Chromium on Linux)
     campaign = CampaignFactory(status=CampaignStatus.LIVE)
@@ -93,7 +77,7 @@ def test_thank_you_page_shares_the_campaign_and_is_friendly_in_another_browser(l
     assert page.get_by_role("status").inner_text() == "链接已复制。"  # "Link copied."
     assert page.evaluate("navigator.clipboard.readText()") == campaign_url
     assert page.get_by_test_id("trace-link").get_attribute("href") == f"/payments/trace/{donation.public_id}/"
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
 
     # when a browser with the Web Share API opens it and the donor presses "Share"
     context.add_init_script(
@@ -151,7 +135,7 @@ def test_donor_page_shows_the_path_of_each_gift_at_phone_width(live_server, page
         "e => getComputedStyle(e, '::after').borderRadius"
     )
     assert dot == "50%"
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     # the receipt opens under each gift
     oldest.get_by_text("收据", exact=True).click()  # "Receipt"
     assert oldest.get_by_test_id("receipt-number").inner_text() == str(paid.public_id)

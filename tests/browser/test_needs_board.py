@@ -2,30 +2,22 @@
 shim, headless Chromium); the paid gift funds the need, whose page shows its ledger entry."""
 
 import pytest
-from playwright.sync_api import expect
 
 from campaigns.models import Need, NeedStatus
 from campaigns.money import Money
 from campaigns.verification.needs import need_post, need_vet
 from payments.ledger.models import LedgerEntry
 from payments.models import Donation, DonationStatus
-from tests.browser.test_donate import _locales, page  # noqa: F401
-from tests.payments.conftest import _fresh_cache, localstripe_url, stripe_api  # noqa: F401
+from tests.browser.steps import fill_card, press_give
 from tests.verification.factories import BeneficiaryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_donor_claims_a_need_pays_for_it_and_sees_it_funded(
-    live_server,
-    stripe_api,  # noqa: F811
-    settings,
-    page,  # noqa: F811
-    verifier,
-    second_verifier,
+    live_server, stripe_js, page, verifier, second_verifier
 ):
     # given a vetted need of a verified beneficiary
-    settings.STRIPE_JS_URL = stripe_api + "/js.stripe.com/v3/"
     beneficiary = BeneficiaryFactory(pseudonym="盘奶奶", verified_by=verifier)
     need = need_post(actor=verifier, beneficiary=beneficiary, title="轮椅一台", kind="mobility",
                      amount=Money("800", "CNY"))  # fmt: skip
@@ -42,16 +34,8 @@ def test_a_donor_claims_a_need_pays_for_it_and_sees_it_funded(
     assert Need.objects.get(pk=need.pk).status == NeedStatus.MATCHED
     assert page.locator("#donate-amount").input_value() == "800.00"
     page.fill("#donate-email", "teacher@example.cn")
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill("4242424242424242")
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("425000")
-    page.click("#donate-submit")
-    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥800.00")
-    page.click("#donate-submit")
-    page.wait_for_url("**/thanks/", timeout=20_000)
+    fill_card(page)
+    press_give(page, "捐赠 ¥800.00")
 
     # then the gift is received and funds the need, linked to its capture entry in the ledger
     donation = Donation.objects.get()

@@ -1,33 +1,16 @@
 """Headless Chromium at phone width (360×740): the home page and a campaign page show the essentials."""
 
-import os
-
 import pytest
-from django.core.management import call_command
+
+from tests.browser.steps import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 
 @pytest.fixture
-def phone(live_server, settings, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    settings.MEDIA_ROOT = tmp_path / "media"
+def phone(demo_site, live_server, settings, new_page):
     settings.DEBUG = False
-    call_command("demo_campaigns", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return new_page({"width": 360, "height": 740}, timeout_ms=10_000)
 
 
 def test_home_page_and_campaign_index_at_phone_width(phone, live_server):

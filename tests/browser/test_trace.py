@@ -4,7 +4,6 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
-from playwright.sync_api import sync_playwright
 
 from campaigns.models import MilestoneKind
 from payments.releases.services import release_approve
@@ -15,21 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844},
-            is_mobile=True,
-            locale="en-GB",
-            extra_http_headers={"Accept-Language": "en"},
-        )
-        yield context.new_page()
-        browser.close()
+def page(new_page):
+    return new_page(has_touch=False, locale="en-GB", extra_http_headers={"Accept-Language": "en"})
 
 
 def test_trace_page_shows_the_gift_reaching_a_verified_surgery(live_server, page, verifier, finance_officer):

@@ -74,3 +74,38 @@ def test_another_partner_cannot_add_evidence_or_report_a_case(verifier, verified
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.PLANNED
     assert milestone.evidence.count() == 0
+
+
+def test_on_the_verifier_screen_who_uploaded_and_reported_cannot_verify(
+    client, verifier, verified_beneficiary
+):
+    """Issue 12's refusal "self-verification", through the verifier's admin screen (not only the
+    service): a clear refusal, never a 500, and nothing verified or released."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    # given a verifier who uploads the evidence and reports the outcome on the screen
+    milestone = _planned(verifier, verified_beneficiary)
+    client.force_login(verifier)
+    url = reverse("verification_milestone_verify", args=[milestone.pk])
+    note = SimpleUploadedFile("note.pdf", b"%PDF-1.4 discharge note", content_type="application/pdf")
+    reported = client.post(url, {"file": note, "summary": "Discharge note", "report": "1"})
+    assert reported.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.REPORTED
+
+    # when they press "Verify outcome" themselves
+    response = client.post(url, {"note": "Saw the patient", "verify": "1"})
+
+    # then the screen says why (403), and nothing is verified, released or audited as verified
+    assert response.status_code == 403
+    with translation.override(settings.LANGUAGE_CODE):  # the admin speaks the site's language
+        why = gettext("You reported this outcome or uploaded its evidence; another verifier must verify it.")
+    assert why in response.content.decode()
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.verified_by_id) == (MilestoneStatus.REPORTED, None)
+    assert not Release.objects.filter(milestone=milestone).exists()
+    assert not AuditEvent.objects.filter(action="milestone.verified").exists()
