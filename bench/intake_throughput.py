@@ -5,6 +5,7 @@ POST /payments/donate/<slug>/start/ writes the Donation row, then makes two prov
 0.6 s of waiting per request. gunicorn runs threaded workers, and ``PAYMENTS_MAX_IN_FLIGHT`` caps
 the requests waiting on the provider; past the cap the answer is 503 + Retry-After at once. The
 run shows requests/s, the status mix and that no request timed out (client timeout 10 s).
+``--clients`` lists the load levels (default 32 and 128, the issue's).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cf_donations_bench REDIS_URL=redis://127.0.0.1:6379/2
     python bench/intake_throughput.py --seconds 15
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--clients", default="32,128")
     args = parser.parse_args()
     django_setup()
     campaign = live_campaign("bench-intake")
@@ -52,7 +54,7 @@ def main() -> None:
     )
     with gunicorn(workers=args.workers, threads=args.threads, env=env) as port:
         run("127.0.0.1", port, request, concurrency=8, seconds=3, setup=csrf)  # warm-up
-        for clients in (capacity // 2, capacity * 2):
+        for clients in [int(c) for c in args.clients.split(",")]:
             result = run("127.0.0.1", port, request, concurrency=clients, seconds=args.seconds, setup=csrf)
             print(f"{clients:3d} clients: {result.summary()}")
 

@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.url_routing import RouteResult
 
-from cms.selectors import header_generation
+from cms.selectors import header_generation, request_reads
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,20 @@ def _compute(request: HttpRequest) -> SiteRoute:
 def _cached(key: str, compute):
     from django.conf import settings
 
+    kept = request_reads()  # read once per request (cms.selectors)
+    if kept is not None and key in kept:
+        return kept[key]
     generation = header_generation()
     found = cache.get(key)
     if found is not None and found[0] == generation:
-        return found[1]
-    value = compute()
-    seconds = getattr(settings, "CMS_HEADER_CACHE_SECONDS", 10)
-    if seconds:
-        cache.set(key, (generation, value), seconds)
+        value = found[1]
+    else:
+        value = compute()
+        seconds = getattr(settings, "CMS_HEADER_CACHE_SECONDS", 10)
+        if seconds:
+            cache.set(key, (generation, value), seconds)
+    if kept is not None:
+        kept[key] = value
     return value
 
 

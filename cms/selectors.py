@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.core.signals import request_finished, request_started
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -175,6 +177,30 @@ def campaign_page_context(*, page) -> dict:
 # so a change shows on the next request and the short timeout bounds any signal that was missed.
 HEADER_GENERATION_KEY = "cms:header:generation"
 
+# Reads of the shared cache that one request makes more than once (the header generation, whether
+# any page is private) are kept for the rest of that request: each was a Redis round trip, four
+# per campaign page render (issue 11). Set when a request starts and dropped when it finishes
+# (``request_started`` / ``request_finished``, connected below); outside a request (tasks,
+# commands) nothing is kept. A bump in the request empties it.
+_request_reads: ContextVar[dict | None] = ContextVar("cms_request_reads", default=None)
+
+
+def request_reads() -> dict | None:
+    """This request's kept cache reads, or None outside a request."""
+    return _request_reads.get()
+
+
+def _request_started(**kwargs) -> None:
+    _request_reads.set({})
+
+
+def _request_finished(**kwargs) -> None:
+    _request_reads.set(None)
+
+
+request_started.connect(_request_started, dispatch_uid="cms.request_reads_started")
+request_finished.connect(_request_finished, dispatch_uid="cms.request_reads_finished")
+
 
 def _header_seconds() -> int:
     from django.conf import settings
@@ -192,6 +218,9 @@ def header_cache_bump() -> None:
 
     def bump() -> None:
         cache.set(HEADER_GENERATION_KEY, uuid4().hex, None)
+        kept = request_reads()
+        if kept:
+            kept.clear()
 
     bump()
     transaction.on_commit(bump)
@@ -203,12 +232,17 @@ def header_generation() -> str:
 
     from django.core.cache import cache
 
+    kept = request_reads()
+    if kept is not None and HEADER_GENERATION_KEY in kept:
+        return kept[HEADER_GENERATION_KEY]
     generation = cache.get(HEADER_GENERATION_KEY)
     if generation is None:
         fresh = uuid4().hex
         generation = (
             fresh if cache.add(HEADER_GENERATION_KEY, fresh, None) else cache.get(HEADER_GENERATION_KEY)
         )
+    if kept is not None and generation is not None:
+        kept[HEADER_GENERATION_KEY] = generation
     return generation
 
 

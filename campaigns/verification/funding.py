@@ -73,7 +73,10 @@ def campaign_fund_units(*, campaign: Campaign, pooled: Money, earmarked: Mapping
     if campaign.unit_cost is None:
         return FundingPlan(funded=(), remainder=pooled)
     with transaction.atomic():
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        # Serialises refreshes of one campaign. FOR NO KEY UPDATE, not FOR UPDATE: rows written
+        # meanwhile that reference the campaign (new gifts, events) take a key-share lock on it,
+        # which this does not block (ADR 0220).
+        Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).first()
         already = list(
             Beneficiary.objects.filter(campaign=campaign, funded_at__isnull=False).values_list(
                 "id", flat=True

@@ -10,8 +10,13 @@ from payments.outbox.queueing import enqueue_on_commit
 
 @receiver(post_save, sender=DonationEvent, dispatch_uid="payments.need_funded_on_gift_captured")
 def fund_need_when_its_gift_is_captured(sender, instance, created, **kwargs):
-    """A gift for a need reached escrow: fund the need (after commit, in a worker)."""
+    """A gift for a need reached escrow: fund the need (after commit, in a worker).
+
+    A gift for a need is always earmarked for the need's beneficiary (``need_gift_create``), a
+    column written at intake and loaded with the gift: an ordinary gift is never asked about."""
     if not created or instance.to_status != DonationStatus.SUCCEEDED:
+        return
+    if instance.donation.earmark_beneficiary_id is None:
         return
     if not NeedGift.objects.filter(donation_id=instance.donation_id).exists():
         return

@@ -259,7 +259,7 @@ def test_a_capture_does_not_queue_behind_a_lock_on_its_campaign_row(monkeypatch)
     from payments.models import Donation, DonationStatus, DonorProfile
 
     # (the unit-funding refresh is a task of its own after commit; it locks the campaign on purpose)
-    monkeypatch.setattr("payments.figures.receivers.enqueue_on_commit", lambda *a, **k: None)
+    monkeypatch.setattr("payments.figures.receivers.unit_funding_due", lambda *a, **k: None)
     # given a gift waiting for capture, and another session holding its campaign row (as a save of
     # the campaign, or another capture locking it, would)
     campaign = CampaignFactory(status="live")

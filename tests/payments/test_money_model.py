@@ -54,7 +54,7 @@ def model_settings(examples: int, *, shrink: bool = True) -> settings:
 def settings_for_model(settings, tmp_path, monkeypatch):
     # Which beneficiaries a unit campaign has funded is not a money figure; its task (queued on
     # every capture) is a third of the cost of a gift here, so it does not run in this test.
-    monkeypatch.setattr("payments.figures.receivers.enqueue_on_commit", lambda *a, **k: None)
+    monkeypatch.setattr("payments.figures.receivers.unit_funding_due", lambda *a, **k: None)
     configure(settings)
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -100,8 +100,9 @@ def test_processing_a_payment_event_captures_once_within_its_statement_budget(
         post_signed(client, _succeeded(gift))
 
     # when the worker processes it (the receipt and unit funding tasks it queues are not counted)
-    # (12 + 2 of ADR 0212, + 1 since the needs board: is this gift paying for a need? ADR 0307)
-    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(12 + 2 + 1):
+    # (12 + 2 of ADR 0212; an ordinary gift is not asked whether it pays for a need: only an
+    # earmarked one can, ADR 0220)
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(12 + 2):
         queued[0]()
     # and a second delivery of the same provider state is processed too
     with django_capture_on_commit_callbacks(execute=True):
