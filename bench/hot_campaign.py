@@ -85,7 +85,7 @@ def main() -> None:
     from payments.figures.selectors import campaign_totals_from_postings, campaign_totals_uncached
 
     donation_tasks.send_receipt.delay = lambda *a, **k: None
-    # Unit funding is coalesced per campaign after commit (ADR 0220); not what this bench times.
+    # Unit funding is coalesced per campaign after commit (ADR 0223); not what this bench times.
     # (Stubbing the task's ``delay`` did nothing: it is sent with ``apply_async``.)
     figure_receivers.unit_funding_due = lambda *a, **k: False
 

@@ -4,7 +4,7 @@ Each event goes through the whole path in one request: signature check on the ra
 insert, processing after commit (Celery eager), re-fetch of the PaymentIntent from the provider
 stand-in (in memory, no latency), donation row lock, ledger entry with its postings. Every event is
 delivered twice (the second is the duplicate no-op), as providers do. Tasks queued with a countdown
-(the coalesced unit-funding refresh, ADR 0220) run in a thread of this process after their
+(the coalesced unit-funding refresh, ADR 0223) run in a thread of this process after their
 countdown, as a worker would; the timing waits for the last of them.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cf_donations_bench REDIS_URL=redis://127.0.0.1:6379/2

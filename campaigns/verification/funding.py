@@ -75,7 +75,7 @@ def campaign_fund_units(*, campaign: Campaign, pooled: Money, earmarked: Mapping
     with transaction.atomic():
         # Serialises refreshes of one campaign. FOR NO KEY UPDATE, not FOR UPDATE: rows written
         # meanwhile that reference the campaign (new gifts, events) take a key-share lock on it,
-        # which this does not block (ADR 0220).
+        # which this does not block (ADR 0223).
         Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).first()
         already = list(
             Beneficiary.objects.filter(campaign=campaign, funded_at__isnull=False).values_list(

@@ -246,7 +246,7 @@ FIELD_ENCRYPTION_KEYS = env.list("CLEARFUND_FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Campaign totals cache ---------------------------------------------------------------------
 TOTALS_CACHE_SECONDS = env.int("CLEARFUND_TOTALS_CACHE_SECONDS", default=3)
-# Unit funding is refreshed at most about once per this many seconds per campaign (ADR 0220).
+# Unit funding is refreshed at most about once per this many seconds per campaign (ADR 0223).
 UNIT_FUNDING_COALESCE_SECONDS = env.float("CLEARFUND_UNIT_FUNDING_COALESCE_SECONDS", default=1.0)
 # The campaign page's panels (beneficiaries, disbursements, notice-period releases, latest report,
 # partners) are cached as one fragment keyed by the live totals and a version that the records'

@@ -143,7 +143,7 @@ class Donation(models.Model):
             # A campaign's gifts in the order they reached it: first-in, first-out allocation
             # reads them from a cursor (ADR 0213), the wall of support reads the newest.
             models.Index(fields=["campaign", "captured_at", "id"], name="donation_campaign_captured"),
-            # A campaign's earmarked gifts (few), read by every unit-funding refresh (ADR 0220):
+            # A campaign's earmarked gifts (few), read by every unit-funding refresh (ADR 0223):
             # without it each refresh scanned all the campaign's gifts.
             models.Index(
                 fields=["campaign", "earmark_beneficiary_id"],

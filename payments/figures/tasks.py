@@ -8,7 +8,7 @@ from celery import shared_task
 @shared_task(name="payments.unit_funding_refresh", ignore_result=True)
 def unit_funding_refresh(campaign_id: int) -> None:
     """Mark the beneficiaries of a unit campaign that its counted money pays for (coalesced per
-    campaign, ADR 0220: clears the campaign's due mark before it reads)."""
+    campaign, ADR 0223: clears the campaign's due mark before it reads)."""
     from campaigns.models import Campaign
     from payments.figures.unit_funding import refresh_unit_funding, unit_funding_started
 

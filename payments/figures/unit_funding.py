@@ -6,7 +6,7 @@ campaign's figure comes from the kept balances, so a new gift adds itself to the
 campaign's gifts being read again; only gifts earmarked for a beneficiary are read one by one
 (ADR 0211).
 
-A refresh is coalesced per campaign (ADR 0220): the first gift that changes after a refresh
+A refresh is coalesced per campaign (ADR 0223): the first gift that changes after a refresh
 started marks the campaign due in Redis and queues one refresh a second later
 (``UNIT_FUNDING_COALESCE_SECONDS``); gifts committed while it is due queue nothing, because the
 refresh they wait for clears the mark before it reads and so sees them. A gift committed after it

@@ -101,7 +101,7 @@ def test_processing_a_payment_event_captures_once_within_its_statement_budget(
 
     # when the worker processes it (the receipt and unit funding tasks it queues are not counted)
     # (12 + 2 of ADR 0212; an ordinary gift is not asked whether it pays for a need: only an
-    # earmarked one can, ADR 0220)
+    # earmarked one can, ADR 0223)
     with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(12 + 2):
         queued[0]()
     # and a second delivery of the same provider state is processed too

@@ -1,5 +1,5 @@
 """Unit funding refreshed at most about once a second per campaign, and exact once the last
-refresh after the last gift has run (ADR 0220). Money state only through the builders."""
+refresh after the last gift has run (ADR 0223). Money state only through the builders."""
 
 import pytest
 from django.core.cache import cache
