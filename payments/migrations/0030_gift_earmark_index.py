@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("campaigns", "0011_english_twins_of_public_texts"),
-        ("payments", "0028_reconciliation_columns_people_read"),
+        ("payments", "0029_notice_fan_out_and_monthly_card_setups"),
     ]
 
     operations = [
