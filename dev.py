@@ -97,17 +97,19 @@ def main(argv: list[str]) -> int:
 
 
 def parallel(rest: list[str]) -> list[str]:
-    """pytest-xdist options for the whole suite: one worker per core, whole files per worker
-    (``loadfile``: a file's module fixtures, such as a live server or a browser, start once). Each
-    worker starts throwaway PostgreSQL and Redis of its own (config/settings/test.py), so workers
-    share nothing. None when the caller chose (``-n``, ``--dist``, ``-p no:xdist``)."""
+    """pytest-xdist options for the whole suite: one worker per core. Tests are handed out in
+    pytest-django's order (``--dist load``, not ``loadfile``): every worker runs its database tests
+    before its transactional ones, which empty the tables when they end (whole files per worker
+    mixed them, and the next file's tests found no staff groups or locales). Each worker starts
+    throwaway PostgreSQL and Redis of its own (config/settings/test.py), so workers share nothing.
+    None when the caller chose (``-n``, ``--dist``, ``-p no:xdist``)."""
     if (
         any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "--dist")) for arg in rest)
         or "no:xdist" in rest
     ):
         return []
     workers = max(1, os.cpu_count() or 1)
-    return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
+    return ["-n", str(workers), "--dist", "load"] if workers > 1 else []
 
 
 if __name__ == "__main__":
