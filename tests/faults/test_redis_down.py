@@ -11,21 +11,10 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from payments.donations.models import Donation, DonationStatus
-from payments.gateway.card import _gateway_instance, get_gateway
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 from tests.payments.conftest import event, post_signed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake_gateway(settings):
-    settings.PAYMENTS_GATEWAY = "payments.gateway.card_fake.FakeGateway"
-    _gateway_instance.cache_clear()
-    gateway = get_gateway()
-    gateway.reset()
-    yield gateway
-    _gateway_instance.cache_clear()
 
 
 def outage_logs(caplog, words: str) -> list[str]:
