@@ -27,11 +27,21 @@ def site_name_source(source: Callable[[str], str | None]) -> None:
     _source = source
 
 
+def _language_code(language: str | None) -> str:
+    code = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    return "en" if code.startswith("en") else "zh-hans"
+
+
+def site_name_fallback(language: str | None = None) -> str:
+    """The default name for ``language`` (default: the active one), read from no database: for the
+    pages shown when the database fails or cannot be reached."""
+    return SITE_NAME_FALLBACK[_language_code(language)]
+
+
 def site_name(language: str | None = None) -> str:
     """The organisation's name for ``language`` (default: the active one), e.g. "清源公益基金会" or
     "Clearfund Charitable Foundation". Never raises: a database error gives the fallback name."""
-    code = (language or get_language() or settings.LANGUAGE_CODE).lower()
-    code = "en" if code.startswith("en") else "zh-hans"
+    code = _language_code(language)
     name = None
     if _source is not None:
         try:

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from campaigns.reader_language import ReaderText, in_reader_language
 from campaigns.site_name import site_name as _site_name
+from campaigns.site_name import site_name_fallback as _site_name_fallback
 
 register = template.Library()
 
@@ -42,3 +43,10 @@ def reader_plain(obj, field: str | None = None) -> str:
 def site_name() -> str:
     """The organisation's name in the active language, from the site settings (``campaigns.site_name``)."""
     return _site_name()
+
+
+@register.simple_tag
+def site_name_offline() -> str:
+    """The organisation's default name in the active language, without reading the database: for
+    the pages shown when it fails or cannot be reached (500, 503)."""
+    return _site_name_fallback()

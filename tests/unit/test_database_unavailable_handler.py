@@ -25,6 +25,7 @@ def test_a_database_error_raised_outside_the_view_gets_503_in_the_visitors_langu
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "The site is briefly unavailable. Please try again in a minute." in response.content.decode()
+    assert "<title>Back in a moment · Clearfund</title>" in response.content.decode()
 
 
 def test_a_closed_connection_asked_for_json_gets_a_json_503():
@@ -41,3 +42,13 @@ def test_any_other_error_is_still_a_500():
     response = handled(ValueError("a bug"))
 
     assert response.status_code == 500
+
+
+def test_the_error_pages_name_the_organisation_in_the_visitors_language_without_the_database():
+    # given a database that cannot be read: neither page may ask it for the site's name
+    with translation.override("zh-hans"):
+        failed = handled(ValueError("a bug")).content.decode()
+        unavailable = handled(OperationalError("the database system is shutting down")).content.decode()
+
+    assert "· 清源公益</title>" in failed
+    assert "· 清源公益</title>" in unavailable
