@@ -148,10 +148,24 @@ def refuse_unpublishing_a_campaign_taking_gifts(request, page):
     return None
 
 
+@hooks.register("before_delete_page")
+def refuse_deleting_a_campaign_taking_gifts(request, page):
+    # Deleting takes the page offline as unpublishing does: the same rule (ADR 0103).
+    try:
+        check_may_unpublish(page=page.specific)
+    except PermissionDenied as error:
+        return _refused(request, error, back=reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    return None
+
+
 @hooks.register("before_bulk_action")
 def refuse_bulk_publishing_campaign_pages(request, action_type, objects, action_class_instance):
-    """Bulk publish and unpublish follow the same rules as the page's own buttons."""
-    checks = {"publish": check_direct_publication, "unpublish": check_may_unpublish}
+    """Bulk publish, unpublish and delete follow the same rules as the page's own buttons."""
+    checks = {
+        "publish": check_direct_publication,
+        "unpublish": check_may_unpublish,
+        "delete": check_may_unpublish,
+    }
     check = checks.get(action_type)
     if check is None:
         return None

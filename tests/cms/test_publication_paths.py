@@ -142,3 +142,29 @@ def test_a_campaign_page_may_still_be_copied_as_a_draft(client, index, admin_use
     copy = CampaignPage.objects.get(slug="copy-of-campaign")
     assert copy.live is False
     assert copy.campaign.status == CampaignStatus.DRAFT
+
+
+def test_deleting_a_live_campaign_page_in_code_closes_its_campaign_first(index):
+    # given the page of a live campaign, deleted outside the admin (Wagtail unpublishes a live page
+    # it deletes, so the unpublishing rule applies)
+    page = CampaignPageFactory(parent=index)
+    campaign = page.campaign
+
+    page.delete()
+
+    # then the campaign no longer takes gifts: closed by the system, with the reason
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
+    assert AuditEvent.objects.filter(action="campaign.closed", subject_id=str(campaign.pk)).count() == 1
+
+
+def test_the_admin_refuses_to_delete_the_page_of_a_campaign_taking_gifts(client, index, admin_user):
+    page = CampaignPageFactory(parent=index)
+    client.force_login(admin_user)
+
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]), follow=True)
+
+    assert CampaignPage.objects.filter(pk=page.pk).exists()
+    assert "正在接受捐赠的项目页面须保持发布；请先结束该项目。" in response.content.decode()
+    page.campaign.refresh_from_db()
+    assert page.campaign.status == CampaignStatus.LIVE
