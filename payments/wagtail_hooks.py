@@ -9,6 +9,7 @@ from wagtail.permissions import register_permission_policy
 
 from payments.disputes.models import Dispute
 from payments.disputes.viewsets import DisputeViewSet
+from payments.exports import wagtail_hooks as exports_hooks  # noqa: F401
 from payments.ledger.models import BalanceDrift
 from payments.ledger.viewsets import BalanceDriftViewSet
 from payments.partners import wagtail_hooks as partners_hooks  # noqa: F401
