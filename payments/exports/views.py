@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from campaigns.site_time import site_day_start, site_today
 from payments.exports.tables import EXPORTS, Export
-from payments.exports.writers import XLSX_AVAILABLE, csv_lines, xlsx_file
+from payments.exports.writers import csv_lines, xlsx_file
 
-FORMATS = ("csv", "xlsx") if XLSX_AVAILABLE else ("csv",)
+FORMATS = ("csv", "xlsx")
 # The longest range one download covers: larger asks are refused with a clear message rather than
 # tying up a web process for a decade of rows.
 MAX_RANGE_DAYS = 3 * 366

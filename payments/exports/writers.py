@@ -11,16 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import IO
 
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from payments.exports.cells import Cell, neutralised
 
-try:  # openpyxl is in the lock file; without it the exports page offers CSV only.
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-except ImportError:  # pragma: no cover
-    openpyxl = None
-
-XLSX_AVAILABLE = openpyxl is not None
 CSV_BOM = "\ufeff"  # so that Excel opens UTF-8 (Chinese headers) as UTF-8
 
 
@@ -51,9 +47,7 @@ def csv_lines(headers: list[str], rows: Iterable[list[Cell]]) -> Iterator[str]:
 def xlsx_file(title: str, headers: list[str], rows: Iterable[list[Cell]]) -> IO[bytes]:
     """An XLSX workbook of one sheet in an anonymous temporary file, rewound; the caller closes it.
     Amounts are numeric cells with two decimals (Decimal, not float, handed to openpyxl); moments
-    are date-time cells. Raises ``RuntimeError`` when openpyxl is not installed."""
-    if openpyxl is None:  # pragma: no cover
-        raise RuntimeError("openpyxl is not installed")
+    are date-time cells."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(headers)
