@@ -3,8 +3,9 @@ the admin user's language (ADR 0405).
 
 Wagtail stores a workflow's and a task's name as one text column and prints it as is, inside its
 own translated sentences ("提交给 %(workflow_name)s", "awaiting '%(task_name)s'"). The rows keep
-the English name (the msgid); ``name_shown`` swaps it for a lazy translation when the row is loaded,
-so every place that prints ``workflow.name`` reads it in the language active at that moment, and
+the English name (the msgid); ``name_shown`` swaps it for its translation in the language active
+when the row is loaded (the request's: the admin user's language), as plain text (``Workflow.__str__``
+must return a ``str``: a lazy name made the workflow lists and reports answer 500), and
 ``name_stored`` swaps it back before a save, so the column never takes one language's text. Names
 staff type for workflows of their own are shown as typed.
 """
@@ -23,8 +24,8 @@ SHOWN_NAMES = {
 
 
 def name_shown(stored: str) -> str:
-    """The lazy, translated name for one of the project's own workflow or task names, else ``stored``."""
-    return SHOWN_NAMES.get(stored, stored)
+    """One of the project's own workflow or task names in the active language, else ``stored``."""
+    return str(SHOWN_NAMES.get(stored, stored))
 
 
 def name_stored(shown) -> str:

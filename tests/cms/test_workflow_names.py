@@ -15,16 +15,20 @@ def stored_name(model, pk) -> str:
     return model.objects.filter(pk=pk).values_list("name", flat=True).get()
 
 
-def test_the_workflow_and_task_read_in_the_active_language():
+def read_names() -> tuple[str, ...]:
     workflow = Workflow.objects.get(name="Campaign publication")
     task = CampaignReviewTask.objects.get(name="Verifier review")
+    return (str(workflow), task.name, Task.objects.get(pk=task.pk).specific.name)
 
+
+def test_the_workflow_and_task_read_in_the_language_active_when_loaded():
     with translation.override("zh-hans"):
-        chinese = (str(workflow.name), str(task.name), str(Task.objects.get(pk=task.pk).specific.name))
+        chinese = read_names()
     with translation.override("en"):
-        english = (str(workflow.name), str(task.name))
+        english = read_names()[:2]
 
     assert chinese == ("项目发布审核", "核查员审核", "核查员审核")
+    assert all(type(name) is str for name in chinese)  # Workflow.__str__ must return a str
     assert english == ("Campaign publication", "Verifier review")
 
 
@@ -57,3 +61,15 @@ def test_the_chinese_editor_is_offered_to_submit_to_the_translated_workflow(clie
 
     assert "项目发布审核" in html
     assert "Campaign publication" not in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/workflows/list/", "/admin/reports/workflow/", "/admin/reports/workflow_tasks/"]
+)
+def test_the_workflow_lists_and_reports_open_in_chinese(client, admin_user, url):
+    # they answered 500 ("__str__ returned non-string") while the names were lazy
+    client.force_login(admin_user)
+
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 200
