@@ -45,6 +45,27 @@ class ReviewRefusedMiddleware:
                 transaction.set_rollback(True)  # the edit view's save before the refused action
             return response
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Opening the edit view of a page in review that the verifier may no longer review
+        (they changed it): Wagtail answers "no permission" without a reason; say why (issue 12)."""
+        match = getattr(request, "resolver_match", None)
+        if request.method != "GET" or match is None or match.view_name != "wagtailadmin_pages:edit":
+            return None
+        if not request.user.is_authenticated:
+            return None
+        from wagtail.models import Page
+
+        from cms.services import review_refusal_reason
+
+        page = Page.objects.filter(pk=view_kwargs.get("page_id")).first()
+        if page is None or page.permissions_for_user(request.user).can_edit():
+            return None
+        reason = review_refusal_reason(page=page.specific, actor=request.user)
+        if not reason:
+            return None
+        messages.error(request, reason)
+        return redirect(get_valid_next_url_from_request(request) or reverse("wagtailadmin_home"))
+
     def process_exception(self, request, exception):
         if not isinstance(exception, ReviewRefused):
             return None

@@ -153,6 +153,27 @@ def check_may_approve_page(*, page: Page, actor: Actor) -> None:
         )
 
 
+def review_refusal_reason(*, page: Page, actor: Actor) -> str | None:
+    """Why a reviewer of ``page``'s current review may neither review nor edit it, as a sentence
+    in the active language; ``None`` when the page is not in a campaign review, the actor is not
+    one of its reviewers, or nothing refuses them (issue 12). Raises nothing."""
+    from cms.models.workflow import CampaignReviewTask
+
+    task = page.current_workflow_task
+    if task is None or not isinstance(task.specific, CampaignReviewTask):
+        return None
+    if not task.specific._in_review_groups(actor):
+        return None
+    try:
+        check_may_approve_page(page=page, actor=actor)
+    except PermissionDenied as error:
+        return _("The page '%(title)s' is in review: %(reason)s You can no longer edit it.") % {
+            "title": page.get_admin_display_title(),
+            "reason": str(error),
+        }
+    return None
+
+
 def page_review_approved(*, page: Page, actor: Actor, submitter: Actor) -> None:
     """The approved revision of a page was published (now, or at its scheduled go-live): apply its
     terms to the Campaign and put a campaign in review live, acting as the approving verifier.

@@ -177,3 +177,51 @@ def refuse_bulk_publishing_campaign_pages(request, action_type, objects, action_
         except PermissionDenied as error:
             return _refused(request, error, back=reverse("wagtailadmin_explore_root"))
     return None
+
+
+def _posted_workflow_action(request) -> str | None:
+    if request.method != "POST" or "action-workflow-action" not in request.POST:
+        return None
+    return request.POST.get("workflow-action-name") or None
+
+
+def _may_explore(user, page: Page) -> bool:
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    return PagePermissionPolicy().explorable_instances(user).filter(pk=page.pk).exists()
+
+
+@hooks.register("after_edit_page")
+def land_reviewers_where_they_may_be(request, page):
+    """After an approval or a saved draft, a verifier goes somewhere they may see (issue 12).
+
+    Wagtail sends a reviewer who approved from the edit view to the parent page's explorer, which
+    a verifier (review rights only, no page permissions) may not open: they saw "no permission"
+    on the dashboard. They now land on ``next`` or the dashboard, told the page was approved. A
+    verifier who saves a draft of a page in review becomes one of its authors, so may no longer
+    review or edit it (``check_may_approve_page``): they are told so instead of being sent back
+    to an edit view that refuses them without a reason."""
+    from cms.services import review_refusal_reason
+
+    user = request.user
+    page = Page.objects.get(pk=page.pk).specific
+    action = _posted_workflow_action(request)
+    if action == "approve":
+        title = page.get_admin_display_title()
+        if page.live and page.current_workflow_state is None and not page.has_unpublished_changes:
+            messages.success(request, _("Page '%(title)s' approved and published.") % {"title": title})
+        else:
+            messages.success(request, _("Page '%(title)s' approved.") % {"title": title})
+        next_url = get_valid_next_url_from_request(request)
+        if next_url:
+            return redirect(next_url)
+        parent = page.get_parent()
+        if parent is not None and _may_explore(user, parent):
+            return None
+        return redirect("wagtailadmin_home")
+    if action is None and request.method == "POST" and not page.permissions_for_user(user).can_edit():
+        reason = review_refusal_reason(page=page, actor=user)
+        if reason:
+            messages.warning(request, reason)
+        return redirect(get_valid_next_url_from_request(request) or reverse("wagtailadmin_home"))
+    return None
