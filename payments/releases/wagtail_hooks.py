@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_columns import SiteMomentColumn
 from payments.releases.admin_views import release_detail_view
 from payments.releases.models import Release
 
@@ -18,7 +19,7 @@ class ReleaseViewSet(ModelViewSet):
     menu_label = _("Releases")
     list_display = [TitleColumn("amount", label=_("Amount"),
                                 get_url=lambda r: reverse("release_detail", args=[r.pk])),
-                    "partner", "campaign", "status", DateColumn("notice_ends_at", label=_("Notice ends")),
+                    "partner", "campaign", "status", SiteMomentColumn("notice_ends_at", label=_("Notice ends")),
                     DateColumn("approved_at", label=_("Approved")), DateColumn("paid_at", label=_("Paid"))]  # fmt: skip
     list_filter = ["status", "campaign", "partner"]
     form_fields = []  # state changes only through the release screen (services)
