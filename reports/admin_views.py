@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.form_labels import LabelledForm
 from campaigns.models import Campaign
 from campaigns.roles import EDITORS, FINANCE_OFFICERS, in_role
 from reports import services
@@ -28,7 +29,7 @@ TRIGGERABLE = [
 ]
 
 
-class TriggerForm(forms.Form):
+class TriggerForm(LabelledForm):
     kind = forms.ChoiceField(label=gettext_lazy("Report"), choices=TRIGGERABLE)
     campaign = forms.ModelChoiceField(
         label=gettext_lazy("Campaign"),

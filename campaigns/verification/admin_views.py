@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.form_labels import LabelledForm
 from campaigns.models import Beneficiary, Milestone
 from campaigns.verification.beneficiaries import beneficiary_match, beneficiary_verify, evidence_add
 from campaigns.verification.milestones import milestone_reject, milestone_report, milestone_verify
 from campaigns.verification.permissions import is_verifier, may_view_restricted
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(LabelledForm):
     file = forms.FileField(label=gettext_lazy("Evidence file (photo or PDF)"), required=False)
     summary = forms.CharField(label=gettext_lazy("Public summary of the evidence"), max_length=200, required=False,
                               help_text=gettext_lazy("No names, ID numbers or addresses."))  # fmt: skip

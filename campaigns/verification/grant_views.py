@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
+from campaigns.form_labels import LabelledForm
 from campaigns.models import Beneficiary, BeneficiaryStatus, CampaignKind, Grant, Partner
 from campaigns.verification.grants import STAGE_KINDS, StagePlan, grant_create
 
@@ -32,7 +33,7 @@ def _amount(value: str, currency: str = "CNY"):
     return amount
 
 
-class GrantForm(forms.Form):
+class GrantForm(LabelledForm):
     beneficiary = forms.ModelChoiceField(label=gettext_lazy("Entrepreneur (beneficiary)"),
                                          queryset=Beneficiary.objects.none())  # fmt: skip
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
@@ -51,7 +52,7 @@ class GrantForm(forms.Form):
         return _amount(self.cleaned_data["amount"])
 
 
-class StageForm(forms.Form):
+class StageForm(LabelledForm):
     kind = forms.ChoiceField(label=gettext_lazy("Stage"), choices=[(k.value, k.label) for k in STAGE_KINDS])
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
     amount = forms.CharField(label=gettext_lazy("Amount (yuan)"), max_length=MAX_INPUT_LENGTH)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
+from campaigns.form_labels import LabelledForm
 from campaigns.models import Campaign, CampaignStatus, Need, NeedKind, NeedStatus, Partner
 from campaigns.services import english_texts_set
 from campaigns.verification.beneficiaries import evidence_add
@@ -27,7 +28,7 @@ from campaigns.verification.needs import need_mark_delivered, need_post, need_re
 from campaigns.verification.permissions import is_field_officer, is_verifier, partner_of
 
 
-class HouseholdFindForm(forms.Form):
+class HouseholdFindForm(LabelledForm):
     registry_number = forms.CharField(
         label=gettext_lazy("Household registry number"), max_length=32, required=False
     )
@@ -36,7 +37,7 @@ class HouseholdFindForm(forms.Form):
                                 widget=forms.PasswordInput(render_value=False))  # fmt: skip
 
 
-class NeedPostForm(forms.Form):
+class NeedPostForm(LabelledForm):
     person = forms.IntegerField(widget=forms.HiddenInput)
     campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none())
     pseudonym = forms.CharField(label=gettext_lazy("Pseudonym (the public name)"), max_length=50)
@@ -127,7 +128,7 @@ def field_need_post_view(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-class NeedReviewForm(forms.Form):
+class NeedReviewForm(LabelledForm):
     note = forms.CharField(
         label=gettext_lazy("Note or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.form_labels import LabelledForm
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from campaigns.site_time import site_day_start, site_today
 from payments.exports.tables import EXPORTS, Export
@@ -32,7 +33,7 @@ FORMATS = ("csv", "xlsx")
 MAX_RANGE_DAYS = 3 * 366
 
 
-class ExportRangeForm(forms.Form):
+class ExportRangeForm(LabelledForm):
     start = forms.DateField(
         label=gettext_lazy("From (site date)"), widget=forms.DateInput(attrs={"type": "date"})
     )

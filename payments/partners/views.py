@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.form_labels import LabelledForm
 from campaigns.models import Milestone
 from campaigns.verification.beneficiaries import evidence_add
 from campaigns.verification.milestones import milestone_report
@@ -20,7 +21,7 @@ from payments.partners.selectors import partner_cases, partner_money, partner_ne
 from payments.releases.models import Release
 
 
-class CaseEvidenceForm(forms.Form):
+class CaseEvidenceForm(LabelledForm):
     file = forms.FileField(label=gettext_lazy("Outcome evidence or invoice (photo or PDF)"))
     summary = forms.CharField(label=gettext_lazy("Public summary"), max_length=200,
                               help_text=gettext_lazy("e.g. “Discharge note”, “Invoice”. No names, ID numbers or addresses."))  # fmt: skip

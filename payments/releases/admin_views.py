@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.form_labels import LabelledForm
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from payments.ledger.services import InsufficientFunds
 from payments.releases.models import Objection, Release
@@ -20,12 +21,12 @@ from payments.releases.payouts import release_record_bank_transfer
 from payments.releases.services import objection_resolve, release_approve
 
 
-class BankTransferForm(forms.Form):
+class BankTransferForm(LabelledForm):
     reference = forms.CharField(label=gettext_lazy("Bank reference"), max_length=100)
     proof = forms.FileField(label=gettext_lazy("Proof of transfer (bank slip)"))
 
 
-class ObjectionAnswerForm(forms.Form):
+class ObjectionAnswerForm(LabelledForm):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=gettext_lazy("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
 

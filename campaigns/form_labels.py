@@ -1,0 +1,16 @@
+"""Form labels in the reader's language: the colon after a label is the language's own (issue 13)."""
+
+from django import forms
+from django.utils.translation import pgettext
+
+
+class LabelledForm(forms.Form):
+    """A form whose labels end with the active language's colon ("Amount:", "金额："). Django's own
+    label suffix is ":" in its Chinese catalogue too; ours is a separate, translated message. An
+    explicit ``label_suffix`` argument still wins."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        if kwargs.get("label_suffix") is None:
+            # Translators: written after a form field's label; use your language's colon.
+            kwargs["label_suffix"] = pgettext("form label suffix", ":")
+        super().__init__(*args, **kwargs)
