@@ -171,7 +171,7 @@ class RegistryPersonViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Registry")
     list_display = [
-        "household",
+        Column("household", label=_("Household")),
         "relation",
         "gender",
         "status",
@@ -190,12 +190,42 @@ class RegistryPersonViewSet(ModelViewSet):
     form_fields = ["relation", "health_condition", "school_stage"]
 
 
+IMPORT_FIGURES = {
+    "households_added": _("Households added"),
+    "households_changed": _("Households changed"),
+    "households_removed": _("Households removed"),
+    "households_exited": _("Households exited poverty"),
+    "heads_changed_phone": _("Heads with a new phone"),
+    "people_added": _("People added"),
+    "people_changed": _("People changed"),
+    "people_removed": _("People removed"),
+}
+
+
+def import_report_text(registry_import: RegistryImport) -> str:
+    """A registry import's report as labelled figures in the reader's language ("新增人员：8482 ·
+    …"), the figures that are not zero; a key without a label reads as its words (issue 13)."""
+    from campaigns.templatetags.labels import labelled
+
+    figures = [
+        labelled(IMPORT_FIGURES.get(key, key.replace("_", " ")), value)
+        for key, value in (registry_import.report or {}).items()
+        if isinstance(value, int) and value
+    ]
+    return " · ".join(figures) if figures else str(_("No changes"))
+
+
 class RegistryImportViewSet(ModelViewSet):
     name = "registry_imports"
     model = RegistryImport
     icon = "download"
     menu_label = _("Registry imports")
-    list_display = ["source", "imported_at", "rows", Column("report", label=_("Changes"))]
+    list_display = [
+        "source",
+        "imported_at",
+        "rows",
+        Column("report", label=_("Changes"), accessor=import_report_text),
+    ]
     inspect_view_enabled = True
     form_fields = []
 
@@ -264,7 +294,7 @@ class GrantViewSet(ModelViewSet):
     menu_label = _("Staged grants")
     list_display = [TitleColumn("title", label=_("Title"),
                                 get_url=lambda g: reverse("verification_grant_detail", args=[g.pk])),
-                    "beneficiary", "amount", "stage_count", DateColumn("created_at", label=_("Created"))]  # fmt: skip
+                    "beneficiary", Column("amount", label=_("Amount")), "stage_count", DateColumn("created_at", label=_("Created"))]  # fmt: skip
     form_fields = ["title"]
     add_view_class = GrantCreateView
 

@@ -6,12 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from campaigns.audit_labels import audit_action_label, audit_subject_label
 from campaigns.models import AuditEvent, Campaign, Partner
 from cms.services import (
     campaign_page_ensure_record,
@@ -38,7 +40,7 @@ class CampaignViewSet(ModelViewSet):
     model = Campaign
     icon = "clipboard-list"
     menu_label = _("Campaign records")
-    list_display = ["title", "kind", "status", "goal", "deadline"]
+    list_display = ["title", "kind", "status", Column("goal", label=_("Goal")), "deadline"]
     list_filter = ["status", "kind", "funding_model"]
     search_fields = ["title", "region"]
     inspect_view_enabled = True
@@ -75,7 +77,13 @@ class AuditEventViewSet(ModelViewSet):
     model = AuditEvent
     icon = "history"
     menu_label = _("Audit log")
-    list_display = ["at", "action", "subject_type", "subject_id", "actor"]
+    list_display = [
+        "at",
+        Column("action", label=_("Action"), accessor=lambda e: audit_action_label(e.action)),
+        Column("subject_type", label=_("Subject"), accessor=lambda e: audit_subject_label(e.subject_type)),
+        "subject_id",
+        "actor",
+    ]
     list_filter = ["action", "subject_type"]
     search_fields = ["action", "subject_id", "reason"]
     inspect_view_enabled = True
