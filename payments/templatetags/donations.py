@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
@@ -60,9 +63,61 @@ def _earmark(context, campaign: Campaign) -> Beneficiary | None:
     return public_beneficiaries(campaign=campaign).filter(pk=int(wanted)).first()
 
 
+@register.simple_tag(name="stripe_locale")
 def stripe_locale(language: str | None = None) -> str:
     """Stripe.js's name for the page's language: "zh" (Simplified Chinese) or "en"."""
     return "en" if reads_english(language) else "zh"
+
+
+# A card error's ``decline_code`` or ``code`` (as Stripe.js reports it) → the data attribute that
+# carries our own message for it; "other" covers every code not listed.
+CARD_ERROR_CODES = (
+    "card_declined",
+    "insufficient_funds",
+    "expired_card",
+    "incorrect_cvc",
+    "incorrect_number",
+    "processing_error",
+    "other",
+)
+
+
+def card_error_messages() -> dict[str, str]:
+    """Our message for each card error code in ``CARD_ERROR_CODES``, in the active language."""
+    return {
+        "card_declined": gettext("Your card was declined. Try another card or ask your bank."),
+        "insufficient_funds": gettext("The card has not enough funds. Try another card."),
+        "expired_card": gettext("The card has expired. Check its expiry date or use another card."),
+        "incorrect_cvc": gettext("The card's security code is wrong. Check the three digits on its back."),
+        "incorrect_number": gettext("The card number is wrong. Check it and try again."),
+        "processing_error": gettext("The card could not be charged just now. Try again in a moment."),
+        "other": gettext("The card could not be used. Check it or try another card."),
+    }
+
+
+@register.simple_tag
+def card_error_attributes() -> SafeString:
+    """``{% card_error_attributes %}``: on a page not in English, one ``data-card-error-<code>``
+    attribute per card error code, each with our translated message, for donate.js and
+    card_update.js to show instead of the processor's English text (the offline stand-in for
+    Stripe.js does not localise; issue 12). On English pages nothing: the processor's own
+    message is shown."""
+    if reads_english():
+        return SafeString("")
+    messages = card_error_messages()
+    return format_html_join(
+        " ",
+        'data-card-error-{}="{}"',
+        ((code.replace("_", "-"), messages[code]) for code in CARD_ERROR_CODES),
+    )
+
+
+@register.filter
+def donor_text(value: object) -> SafeString:
+    """``{{ text|donor_text }}``: what a donor typed (a name, a dedication), escaped and marked
+    ``data-donor-text``: shown as typed, in no page language, so checks for untranslated text
+    skip it, also inside a translated sentence ("in honour of 我的外婆"; issue 13)."""
+    return format_html("<span data-donor-text>{}</span>", value)
 
 
 def _unit_label(context, campaign: Campaign) -> str | ReaderText:
