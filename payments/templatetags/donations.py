@@ -7,12 +7,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
 
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.reader_language import ReaderText, in_reader_language, reads_english
 from campaigns.verification.selectors import campaign_gift_refusal, public_beneficiaries
+from payments.donations.card_errors import CARD_ERROR_CODES, card_error_messages
 from payments.donations.forms import DonationForm
 from payments.figures.selectors import CampaignTotals, campaign_totals
 
@@ -67,32 +67,6 @@ def _earmark(context, campaign: Campaign) -> Beneficiary | None:
 def stripe_locale(language: str | None = None) -> str:
     """Stripe.js's name for the page's language: "zh" (Simplified Chinese) or "en"."""
     return "en" if reads_english(language) else "zh"
-
-
-# A card error's ``decline_code`` or ``code`` (as Stripe.js reports it) → the data attribute that
-# carries our own message for it; "other" covers every code not listed.
-CARD_ERROR_CODES = (
-    "card_declined",
-    "insufficient_funds",
-    "expired_card",
-    "incorrect_cvc",
-    "incorrect_number",
-    "processing_error",
-    "other",
-)
-
-
-def card_error_messages() -> dict[str, str]:
-    """Our message for each card error code in ``CARD_ERROR_CODES``, in the active language."""
-    return {
-        "card_declined": gettext("Your card was declined. Try another card or ask your bank."),
-        "insufficient_funds": gettext("The card has not enough funds. Try another card."),
-        "expired_card": gettext("The card has expired. Check its expiry date or use another card."),
-        "incorrect_cvc": gettext("The card's security code is wrong. Check the three digits on its back."),
-        "incorrect_number": gettext("The card number is wrong. Check it and try again."),
-        "processing_error": gettext("The card could not be charged just now. Try again in a moment."),
-        "other": gettext("The card could not be used. Check it or try another card."),
-    }
 
 
 @register.simple_tag

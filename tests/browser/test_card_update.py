@@ -139,3 +139,21 @@ def test_an_ended_sign_in_and_someone_elses_plan_change_nothing(live_server, str
     plan.refresh_from_db()
     assert (plan.provider_payment_method_id, plan.card_setup_intent_id) == (old_card, "")
     assert len(_stripe(stripe_js, "setup_intents")["data"]) == setups
+
+
+def test_a_declined_card_is_explained_in_chinese_on_a_chinese_page(live_server, stripe_js, page):
+    # given the new-card page in Chinese (the Stripe.js stand-in answers a decline in English)
+    plan = monthly_gift_at_localstripe(stripe_js, email="qian.yu@example.com")
+    with translation.override("zh-hans"):
+        page.goto(live_server.url + donor_page_url(plan.donor, absolute=False) + f"monthly/{plan.pk}/card/")
+
+    # when the new card is declined as the provider saves it
+    fill_card(page, DECLINED_WHEN_SAVED)
+    page.locator("#card-update-submit").click()
+
+    # then the page says why in Chinese, chosen by the error's code (issue 12), on a phone
+    expect(page.locator("#card-update-message")).to_have_text(
+        "您的银行卡被拒绝。请换一张卡，或咨询发卡银行。"
+    )
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/fixb-card-zh.png", full_page=True)

@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from campaigns.site_name import from_address, site_name
+from payments.donations.card_errors import CARD_ERROR_CODES, card_error_for_reader
 from payments.donations.donor_links import donor_token
 from payments.donations.tasks import send_receipt
 from payments.models import MonthlyPlan
-from payments.templatetags.donations import CARD_ERROR_CODES
 from tests.builders import gift
 from tests.payments.factories import give
 
@@ -162,3 +162,18 @@ def test_no_template_title_repeats_the_site_name():
         if ".venv" not in path.parts and re.search(r"\{% block title %\}[^\n]*Clearfund", path.read_text())
     ]
     assert offenders == []
+
+
+def test_a_declined_charge_is_answered_in_the_readers_language():
+    # the processor's English decline, as the charge step receives it
+    with translation.override("zh-hans"):
+        assert card_error_for_reader("insufficient_funds", "Your card has insufficient funds.") == (
+            "这张银行卡余额不足。请换一张卡。"
+        )
+        assert card_error_for_reader("do_not_honor", "Your card was declined.") == (
+            "无法使用这张银行卡。请检查卡片信息，或换一张卡。"
+        )
+        # no code: the message is ours and already translated
+        assert card_error_for_reader("", "付款未能完成。") == "付款未能完成。"
+    with translation.override("en"):
+        assert card_error_for_reader("card_declined", "Your card was declined.") == "Your card was declined."
