@@ -157,3 +157,28 @@ def test_a_declined_card_is_explained_in_chinese_on_a_chinese_page(live_server, 
     )
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/fixb-card-zh.png", full_page=True)
+
+
+def test_the_account_page_fits_a_phone_with_touch_size_controls(live_server, stripe_js, page):
+    # given a signed-in monthly donor on their account page, in Chinese, on a phone
+    from importlib import import_module
+
+    from django.conf import settings
+
+    plan = monthly_gift_at_localstripe(stripe_js, email="wu.fang@example.com")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = {"d": plan.donor.pk, "v": plan.donor.link_version}
+    session.create()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/payments/account/")
+
+    # then the amount field and every button of the plan are styled at touch size (issue 12)
+    plan_item = page.locator("[data-testid=plan]")
+    amount = plan_item.locator("input[name=amount]").bounding_box()
+    assert amount["height"] >= 44 and amount["width"] >= 120, amount
+    for button in plan_item.locator("button").all():
+        assert button.bounding_box()["height"] >= 44
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/fixb-account-zh.png", full_page=True)
