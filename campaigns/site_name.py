@@ -10,6 +10,8 @@ database cannot be read, the name is the settings' defaults (``SITE_NAME_FALLBAC
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -49,3 +51,12 @@ def site_name(language: str | None = None) -> str:
         except DatabaseError:
             name = None
     return name or SITE_NAME_FALLBACK[code]
+
+
+def from_address(language: str | None = None) -> str:
+    """The From header of a mail in ``language`` (default: the active one): the site's name in
+    that language before the address of ``DEFAULT_FROM_EMAIL`` (whose own display name, e.g.
+    "Clearfund", is replaced), e.g. ``清源公益基金会 <noreply@clearfund.example>``. A Chinese mail
+    is not sent from "Clearfund" (issue 13). Never raises (``site_name`` falls back)."""
+    _display, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return str(Address(display_name=site_name(language), addr_spec=address))

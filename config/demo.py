@@ -45,6 +45,8 @@ WEBHOOK_PATH = "/payments/webhooks/stripe/"
 INSTANCE_PATH = "/__demo__/instance"  # the web process's token (web_application below)
 # Each area contributes its demo data through an idempotent command, run in this order.
 DEMO_COMMANDS = ["demo_campaigns", "demo_donations", "demo_verification", "demo_reports"]
+# Looser limits than production's for a demo tried by one machine's browsers (count/seconds).
+DEMO_RATE_LIMITS = {"PAYMENTS_RATE_LIMIT_IP": "60/600", "PAYMENTS_RATE_LIMIT_EMAIL": "30/600"}
 
 
 def log(message: str) -> None:
@@ -274,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     for variable, folder in [("DJANGO_MEDIA_ROOT", "media"), ("CLEARFUND_PRIVATE_ROOT", "private"),
                              ("EMAIL_FILE_PATH", "mail"), ("DJANGO_STATIC_ROOT", "static")]:  # fmt: skip
         os.environ.setdefault(variable, str(var_dir / folder))
+    # Every browser of a tester comes from 127.0.0.1, so the production limit (10 payment attempts
+    # per address per 10 minutes) would stop a tester after a few gifts: the demo allows more (the
+    # environment still decides when it sets them). Production keeps its defaults. Issue 12.
+    for variable, value in DEMO_RATE_LIMITS.items():
+        os.environ.setdefault(variable, value)
 
     supervisor = Supervisor(cwd=ROOT, log=log)
     owns: list[str] = []
@@ -350,7 +357,8 @@ def print_welcome(site: str, stripe_base: str, var_dir: Path) -> None:
         "Clearfund demo is running.",
         f"  Site:        {site}/            (English: {site}/en/)",
         f"  Admin:       {site}/admin/      login {ADMIN_USER} / {ADMIN_PASSWORD}",
-        f"  Staff:       editor, verifier, finance, fieldofficer, hospital (partner) / {STAFF_PASSWORD}",
+        f"  Staff:       editor, verifier, finance, fieldofficer, hospital and trainer (partners)"
+        f" / {STAFF_PASSWORD}",
         f"  Payments:    localstripe at {stripe_base} (test card 4242 4242 4242 4242)",
         f"  Mail:        {var_dir / 'mail'}/ (receipts and links)",
         f"  Logs:        {var_dir}/*.log (web, worker, beat, localstripe)",

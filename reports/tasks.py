@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaigns.site_name import from_address, site_name
 from reports import services
 from reports.selectors.common import ReportDataError
 
@@ -99,13 +100,14 @@ def email_donor_statement(self, run_id: int) -> bool:
         return False
     link = statement_link(run_id)
     with translation.override(run.language):
-        subject = _("Your Clearfund donor statement")
+        subject = _("Your %(site)s donor statement") % {"site": site_name()}
+        sender = from_address()
         body = _(
             "Thank you for your gifts. Your statement for %(period)s, with where each cent went, "
             "is ready: %(link)s\n\nThe link is personal; please do not share it."
         ) % {"period": run.period or _("all time"), "link": link}
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        send_mail(subject, body, sender, [email])
     except (smtplib.SMTPException, OSError) as exc:
         services.unmark_emailed(run_id=run_id)  # claimed but not sent: let the retry send it
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

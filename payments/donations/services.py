@@ -47,6 +47,7 @@ class ChargeOutcome:
     status: str  # succeeded | requires_action | failed | processing
     client_secret: str = ""
     message: str = ""
+    code: str = ""  # the processor's decline or error code of a failed charge ("card_declined")
 
 
 def donor_profile_for(*, email: str) -> DonorProfile:
@@ -239,7 +240,7 @@ def charge_saved_card(*, donation: Donation, customer_id: str) -> ChargeOutcome:
             metadata={"donation_id": str(donation.public_id), "campaign_id": str(donation.campaign_id)},
         )
     except CardDeclined as exc:
-        return _fail(donation, str(exc))
+        return _fail(donation, str(exc), code=exc.code or "")
     return apply_payment_result(donation=donation, result=result, current_attempt=True)
 
 
@@ -284,17 +285,19 @@ def apply_payment_result(
                 donation_transition(donation, S.REQUIRES_ACTION, data={"payment_intent": result.id})
         return ChargeOutcome(donation, "requires_action", client_secret=result.client_secret)
     if result.failed:
-        return _fail(donation, result.failure_message or _("The payment did not go through."))
+        return _fail(
+            donation, result.failure_message or _("The payment did not go through."), code=result.failure_code
+        )
     return ChargeOutcome(donation, "processing")
 
 
-def _fail(donation: Donation, message: str) -> ChargeOutcome:
+def _fail(donation: Donation, message: str, *, code: str = "") -> ChargeOutcome:
     with transaction.atomic():
         donation = Donation.objects.select_for_update().get(pk=donation.pk)
         if donation.status not in FINAL_STATES:
             donation.failure_message = message[:300]
             donation_transition(donation, S.FAILED, note=message)
-    return ChargeOutcome(donation, "failed", message=donation.failure_message or message)
+    return ChargeOutcome(donation, "failed", message=donation.failure_message or message, code=code)
 
 
 def _outcome(donation: Donation) -> ChargeOutcome:

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from campaigns.site_name import from_address
 from payments.donations.models import Donation, MonthlyPlan
 from payments.outbox.services import send_once
 
@@ -29,7 +30,8 @@ def _mail(*, template: str, to: str, language: str, context: Callable[[], dict])
         values = context()
         subject = render_to_string(f"payments/email/{template}_subject.txt", values).strip()
         body = render_to_string(f"payments/email/{template}.txt", values)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+        sender = from_address()
+    send_mail(subject, body, sender, [to])
 
 
 @shared_task(name="payments.tasks.send_receipt", ignore_result=True)

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
+from payments.donations.card_errors import card_error_for_reader
 from payments.donations.donor_links import keep_private
 from payments.donations.forms import DonationForm
 from payments.donations.intake import (
@@ -110,7 +111,8 @@ def donation_start(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def _outcome_response(outcome: ChargeOutcome) -> JsonResponse:
-    body = {"status": outcome.status, "message": outcome.message}
+    # A decline in the page's language (the processor's message is English offline; issue 12).
+    body = {"status": outcome.status, "message": card_error_for_reader(outcome.code, outcome.message)}
     if outcome.status == "requires_action":
         body["client_secret"] = outcome.client_secret
     if outcome.status in ("succeeded", "processing"):

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns.site_name import from_address
 from payments.donor_accounts import services
 
 
@@ -19,7 +20,8 @@ def _mail(link, token: str) -> None:
         values = {"url": url, "minutes": settings.PAYMENTS_SIGN_IN_LINK_MINUTES}
         subject = render_to_string("payments/donor_accounts/email/sign_in_subject.txt", values).strip()
         body = render_to_string("payments/donor_accounts/email/sign_in.txt", values)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [link.donor.email])
+        sender = from_address()
+    send_mail(subject, body, sender, [link.donor.email])
 
 
 @shared_task(name="payments.donor_accounts.sign_in_link_send", ignore_result=True, acks_late=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Need, NeedStatus
+from campaigns.site_time import site_moment_text
 from payments.donations.models import Donation
 from payments.donations.services import capture_entry_key
 from payments.ledger.models import LedgerEntry
@@ -59,9 +60,8 @@ def need_stages(*, need: Need, now: datetime | None = None) -> list[NeedStage]:
     # with the hold as a note on the stage it waits for, and without the claimer's name.
     held = ""
     if need.status == NeedStatus.MATCHED and not need.is_open(now=now) and need.held_until:
-        held = _("Held for payment until %(t)s.") % {
-            "t": timezone.localtime(need.held_until).strftime("%H:%M")
-        }
+        # In the site's zone and naming it, as the payment page does (ADR 0004; issue 12).
+        held = _("Held for payment until %(t)s.") % {"t": site_moment_text(need.held_until)}
     status = NeedStatus.POSTED if need.status == NeedStatus.MATCHED else need.status
     reached = order.index(status) if status in order else -1
     entry = funding_entries(needs=[need]).get(need.pk)

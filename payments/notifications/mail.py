@@ -16,6 +16,7 @@ from django.utils import translation
 
 from campaigns.money import Money
 from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.site_name import from_address
 from payments.donations.donor_links import donor_page_url
 from payments.donations.models import DonorProfile
 from payments.notifications.links import preferences_url, unsubscribe_url
@@ -78,10 +79,11 @@ def _message(*, donor: DonorProfile, language: str, template: str, context: dict
         values = {**context, **links}
         subject = render_to_string(f"{TEMPLATES}/{template}_subject.txt", values).strip()
         body = render_to_string(f"{TEMPLATES}/{template}.txt", values)
+        sender = from_address()
     return EmailMessage(
         subject=subject,
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender,
         to=[donor.email],
         headers={
             "List-Unsubscribe": f"<{links['unsubscribe_url']}>",

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.reader_language import ReaderText, in_reader_language, reads_english
 from campaigns.verification.selectors import campaign_gift_refusal, public_beneficiaries
+from payments.donations.card_errors import CARD_ERROR_CODES, card_error_messages
 from payments.donations.forms import DonationForm
 from payments.figures.selectors import CampaignTotals, campaign_totals
 
@@ -60,9 +63,35 @@ def _earmark(context, campaign: Campaign) -> Beneficiary | None:
     return public_beneficiaries(campaign=campaign).filter(pk=int(wanted)).first()
 
 
+@register.simple_tag(name="stripe_locale")
 def stripe_locale(language: str | None = None) -> str:
     """Stripe.js's name for the page's language: "zh" (Simplified Chinese) or "en"."""
     return "en" if reads_english(language) else "zh"
+
+
+@register.simple_tag
+def card_error_attributes() -> SafeString:
+    """``{% card_error_attributes %}``: on a page not in English, one ``data-card-error-<code>``
+    attribute per card error code, each with our translated message, for donate.js and
+    card_update.js to show instead of the processor's English text (the offline stand-in for
+    Stripe.js does not localise; issue 12). On English pages nothing: the processor's own
+    message is shown."""
+    if reads_english():
+        return SafeString("")
+    messages = card_error_messages()
+    return format_html_join(
+        " ",
+        'data-card-error-{}="{}"',
+        ((code.replace("_", "-"), messages[code]) for code in CARD_ERROR_CODES),
+    )
+
+
+@register.filter
+def donor_text(value: object) -> SafeString:
+    """``{{ text|donor_text }}``: what a donor typed (a name, a dedication), escaped and marked
+    ``data-donor-text``: shown as typed, in no page language, so checks for untranslated text
+    skip it, also inside a translated sentence ("in honour of 我的外婆"; issue 13)."""
+    return format_html("<span data-donor-text>{}</span>", value)
 
 
 def _unit_label(context, campaign: Campaign) -> str | ReaderText:

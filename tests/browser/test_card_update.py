@@ -139,3 +139,46 @@ def test_an_ended_sign_in_and_someone_elses_plan_change_nothing(live_server, str
     plan.refresh_from_db()
     assert (plan.provider_payment_method_id, plan.card_setup_intent_id) == (old_card, "")
     assert len(_stripe(stripe_js, "setup_intents")["data"]) == setups
+
+
+def test_a_declined_card_is_explained_in_chinese_on_a_chinese_page(live_server, stripe_js, page):
+    # given the new-card page in Chinese (the Stripe.js stand-in answers a decline in English)
+    plan = monthly_gift_at_localstripe(stripe_js, email="qian.yu@example.com")
+    with translation.override("zh-hans"):
+        page.goto(live_server.url + donor_page_url(plan.donor, absolute=False) + f"monthly/{plan.pk}/card/")
+
+    # when the new card is declined as the provider saves it
+    fill_card(page, DECLINED_WHEN_SAVED)
+    page.locator("#card-update-submit").click()
+
+    # then the page says why in Chinese, chosen by the error's code (issue 12), on a phone
+    expect(page.locator("#card-update-message")).to_have_text(
+        "您的银行卡被拒绝。请换一张卡，或咨询发卡银行。"
+    )
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/fixb-card-zh.png", full_page=True)
+
+
+def test_the_account_page_fits_a_phone_with_touch_size_controls(live_server, stripe_js, page):
+    # given a signed-in monthly donor on their account page, in Chinese, on a phone
+    from importlib import import_module
+
+    from django.conf import settings
+
+    plan = monthly_gift_at_localstripe(stripe_js, email="wu.fang@example.com")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = {"d": plan.donor.pk, "v": plan.donor.link_version}
+    session.create()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/payments/account/")
+
+    # then the amount field and every button of the plan are styled at touch size (issue 12)
+    plan_item = page.locator("[data-testid=plan]")
+    amount = plan_item.locator("input[name=amount]").bounding_box()
+    assert amount["height"] >= 44 and amount["width"] >= 120, amount
+    for button in plan_item.locator("button").all():
+        assert button.bounding_box()["height"] >= 44
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/fixb-account-zh.png", full_page=True)

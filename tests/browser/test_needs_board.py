@@ -8,7 +8,7 @@ from campaigns.money import Money
 from campaigns.verification.needs import need_post, need_vet
 from payments.ledger.models import LedgerEntry
 from payments.models import Donation, DonationStatus
-from tests.browser.steps import fill_card, press_give
+from tests.browser.steps import fill_card, no_horizontal_scroll, press_give
 from tests.verification.factories import BeneficiaryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +33,12 @@ def test_a_donor_claims_a_need_pays_for_it_and_sees_it_funded(
     page.wait_for_url(f"**/payments/needs/{need.pk}/pay/")
     assert Need.objects.get(pk=need.pk).status == NeedStatus.MATCHED
     assert page.locator("#donate-amount").input_value() == "800.00"
+    # with the spam trap out of people's sight (still in the page for bots) and no sideways scroll
+    trap = page.locator("input[name=website]")
+    box = trap.bounding_box()
+    assert trap.count() == 1 and (box is None or box["x"] + box["width"] <= 0), box
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/fixb-needpay-zh.png", full_page=True)
     page.fill("#donate-email", "teacher@example.cn")
     fill_card(page)
     press_give(page, "捐赠 ¥800.00")

@@ -19,3 +19,11 @@ def test_chinese_takes_the_full_width_colon_and_english_the_ascii_one():
 
 def test_label_and_value_are_escaped():
     assert render("en", "<b>", "a & b") == "&lt;b&gt;: a &amp; b"
+
+
+def test_in_a_plain_text_template_label_and_value_are_left_as_they_are():
+    # A plain-text mail (autoescape off) shows "Tom & Jerry", not "Tom &amp; Jerry" (issue 13).
+    template = Template("{% load labels %}{% autoescape off %}{% labelled label value %}{% endautoescape %}")
+    with translation.override("zh-hans"):
+        text = template.render(Context({"label": "活动", "value": "Tom & Jerry's <fund>"}))
+    assert text == "活动：Tom & Jerry's <fund>"

@@ -55,6 +55,23 @@
     return data;
   }
 
+  // A card error in the page's language: Stripe.js localises its own messages, the offline
+  // stand-in does not, so a page not in English carries our message per error code as
+  // data-card-error-<code> attributes (issue 12); an English page shows the processor's message.
+  function cardErrorMessage(error) {
+    if (form.dataset.cardErrorOther === undefined) {
+      return error.message || form.dataset.cardErrorText || String(error);
+    }
+    const key = (code) => "cardError" + String(code).split(/[_-]/)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+    for (const code of [error.decline_code, error.code]) {
+      if (code && code !== "text" && code !== "other" && form.dataset[key(code)]) {
+        return form.dataset[key(code)];
+      }
+    }
+    return form.dataset.cardErrorOther;
+  }
+
   function show(text, kind) {
     message.textContent = text || "";
     message.className = kind || "";
@@ -118,14 +135,14 @@
       if (setup.error || !setup.setupIntent) {
         // No card set up: never go on to charge (the gift would wait for its card), say why.
         const error = setup.error || {};
-        show(error.message || form.dataset.cardErrorText || String(error), "error");
+        show(cardErrorMessage(error), "error");
         return;
       }
       let result = await post(started.charge_url);
       if (result.status === "requires_action") {
         const auth = await stripe.confirmCardPayment(result.client_secret);
         if (auth.error) {
-          show(auth.error.message || String(auth.error), "error");
+          show(cardErrorMessage(auth.error), "error");
         }
         result = await post(started.confirm_url);
       }
