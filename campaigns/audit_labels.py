@@ -7,7 +7,7 @@ and never breaks the list."""
 from django.apps import apps
 from django.utils.translation import pgettext_lazy
 
-from campaigns.templatetags.labels import labelled
+from campaigns.templatetags.labels import label_value
 
 SUBJECTS = {
     "beneficiary": pgettext_lazy("audit subject", "Beneficiary"),
@@ -76,7 +76,7 @@ def audit_action_label(action: str) -> str:
     subject, _dot, event = action.partition(".")
     if not event:
         return str(EVENTS.get(subject, _words(subject)))
-    return labelled(SUBJECTS.get(subject, _words(subject)), EVENTS.get(event, _words(event)))
+    return label_value(SUBJECTS.get(subject, _words(subject)), EVENTS.get(event, _words(event)))
 
 
 def audit_subject_label(subject_type: str) -> str:

@@ -205,10 +205,10 @@ IMPORT_FIGURES = {
 def import_report_text(registry_import: RegistryImport) -> str:
     """A registry import's report as labelled figures in the reader's language ("新增人员：8482 ·
     …"), the figures that are not zero; a key without a label reads as its words (issue 13)."""
-    from campaigns.templatetags.labels import labelled
+    from campaigns.templatetags.labels import label_value
 
     figures = [
-        labelled(IMPORT_FIGURES.get(key, key.replace("_", " ")), value)
+        label_value(IMPORT_FIGURES.get(key, key.replace("_", " ")), value)
         for key, value in (registry_import.report or {}).items()
         if isinstance(value, int) and value
     ]

@@ -10,13 +10,18 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+def label_value(label: object, value: object) -> str:
+    """ "label: value" as plain text in the active language (for Python callers: admin columns,
+    which escape it when they render it)."""
+    # Translators: a label and its value; use your language's colon.
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
 @register.simple_tag(takes_context=True)
 def labelled(context, label: object, value: object) -> str:
     """In a template with autoescape off (a plain-text mail) the parts are left as they are: a
     mail shows "Tom & Jerry", not "Tom &amp; Jerry" (issue 13)."""
-    # Translators: a label and its value; use your language's colon.
-    pattern = _("%(label)s: %(value)s")
     if not context.autoescape:
-        return pattern % {"label": label, "value": value}
+        return label_value(label, value)
     escaped = {"label": conditional_escape(label), "value": conditional_escape(value)}
-    return mark_safe(pattern % escaped)  # noqa: S308 - both parts escaped; the pattern is our catalogue's
+    return mark_safe(label_value(escaped["label"], escaped["value"]))  # noqa: S308 - both parts escaped
