@@ -72,8 +72,8 @@ def stripe_locale(language: str | None = None) -> str:
 @register.simple_tag
 def card_error_attributes() -> SafeString:
     """``{% card_error_attributes %}``: on a page not in English, one ``data-card-error-<code>``
-    attribute per card error code, each with our translated message, for donate.js and
-    card_update.js to show instead of the processor's English text (the offline stand-in for
+    attribute per card error code, each with our translated message, for card_errors.js (used by
+    donate.js and card_update.js) to show instead of the processor's English text (the offline stand-in for
     Stripe.js does not localise; issue 12). On English pages nothing: the processor's own
     message is shown."""
     if reads_english():

@@ -78,9 +78,12 @@ def test_the_chinese_donate_panel_carries_the_card_error_messages(client, fake_g
 
 def test_both_card_scripts_choose_the_message_by_decline_code_then_code():
     # The scripts read the attributes the pages carry (no browser here: the wiring is checked)
+    folder = Path(settings.BASE_DIR) / "payments/static/payments"
+    shared = (folder / "card_errors.js").read_text()
+    assert "[error.decline_code, error.code]" in shared and "form.dataset.cardErrorOther" in shared
     for script in ("donate.js", "card_update.js"):
-        source = (Path(settings.BASE_DIR) / "payments/static/payments" / script).read_text()
-        assert "[error.decline_code, error.code]" in source and "form.dataset.cardErrorOther" in source
+        source = (folder / script).read_text()
+        assert "window.ClearfundCardErrors.message(form, error)" in source
         assert "show(error.message" not in source
 
 

@@ -55,22 +55,8 @@
     return data;
   }
 
-  // A card error in the page's language: Stripe.js localises its own messages, the offline
-  // stand-in does not, so a page not in English carries our message per error code as
-  // data-card-error-<code> attributes (issue 12); an English page shows the processor's message.
-  function cardErrorMessage(error) {
-    if (form.dataset.cardErrorOther === undefined) {
-      return error.message || form.dataset.cardErrorText || String(error);
-    }
-    const key = (code) => "cardError" + String(code).split(/[_-]/)
-      .map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-    for (const code of [error.decline_code, error.code]) {
-      if (code && code !== "text" && code !== "other" && form.dataset[key(code)]) {
-        return form.dataset[key(code)];
-      }
-    }
-    return form.dataset.cardErrorOther;
-  }
+  // In the page's language (card_errors.js, ADR 0226).
+  const cardErrorMessage = (error) => window.ClearfundCardErrors.message(form, error);
 
   function show(text, kind) {
     message.textContent = text || "";
