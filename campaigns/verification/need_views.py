@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.form_labels import LabelledForm
 from campaigns.models import Campaign, CampaignStatus, Need, NeedKind, NeedStatus, Partner
-from campaigns.services import english_texts_set
 from campaigns.verification.beneficiaries import evidence_add
-from campaigns.verification.households import beneficiary_for_need, household_find
-from campaigns.verification.needs import need_mark_delivered, need_post, need_reject, need_verify, need_vet
+from campaigns.verification.households import household_find
+from campaigns.verification.need_posting import need_post_for_household
+from campaigns.verification.needs import need_mark_delivered, need_reject, need_verify, need_vet
 from campaigns.verification.permissions import is_field_officer, is_verifier, partner_of
 
 
@@ -92,26 +92,13 @@ def field_need_post_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "post" in request.POST and post.is_valid():
         data = post.cleaned_data
         try:
-            # One post, one transaction: a failure half-way leaves no beneficiary or need behind.
-            with transaction.atomic():
-                beneficiary = beneficiary_for_need(actor=request.user, campaign=data["campaign"],
-                                                   person_id=data["person"], pseudonym=data["pseudonym"])  # fmt: skip
-                need = need_post(actor=request.user, beneficiary=beneficiary, title=data["title"], kind=data["kind"],
-                                 amount=data["amount"], description=data["description"], partner=data["partner"])  # fmt: skip
-                english = {
-                    name: data[f"{name}_en"].strip()
-                    for name in ("title", "description")
-                    if data[f"{name}_en"].strip()
-                }
-                if english:  # English twins for English readers (ADR 0403)
-                    english_texts_set(actor=request.user, record=need, texts=english)
-                today = timezone.localdate()
-                if data["document"]:
-                    evidence_add(actor=request.user, beneficiary=beneficiary, file=data["document"],
-                                 summary=_("Household document"), dated=today)  # fmt: skip
-                if data["photo"]:
-                    evidence_add(actor=request.user, need=need, file=data["photo"], summary=_("Photo of the need"),
-                                 dated=today)  # fmt: skip
+            need = need_post_for_household(
+                actor=request.user, campaign=data["campaign"], person_id=data["person"],
+                pseudonym=data["pseudonym"], title=data["title"], kind=data["kind"], amount=data["amount"],
+                description=data["description"], partner=data["partner"],
+                english={"title": data["title_en"], "description": data["description_en"]},
+                document=data["document"], photo=data["photo"],
+            )  # fmt: skip
         except ValidationError as error:
             post.add_error(None, error)
         except PermissionDenied as refused:  # e.g. a document for a beneficiary already verified

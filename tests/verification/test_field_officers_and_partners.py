@@ -285,17 +285,17 @@ def test_a_need_post_that_fails_half_way_leaves_nothing_and_can_be_retried(
     client, field_officer, household, monkeypatch
 ):
     # given the photo's storage failing after the beneficiary and the need were written (review finding 9b)
-    from campaigns.verification import need_views
+    from campaigns.verification import need_posting
 
     _home, grandmother, _grandson = household
     campaign = CampaignFactory(status="live")
     c = _login(client, field_officer)
-    real_evidence_add = need_views.evidence_add
+    real_evidence_add = need_posting.evidence_add
 
     def storage_down(**kwargs):
         raise ValidationError("The file store did not answer.")
 
-    monkeypatch.setattr(need_views, "evidence_add", storage_down)
+    monkeypatch.setattr(need_posting, "evidence_add", storage_down)
     response = _post_need(c, grandmother, campaign, "A wheelchair", photo=SimpleUploadedFile("n.jpg", b"jpg"))
 
     # then the post is refused and nothing of it stays
@@ -304,7 +304,7 @@ def test_a_need_post_that_fails_half_way_leaves_nothing_and_can_be_retried(
     assert not Need.objects.exists()
 
     # and the retry, with the store back, posts it
-    monkeypatch.setattr(need_views, "evidence_add", real_evidence_add)
+    monkeypatch.setattr(need_posting, "evidence_add", real_evidence_add)
     retry = _post_need(c, grandmother, campaign, "A wheelchair", photo=SimpleUploadedFile("n.jpg", b"jpg"))
     assert retry.status_code == 302
     assert Need.objects.get().beneficiary.campaign_id == campaign.pk
