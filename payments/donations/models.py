@@ -179,6 +179,22 @@ class Donation(models.Model):
     def is_captured(self) -> bool:
         return self.status in CAPTURED_STATES
 
+    @property
+    def receipt_number(self) -> str:
+        """The gift's one receipt number (``payments.donations.receipts``); "" before capture."""
+        from payments.donations.receipts import receipt_number
+
+        return receipt_number(self) if self.captured_at is not None else ""
+
+    @property
+    def credit_notes(self) -> list:
+        """The gift's succeeded refunds, oldest first: each is a credit note referencing the receipt.
+        Reads ``refunds`` through a prefetch when there is one (``donor_gifts``)."""
+        from payments.refunds.models import RefundStatus
+
+        done = [r for r in self.refunds.all() if r.status == RefundStatus.SUCCEEDED and r.completed_at]
+        return sorted(done, key=lambda r: (r.completed_at, r.pk))
+
 
 class DonationEvent(models.Model):
     """Append-only log of a donation's status changes (and of notable provider replies)."""

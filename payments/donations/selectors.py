@@ -68,6 +68,22 @@ def donor_gifts(*, donor: DonorProfile) -> list[Donation]:
     )
 
 
+def gift_years(*, donor: DonorProfile, before: int | None = None) -> list[int]:
+    """The site-time years (ADR 0004) in which ``donor`` has a captured gift, newest first; with
+    ``before``, only years earlier than it (the closed years, for yearly statements; issue 15)."""
+    from django.db.models.functions import ExtractYear
+
+    from campaigns.site_time import site_zone
+
+    years = (
+        Donation.objects.filter(donor=donor, status__in=CAPTURED_STATES, captured_at__isnull=False)
+        .annotate(year=ExtractYear("captured_at", tzinfo=site_zone()))
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted((y for y in years if before is None or y < before), reverse=True)
+
+
 def campaign_page_url(*, campaign: Campaign, request: HttpRequest | None = None) -> str:
     """The path of the campaign's public page in the active language (else in another language),
     or its donation page while no page is live. The CMS pages are read through the record's

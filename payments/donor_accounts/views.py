@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.amount_input import AmountField
+from campaigns.site_time import site_today
 from campaigns.state_tables import TransitionNotAllowed
 from payments.donations import monthly
 from payments.donations.client_ip import client_ip
 from payments.donations.donor_links import donor_page_url, keep_private
 from payments.donations.models import Donation, MonthlyPlan
 from payments.donations.protection import AttemptBlocked
-from payments.donations.selectors import donor_gifts
+from payments.donations.selectors import donor_gifts, gift_years
 from payments.donor_accounts import services
 
 
@@ -83,6 +84,8 @@ def account(request: HttpRequest, *, error: str = "", status: int = 200) -> Http
         "gifts": donor_gifts(donor=donor),
         "plans": MonthlyPlan.objects.filter(donor=donor).select_related("campaign").order_by("-created_at"),
         "donor_url": donor_page_url(donor, absolute=False),
+        # Closed years with a gift: each has a yearly statement (issue 15).
+        "statement_years": gift_years(donor=donor, before=site_today().year),
     }
     return keep_private(render(request, "payments/donor_accounts/account.html", context, status=status))
 

@@ -52,6 +52,12 @@ def _item_context(notification: DonorNotification) -> dict:
             verified_at=milestone.verified_at,
             paid_at=release.paid_at,
         )
+    elif event.kind == NotificationKind.REFUND_MADE:
+        from payments.refunds.models import Refund
+
+        refund = Refund.objects.select_related("donation").get(pk=event.data["refund_id"])
+        # The credit note and the receipt it corrects, by the numbers the donor's page shows (ADR 0412).
+        context.update(credit_note=refund.credit_note_number, receipt=refund.donation.receipt_number)
     elif event.kind == NotificationKind.CAMPAIGN_UPDATE:
         texts = event.data.get("texts", {})
         context["update"] = texts.get(language) or _update_in_another_language(texts)

@@ -57,6 +57,16 @@ class Refund(models.Model):
         return Money.from_minor(self.amount_minor, self.currency)
 
     @property
+    def credit_note_number(self) -> str:
+        """The credit note's number (``payments.donations.receipts``); "" until the refund succeeded."""
+        from payments.donations.receipts import NoReceipt, credit_note_number
+
+        try:
+            return credit_note_number(self)
+        except NoReceipt:
+            return ""
+
+    @property
     def is_automatic(self) -> bool:
         """Asked for by the system (all-or-nothing), not by a finance officer."""
         return self.requested_by_id is None

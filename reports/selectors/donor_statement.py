@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from campaigns.money import CurrencyMismatch, Money
 from campaigns.reader_language import in_reader_language
 from campaigns.site_time import site_date, site_year_bounds
+from payments.donations.receipts import format_receipt_number
 from payments.figures.vocabulary import label as figure_label
 from reports.selectors.common import Organisation, ReportDataError, organisation
 
@@ -49,11 +50,28 @@ class DonorStatement:
     gifts: list[Gift]
     totals: list[Money]  # one per currency
     trace: list[TraceLine] = field(default_factory=list)
+    credit_notes: list[CreditNote] = field(default_factory=list)
 
 
-def receipt_number(*, year: int, donation_id: int) -> str:
-    """Stable numbering: the same gift always has the same receipt number."""
-    return f"CF-{year}-{donation_id:08d}"
+@dataclass(frozen=True)
+class CreditNote:
+    """A succeeded refund of one of the gifts: its own number and the receipt it corrects."""
+
+    number: str
+    day: date
+    receipt_number: str
+    amount: Money
+
+
+def statement_years(*, donor_id: int) -> list[int]:
+    """The closed site-time years with a captured gift of the donor, newest first: each has a
+    yearly statement (issue 15). The current year is in the statement to date."""
+    from campaigns.site_time import site_today
+    from payments.donations.selectors import gift_years
+    from payments.models import DonorProfile
+
+    donor = DonorProfile.objects.filter(pk=donor_id).first()
+    return gift_years(donor=donor, before=site_today().year) if donor is not None else []
 
 
 def _period_filter(period: str) -> Q:
@@ -84,15 +102,27 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         .annotate(day=Coalesce("captured_at", "created_at"))
         .filter(_period_filter(period))
         .select_related("campaign")
+        .prefetch_related("refunds")
         .order_by("day", "id")
     )
     gifts = []
+    credit_notes: list[CreditNote] = []
     trace: list[TraceLine] = []
     sums: dict[str, Money] = {}
     for d in donations.iterator(chunk_size=2000):
         when = site_date(d.day)
-        number = receipt_number(year=when.year, donation_id=d.pk)
+        # The gift's one receipt number (ADR 0412), as the mail and the donor's page show it.
+        number = format_receipt_number(year=when.year, donation_id=d.pk)
         lines, lost = _trace_lines(d, number)
+        credit_notes.extend(
+            CreditNote(
+                number=r.credit_note_number,
+                day=site_date(r.completed_at),
+                receipt_number=number,
+                amount=r.amount,
+            )
+            for r in d.credit_notes
+        )
         trace.extend(lines)
         gifts.append(
             Gift(
@@ -119,6 +149,7 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         gifts=gifts,
         totals=[sums[c] for c in sorted(sums)],
         trace=trace,
+        credit_notes=credit_notes,
     )
 
 

@@ -138,4 +138,4 @@ def test_donor_page_shows_the_path_of_each_gift_at_phone_width(live_server, page
     assert no_horizontal_scroll(page)
     # the receipt opens under each gift
     oldest.get_by_text("收据", exact=True).click()  # "Receipt"
-    assert oldest.get_by_test_id("receipt-number").inner_text() == str(paid.public_id)
+    assert oldest.get_by_test_id("receipt-number").inner_text() == paid.receipt_number

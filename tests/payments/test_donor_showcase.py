@@ -130,7 +130,7 @@ def test_donor_page_shows_each_gift_from_escrow_to_the_verified_outcome(client, 
     assert "Still held: paid out only for a verified outcome" in held_html
     assert 'data-testid="trace-line"' not in held_html
     # each gift has its receipt, numbered as the mailed one
-    assert f'data-testid="receipt-number">{held.public_id}<' in held_html
+    assert f'data-testid="receipt-number">{held.receipt_number}<' in held_html
     # and nothing restricted about the beneficiary
     person = paid_gift["person"]
     for restricted in (person.id_number, person.phone, person.name, person.household.village):

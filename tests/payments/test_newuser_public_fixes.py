@@ -110,7 +110,7 @@ def test_a_chinese_receipt_uses_chinese_colons_and_comes_from_the_chinese_site_n
 ):
     mail = _receipt(mailoutbox, campaign, "zh-hans")
 
-    assert re.search(r"^收据编号：[0-9a-f-]{36}$", mail.body, re.M), mail.body
+    assert re.search(r"^收据编号：CF-\d{4}-\d{8}$", mail.body, re.M), mail.body
     assert re.search(r"^日期：\d{4}-\d\d-\d\d$", mail.body, re.M), mail.body
     assert ": " not in mail.body.split("收据编号", 1)[1]
     assert mail.from_email == str(
@@ -124,7 +124,7 @@ def test_an_english_receipt_keeps_the_ascii_colon_and_the_english_site_name(
 ):
     mail = _receipt(mailoutbox, campaign, "en")
 
-    assert re.search(r"^Receipt number: [0-9a-f-]{36}$", mail.body, re.M), mail.body
+    assert re.search(r"^Receipt number: CF-\d{4}-\d{8}$", mail.body, re.M), mail.body
     assert mail.from_email.startswith(site_name("en"))
 
 
@@ -144,8 +144,8 @@ def test_the_downloaded_receipt_uses_the_readers_colon(fake_gateway, campaign):
     with translation.override("en"):
         english = render_to_string("payments/donor_accounts/receipt.txt", {"gift": gift_})
 
-    assert f"收据编号：{gift_.public_id}" in chinese and "金额：" in chinese
-    assert f"Receipt number: {gift_.public_id}" in english
+    assert f"收据编号：{gift_.receipt_number}" in chinese and "金额：" in chinese
+    assert f"Receipt number: {gift_.receipt_number}" in english
 
 
 def test_the_from_address_names_the_site_in_the_mails_language(settings):

@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 
 from campaigns.models import CampaignStatus
+from payments.donations.receipts import format_receipt_number as receipt_number
 from payments.models import DonorProfile
 from reports import services
 from reports.models import ReportKind, ReportRun, ReportStatus
-from reports.selectors.donor_statement import receipt_number
 from reports.tasks import statement_link
 from tests.factories import CampaignFactory, PartnerFactory
 from tests.reports.conftest import pdf_text
