@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.compliance import CAMPAIGN_FIELDS, check_may_take_gifts
 from campaigns.models import AuditEvent, Campaign, CampaignStatus
 from campaigns.money import Money
 from campaigns.roles import VERIFIERS, Actor, in_role
@@ -76,8 +77,11 @@ def campaign_create(
     unit_cost: Money | None = None,
     unit_label: str = "",
     min_donation: Money | None = None,
+    compliance: dict[str, str] | None = None,
 ) -> Campaign:
-    """Create a draft campaign. Raises ``ValidationError`` on inconsistent terms."""
+    """Create a draft campaign. ``compliance``: its public-fundraising facts (the fields of
+    ``campaigns.compliance.CAMPAIGN_FIELDS``; ADR 0413). Raises ``ValidationError`` on inconsistent
+    terms."""
     _validate_terms(goal=goal, unit_cost=unit_cost, deadline=deadline, currency=goal.currency)
     with transaction.atomic():
         campaign = Campaign.objects.create(
@@ -92,6 +96,7 @@ def campaign_create(
             min_donation_minor=(min_donation or Money.from_minor(1000, goal.currency)).to_minor(),
             deadline=deadline,
             funding_model=funding_model,
+            **{name: (compliance or {}).get(name, "").strip() for name in CAMPAIGN_FIELDS},
         )
         audit(
             actor=actor, action="campaign.created", subject=campaign, data={"goal_minor": campaign.goal_minor}
@@ -170,8 +175,12 @@ def check_may_approve(*, campaign: Campaign, actor: Actor) -> None:
 
 
 def campaign_approve(*, campaign: Campaign, actor: Actor) -> Campaign:
-    """Put a campaign in review live. Raises ``PermissionDenied`` or ``TransitionNotAllowed``."""
+    """Put a campaign in review live (it then takes gifts). Raises ``PermissionDenied``,
+    ``TransitionNotAllowed``, or ``ValidationError`` naming what the public must be shown first:
+    the charity's registration and fundraising qualification, the plan's filing number and the
+    designated platform (``campaigns.compliance``, ADR 0413)."""
     check_may_approve(campaign=campaign, actor=actor)
+    check_may_take_gifts(Campaign.objects.get(pk=campaign.pk))
     return _transition(campaign=campaign, to=S.LIVE, actor=actor)
 
 
@@ -216,7 +225,9 @@ def campaign_update_terms(
     return campaign
 
 
-DETAIL_FIELDS = ("kind", "region", "unit_cost_minor", "unit_label", "funding_model", "currency")
+DETAIL_FIELDS = ("kind", "region", "unit_cost_minor", "unit_label", "funding_model", "currency",
+                 "fundraising_filing_number", "designated_platform", "designated_platform_en",
+                 "designated_platform_url")  # fmt: skip
 
 
 def campaign_update_details(
@@ -231,8 +242,13 @@ def campaign_update_details(
     currency: str,
     partner_ids: list[int],
     reason: str = "",
+    fundraising_filing_number: str | None = None,
+    designated_platform: str | None = None,
+    designated_platform_en: str | None = None,
+    designated_platform_url: str | None = None,
 ) -> Campaign:
-    """Change what a campaign funds and with whom (everything but goal and deadline).
+    """Change what a campaign funds and with whom (everything but goal and deadline), and the
+    public-fundraising facts (ADR 0413; None keeps the stored value).
 
     Only while the campaign is not finished; currency and funding model only before it goes live
     (donors gave under them). Each change is audited (``campaign.details_changed``,
@@ -251,6 +267,12 @@ def campaign_update_details(
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         before = {name: getattr(locked, name) for name in DETAIL_FIELDS}
+        compliance = {"fundraising_filing_number": fundraising_filing_number,
+                      "designated_platform": designated_platform, "designated_platform_en": designated_platform_en,
+                      "designated_platform_url": designated_platform_url}  # fmt: skip
+        wanted.update(
+            {name: before[name] if value is None else value.strip() for name, value in compliance.items()}
+        )
         changed = sorted(name for name in DETAIL_FIELDS if before[name] != wanted[name])
         old_partner_ids = sorted(locked.partners.values_list("pk", flat=True))
         new_partner_ids = sorted(partner_ids)

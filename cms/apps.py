@@ -8,9 +8,12 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from campaigns.compliance import credentials_source
         from campaigns.site_name import site_name_source
         from cms import receivers
         from cms.models.site_settings import site_name_of_default_site
+        from cms.selectors import cached_credentials
 
         receivers.connect()
         site_name_source(site_name_of_default_site)
+        credentials_source(cached_credentials)

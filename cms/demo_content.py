@@ -13,12 +13,20 @@ def rich(*paragraphs: str) -> list[tuple[str, str]]:
     return [("paragraph", f"<p>{p}</p>") for p in paragraphs]
 
 
+# The platform the demo's campaigns name as the designated one: invented, like everything here.
+DEMO_PLATFORM = {
+    "zh": "清源公益平台（演示）",
+    "en": "Clearfund giving platform (demo)",
+    "url": "https://giving.clearfund.example/",
+}
+
 SITE_SETTINGS = {
     "organisation_name": "清源公益基金会",
     "organisation_name_en": "Clearfund Charitable Foundation",
     "organisation_address": "湖南省长沙市岳麓区示例路 1 号（演示地址）",
     "organisation_address_en": "1 Example Road, Yuelu District, Changsha, Hunan (demo address)",
-    "registration_number": "53430000DEMO00000X",
+    "registration_number": "53430000MJ0000001F",
+    "fundraising_qualification": "HNMZ-GM-2025-001 (demo)",
     "contact_email": "hello@clearfund.example",
     "contact_phone": "0731 0000 0000",
     "footer_text": "每一分善款都可追溯：托管在独立账户，核实成果后才拨付给合作机构。",
@@ -95,6 +103,7 @@ INDEX = {
 CAMPAIGNS = [
     {
         "slug": "cataract-surgery",
+        "filing_number": "53430000MJ0000001F26001",  # demo: the charity's code, year, plan
         "kind": "medical",
         "funding_model": "keep",
         "currency": "CNY",
@@ -180,6 +189,7 @@ CAMPAIGNS = [
     },
     {
         "slug": "tuition-aid",
+        "filing_number": "53430000MJ0000001F26002",  # demo: the charity's code, year, plan
         "kind": "education",
         "funding_model": "keep",
         "currency": "CNY",
@@ -232,6 +242,7 @@ CAMPAIGNS = [
     },
     {
         "slug": "entrepreneur-leaders",
+        "filing_number": "53430000MJ0000001F26003",  # demo: the charity's code, year, plan
         "kind": "livelihood",
         "funding_model": "all_or_nothing",
         "currency": "CNY",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
+from campaigns.compliance import compliance_gaps
 
 # Amounts an editor types on a campaign page, read by the one parser (ADR 0005) in the page's currency.
 AMOUNT_FIELDS = ("goal", "unit_cost")
@@ -59,6 +60,7 @@ class CampaignPageForm(WagtailAdminPageForm):
 
     def clean(self):
         data = super().clean()
+        self._check_compliance_on_submit(data)
         currency = data.get("currency") or self.instance.currency or "CNY"
         for name in AMOUNT_FIELDS:
             if name not in self.fields or name not in data:
@@ -77,3 +79,19 @@ class CampaignPageForm(WagtailAdminPageForm):
                 continue
             data[name] = amount.amount
         return data
+
+    def _check_compliance_on_submit(self, data: dict) -> None:
+        """An editor sending a campaign for review (which makes it take gifts once approved) is told
+        at once what the public must be shown first (ADR 0413), instead of the verifier finding out;
+        a draft saves without them. Only the page that drives the terms is checked."""
+        if "action-submit" not in self.data or "fundraising_filing_number" not in self.fields:
+            return
+        gaps = compliance_gaps(
+            filing_number=data.get("fundraising_filing_number") or "",
+            designated_platform=data.get("designated_platform") or "",
+        )
+        if gaps:
+            raise forms.ValidationError(
+                _("This campaign cannot be sent for review yet: a campaign that takes gifts must show who "
+                  "raises the money and under which filing. Missing: %(gaps)s.") % {"gaps": "; ".join(gaps)}
+            )  # fmt: skip

@@ -246,6 +246,30 @@ def header_generation() -> str:
     return generation
 
 
+def cached_credentials():
+    """The default site's registration and fundraising qualification (``campaigns.compliance``'s
+    source, ADR 0413), cached under the header generation (a SiteSettings save starts a new one)
+    and kept for the request: the donate panel shows them on every page without a query."""
+    from django.core.cache import cache
+
+    from campaigns.compliance import Credentials
+    from cms.models.site_settings import credentials_of_default_site
+
+    key = f"cms:credentials:{header_generation()}"
+    kept = request_reads()
+    if kept is not None and key in kept:
+        return kept[key]
+    found = cache.get(key)
+    if found is None:
+        value = credentials_of_default_site() or Credentials()
+        found = (value.registration_number, value.fundraising_qualification)
+        cache.set(key, found, _header_seconds())
+    credentials = Credentials(*found)
+    if kept is not None:
+        kept[key] = credentials
+    return credentials
+
+
 def _home_for(site, locale) -> Page | None:
     if site is None or locale is None:
         return None

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from campaigns.compliance import CAMPAIGN_FIELDS
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.money import Money
 from campaigns.roles import Actor
@@ -83,6 +84,7 @@ def campaign_page_ensure_record(*, page: Page, actor: Actor) -> Campaign | None:
             region=page.region,
             unit_cost=_money(page, page.unit_cost),
             unit_label=page.unit_label,
+            compliance={name: getattr(page, name) for name in CAMPAIGN_FIELDS},
         )
         campaign.partners.set(page.partners.all())
     else:
@@ -117,6 +119,10 @@ def campaign_apply_page_terms(*, page: Page, actor: Actor, reason: str = "") -> 
             currency=page.currency,
             partner_ids=[p.pk for p in page.partners.all()],
             reason=reason,
+            fundraising_filing_number=page.fundraising_filing_number,
+            designated_platform=page.designated_platform,
+            designated_platform_en=page.designated_platform_en,
+            designated_platform_url=page.designated_platform_url,
         )
         if goal.to_minor() != campaign.goal_minor or page.deadline != campaign.deadline:
             campaign_update_terms(

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaigns.models import Campaign
 from payments.figures.vocabulary import label as figure_label
 from reports.appendix import AppendixPart, split_long_tables
 from reports.models import ReportKind, ReportRun
@@ -85,6 +86,8 @@ def _campaign_context(d: CampaignImpact) -> dict[str, Any]:
         "figure_names": [(n, getattr(t, n)) for n in names],
         "funds_chart": bar_chart(funds, title=_("Where the money is")),
         "months_chart": column_chart(months, title=_("Gifts per month (last 12 months)")),
+        # Who raised the money and under which filing (ADR 0413), as the campaign's pages show it.
+        "campaign_record": Campaign.objects.get(pk=d.campaign_id),
     }
 
 

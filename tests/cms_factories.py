@@ -66,6 +66,9 @@ class CampaignPageFactory(wagtail_factories.PageFactory):
     unit_label = "一例白内障手术"
     deadline = factory.LazyAttribute(lambda o: o.campaign.deadline)
     funding_model = factory.LazyAttribute(lambda o: o.campaign.funding_model)
+    fundraising_filing_number = factory.LazyAttribute(lambda o: o.campaign.fundraising_filing_number)
+    designated_platform = factory.LazyAttribute(lambda o: o.campaign.designated_platform)
+    designated_platform_en = factory.LazyAttribute(lambda o: o.campaign.designated_platform_en)
     locale = factory.LazyFunction(Locale.get_default)
 
 

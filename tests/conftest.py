@@ -62,6 +62,25 @@ def _site_language():
     translation.deactivate()
 
 
+# A registered, qualified charity (ADR 0413): the credentials most tests run under, so that a
+# campaign can be approved without each test writing site settings. A test marked
+# ``site_credentials`` reads them from the site settings, as the site does.
+TEST_CREDENTIALS = ("53430000MJ0000001F", "TEST-GM-2026-001")
+
+
+@pytest.fixture(autouse=True)
+def _registered_charity(request):
+    from campaigns import compliance
+
+    if request.node.get_closest_marker("site_credentials"):
+        yield
+        return
+    registered = compliance._source
+    compliance.credentials_source(lambda: compliance.Credentials(*TEST_CREDENTIALS))
+    yield
+    compliance.credentials_source(registered)
+
+
 def pytest_collection_modifyitems(items):
     """Transactional tests (live server, threads, workers) empty every table when they finish,
     including the rows that migrations create: staff groups and their permissions, Wagtail's

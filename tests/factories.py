@@ -30,3 +30,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     unit_label = "one cataract surgery"
     deadline = factory.LazyFunction(lambda: date.today() + timedelta(days=90))
     funding_model = FundingModel.KEEP_WHAT_IS_RAISED
+    # Filed and published (ADR 0413), so that approving it is possible once the site has credentials.
+    fundraising_filing_number = factory.Sequence(lambda n: f"53430000MJ0000001F26{n:03d}")
+    designated_platform = "示例公益平台"
+    designated_platform_en = "Example giving platform"

@@ -11,6 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from campaigns.compliance import CAMPAIGN_FIELDS
 from campaigns.models import CampaignKind, CampaignStatus, FundingModel
 from campaigns.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
 from cms.blocks import StoryBlock
@@ -24,6 +25,10 @@ TERMS_HELP = _(
     "keeps its approved terms; on a live campaign a change of goal or deadline is reviewed and "
     "logged. Translations use these terms; only the region and unit label are translated on each page."
 )
+
+
+# The public-fundraising facts a page proposes for its Campaign (ADR 0413).
+COMPLIANCE_FIELDS = CAMPAIGN_FIELDS
 
 
 class CampaignIndexPage(CachedViewRestrictionsMixin, Page):
@@ -106,6 +111,27 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
         default=FundingModel.KEEP_WHAT_IS_RAISED,
     )
     partners = ParentalManyToManyField("campaigns.Partner", verbose_name=_("partners"), blank=True)
+    # Public fundraising (campaigns.compliance, ADR 0413): the filing number of the fundraising plan
+    # and the platform designated by the Ministry of Civil Affairs where the campaign is published.
+    # Proposed here, applied to the Campaign with the terms at approval.
+    fundraising_filing_number = models.CharField(
+        _("fundraising plan filing number"),
+        max_length=64,
+        blank=True,
+        help_text=_("The number under which the civil-affairs department recorded the fundraising plan."),
+    )
+    designated_platform = models.CharField(
+        _("designated platform"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The platform designated by the Ministry of Civil Affairs where this fundraising is published."
+        ),
+    )
+    designated_platform_en = models.CharField(_("designated platform (English)"), max_length=120, blank=True)
+    designated_platform_url = models.URLField(
+        _("address of the campaign on the designated platform"), blank=True
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -123,6 +149,14 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
                 FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("Campaign terms"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("fundraising_filing_number"),
+                FieldRowPanel([FieldPanel("designated_platform"), FieldPanel("designated_platform_en")]),
+                FieldPanel("designated_platform_url"),
+            ],
+            heading=_("Public fundraising"),
         ),
     ]
     search_fields = [
@@ -142,7 +176,8 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
     base_form_class = CampaignPageForm  # leaves the shared terms out on translations
     # The terms every language version shares: a translation's own copies are ignored, and not
     # offered in its edit form. Region and unit label are shown on each page in its language.
-    shared_term_fields = ("kind", "funding_model", "currency", "goal", "unit_cost", "deadline", "partners")
+    shared_term_fields = ("kind", "funding_model", "currency", "goal", "unit_cost", "deadline", "partners",
+                          *COMPLIANCE_FIELDS)  # fmt: skip
 
     class Meta:
         verbose_name = _("campaign page")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from campaigns.compliance import Credentials, validate_uscc
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
@@ -26,7 +28,20 @@ class SiteSettings(BaseSiteSetting):
         _("registration number"),
         max_length=64,
         blank=True,
-        help_text=_("Unified social credit code of the charity, printed on receipts."),
+        help_text=_(
+            "Unified social credit code of the charity (18 characters), shown on every fundraising page, "
+            "donate page, receipt and report. Campaigns cannot take gifts while it is empty."
+        ),
+        validators=[validate_uscc],
+    )
+    fundraising_qualification = models.CharField(
+        _("public-fundraising qualification"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The number of the charity's public-fundraising qualification certificate (or the decision "
+            "granting it), shown with the registration. Campaigns cannot take gifts while it is empty."
+        ),
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
@@ -43,6 +58,7 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("organisation_address"),
                 FieldPanel("organisation_address_en"),
                 FieldPanel("registration_number"),
+                FieldPanel("fundraising_qualification"),
             ],
             heading=_("Organisation"),
         ),
@@ -88,3 +104,15 @@ def site_name_of_default_site(language: str) -> str | None:
         return None
     with translation.override(language):
         return found.display_name
+
+
+def credentials_of_default_site() -> Credentials | None:
+    """The default site's registration and fundraising qualification (``campaigns.compliance``
+    reads them); None when the site has no settings yet."""
+    found = SiteSettings.objects.filter(site__is_default_site=True).first()
+    if found is None:
+        return None
+    return Credentials(
+        registration_number=found.registration_number.strip().upper(),
+        fundraising_qualification=found.fundraising_qualification.strip(),
+    )

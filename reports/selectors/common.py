@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Max
 
+from campaigns.compliance import charity_credentials
 from campaigns.models import AuditEvent
 from campaigns.money import Money
 from campaigns.site_name import site_name
@@ -64,11 +65,16 @@ class Organisation:
     address: str
     email: str
     website: str
+    qualification: str = ""
 
 
 def organisation() -> Organisation:
     """Who publishes the report. ``name`` is the organisation's name in the active language from
     the site settings (``campaigns.site_name``), as on the pages and in the mails; the legal
-    details come from ``REPORTS_ORGANISATION``."""
+    details come from ``REPORTS_ORGANISATION``, except the registration and the public-fundraising
+    qualification: the site settings' (``campaigns.compliance``, ADR 0413) when they are set, so a
+    report shows the numbers the pages show."""
     details = {key: value for key, value in settings.REPORTS_ORGANISATION.items() if key != "name"}
-    return Organisation(name=site_name(), **details)
+    credentials = charity_credentials()
+    details["registration"] = credentials.registration_number or details.get("registration", "")
+    return Organisation(name=site_name(), qualification=credentials.fundraising_qualification, **details)

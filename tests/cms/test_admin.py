@@ -24,6 +24,9 @@ def campaign_form(partner, **extra):
             "unit_label": "一个学期的学费",
             "deadline": "2027-06-30",
             "funding_model": "keep",
+            "fundraising_filing_number": "53430000MJ0000001F26002",
+            "designated_platform": "示例公益平台",
+            "designated_platform_en": "Example giving platform",
             "comments": inline_formset([]),
             **extra,
         }

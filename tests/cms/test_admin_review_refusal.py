@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import TaskState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from campaigns.compliance import CAMPAIGN_FIELDS
 from campaigns.models import AuditEvent, Campaign, CampaignStatus
 from cms.models import CampaignPage
 from tests.cms_factories import CampaignPageFactory, story
@@ -123,6 +124,7 @@ def edit_form(page, **extra):
             "unit_label": draft.unit_label,
             "deadline": draft.deadline.isoformat(),
             "funding_model": draft.funding_model,
+            **{name: getattr(draft, name) for name in CAMPAIGN_FIELDS},
             "comments": inline_formset([]),
             **extra,
         }

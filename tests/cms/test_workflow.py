@@ -26,6 +26,8 @@ def draft_page(index, editor, **terms) -> CampaignPage:
         "kind": "medical", "region": "湖南省永州市", "currency": "CNY", "goal": Decimal("600000"),
         "unit_cost": Decimal("3000"), "unit_label": "一例白内障手术", "deadline": date(2027, 3, 31),
         "funding_model": "keep", "live": False, "owner": editor,
+        "fundraising_filing_number": "53430000MJ0000001F26001", "designated_platform": "示例公益平台",
+        "designated_platform_en": "Example giving platform",
     } | terms  # fmt: skip
     page = CampaignPage(**fields)
     index.add_child(instance=page)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
+from campaigns.compliance import uscc_is_valid
 from campaigns.models import Partner
 from campaigns.roles import EDITORS, FINANCE_OFFICERS, VERIFIERS
 from cms import demo_content as content
@@ -118,9 +119,15 @@ class Command(BaseCommand):
                 setattr(settings, name, value)
             settings.save()
             self.created += 1
-        elif not settings.organisation_address_en:
-            settings.organisation_address_en = content.SITE_SETTINGS["organisation_address_en"]
-            settings.save(update_fields=["organisation_address_en"])
+        else:  # a demo made before these settings existed gets them (ADR 0403, 0413)
+            missing = [name for name in ("organisation_address_en", "fundraising_qualification")
+                       if not getattr(settings, name)]  # fmt: skip
+            if not uscc_is_valid(settings.registration_number):
+                missing.append("registration_number")
+            for name in missing:
+                setattr(settings, name, content.SITE_SETTINGS[name])
+            if missing:
+                settings.save(update_fields=missing)
 
     # --- pages --------------------------------------------------------------------------------
     def publish(self, page: Page) -> None:
@@ -188,6 +195,9 @@ class Command(BaseCommand):
                 currency=spec["currency"], goal=spec["goal"], unit_cost=spec["unit_cost"],
                 deadline=timezone.localdate() + spec["deadline_in"], funding_model=spec["funding_model"],
                 hero_image=self.placeholder_image(spec["slug"], spec["colour"]), show_in_menus=False,
+                fundraising_filing_number=spec["filing_number"], designated_platform=content.DEMO_PLATFORM["zh"],
+                designated_platform_en=content.DEMO_PLATFORM["en"],
+                designated_platform_url=content.DEMO_PLATFORM["url"] + spec["slug"],
             )  # fmt: skip
             index.add_child(instance=page)
             page.partners.set([self.partners[key] for key in spec["partners"]])

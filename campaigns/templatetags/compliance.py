@@ -1,0 +1,23 @@
+"""``{% fundraising_notice campaign %}``: who raises the money and under which filing (ADR 0413),
+on the donate panel (campaign and donate pages) and in reports."""
+
+from django import template
+
+from campaigns.compliance import charity_credentials
+from campaigns.reader_language import in_reader_language
+from campaigns.site_name import site_name
+
+register = template.Library()
+
+
+@register.inclusion_tag("campaigns/_fundraising_notice.html")
+def fundraising_notice(campaign) -> dict:
+    credentials = charity_credentials()
+    return {
+        "organisation": site_name(),
+        "registration": credentials.registration_number,
+        "qualification": credentials.fundraising_qualification,
+        "filing": campaign.fundraising_filing_number,
+        "platform": in_reader_language(campaign, "designated_platform"),
+        "platform_url": campaign.designated_platform_url,
+    }
