@@ -6,14 +6,19 @@ from django.core.exceptions import ValidationError
 from wagtail.models import Site
 
 from campaigns.compliance import compliance_gaps, uscc_is_valid, validate_uscc
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignStatus, Partner, PartnerKind
 from cms.models import CampaignPage, SiteSettings
 from cms.models.workflow import ReviewRefused
-from tests.cms.test_admin import campaign_form, school  # noqa: F401 - fixture
+from tests.cms.test_admin import campaign_form
 from tests.cms.test_workflow import draft_page, submit
 from tests.cms_factories import CampaignPageFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school():
+    return Partner.objects.create(name="丹寨县中等职业学校", kind=PartnerKind.SCHOOL, region="贵州省丹寨县")
 
 
 @pytest.mark.parametrize(
@@ -92,7 +97,7 @@ def test_a_campaign_without_its_filing_number_cannot_go_live(index, editor, veri
 
 def test_the_editor_is_told_before_review_what_is_missing_and_a_draft_still_saves(
     client, index, editor, school
-):  # noqa: F811
+):
     client.force_login(editor)
     url = f"/admin/pages/add/cms/campaignpage/{index.pk}/"
 
