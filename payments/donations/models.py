@@ -190,9 +190,7 @@ class Donation(models.Model):
     def credit_notes(self) -> list:
         """The gift's succeeded refunds, oldest first: each is a credit note referencing the receipt.
         Reads ``refunds`` through a prefetch when there is one (``donor_gifts``)."""
-        from payments.refunds.models import RefundStatus
-
-        done = [r for r in self.refunds.all() if r.status == RefundStatus.SUCCEEDED and r.completed_at]
+        done = [r for r in self.refunds.all() if r.credit_note_number]
         return sorted(done, key=lambda r: (r.completed_at, r.pk))
 
 

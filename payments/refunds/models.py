@@ -59,7 +59,8 @@ class Refund(models.Model):
     @property
     def credit_note_number(self) -> str:
         """The credit note's number (``payments.donations.receipts``); "" until the refund succeeded."""
-        from payments.donations.receipts import NoReceipt, credit_note_number
+        from payments.donations.receipts import NoReceipt
+        from payments.refunds.credit_notes import credit_note_number
 
         try:
             return credit_note_number(self)

@@ -8,9 +8,10 @@ from django.core import mail as django_mail
 
 from campaigns.site_time import site_date
 from payments.donations.donor_links import donor_page_url, donor_token
-from payments.donations.receipts import NoReceipt, credit_note_number, receipt_number
+from payments.donations.receipts import NoReceipt, receipt_number
 from payments.donations.tasks import send_receipt
 from payments.donor_accounts.services import SESSION_KEY
+from payments.refunds.credit_notes import credit_note_number
 from payments.refunds.models import Refund, RefundStatus
 from reports.models import ReportRun
 from tests.builders import gift, refund
