@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -88,6 +89,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return Response(error_body(code, message, fields), status=exc.status_code, headers=headers)
 
 
+@csrf_exempt  # a POST to no endpoint is a 404 object too, not the CSRF failure page
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any path under ``/api/`` that names no endpoint: the API's 404 object, not an HTML page."""
     return JsonResponse(error_body("not_found", _("There is nothing at this address.")), status=404)

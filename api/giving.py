@@ -54,7 +54,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 class GiftRequestSerializer(serializers.Serializer):
     campaign = serializers.SlugField(help_text="The campaign's slug.")
-    amount = serializers.CharField(max_length=40, help_text='In the campaign\'s currency, e.g. "500" or "500.00".')
+    amount = serializers.CharField(
+        max_length=40, help_text='In the campaign\'s currency, e.g. "500" or "500.00".'
+    )
     email = serializers.CharField(max_length=254, help_text="For the receipt and the donor's sign-in.")
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.ONE_OFF)
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
@@ -194,7 +196,9 @@ class GiftCharge(ApiView):
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         given = ChargeRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        donation = get_object_or_404(Donation.objects.select_related("campaign", "donor"), public_id=public_id)
+        donation = get_object_or_404(
+            Donation.objects.select_related("campaign", "donor"), public_id=public_id
+        )
         try:
             with provider_slot():
                 setup = get_gateway().setup_intent_retrieve(donation.provider_setup_intent_id) \

@@ -51,7 +51,11 @@ class ExportList(ApiView):
     serializer_class = ExportSerializer
     pagination_class = None
 
-    @extend_schema(operation_id="staff_exports_list", summary="The finance exports (finance officers)")
+    @extend_schema(
+        operation_id="staff_exports_list",
+        responses={200: ExportSerializer(many=True)},
+        summary="The finance exports (finance officers)",
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -71,7 +75,9 @@ class ExportFile(ApiView):
         summary="One export for a range of site dates, as CSV (streamed) or XLSX",
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="First site date."),
-            OpenApiParameter("end", OpenApiTypes.DATE, required=True, description="Last site date, included."),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATE, required=True, description="Last site date, included."
+            ),
             OpenApiParameter("filetype", str, enum=list(FORMATS), required=False, description="Default csv."),
         ],
         responses={
@@ -87,7 +93,9 @@ class ExportFile(ApiView):
             raise exceptions.NotFound()
         fmt = request.query_params.get("filetype", "csv")
         if fmt not in FORMATS:
-            raise exceptions.ValidationError({"filetype": [_("One of: %(formats)s.") % {"formats": ", ".join(FORMATS)}]})
+            raise exceptions.ValidationError(
+                {"filetype": [_("One of: %(formats)s.") % {"formats": ", ".join(FORMATS)}]}
+            )
         form = ExportRangeForm(request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})

@@ -53,5 +53,5 @@ app_patterns = [
 
 urlpatterns = [
     path("v1/", include((app_patterns, "api"), namespace="api")),
-    re_path(r"^.*$", errors.not_found),
+    re_path(r"^[\s\S]*$", errors.not_found),  # any path, new lines included
 ]

@@ -60,7 +60,7 @@ class PublicReadView(ApiView):
         if response.status_code != 200:
             return response
         response.render()
-        response["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+        response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         patch_vary_headers(response, ("Accept-Language",))
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         conditional = get_conditional_response(request._request, etag=response["ETag"], response=response)

@@ -41,7 +41,11 @@ def _campaign(slug: str) -> Campaign:
 class CampaignList(PublicReadView):
     serializer_class = CampaignSerializer
 
-    @extend_schema(operation_id="campaigns_list", summary="Public campaigns with their figures")
+    @extend_schema(
+        operation_id="campaigns_list",
+        responses={200: CampaignSerializer(many=True)},
+        summary="Public campaigns with their figures",
+    )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(public_campaigns())
         return self.get_paginated_response([rep.campaign_data(c) for c in page])
@@ -59,7 +63,11 @@ class CampaignDetail(PublicReadView):
 class CampaignUpdates(PublicReadView):
     serializer_class = UpdateSerializer
 
-    @extend_schema(operation_id="campaign_updates_list", summary="A campaign's published progress updates")
+    @extend_schema(
+        operation_id="campaign_updates_list",
+        responses={200: UpdateSerializer(many=True)},
+        summary="A campaign's published progress updates",
+    )
     def get(self, request: Request, slug: str) -> Response:
         from cms.models import CampaignUpdatePage
         from cms.selectors import public_campaign_pages
@@ -88,6 +96,7 @@ class CampaignDisbursements(PublicReadView):
 
     @extend_schema(
         operation_id="campaign_disbursements_list",
+        responses={200: DisbursementSerializer(many=True)},
         summary="A campaign's approved releases to partners, newest first",
     )
     def get(self, request: Request, slug: str) -> Response:
@@ -99,7 +108,11 @@ class CampaignDisbursements(PublicReadView):
 class CampaignReports(PublicReadView):
     serializer_class = ReportSerializer
 
-    @extend_schema(operation_id="campaign_reports_list", summary="A campaign's published impact reports (PDF links)")
+    @extend_schema(
+        operation_id="campaign_reports_list",
+        responses={200: ReportSerializer(many=True)},
+        summary="A campaign's published impact reports (PDF links)",
+    )
     def get(self, request: Request, slug: str) -> Response:
         runs = ReportRun.objects.filter(
             campaign=_campaign(slug), kind=ReportKind.CAMPAIGN_IMPACT, status=ReportStatus.DONE
@@ -111,7 +124,11 @@ class CampaignReports(PublicReadView):
 class NeedList(PublicReadView):
     serializer_class = NeedSerializer
 
-    @extend_schema(operation_id="needs_list", summary="The needs board: vetted needs, open ones first")
+    @extend_schema(
+        operation_id="needs_list",
+        responses={200: NeedSerializer(many=True)},
+        summary="The needs board: vetted needs, open ones first",
+    )
     def get(self, request: Request) -> Response:
         needs = list(public_needs())
         prefetch_related_objects(needs, "beneficiary__campaign")

@@ -8,7 +8,12 @@ pytestmark = pytest.mark.django_db
 
 
 def body(campaign, **overrides):
-    data = {"campaign": campaign.slug, "amount": "100", "email": "liu.yang@example.cn", "display_name": "刘洋"}
+    data = {
+        "campaign": campaign.slug,
+        "amount": "100",
+        "email": "liu.yang@example.cn",
+        "display_name": "刘洋",
+    }
     data.update(overrides)
     return data
 
@@ -18,12 +23,22 @@ def post(api, campaign, key="gift-1", **overrides):
     return api.post("/api/v1/gifts/", body(campaign, **overrides), format="json", **headers)
 
 
-def test_a_gift_starts_through_the_intake_and_answers_only_what_confirms_the_card(api, campaign, fake_gateway):
+def test_a_gift_starts_through_the_intake_and_answers_only_what_confirms_the_card(
+    api, campaign, fake_gateway
+):
     response = post(api, campaign, language="en")
 
     assert response.status_code == 201
     answer = response.json()
-    assert set(answer) == {"gift", "status", "amount", "currency", "frequency", "client_secret", "publishable_key"}
+    assert set(answer) == {
+        "gift",
+        "status",
+        "amount",
+        "currency",
+        "frequency",
+        "client_secret",
+        "publishable_key",
+    }
     donation = Donation.objects.get()
     assert answer["gift"] == str(donation.public_id) and answer["status"] == "awaiting_card"
     assert answer["amount"] == "100.00" and answer["currency"] == "CNY"
@@ -92,7 +107,9 @@ def test_a_closed_campaign_refuses_the_gift(api, campaign, fake_gateway):
     assert not Donation.objects.exists()
 
 
-def test_the_charge_needs_the_gifts_client_secret(api, campaign, fake_gateway, django_capture_on_commit_callbacks):
+def test_the_charge_needs_the_gifts_client_secret(
+    api, campaign, fake_gateway, django_capture_on_commit_callbacks
+):
     started = post(api, campaign).json()
     donation = Donation.objects.get()
     fake_gateway.setup_intent_confirm(donation.provider_setup_intent_id, "pm_card_visa")

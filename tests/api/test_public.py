@@ -104,7 +104,9 @@ def test_cors_only_for_configured_origins(api, campaign, settings):
     assert allowed["Access-Control-Allow-Origin"] == "https://app.example"
     assert "Access-Control-Allow-Origin" not in api.get(url, HTTP_ORIGIN="https://evil.example")
     # pages outside the API never get CORS headers
-    assert "Access-Control-Allow-Origin" not in api.get("/payments/transparency/", HTTP_ORIGIN="https://app.example")
+    assert "Access-Control-Allow-Origin" not in api.get(
+        "/payments/transparency/", HTTP_ORIGIN="https://app.example"
+    )
 
 
 def test_schema_and_docs_are_served_without_third_parties(api):

@@ -39,5 +39,8 @@ def test_a_bad_range_or_type_is_a_400(api, finance_officer):
     assert reversed_range.status_code == 400 and reversed_range.json()["error"]["code"] == "invalid"
     missing = api.get("/api/v1/staff/exports/gifts/")
     assert set(missing.json()["error"]["fields"]) == {"start", "end"}
-    assert api.get("/api/v1/staff/exports/gifts/?start=2026-01-01&end=2026-01-02&filetype=pdf").status_code == 400
+    assert (
+        api.get("/api/v1/staff/exports/gifts/?start=2026-01-01&end=2026-01-02&filetype=pdf").status_code
+        == 400
+    )
     assert api.get("/api/v1/staff/exports/nothing/?start=2026-01-01&end=2026-01-02").status_code == 404
