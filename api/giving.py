@@ -36,6 +36,7 @@ from api.errors import ApiError
 from api.throttling import ClientRateThrottle, GiftRateThrottle
 from api.views import ApiView
 from campaigns.models import Campaign
+from cms.selectors import PUBLIC_STATUSES
 from payments.donations.card_errors import card_error_for_reader
 from payments.donations.forms import DonationForm
 from payments.donations.intake import start_card_gift
@@ -136,7 +137,8 @@ class GiftCreate(ApiView):
         given = GiftRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        campaign = Campaign.objects.filter(slug=data["campaign"]).first()
+        # Only campaigns the public may see: a draft's slug is as unknown here as on the site.
+        campaign = Campaign.objects.filter(slug=data["campaign"], status__in=PUBLIC_STATUSES).first()
         if campaign is None:
             raise ValidationError({"campaign": [_("There is no campaign with this slug.")]})
         language = data.get("language") or translation.get_language() or settings.LANGUAGE_CODE
