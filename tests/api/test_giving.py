@@ -2,7 +2,9 @@
 
 import pytest
 
+from campaigns.models import CampaignStatus
 from payments.models import Donation, DonationStatus
+from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,10 @@ def test_invalid_input_is_refused_field_by_field_before_anything_is_written(api,
     unknown = api.post("/api/v1/gifts/", {**body(campaign), "campaign": "no-such-campaign"}, format="json",
                        HTTP_IDEMPOTENCY_KEY="k")  # fmt: skip
     assert unknown.status_code == 400 and "campaign" in unknown.json()["error"]["fields"]
+    draft = CampaignFactory(status=CampaignStatus.DRAFT)
+    hidden = api.post("/api/v1/gifts/", {**body(campaign), "campaign": draft.slug}, format="json",
+                      HTTP_IDEMPOTENCY_KEY="k")  # fmt: skip
+    assert hidden.json()["error"]["fields"] == unknown.json()["error"]["fields"]
     bad_email = post(api, campaign, email="not-an-address")
     assert bad_email.status_code == 400 and "email" in bad_email.json()["error"]["fields"]
     assert not Donation.objects.exists() and fake_gateway.calls == []
