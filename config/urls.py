@@ -19,6 +19,8 @@ urlpatterns = [
     path("favicon.ico", cms_views.favicon, name="favicon"),
     # Stripe posts here; the URL never carries a language prefix.
     path("payments/webhooks/", include("payments.webhooks.urls")),
+    # The public API (ADR 0412): versioned, outside the language prefixes.
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG or getattr(settings, "CLEARFUND_SERVE_MEDIA", False):

@@ -29,6 +29,12 @@ INSTALLED_APPS = [
     "reports",
     "cms",
     "csp",
+    "api",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -59,6 +65,8 @@ MIDDLEWARE = [
     "config.faults.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers for the public API's configured origins only (API_CORS_ORIGINS; ADR 0412)
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -491,3 +499,46 @@ CELERY_BEAT_SCHEDULE["payments-notifications-weekly-digests"] = {
 }
 # WeasyPrint logs every rendering step at INFO; keep workers' logs for what matters.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+
+# === public API (/api/v1/, ADR 0412) =============================================================
+# Django REST framework + drf-spectacular. Errors are one object, {"error": {"code", "message",
+# "fields"}} (api.errors); public reads are paginated and answer 304 to a matching If-None-Match;
+# throttles count the client address of payments.donations.client_ip in the shared cache (Redis).
+API_PAGE_SIZE = env.int("CLEARFUND_API_PAGE_SIZE", default=20)
+# A donor's API token (from a sign-in link, ADR 0218) is valid this many days; revoking the
+# donor's links (link_version) revokes it at once.
+API_DONOR_TOKEN_DAYS = env.int("CLEARFUND_API_DONOR_TOKEN_DAYS", default=30)
+# Only what DRF reads globally: the API's views set their own authentication, renderers, parsers,
+# pagination, throttles and error handler (api.views.ApiView), so Wagtail's admin API (also DRF)
+# keeps its own behaviour.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env.str("CLEARFUND_API_RATE", default="120/minute"),
+        "api_gifts": env.str("CLEARFUND_API_GIFT_RATE", default="20/minute"),
+        "api_donor_sign_in": env.str("CLEARFUND_API_DONOR_SIGN_IN_RATE", default="10/hour"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Clearfund API",
+    "DESCRIPTION": "Public figures, giving, a donor's own gifts and finance exports (ADR 0412).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN (ADR 0102).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}
+# Browsers of other origins (a partner's site, a mini-program's web view) may call the API only
+# from these origins (comma-separated, scheme://host[:port]); none by default.
+CORS_ALLOWED_ORIGINS = env.list("CLEARFUND_API_CORS_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["etag", "retry-after"]

@@ -93,10 +93,13 @@ def export_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         return _page(request, form, status=400)
     start_day: date = form.cleaned_data["start"]
     end_day: date = form.cleaned_data["end"]
-    return _download(export, fmt, start_day, end_day)
+    return export_response(export, fmt, start_day, end_day)
 
 
-def _download(export: Export, fmt: str, start_day: date, end_day: date) -> HttpResponse:
+def export_response(export: Export, fmt: str, start_day: date, end_day: date) -> HttpResponse:
+    """The file of ``export`` for the site dates ``[start_day, end_day]`` (both included) in
+    ``fmt`` (``csv`` streamed, ``xlsx``), in the active language. The caller has checked who
+    asks and the range (``ExportRangeForm``); the admin page and the API (``api.staff``) share it."""
     start, end = site_day_start(start_day), site_day_start(end_day + timedelta(days=1))
     language = translation.get_language() or settings.LANGUAGE_CODE
     headers = export.headers(settings.TIME_ZONE)

@@ -29,7 +29,7 @@ def test_campaigns_imports_nothing_from_the_layers_above(forbidden):
 def test_only_the_gateway_imports_stripe():
     offenders = [
         name
-        for package in ("campaigns", "cms", "payments", "reports", "config")
+        for package in ("campaigns", "cms", "payments", "reports", "config", "api")
         for name, source in _python_files(package)
         if _imports(source, "stripe") and name not in GATEWAY_MODULES
     ]
@@ -40,7 +40,7 @@ def test_only_the_gateway_imports_stripe():
 def test_only_report_rendering_imports_weasyprint():
     offenders = [
         name
-        for package in ("campaigns", "cms", "payments", "reports", "config")
+        for package in ("campaigns", "cms", "payments", "reports", "config", "api")
         for name, source in _python_files(package)
         if _imports(source, "weasyprint") and not name.startswith("reports/rendering/")
     ]
@@ -54,6 +54,19 @@ def test_payments_and_reports_do_not_import_the_cms():
         for package in ("payments", "reports")
         for name, source in _python_files(package)
         if _imports(source, "cms")
+    ]
+
+    assert offenders == []
+
+
+def test_nothing_imports_the_api():
+    """The API (``api/``, ADR 0412) is an interface over the other apps' services and selectors:
+    none of them may depend on it (``config/urls.py`` mounts it)."""
+    offenders = [
+        name
+        for package in ("campaigns", "cms", "payments", "reports")
+        for name, source in _python_files(package)
+        if _imports(source, "api")
     ]
 
     assert offenders == []

@@ -201,3 +201,68 @@ def test_the_beneficiaries_panel_counts_outcomes_in_good_english_and_chinese(out
         assert english in render_to_string("campaigns/_beneficiaries_panel_body.html", context)
     with translation.override("zh-hans"):
         assert chinese in render_to_string("campaigns/_beneficiaries_panel_body.html", context)
+
+
+def test_the_api_shows_no_restricted_data(scene, finance_officer, fake_gateway):
+    """Every API endpoint, public, donor and staff, walked for the scene's campaign (issue 15)."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from api.donors import donor_token
+    from campaigns.site_time import site_today
+
+    cache.clear()  # throttles
+    api = APIClient()
+    slug = scene["campaign"].slug
+    public = [
+        "/api/v1/campaigns/",
+        f"/api/v1/campaigns/{slug}/",
+        f"/api/v1/campaigns/{slug}/updates/",
+        f"/api/v1/campaigns/{slug}/disbursements/",
+        f"/api/v1/campaigns/{slug}/reports/",
+        "/api/v1/needs/",
+        "/api/v1/schema/",
+    ]
+    bodies = {}
+    for url in public:
+        for language in ("zh-hans", "en"):
+            response = api.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, url
+            bodies[(url, language)] = response.content.decode()
+    # a donor's own gifts, with their trace to the (pseudonymous) beneficiary
+    donor = APIClient()
+    donor.credentials(HTTP_AUTHORIZATION=f"Bearer {donor_token(scene['gift'].donor)}")
+    bodies["donor"] = donor.get("/api/v1/donor/gifts/").content.decode()
+    # a gift started through the API
+    started = api.post(
+        "/api/v1/gifts/",
+        {"campaign": slug, "amount": "100", "email": "p@example.com"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="privacy",
+    )
+    assert started.status_code == 201
+    bodies["gift"] = started.content.decode()
+    # every finance export of the period
+    staff = APIClient()
+    staff.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=finance_officer).key}")
+    start, end = (
+        (site_today() - timedelta(days=2)).isoformat(),
+        (site_today() + timedelta(days=1)).isoformat(),
+    )
+    for export in staff.get("/api/v1/staff/exports/").json():
+        for filetype in export["formats"]:
+            url = f"/api/v1/staff/exports/{export['key']}/?start={start}&end={end}&filetype={filetype}"
+            response = staff.get(url)
+            assert response.status_code == 200, url
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            if filetype == "csv":
+                bodies[url] = content.decode("utf-8-sig")
+    for key, text in bodies.items():
+        leaked = [value for value in scene["restricted"] if value and value in text]
+        assert leaked == [], key
+    # the reads do show what they are for
+    assert "盘奶奶" in bodies[(f"/api/v1/campaigns/{slug}/disbursements/", "zh-hans")]
+    assert "盘奶奶" in bodies["donor"] and "A wheelchair" in bodies[("/api/v1/needs/", "en")]
