@@ -1,4 +1,4 @@
-"""``/api/v1/`` (ADR 0412). Outside the language prefixes: the language follows ``Accept-Language``."""
+"""``/api/v1/`` (ADR 0414). Outside the language prefixes: the language follows ``Accept-Language``."""
 
 from __future__ import annotations
 

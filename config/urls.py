@@ -19,7 +19,7 @@ urlpatterns = [
     path("favicon.ico", cms_views.favicon, name="favicon"),
     # Stripe posts here; the URL never carries a language prefix.
     path("payments/webhooks/", include("payments.webhooks.urls")),
-    # The public API (ADR 0412): versioned, outside the language prefixes.
+    # The public API (ADR 0414): versioned, outside the language prefixes.
     path("api/", include("api.urls")),
 ]
 

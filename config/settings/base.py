@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "config.faults.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # CORS headers for the public API's configured origins only (API_CORS_ORIGINS; ADR 0412)
+    # CORS headers for the public API's configured origins only (API_CORS_ORIGINS; ADR 0414)
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -501,7 +501,7 @@ CELERY_BEAT_SCHEDULE["payments-notifications-weekly-digests"] = {
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 
 
-# === public API (/api/v1/, ADR 0412) =============================================================
+# === public API (/api/v1/, ADR 0414) =============================================================
 # Django REST framework + drf-spectacular. Errors are one object, {"error": {"code", "message",
 # "fields"}} (api.errors); public reads are paginated and answer 304 to a matching If-None-Match;
 # throttles count the client address of payments.donations.client_ip in the shared cache (Redis).
@@ -522,7 +522,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clearfund API",
-    "DESCRIPTION": "Public figures, giving, a donor's own gifts and finance exports (ADR 0412).",
+    "DESCRIPTION": "Public figures, giving, a donor's own gifts and finance exports (ADR 0414).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

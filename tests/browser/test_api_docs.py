@@ -1,5 +1,5 @@
 """The API's docs page (Swagger UI from our static files) draws the schema under the public
-Content-Security-Policy, loading nothing from another host (ADR 0102, ADR 0412)."""
+Content-Security-Policy, loading nothing from another host (ADR 0102, ADR 0414)."""
 
 import pytest
 

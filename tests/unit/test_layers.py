@@ -60,7 +60,7 @@ def test_payments_and_reports_do_not_import_the_cms():
 
 
 def test_nothing_imports_the_api():
-    """The API (``api/``, ADR 0412) is an interface over the other apps' services and selectors:
+    """The API (``api/``, ADR 0414) is an interface over the other apps' services and selectors:
     none of them may depend on it (``config/urls.py`` mounts it)."""
     offenders = [
         name
