@@ -35,7 +35,9 @@ class Matcher(models.Model):
                                help_text=_("Shown on the English site; the Chinese name is used if empty."))  # fmt: skip
     slug = models.SlugField(_("slug"), max_length=80, unique=True,
                             help_text=_("The matcher's page address: /matchers/<slug>/."))  # fmt: skip
-    kind = models.CharField(_("kind"), max_length=16, choices=MatcherKind.choices, default=MatcherKind.COMPANY)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=MatcherKind.choices, default=MatcherKind.COMPANY
+    )
     about = models.TextField(_("about (Chinese)"), blank=True)
     about_en = models.TextField(_("about (English)"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -45,10 +47,15 @@ class Matcher(models.Model):
         verbose_name = _("matcher")
         verbose_name_plural = _("matchers")
         ordering = ["name", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=MatcherKind.values), name="matcher_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MatcherKind.values), name="matcher_kind_valid")
+        ]
 
     def __str__(self) -> str:
         return self.public_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("payments:matcher_page", kwargs={"slug": self.slug})
 
     @property
     def public_name(self) -> str:
@@ -63,9 +70,6 @@ class Matcher(models.Model):
             return self.about_en
         return self.about
 
-    def get_absolute_url(self) -> str:
-        return reverse("payments:matcher_page", kwargs={"slug": self.slug})
-
 
 class PoolStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -77,7 +81,9 @@ class MatchPool(models.Model):
     ``per_donor_cap`` per donor, for gifts captured in [``starts_at``, ``ends_at``) to the eligible
     campaigns. Only money paid in is matched (ADR 0227)."""
 
-    matcher = models.ForeignKey(Matcher, on_delete=models.PROTECT, related_name="pools", verbose_name=_("matcher"))
+    matcher = models.ForeignKey(
+        Matcher, on_delete=models.PROTECT, related_name="pools", verbose_name=_("matcher")
+    )
     title = models.CharField(_("title (Chinese)"), max_length=160,
                              help_text=_("For example: 99 giving day, 1:1 matching."))  # fmt: skip
     title_en = models.CharField(_("title (English)"), max_length=160, blank=True)
@@ -102,8 +108,10 @@ class MatchPool(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ratio__gte=0), name="match_pool_ratio_not_negative"),
             models.CheckConstraint(condition=Q(cap_minor__gt=0), name="match_pool_cap_positive"),
-            models.CheckConstraint(condition=Q(per_donor_cap_minor__isnull=True) | Q(per_donor_cap_minor__gt=0),
-                                   name="match_pool_per_donor_cap_positive"),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(per_donor_cap_minor__isnull=True) | Q(per_donor_cap_minor__gt=0),
+                name="match_pool_per_donor_cap_positive",
+            ),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="match_pool_window_ordered"),
             models.CheckConstraint(condition=Q(status__in=PoolStatus.values), name="match_pool_status_valid"),
         ]
@@ -124,7 +132,11 @@ class MatchPool(models.Model):
 
     @property
     def per_donor_cap(self) -> Money | None:
-        return None if self.per_donor_cap_minor is None else Money.from_minor(self.per_donor_cap_minor, self.currency)
+        return (
+            None
+            if self.per_donor_cap_minor is None
+            else Money.from_minor(self.per_donor_cap_minor, self.currency)
+        )
 
     @property
     def ratio_label(self) -> str:
@@ -152,13 +164,17 @@ class PoolPayIn(models.Model):
     """Money a matcher paid towards its pledge, recorded by one finance officer and confirmed by
     another (four eyes); only a confirmed pay-in reaches the pool's ledger account."""
 
-    pool = models.ForeignKey(MatchPool, on_delete=models.PROTECT, related_name="pay_ins", verbose_name=_("pool"))
+    pool = models.ForeignKey(
+        MatchPool, on_delete=models.PROTECT, related_name="pay_ins", verbose_name=_("pool")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     method = models.CharField(_("paid by"), max_length=16, choices=PayInMethod.choices)
     reference = models.CharField(_("reference"), max_length=120,
                                  help_text=_("Bank reference, provider payment id or receipt number."))  # fmt: skip
-    status = models.CharField(_("status"), max_length=16, choices=PayInStatus.choices, default=PayInStatus.RECORDED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PayInStatus.choices, default=PayInStatus.RECORDED
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("recorded by"))  # fmt: skip
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -173,8 +189,12 @@ class PoolPayIn(models.Model):
         ordering = ["-recorded_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="pool_pay_in_amount_positive"),
-            models.CheckConstraint(condition=Q(status__in=PayInStatus.values), name="pool_pay_in_status_valid"),
-            models.CheckConstraint(condition=Q(method__in=PayInMethod.values), name="pool_pay_in_method_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=PayInStatus.values), name="pool_pay_in_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=PayInMethod.values), name="pool_pay_in_method_valid"
+            ),
             models.UniqueConstraint(fields=["method", "reference"], name="pool_pay_in_reference_once"),
         ]
 
@@ -209,8 +229,10 @@ class PoolMatch(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pool", "donation"], name="pool_match_once_per_gift"),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="pool_match_amount_positive"),
-            models.CheckConstraint(condition=Q(reduced_minor__gte=0) & Q(reduced_minor__lte=F("amount_minor")),
-                                   name="pool_match_reduced_within_amount"),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(reduced_minor__gte=0) & Q(reduced_minor__lte=F("amount_minor")),
+                name="pool_match_reduced_within_amount",
+            ),
         ]
         indexes = [models.Index(fields=["pool", "donor"], name="pool_match_donor_idx")]
 

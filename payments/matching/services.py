@@ -85,7 +85,8 @@ def pool_pay_in_record(
         left = pool.cap_minor - so_far
         if amount.to_minor() > left:
             raise PayInNotAllowed(
-                _("Only %(left)s of the pledge is still unpaid.") % {"left": Money.from_minor(max(0, left), pool.currency)}
+                _("Only %(left)s of the pledge is still unpaid.")
+                % {"left": Money.from_minor(max(0, left), pool.currency)}
             )
         pay_in = PoolPayIn.objects.create(pool=pool, amount_minor=amount.to_minor(), currency=amount.currency,
                                           method=method, reference=reference, recorded_by=actor, note=note[:300])  # fmt: skip
@@ -240,7 +241,9 @@ def matches_sweep() -> int:
     lost money and have not given back yet. Its cost grows with those gifts only. Returns how
     many gifts it followed."""
     now = timezone.now()
-    pools = MatchPool.objects.filter(status=PoolStatus.OPEN, starts_at__lte=now, ends_at__gt=now - SWEEP_AFTER_WINDOW)
+    pools = MatchPool.objects.filter(
+        status=PoolStatus.OPEN, starts_at__lte=now, ends_at__gt=now - SWEEP_AFTER_WINDOW
+    )
     due: set[int] = set()
     for pool in pools:
         if balance_of(pool_account(pool)).amount > 0:
@@ -256,7 +259,9 @@ def matches_sweep() -> int:
         donation__status__in=(DonationStatus.CHARGED_BACK, DonationStatus.MOVED)
     )
     due.update(
-        PoolMatch.objects.filter(lost_money, reduced_minor__lt=F("amount_minor")).values_list("donation_id", flat=True)
+        PoolMatch.objects.filter(lost_money, reduced_minor__lt=F("amount_minor")).values_list(
+            "donation_id", flat=True
+        )
     )
     for donation_id in sorted(due):
         gift_matches_follow(donation_id=donation_id)

@@ -7,203 +7,473 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0014_beneficiary_proposed_by'),
-        ('payments', '0030_gift_earmark_index'),
+        ("campaigns", "0014_beneficiary_proposed_by"),
+        ("payments", "0030_gift_earmark_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Matcher',
+            name="Matcher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='public name (Chinese)')),
-                ('name_en', models.CharField(blank=True, help_text='Shown on the English site; the Chinese name is used if empty.', max_length=120, verbose_name='public name (English)')),
-                ('slug', models.SlugField(help_text="The matcher's page address: /matchers/<slug>/.", max_length=80, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('foundation', 'Foundation')], default='company', max_length=16, verbose_name='kind')),
-                ('about', models.TextField(blank=True, verbose_name='about (Chinese)')),
-                ('about_en', models.TextField(blank=True, verbose_name='about (English)')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="public name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown on the English site; the Chinese name is used if empty.",
+                        max_length=120,
+                        verbose_name="public name (English)",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The matcher's page address: /matchers/<slug>/.",
+                        max_length=80,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("company", "Company"), ("foundation", "Foundation")],
+                        default="company",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("about", models.TextField(blank=True, verbose_name="about (Chinese)")),
+                ("about_en", models.TextField(blank=True, verbose_name="about (English)")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'matcher',
-                'verbose_name_plural': 'matchers',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "matcher",
+                "verbose_name_plural": "matchers",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MatchPool',
+            name="MatchPool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='For example: 99 giving day, 1:1 matching.', max_length=160, verbose_name='title (Chinese)')),
-                ('title_en', models.CharField(blank=True, max_length=160, verbose_name='title (English)')),
-                ('currency', models.CharField(choices=[('CNY', 'CNY'), ('USD', 'USD'), ('EUR', 'EUR'), ('HKD', 'HKD'), ('JPY', 'JPY')], default='CNY', max_length=3, verbose_name='currency')),
-                ('ratio', models.DecimalField(decimal_places=2, default=Decimal('1'), help_text='Yuan matched per yuan given: 1 is 1:1, 2 is 2:1, 0.5 is 1:2.', max_digits=6, verbose_name='ratio')),
-                ('cap_minor', models.BigIntegerField(help_text='The most the pool matches in all: the pledge.', verbose_name='total cap (minor units)')),
-                ('per_donor_cap_minor', models.BigIntegerField(blank=True, help_text="The most one donor's gifts are matched; empty for no limit.", null=True, verbose_name='per-donor cap (minor units)')),
-                ('starts_at', models.DateTimeField(help_text="In the site's time zone.", verbose_name='matches gifts from')),
-                ('ends_at', models.DateTimeField(help_text="In the site's time zone; gifts from this moment on are not matched.", verbose_name='matches gifts until')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=16, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="For example: 99 giving day, 1:1 matching.",
+                        max_length=160,
+                        verbose_name="title (Chinese)",
+                    ),
+                ),
+                ("title_en", models.CharField(blank=True, max_length=160, verbose_name="title (English)")),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("CNY", "CNY"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("HKD", "HKD"),
+                            ("JPY", "JPY"),
+                        ],
+                        default="CNY",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "ratio",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        help_text="Yuan matched per yuan given: 1 is 1:1, 2 is 2:1, 0.5 is 1:2.",
+                        max_digits=6,
+                        verbose_name="ratio",
+                    ),
+                ),
+                (
+                    "cap_minor",
+                    models.BigIntegerField(
+                        help_text="The most the pool matches in all: the pledge.",
+                        verbose_name="total cap (minor units)",
+                    ),
+                ),
+                (
+                    "per_donor_cap_minor",
+                    models.BigIntegerField(
+                        blank=True,
+                        help_text="The most one donor's gifts are matched; empty for no limit.",
+                        null=True,
+                        verbose_name="per-donor cap (minor units)",
+                    ),
+                ),
+                (
+                    "starts_at",
+                    models.DateTimeField(
+                        help_text="In the site's time zone.", verbose_name="matches gifts from"
+                    ),
+                ),
+                (
+                    "ends_at",
+                    models.DateTimeField(
+                        help_text="In the site's time zone; gifts from this moment on are not matched.",
+                        verbose_name="matches gifts until",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'matching pool',
-                'verbose_name_plural': 'matching pools',
-                'ordering': ['-starts_at', 'pk'],
+                "verbose_name": "matching pool",
+                "verbose_name_plural": "matching pools",
+                "ordering": ["-starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PoolMatch',
+            name="PoolMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField(verbose_name='matched (minor units)')),
-                ('reduced_minor', models.BigIntegerField(default=0, verbose_name='given back to the pool (minor units)')),
-                ('currency', models.CharField(choices=[('CNY', 'CNY'), ('USD', 'USD'), ('EUR', 'EUR'), ('HKD', 'HKD'), ('JPY', 'JPY')], max_length=3, verbose_name='currency')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='matched at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_minor", models.BigIntegerField(verbose_name="matched (minor units)")),
+                (
+                    "reduced_minor",
+                    models.BigIntegerField(default=0, verbose_name="given back to the pool (minor units)"),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("CNY", "CNY"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("HKD", "HKD"),
+                            ("JPY", "JPY"),
+                        ],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="matched at")),
             ],
             options={
-                'verbose_name': 'match',
-                'verbose_name_plural': 'matches',
+                "verbose_name": "match",
+                "verbose_name_plural": "matches",
             },
         ),
         migrations.CreateModel(
-            name='PoolPayIn',
+            name="PoolPayIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField(verbose_name='amount (minor units)')),
-                ('currency', models.CharField(choices=[('CNY', 'CNY'), ('USD', 'USD'), ('EUR', 'EUR'), ('HKD', 'HKD'), ('JPY', 'JPY')], max_length=3, verbose_name='currency')),
-                ('method', models.CharField(choices=[('card', 'Card (through the payment provider)'), ('bank_transfer', 'Bank transfer'), ('offline', 'Offline record (cheque, cash at the office)')], max_length=16, verbose_name='paid by')),
-                ('reference', models.CharField(help_text='Bank reference, provider payment id or receipt number.', max_length=120, verbose_name='reference')),
-                ('status', models.CharField(choices=[('recorded', 'Recorded, awaiting confirmation'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='recorded', max_length=16, verbose_name='status')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed or rejected at')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_minor", models.BigIntegerField(verbose_name="amount (minor units)")),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("CNY", "CNY"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("HKD", "HKD"),
+                            ("JPY", "JPY"),
+                        ],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("card", "Card (through the payment provider)"),
+                            ("bank_transfer", "Bank transfer"),
+                            ("offline", "Offline record (cheque, cash at the office)"),
+                        ],
+                        max_length=16,
+                        verbose_name="paid by",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="Bank reference, provider payment id or receipt number.",
+                        max_length=120,
+                        verbose_name="reference",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("recorded", "Recorded, awaiting confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="recorded",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed or rejected at"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'pledge pay-in',
-                'verbose_name_plural': 'pledge pay-ins',
-                'ordering': ['-recorded_at', '-pk'],
+                "verbose_name": "pledge pay-in",
+                "verbose_name_plural": "pledge pay-ins",
+                "ordering": ["-recorded_at", "-pk"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='ledgeraccount',
-            name='ledger_account_kind_valid',
+            model_name="ledgeraccount",
+            name="ledger_account_kind_valid",
         ),
         migrations.AlterField(
-            model_name='ledgeraccount',
-            name='kind',
-            field=models.CharField(choices=[('donor_funds', 'Donor funds (external)'), ('provider_clearing', 'Provider clearing'), ('campaign_escrow', 'Campaign escrow'), ('disputed', 'Disputed funds'), ('partner_payable', 'Partner payable'), ('partner_paid', 'Paid to partners (external)'), ('processing_fees', 'Processing fees'), ('refunds', 'Refunded to donors (external)'), ('dispute_losses', 'Dispute losses'), ('platform_receivable', 'Refunded after release, to recover'), ('matcher_funds', "Matchers' funds (external)"), ('match_pool', 'Matching pool, paid in')], max_length=32, verbose_name='kind'),
+            model_name="ledgeraccount",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("donor_funds", "Donor funds (external)"),
+                    ("provider_clearing", "Provider clearing"),
+                    ("campaign_escrow", "Campaign escrow"),
+                    ("disputed", "Disputed funds"),
+                    ("partner_payable", "Partner payable"),
+                    ("partner_paid", "Paid to partners (external)"),
+                    ("processing_fees", "Processing fees"),
+                    ("refunds", "Refunded to donors (external)"),
+                    ("dispute_losses", "Dispute losses"),
+                    ("platform_receivable", "Refunded after release, to recover"),
+                    ("matcher_funds", "Matchers' funds (external)"),
+                    ("match_pool", "Matching pool, paid in"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgeraccount',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['donor_funds', 'provider_clearing', 'campaign_escrow', 'disputed', 'partner_payable', 'partner_paid', 'processing_fees', 'refunds', 'dispute_losses', 'platform_receivable', 'matcher_funds', 'match_pool'])), name='ledger_account_kind_valid'),
+            model_name="ledgeraccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "donor_funds",
+                            "provider_clearing",
+                            "campaign_escrow",
+                            "disputed",
+                            "partner_payable",
+                            "partner_paid",
+                            "processing_fees",
+                            "refunds",
+                            "dispute_losses",
+                            "platform_receivable",
+                            "matcher_funds",
+                            "match_pool",
+                        ],
+                    )
+                ),
+                name="ledger_account_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matcher',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['company', 'foundation'])), name='matcher_kind_valid'),
+            model_name="matcher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["company", "foundation"])), name="matcher_kind_valid"
+            ),
         ),
         migrations.AddField(
-            model_name='matchpool',
-            name='campaigns',
-            field=models.ManyToManyField(related_name='match_pools', to='campaigns.campaign', verbose_name='eligible campaigns'),
+            model_name="matchpool",
+            name="campaigns",
+            field=models.ManyToManyField(
+                related_name="match_pools", to="campaigns.campaign", verbose_name="eligible campaigns"
+            ),
         ),
         migrations.AddField(
-            model_name='matchpool',
-            name='matcher',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pools', to='payments.matcher', verbose_name='matcher'),
+            model_name="matchpool",
+            name="matcher",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="pools",
+                to="payments.matcher",
+                verbose_name="matcher",
+            ),
         ),
         migrations.AddField(
-            model_name='poolmatch',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.campaign'),
+            model_name="poolmatch",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="campaigns.campaign"
+            ),
         ),
         migrations.AddField(
-            model_name='poolmatch',
-            name='donation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matches', to='payments.donation'),
+            model_name="poolmatch",
+            name="donation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="matches", to="payments.donation"
+            ),
         ),
         migrations.AddField(
-            model_name='poolmatch',
-            name='donor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.donorprofile'),
+            model_name="poolmatch",
+            name="donor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="payments.donorprofile"
+            ),
         ),
         migrations.AddField(
-            model_name='poolmatch',
-            name='pool',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matches', to='payments.matchpool'),
+            model_name="poolmatch",
+            name="pool",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="matches", to="payments.matchpool"
+            ),
         ),
         migrations.AddField(
-            model_name='poolpayin',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed or rejected by'),
+            model_name="poolpayin",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="confirmed or rejected by",
+            ),
         ),
         migrations.AddField(
-            model_name='poolpayin',
-            name='pool',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pay_ins', to='payments.matchpool', verbose_name='pool'),
+            model_name="poolpayin",
+            name="pool",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="pay_ins",
+                to="payments.matchpool",
+                verbose_name="pool",
+            ),
         ),
         migrations.AddField(
-            model_name='poolpayin',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="poolpayin",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
         migrations.AddIndex(
-            model_name='matchpool',
-            index=models.Index(fields=['status', 'ends_at'], name='match_pool_open_idx'),
+            model_name="matchpool",
+            index=models.Index(fields=["status", "ends_at"], name="match_pool_open_idx"),
         ),
         migrations.AddConstraint(
-            model_name='matchpool',
-            constraint=models.CheckConstraint(condition=models.Q(('ratio__gte', 0)), name='match_pool_ratio_not_negative'),
+            model_name="matchpool",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ratio__gte", 0)), name="match_pool_ratio_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchpool',
-            constraint=models.CheckConstraint(condition=models.Q(('cap_minor__gt', 0)), name='match_pool_cap_positive'),
+            model_name="matchpool",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cap_minor__gt", 0)), name="match_pool_cap_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchpool',
-            constraint=models.CheckConstraint(condition=models.Q(('per_donor_cap_minor__isnull', True), ('per_donor_cap_minor__gt', 0), _connector='OR'), name='match_pool_per_donor_cap_positive'),
+            model_name="matchpool",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("per_donor_cap_minor__isnull", True), ("per_donor_cap_minor__gt", 0), _connector="OR"
+                ),
+                name="match_pool_per_donor_cap_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchpool',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='match_pool_window_ordered'),
+            model_name="matchpool",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="match_pool_window_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchpool',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'closed'])), name='match_pool_status_valid'),
+            model_name="matchpool",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "closed"])), name="match_pool_status_valid"
+            ),
         ),
         migrations.AddIndex(
-            model_name='poolmatch',
-            index=models.Index(fields=['pool', 'donor'], name='pool_match_donor_idx'),
+            model_name="poolmatch",
+            index=models.Index(fields=["pool", "donor"], name="pool_match_donor_idx"),
         ),
         migrations.AddConstraint(
-            model_name='poolmatch',
-            constraint=models.UniqueConstraint(fields=('pool', 'donation'), name='pool_match_once_per_gift'),
+            model_name="poolmatch",
+            constraint=models.UniqueConstraint(fields=("pool", "donation"), name="pool_match_once_per_gift"),
         ),
         migrations.AddConstraint(
-            model_name='poolmatch',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='pool_match_amount_positive'),
+            model_name="poolmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="pool_match_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolmatch',
-            constraint=models.CheckConstraint(condition=models.Q(('reduced_minor__gte', 0), ('reduced_minor__lte', models.F('amount_minor'))), name='pool_match_reduced_within_amount'),
+            model_name="poolmatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reduced_minor__gte", 0), ("reduced_minor__lte", models.F("amount_minor"))
+                ),
+                name="pool_match_reduced_within_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolpayin',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='pool_pay_in_amount_positive'),
+            model_name="poolpayin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="pool_pay_in_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolpayin',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['recorded', 'confirmed', 'rejected'])), name='pool_pay_in_status_valid'),
+            model_name="poolpayin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["recorded", "confirmed", "rejected"])),
+                name="pool_pay_in_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolpayin',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['card', 'bank_transfer', 'offline'])), name='pool_pay_in_method_valid'),
+            model_name="poolpayin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("method__in", ["card", "bank_transfer", "offline"])),
+                name="pool_pay_in_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolpayin',
-            constraint=models.UniqueConstraint(fields=('method', 'reference'), name='pool_pay_in_reference_once'),
+            model_name="poolpayin",
+            constraint=models.UniqueConstraint(
+                fields=("method", "reference"), name="pool_pay_in_reference_once"
+            ),
         ),
     ]

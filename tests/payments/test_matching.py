@@ -48,7 +48,12 @@ def test_a_gift_in_the_window_is_matched_once_into_escrow(campaign, django_captu
     assert balance_of(pool_account(p)) == cny(700)
     assert balance_of(escrow_account(campaign)) == cny(600)
     totals = campaign_totals_uncached(campaign=campaign)
-    assert (totals.raised, totals.matched, totals.counted, totals.held) == (cny(300), cny(300), cny(600), cny(600))
+    assert (totals.raised, totals.matched, totals.counted, totals.held) == (
+        cny(300),
+        cny(300),
+        cny(600),
+        cny(600),
+    )
     assert totals == campaign_totals_from_postings(campaign=campaign)
 
 
@@ -67,7 +72,9 @@ def test_ratio_and_per_donor_cap(campaign, django_capture_on_commit_callbacks):
     assert balance_of(pool_account(p)) == cny(10_000 - 700)
 
 
-def test_gift_outside_the_window_or_to_another_campaign_is_not_matched(campaign, django_capture_on_commit_callbacks):
+def test_gift_outside_the_window_or_to_another_campaign_is_not_matched(
+    campaign, django_capture_on_commit_callbacks
+):
     # given a pool on this campaign whose window has not opened yet, and an open one on another campaign
     now = timezone.now()
     later = pool([campaign], cap=100_000, starts=now + timedelta(hours=1), ends=now + timedelta(days=1))
@@ -180,7 +187,9 @@ def test_pay_in_needs_a_second_finance_officer_and_stays_within_the_pledge(campa
     first = officer("finance-a")
 
     # when the officer who recorded a pay-in tries to confirm it, then a non-officer records one
-    recorded = pool_pay_in_record(pool=p, amount=cny(600), method=PayInMethod.OFFLINE, reference="R-1", actor=first)
+    recorded = pool_pay_in_record(
+        pool=p, amount=cny(600), method=PayInMethod.OFFLINE, reference="R-1", actor=first
+    )
     with pytest.raises(PermissionDenied):
         pool_pay_in_confirm(pay_in=recorded, actor=first)
     from django.contrib.auth.models import User
