@@ -4,6 +4,7 @@ through the services (``admin_views``: pay-ins and closing)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,14 @@ from campaigns.amount_input import AmountField
 from payments.matching.models import Matcher, MatchPool
 
 
+class MatcherForm(WagtailAdminModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Matcher
+        fields = ["name", "name_en", "slug", "kind", "about", "about_en", "website"]
+
+
 class MatcherViewSet(ModelViewSet):
     name = "matchers"
     model = Matcher
@@ -22,8 +31,10 @@ class MatcherViewSet(ModelViewSet):
     menu_label = _("Matchers")
     list_display = ["name", "name_en", "kind", "slug"]
     search_fields = ["name", "name_en", "slug"]
-    form_fields = ["name", "name_en", "slug", "kind", "about", "about_en", "website"]
     inspect_view_enabled = True
+
+    def get_form_class(self, for_update: bool = False):
+        return MatcherForm
 
 
 class MatchPoolForm(WagtailAdminModelForm):

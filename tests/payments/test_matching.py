@@ -210,3 +210,33 @@ def test_pay_in_needs_a_second_finance_officer_and_stays_within_the_pledge(campa
     assert confirmed.status == PayInStatus.CONFIRMED
     assert balance_of(pool_account(p)) == cny(600)
     assert LedgerEntry.objects.filter(kind="pledge.paid_in").count() == 1
+
+
+def test_the_balance_check_knows_the_pool_accounts_and_the_matched_figure(campaign, django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    from payments.figures.balance_check import balances_check
+
+    # given a matched gift: the check finds nothing to say
+    p = pool([campaign], cap=100_000)
+    give(campaign, 30_000, django_capture_on_commit_callbacks)
+    assert balances_check() == []
+
+    # when someone edits the kept rows of the pool's account and of the escrow's matches by SQL
+    for account, family in ((pool_account(p), "match."), (escrow_account(campaign), "match.")):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE payments_ledgerbalance SET amount_minor = amount_minor + 100 WHERE id = "
+                "(SELECT min(id) FROM payments_ledgerbalance WHERE account_id = %s AND family = %s)",
+                [account.pk, family],
+            )
+
+    # then the check opens alerts for the pool's balance, the escrow's, and the matched figure
+    opened = {(d.account_id, d.family, d.kept_minor, d.posted_minor) for d in balances_check()}
+    escrow = escrow_account(campaign).pk
+    assert opened == {
+        (pool_account(p).pk, "*", 70_100, 70_000),
+        (escrow, "*", 60_100, 60_000),
+        (escrow, "figure:matched", 30_100, 30_000),
+        (escrow, "figure:held", 60_100, 60_000),
+    }
