@@ -16,7 +16,9 @@ from tests.payments.conftest import cny
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_matching_matches_the_gifts_made_and_changes_nothing_the_second_time(django_capture_on_commit_callbacks):
+def test_demo_matching_matches_the_gifts_made_and_changes_nothing_the_second_time(
+    django_capture_on_commit_callbacks,
+):
     # given the cataract campaign with two gifts (¥3,000 and ¥500) from the same donor
     campaign = CampaignFactory(slug="cataract-surgery", status="live", min_donation_minor=100)
     builders.gift(campaign, 300_000)
@@ -31,7 +33,11 @@ def test_demo_matching_matches_the_gifts_made_and_changes_nothing_the_second_tim
     assert PoolPayIn.objects.count() == 1
     f = pools_figures([pool])[0]
     assert (f.pledged, f.paid_in, f.unpaid, f.matched, f.left) == (
-        cny(20_000), cny(10_000), cny(10_000), cny(2_000), cny(8_000)
+        cny(20_000),
+        cny(10_000),
+        cny(10_000),
+        cny(2_000),
+        cny(8_000),
     )
     assert PoolMatch.objects.count() == 1
     assert LedgerEntry.objects.filter(kind="match.gift").count() == 1

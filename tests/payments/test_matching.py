@@ -212,7 +212,9 @@ def test_pay_in_needs_a_second_finance_officer_and_stays_within_the_pledge(campa
     assert LedgerEntry.objects.filter(kind="pledge.paid_in").count() == 1
 
 
-def test_the_balance_check_knows_the_pool_accounts_and_the_matched_figure(campaign, django_capture_on_commit_callbacks):
+def test_the_balance_check_knows_the_pool_accounts_and_the_matched_figure(
+    campaign, django_capture_on_commit_callbacks
+):
     from django.db import connection
 
     from payments.figures.balance_check import balances_check

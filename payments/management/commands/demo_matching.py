@@ -18,7 +18,7 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS
-from payments.matching.models import Matcher, MatchPool, MatcherKind, PayInMethod, PoolPayIn
+from payments.matching.models import Matcher, MatcherKind, MatchPool, PayInMethod, PoolPayIn
 from payments.matching.selectors import pools_figures
 from payments.matching.services import matches_sweep, pool_pay_in_confirm, pool_pay_in_record
 
