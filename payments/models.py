@@ -28,7 +28,7 @@ from payments.ledger.models import (
     LedgerEntry,
     Posting,
 )
-from payments.matching.models import Matcher, MatchPool, PoolMatch, PoolPayIn
+from payments.matching.models import MatchAllocation, Matcher, MatchPool, PoolMatch, PoolPayIn
 from payments.needs.models import NeedGift
 from payments.notifications.models import (
     DonorNotification,
@@ -66,6 +66,7 @@ __all__ = [
     "LedgerBalance",
     "LedgerEntry",
     "MailPreferences",
+    "MatchAllocation",
     "MatchPool",
     "Matcher",
     "MonthlyPlan",

@@ -212,7 +212,9 @@ class PoolPayIn(models.Model):
 
 class PoolMatch(models.Model):
     """The one match of one gift by one pool: ``amount_minor`` moved into escrow when it was
-    matched, ``reduced_minor`` of it moved back since (refunds, lost disputes)."""
+    matched, ``reduced_minor`` of it moved back since (refunds, lost disputes), ``released_minor``
+    of it consumed by releases (``MatchAllocation``; kept here in the approving transaction so a
+    release finds matches that still hold cents without reading the others). Held: the rest."""
 
     pool = models.ForeignKey(MatchPool, on_delete=models.PROTECT, related_name="matches")
     donation = models.ForeignKey("payments.Donation", on_delete=models.PROTECT, related_name="matches")
@@ -220,6 +222,7 @@ class PoolMatch(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
     amount_minor = models.BigIntegerField(_("matched (minor units)"))
     reduced_minor = models.BigIntegerField(_("given back to the pool (minor units)"), default=0)
+    released_minor = models.BigIntegerField(_("released to partners (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     created_at = models.DateTimeField(_("matched at"), auto_now_add=True)
 
@@ -233,17 +236,59 @@ class PoolMatch(models.Model):
                 condition=Q(reduced_minor__gte=0) & Q(reduced_minor__lte=F("amount_minor")),
                 name="pool_match_reduced_within_amount",
             ),
+            models.CheckConstraint(
+                condition=Q(released_minor__gte=0)
+                & Q(released_minor__lte=F("amount_minor") - F("reduced_minor")),
+                name="pool_match_released_within_net",
+            ),
         ]
-        indexes = [models.Index(fields=["pool", "donor"], name="pool_match_donor_idx")]
+        indexes = [
+            models.Index(fields=["pool", "donor"], name="pool_match_donor_idx"),
+            # Matches of a campaign that still hold cents, oldest first: what a release reads.
+            models.Index(
+                fields=["campaign", "id"],
+                condition=Q(amount_minor__gt=F("reduced_minor") + F("released_minor")),
+                name="pool_match_holding_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pool_id}/{self.donation_id}: {self.net}"
 
     @property
     def net(self) -> Money:
-        """What of this match is in escrow now."""
+        """What of this match the campaign has now (held or released)."""
         return Money.from_minor(self.amount_minor - self.reduced_minor, self.currency)
+
+    @property
+    def held_minor(self) -> int:
+        """What of this match is still in escrow, not released."""
+        return self.amount_minor - self.reduced_minor - self.released_minor
 
     @property
     def entry_key(self) -> str:
         return f"match:{self.pool_id}:{self.donation_id}"
+
+
+class MatchAllocation(models.Model):
+    """Which match's cents a release consumed, after the gifts' own (``allocate_release``): what
+    a matcher's page reads as approved and paid to partners. Rows are never edited."""
+
+    match = models.ForeignKey(PoolMatch, on_delete=models.PROTECT, related_name="allocations")
+    release = models.ForeignKey(
+        "payments.Release", on_delete=models.PROTECT, related_name="match_allocations"
+    )
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("matched funds allocation")
+        verbose_name_plural = _("matched funds allocations")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="match_allocation_amount_positive"),
+            models.UniqueConstraint(fields=["release", "match"], name="match_allocation_once_per_release"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_minor} of match {self.match_id} → release {self.release_id}"

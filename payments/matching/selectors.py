@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, OuterRef, Sum
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.money import Money
+from payments.figures.selectors import release_paid
 from payments.ledger.models import LedgerBalance
-from payments.matching.models import Matcher, MatchPool, PoolMatch, PoolStatus
+from payments.matching.models import MatchAllocation, Matcher, MatchPool, PoolMatch, PoolStatus
 
 PAID_IN = "pledge."
 MATCHES = "match."
@@ -111,9 +112,14 @@ class CampaignMatched:
 
 @dataclass(frozen=True)
 class MatcherSummary:
+    """``approved_unpaid`` and ``paid``: the matcher's matched cents that releases consumed (the
+    figures of the same names, per currency; only currencies with money)."""
+
     matcher: Matcher
     pools: list[PoolFigures]
     campaigns: list[CampaignMatched]
+    approved_unpaid: dict[str, Money] = field(default_factory=dict)
+    paid: dict[str, Money] = field(default_factory=dict)
 
     def total(self, name: str) -> dict[str, Money]:
         """A pool figure summed over the matcher's pools, per currency."""
@@ -129,8 +135,9 @@ class MatcherSummary:
 
 
 def matcher_summary(*, matcher: Matcher) -> MatcherSummary:
-    """A matcher's pools with their figures and the campaigns its matches went to (net matched
-    and the number of gifts still matched there); a fixed number of queries."""
+    """A matcher's pools with their figures, the campaigns its matches went to (net matched and
+    the number of gifts still matched there) and what of it releases took to partners; a fixed
+    number of queries."""
     pools = list(matcher.pools.order_by("-starts_at", "pk"))
     by_campaign = (
         PoolMatch.objects.filter(pool__matcher=matcher, reduced_minor__lt=F("amount_minor"))
@@ -139,8 +146,23 @@ def matcher_summary(*, matcher: Matcher) -> MatcherSummary:
         .order_by("-net")
     )
     campaigns = Campaign.objects.in_bulk([r["campaign_id"] for r in by_campaign])
+    released = (
+        MatchAllocation.objects.filter(match__pool__matcher=matcher)
+        .annotate(paid_out=release_paid(OuterRef("release_id")))
+        .values("currency", "paid_out")
+        .annotate(t=Sum("amount_minor"))
+        .order_by()
+    )
+    approved_unpaid: dict[str, Money] = {}
+    paid: dict[str, Money] = {}
+    for row in released:
+        (paid if row["paid_out"] else approved_unpaid)[row["currency"]] = Money.from_minor(
+            int(row["t"]), row["currency"]
+        )
     return MatcherSummary(
         matcher=matcher,
+        approved_unpaid=approved_unpaid,
+        paid=paid,
         pools=pools_figures(pools),
         campaigns=[CampaignMatched(campaign=campaigns[r["campaign_id"]],
                                    matched=Money.from_minor(int(r["net"]), r["currency"]), gifts=int(r["n"]))

@@ -217,9 +217,11 @@ def _match(*, pool: MatchPool, donation: Donation) -> PoolMatch | None:
 def _give_back(*, match: PoolMatch, donation: Donation, counts_minor: int) -> None:
     """Reduce ``match`` to the share of it the gift still earns: amount × what still counts ÷ gift."""
     keep = match.amount_minor * counts_minor // donation.amount_minor
-    back = match.amount_minor - match.reduced_minor - keep
+    # Cents a release already took paid for an outcome: only what the match still holds goes back.
+    back = min(match.amount_minor - match.reduced_minor - keep, match.held_minor)
     if back <= 0:
         return
+    keep = match.amount_minor - match.reduced_minor - back
     money = Money.from_minor(back, match.currency)
     entry_post(key=f"{match.entry_key}:down-to:{keep}", kind="match.reduced",
                legs=[Leg(escrow_account(donation.campaign), -money), Leg(pool_account(match.pool), money)],

@@ -6,7 +6,7 @@ from django.db import migrations
 CODENAMES = [
     "add_matcher", "change_matcher", "view_matcher",
     "add_matchpool", "change_matchpool", "view_matchpool",
-    "view_poolpayin", "view_poolmatch",
+    "view_poolpayin", "view_poolmatch", "view_matchallocation",
 ]  # fmt: skip
 
 
