@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Sum
 from django.utils import timezone
 
@@ -72,8 +74,23 @@ def pools_figures(pools: Iterable[MatchPool]) -> list[PoolFigures]:
 
 
 def campaign_match_offers(*, campaign: Campaign) -> list[PoolFigures]:
+    """``campaign_match_offers_uncached`` at most ``TOTALS_CACHE_SECONDS`` old, like the campaign's
+    totals beside it (ADR 0101): the page's query budget does not grow with matching."""
+    seconds = settings.TOTALS_CACHE_SECONDS
+    if seconds <= 0:
+        return campaign_match_offers_uncached(campaign=campaign)
+    key = f"campaign-match-offers:v1:{campaign.pk}"
+    offers = cache.get(key)
+    if offers is None:
+        offers = campaign_match_offers_uncached(campaign=campaign)
+        cache.set(key, offers, seconds)
+    return offers
+
+
+def campaign_match_offers_uncached(*, campaign: Campaign) -> list[PoolFigures]:
     """Pools matching gifts to ``campaign`` right now (open, in their window, in its currency),
-    with what each can still match: the campaign page's "¥X left to match until …". Two queries."""
+    with what each can still match: the campaign page's "¥X left to match until …". One query,
+    two when there are pools."""
     now = timezone.now()
     pools = (
         MatchPool.objects.filter(campaigns=campaign, currency=campaign.currency, status=PoolStatus.OPEN,

@@ -40,7 +40,7 @@ from payments.disputes.models import Dispute
 from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus
 from payments.ledger.models import AccountKind, LedgerAccount
 from payments.ledger.services import Leg, account_for, balance_of, entry_post, escrow_account
-from payments.matching.models import MatchPool, PayInStatus, PoolMatch, PoolPayIn, PoolStatus
+from payments.matching.models import MatchPool, PayInMethod, PayInStatus, PoolMatch, PoolPayIn, PoolStatus
 from payments.matching.states import pay_in_transition, pool_transition
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ def pool_pay_in_record(
         raise PayInNotAllowed(_("The payment must be a positive amount in the pool's currency."))
     if not reference:
         raise PayInNotAllowed(_("Give the bank reference, payment id or receipt number."))
+    if method not in PayInMethod.values:
+        raise PayInNotAllowed(_("Say how the matcher paid."))
     with transaction.atomic():
         pool = MatchPool.objects.select_for_update().get(pk=pool.pk)
         if PoolPayIn.objects.filter(method=method, reference=reference).exists():

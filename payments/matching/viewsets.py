@@ -5,6 +5,7 @@ through the services (``admin_views``: pay-ins and closing)."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from campaigns.amount_input import AmountField
-from payments.matching.models import Matcher, MatchPool
+from payments.matching.models import Matcher, MatchPool, PayInStatus
 
 
 class MatcherForm(WagtailAdminModelForm):
@@ -66,6 +67,16 @@ class MatchPoolForm(WagtailAdminModelForm):
             self.add_error("per_donor_cap", _("Leave it empty for no limit, or give more than zero."))
         if data.get("ratio") is not None and data["ratio"] < 0:
             self.add_error("ratio", _("The ratio cannot be negative."))
+        if self.instance.pk and cap is not None:
+            promised = self.instance.pay_ins.exclude(status=PayInStatus.REJECTED).aggregate(
+                t=Sum("amount_minor")
+            )["t"]
+            if cap.to_minor() < int(promised or 0):
+                self.add_error(
+                    "cap", _("The cap cannot be less than what the matcher has paid or is paying in.")
+                )
+            if data.get("currency") and data["currency"] != self.instance.currency and promised:
+                self.add_error("currency", _("A pool with payments cannot change its currency."))
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The window must end after it starts."))
