@@ -129,3 +129,25 @@ def test_the_pool_money_screen_is_for_finance_only(client, page, editor):
     p = pool([page.campaign], cap=100_000, paid_in=0)
     client.force_login(editor)
     assert client.get(f"/admin/matching/pools/{p.pk}/money/").status_code in (302, 403)
+
+
+def test_finance_creates_a_pool_in_the_admin_with_amounts_in_yuan(client, page):
+    from payments.matching.models import Matcher, MatchPool
+
+    # given a matcher and a finance officer in the admin
+    matcher = Matcher.objects.create(name="湘江建材", slug="xiangjiang")
+    client.force_login(officer("finance-a"))
+    form = {"matcher": matcher.pk, "title": "九九公益日", "title_en": "", "currency": "CNY", "ratio": "1",
+            "cap": "￥20,000", "per_donor_cap": "2000", "starts_at": "2026-12-01 00:00",
+            "ends_at": "2026-12-10 00:00", "campaigns": [page.campaign.pk]}  # fmt: skip
+
+    # when a negative ratio is sent, then the form is shown again with nothing saved
+    refused = client.post("/admin/match_pools/new/", {**form, "ratio": "-1"})
+    assert refused.status_code == 200 and not MatchPool.objects.exists()
+
+    # and a good form saves the caps in minor units and the window in the site's time zone
+    assert client.post("/admin/match_pools/new/", form).status_code == 302
+    pool = MatchPool.objects.get()
+    assert (pool.cap_minor, pool.per_donor_cap_minor) == (2_000_000, 200_000)
+    assert pool.starts_at.isoformat() == "2026-11-30T16:00:00+00:00"  # midnight in Asia/Shanghai
+    assert list(pool.campaigns.all()) == [page.campaign]
