@@ -73,6 +73,22 @@ def pools_figures(pools: Iterable[MatchPool]) -> list[PoolFigures]:
     return out
 
 
+# Campaigns any pool names, kept in the cache so a gift's event can skip matching without a query
+# (``receivers``); forgotten whenever a pool's campaigns change, and at most this old otherwise.
+MATCHING_CAMPAIGNS_KEY = "matching:campaigns:v1"
+MATCHING_CAMPAIGNS_SECONDS = 300
+
+
+def campaigns_with_matching() -> frozenset[int]:
+    """Ids of the campaigns some pool (open or not) names: one small query per
+    ``MATCHING_CAMPAIGNS_SECONDS`` at most, none while cached."""
+    ids = cache.get(MATCHING_CAMPAIGNS_KEY)
+    if ids is None:
+        ids = frozenset(MatchPool.campaigns.through.objects.values_list("campaign_id", flat=True).distinct())
+        cache.set(MATCHING_CAMPAIGNS_KEY, ids, MATCHING_CAMPAIGNS_SECONDS)
+    return ids
+
+
 def campaign_match_offers(*, campaign: Campaign) -> list[PoolFigures]:
     """``campaign_match_offers_uncached`` at most ``TOTALS_CACHE_SECONDS`` old, like the campaign's
     totals beside it (ADR 0101): the page's query budget does not grow with matching."""

@@ -242,3 +242,23 @@ def test_the_balance_check_knows_the_pool_accounts_and_the_matched_figure(
         (escrow, "figure:matched", 30_100, 30_000),
         (escrow, "figure:held", 60_100, 60_000),
     }
+
+
+def test_a_gift_to_a_campaign_without_pools_queues_no_matching(
+    campaign, django_capture_on_commit_callbacks, monkeypatch
+):
+    from payments.matching import tasks
+
+    # given a pool on another campaign only
+    pool([CampaignFactory(status="live", min_donation_minor=1000)], cap=100_000)
+    queued = []
+    monkeypatch.setattr(tasks.gift_matches_follow_task, "apply_async", lambda args, **kw: queued.append(args))
+
+    # when a gift to this campaign is captured, and then one after a pool names it
+    give(campaign, 30_000, django_capture_on_commit_callbacks)
+    assert queued == []
+    pool([campaign], cap=100_000)
+    gift = give(campaign, 30_000, django_capture_on_commit_callbacks)
+
+    # then only the second queued its matching
+    assert queued == [(gift.pk,)]
