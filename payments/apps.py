@@ -12,6 +12,7 @@ TASK_MODULES = (
     "payments.needs.tasks",
     "payments.notifications.tasks",
     "payments.donor_accounts.tasks",
+    "payments.matching.tasks",
 )
 RECEIVER_MODULES = (
     "payments.donations.receivers",
@@ -19,6 +20,7 @@ RECEIVER_MODULES = (
     "payments.figures.receivers",
     "payments.needs.receivers",
     "payments.notifications.receivers",
+    "payments.matching.receivers",
 )
 
 

@@ -28,6 +28,7 @@ from payments.ledger.models import (
     LedgerEntry,
     Posting,
 )
+from payments.matching.models import MatchAllocation, Matcher, MatchPool, PoolMatch, PoolPayIn
 from payments.needs.models import NeedGift
 from payments.notifications.models import (
     DonorNotification,
@@ -65,6 +66,9 @@ __all__ = [
     "LedgerBalance",
     "LedgerEntry",
     "MailPreferences",
+    "MatchAllocation",
+    "MatchPool",
+    "Matcher",
     "MonthlyPlan",
     "MonthlyPlanStatus",
     "NeedGift",
@@ -76,6 +80,8 @@ __all__ = [
     "OutboxCommand",
     "OutboxStatus",
     "PayoutMethod",
+    "PoolMatch",
+    "PoolPayIn",
     "Posting",
     "ReconciliationRun",
     "Refund",

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("payments.needs.urls")),
     path("", include("payments.notifications.urls")),
     path("", include("payments.donor_accounts.urls")),
+    path("", include("payments.matching.urls")),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.form_labels import LabelledForm
 from campaigns.models import Campaign
 from campaigns.roles import EDITORS, FINANCE_OFFICERS, in_role
+from payments.matching.models import Matcher
 from reports import services
 from reports.models import ReportKind, ReportStatus
 from reports.selectors.runs import runs_for_admin
@@ -26,6 +27,7 @@ TRIGGERABLE = [
     (ReportKind.CAMPAIGN_IMPACT, ReportKind.CAMPAIGN_IMPACT.label),
     (ReportKind.PLATFORM_TRANSPARENCY, ReportKind.PLATFORM_TRANSPARENCY.label),
     (ReportKind.DONOR_STATEMENT_BATCH, ReportKind.DONOR_STATEMENT_BATCH.label),
+    (ReportKind.MATCHER_STATEMENT, ReportKind.MATCHER_STATEMENT.label),
 ]
 
 
@@ -36,6 +38,12 @@ class TriggerForm(LabelledForm):
         queryset=Campaign.objects.order_by("title"),
         required=False,
         help_text=gettext_lazy("Campaign impact reports only."),
+    )
+    matcher = forms.ModelChoiceField(
+        label=gettext_lazy("Matcher"),
+        queryset=Matcher.objects.order_by("name"),
+        required=False,
+        help_text=gettext_lazy("Matcher statements only."),
     )
     period = forms.RegexField(
         label=gettext_lazy("Year"),
@@ -48,6 +56,8 @@ class TriggerForm(LabelledForm):
         data = super().clean()
         if data.get("kind") == ReportKind.CAMPAIGN_IMPACT and not data.get("campaign"):
             self.add_error("campaign", _("Choose the campaign to report on."))
+        if data.get("kind") == ReportKind.MATCHER_STATEMENT and not data.get("matcher"):
+            self.add_error("matcher", _("Choose the matcher whose statement to make."))
         return data
 
 
@@ -80,6 +90,9 @@ def _trigger(data: dict) -> None:
     period = data.get("period") or ""
     if kind == ReportKind.CAMPAIGN_IMPACT:
         services.request_campaign_report(data["campaign"].pk)
+    elif kind == ReportKind.MATCHER_STATEMENT:
+        for code in ("zh-hans", "en"):
+            services.request_matcher_statement(matcher_id=data["matcher"].pk, language=code)
     elif kind == ReportKind.PLATFORM_TRANSPARENCY:
         for code in ("zh-hans", "en"):
             services.request_transparency_report(period=period, language=code)

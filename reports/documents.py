@@ -21,6 +21,7 @@ from reports.rendering.charts import Bar, bar_chart, column_chart
 from reports.selectors.campaign_impact import CampaignImpact, campaign_impact
 from reports.selectors.common import ReportDataError, data_checksum, organisation
 from reports.selectors.donor_statement import donor_statement
+from reports.selectors.matcher_statement import matcher_statement
 from reports.selectors.transparency import Transparency, platform_transparency
 
 
@@ -128,6 +129,10 @@ def build_document(run: ReportRun) -> Document:
             data = platform_transparency(period=run.period)
             extra = _transparency_context(data)
             template = "reports/pdf/platform_transparency.html"
+        elif run.kind == ReportKind.MATCHER_STATEMENT:
+            data = matcher_statement(matcher_id=_subject_id(run, "matcher"))
+            extra = {"title": _("Matcher statement"), "subtitle": data.matcher}
+            template = "reports/pdf/matcher_statement.html"
         else:
             raise ReportDataError(f"a {run.kind} run has no document of its own")
         checksum = data_checksum(data)

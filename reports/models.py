@@ -14,6 +14,7 @@ class ReportKind(models.TextChoices):
     CAMPAIGN_IMPACT = "campaign_impact", _("Campaign impact report")
     DONOR_STATEMENT = "donor_statement", _("Donor statement")
     PLATFORM_TRANSPARENCY = "platform_transparency", _("Platform transparency report")
+    MATCHER_STATEMENT = "matcher_statement", _("Matcher statement")
     # A parent run that fans out one donor statement per donor and tracks their progress.
     DONOR_STATEMENT_BATCH = "donor_statement_batch", _("Donor statements for every donor")
 

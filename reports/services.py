@@ -102,6 +102,13 @@ def request_donor_statement(
     )
 
 
+def request_matcher_statement(*, matcher_id: int, language: str = "zh-hans") -> ReportRun:
+    """Queue a matcher's statement to date (its pools, pay-ins and matches; ADR 0227)."""
+    return _request(
+        kind=ReportKind.MATCHER_STATEMENT, subject=f"matcher:{matcher_id}", period="", language=language
+    )
+
+
 def request_transparency_report(*, period: str = "", language: str = "zh-hans") -> ReportRun:
     return _request(
         kind=ReportKind.PLATFORM_TRANSPARENCY, subject="platform", period=period, language=language

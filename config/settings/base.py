@@ -415,6 +415,9 @@ NEEDS_CLAIM_RATE = env.str("CLEARFUND_NEEDS_CLAIM_RATE", default="5/600")
 CELERY_BEAT_SCHEDULE["needs-holds-release"] = {"task": "payments.needs_holds_release", "schedule": 60.0}
 # A need's captured gift whose funding task was lost (broker down) funds it within a minute.
 CELERY_BEAT_SCHEDULE["needs-funding-sweep"] = {"task": "payments.needs_funding_sweep", "schedule": 60.0}
+# A gift whose matching task was lost (broker down) is matched, or gives its match back, within
+# five minutes (ADR 0227).
+CELERY_BEAT_SCHEDULE["matches-sweep"] = {"task": "payments.matching.matches_sweep", "schedule": 300.0}
 # Stripe Connect for partner payouts and the balance transactions reconciliation reads (dotted
 # path, always explicit). In the demo it is Stripe's class pointed at localstripe (STRIPE_API_BASE);
 # tests name the in-memory fake; production refuses any fake (payments.gateway.checks, ADR 0208).

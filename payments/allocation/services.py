@@ -7,7 +7,8 @@ approved; they are paid once the release's payout entry (``release:<id>:paid``) 
 Refunded cents are the donation's ``refunded_minor`` (refunds are per donation); disputed cents
 are its open disputes, lost ones are lost to disputes. Held is what remains.
 ``allocate_release`` chooses which donations a release consumes:
-gifts earmarked for the milestone's beneficiary first, then unearmarked gifts first in, first out.
+gifts earmarked for the milestone's beneficiary first, then unearmarked gifts first in, first out,
+then matched cents from matching pools (``MatchAllocation``, ADR 0227).
 Gifts earmarked for another beneficiary are never used for someone else.
 """
 
@@ -24,6 +25,7 @@ from django.db.models import (
     BooleanField,
     CharField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -261,11 +263,52 @@ def allocate_release(
             cursor.captured_at, cursor.donation_id = last_read.captured_at, last_read.pk
             cursor.save(update_fields=["captured_at", "donation_id"])
     if wanted:
+        wanted = _take_matches(
+            campaign=campaign, release=release, beneficiary_id=beneficiary_id, wanted=wanted
+        )
+    if wanted:
         raise NotEnoughHeld(
             _("Gifts that may pay this beneficiary hold %(short)s less than the release.")
             % {"short": Money.from_minor(wanted, release.currency)}
         )
     return Allocation.objects.bulk_create(rows)
+
+
+def _take_matches(*, campaign: Campaign, release: Release, beneficiary_id: int, wanted: int) -> int:
+    """After the gifts' own cents, matched cents (ADR 0227): matches that still hold cents, oldest
+    first, of gifts not earmarked for someone else (a match follows its gift's earmark). Each match
+    row is locked before its held cents are read; its ``released_minor`` is written with the
+    ``MatchAllocation`` row, so a refund's give-back never takes released cents. Returns what is
+    still wanted. Reads only matches that hold cents (partial index), in batches."""
+    # Matching builds on gifts and disputes, which build on this accounting: looked up by name.
+    pool_match = apps.get_model("payments", "PoolMatch")
+    match_allocation = apps.get_model("payments", "MatchAllocation")
+    holding = pool_match.objects.filter(
+        campaign=campaign, amount_minor__gt=F("reduced_minor") + F("released_minor")
+    ).filter(
+        Q(donation__earmark_beneficiary_id__isnull=True) | Q(donation__earmark_beneficiary_id=beneficiary_id)
+    )
+    after = 0
+    while wanted:
+        batch = list(
+            holding.filter(pk__gt=after).select_for_update(of=("self",)).order_by("pk")[:ALLOCATION_BATCH]
+        )
+        if not batch:
+            break
+        for match in batch:
+            take = min(match.held_minor, wanted)
+            if take <= 0:
+                continue
+            match_allocation.objects.create(
+                match=match, release=release, amount_minor=take, currency=release.currency
+            )
+            match.released_minor += take
+            match.save(update_fields=["released_minor"])
+            wanted -= take
+            if not wanted:
+                break
+        after = batch[-1].pk
+    return wanted
 
 
 def donation_unreleased(*, donation: Donation) -> Money:

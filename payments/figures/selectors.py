@@ -21,10 +21,13 @@ why. In short, for one campaign, in the campaign's currency:
 - ``paid``: the same for releases whose payout entry exists (a payout always pays its whole
   release, ``payments.releases.payouts.payout_post``).
 - ``held``: the escrow balance. By double entry:
-  ``raised + to_recover = held + approved_unpaid + paid + refunded + disputed + lost_to_disputes``.
+  ``raised + matched + to_recover = held + approved_unpaid + paid + refunded + disputed +
+  lost_to_disputes``.
 - ``counted``: what counts towards the goal (and the all-or-nothing decision):
-  ``raised − refunded − disputed − lost_to_disputes`` (= held + approved_unpaid + paid − to_recover).
-- ``matched``: matching-pool money; zero until matching pools exist (issue 14).
+  ``raised + matched − refunded − disputed − lost_to_disputes`` (= held + approved_unpaid + paid −
+  to_recover).
+- ``matched``: what ``match.*`` entries moved into escrow from matching pools, net of what
+  refunds and lost disputes of matched gifts gave back (ADR 0227).
 - ``donors``: distinct donors with at least one gift whose counted part in this campaign is above
   zero (see ``donors_count``).
 
@@ -55,18 +58,21 @@ from payments.ledger.models import AccountKind, LedgerBalance, LedgerEntry, Post
 RAISED_KINDS = "donation."
 REFUND_KINDS = "refund."
 RELEASE_KINDS = "release."
-# The money figures read from the ledger (``counted`` and ``matched`` derive from them).
+MATCH_KINDS = "match."
+# The money figures read from the ledger (``counted`` derives from them).
 MONEY_FIGURES = (
     "raised", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes", "to_recover",
+    "matched",
 )  # fmt: skip
 # A campaign's money refunded at the provider after release, fronted by the platform (ADR 0208).
 RECEIVABLE = "platform_receivable"
 
 
 def counted(figures: CampaignTotals | CurrencyTotals) -> Money:
-    """Raised less refunded, disputed and lost to disputes: what counts towards the goal
-    (docs/glossary.md, "counts towards the goal"). One definition for a campaign and the platform."""
-    return figures.raised - figures.refunded - figures.disputed - figures.lost_to_disputes
+    """Raised and matched, less refunded, disputed and lost to disputes: what counts towards the
+    goal (docs/glossary.md, "counts towards the goal"). One definition for a campaign and the
+    platform."""
+    return figures.raised + figures.matched - figures.refunded - figures.disputed - figures.lost_to_disputes
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ class CampaignTotals:
     to_recover: Money
     goal: Money
     campaign_id: int = 0
-    matched: Money | None = None  # set in __post_init__: zero until matching pools exist
+    matched: Money | None = None  # set in __post_init__ to zero when not given
 
     def __post_init__(self) -> None:
         if self.matched is None:
@@ -146,6 +152,7 @@ def _figure_sums(postings, *, group_by_currency: bool = False):
         "disputed": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTED)),
         "lost_to_disputes": Sum("amount_minor", filter=Q(account__kind=AccountKind.DISPUTE_LOSSES)),
         "to_recover": Sum(-F("amount_minor"), filter=Q(account__kind=RECEIVABLE)),
+        "matched": Sum("amount_minor", filter=escrow & Q(entry__kind__startswith=MATCH_KINDS)),
     }
     # The EXISTS sits inside each FILTER after the kind test, so it runs for release postings only.
     if group_by_currency:
@@ -169,6 +176,8 @@ def _kept_figures(rows) -> dict[str, int]:
                 f["paid"] -= amount
             elif family == REFUND_KINDS:
                 f["refunded"] -= amount
+            elif family == MATCH_KINDS:
+                f["matched"] += amount
         elif kind == RECEIVABLE:
             f["to_recover"] -= amount
             if family == REFUND_KINDS:
@@ -297,7 +306,6 @@ def platform_totals() -> list[CurrencyTotals]:
     return [
         CurrencyTotals(
             currency=cur,
-            matched=Money.zero(cur),
             **{name: Money.from_minor(v, cur) for name, v in _kept_figures(kept).items()},
         )
         for cur, kept in sorted(by_currency.items())

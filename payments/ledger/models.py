@@ -29,12 +29,16 @@ class AccountKind(models.TextChoices):
     # provider after the gift was released to a partner): the platform fronted it and must recover
     # it. May go negative: its balance is minus what is still to recover. ADR 0208.
     PLATFORM_RECEIVABLE = "platform_receivable", _("Refunded after release, to recover")
+    # Matching pools (ADR 0227): matchers' money comes in from outside (external, goes negative)
+    # into one account per pool, which matches spend from and may never take below zero.
+    MATCHER_FUNDS = "matcher_funds", _("Matchers' funds (external)")
+    MATCH_POOL = "match_pool", _("Matching pool, paid in")
 
 
 # Buckets that hold money on behalf of someone: spending from them locks the account row and
 # refuses to take the balance below zero.
 NON_NEGATIVE_KINDS = frozenset(
-    {AccountKind.CAMPAIGN_ESCROW, AccountKind.DISPUTED, AccountKind.PARTNER_PAYABLE}
+    {AccountKind.CAMPAIGN_ESCROW, AccountKind.DISPUTED, AccountKind.PARTNER_PAYABLE, AccountKind.MATCH_POOL}
 )
 
 

@@ -31,6 +31,7 @@ from payments.donations.selectors import donor_gifts
 from payments.figures.selectors import CurrencyTotals, platform_totals, release_paid
 from payments.figures.vocabulary import RELEASE_STATES
 from payments.ledger.models import LedgerEntry
+from payments.matching.selectors import GiftMatch, gifts_matches
 from payments.releases.models import Release, ReleaseStatus
 
 
@@ -65,6 +66,8 @@ class GiftTrace:
     donation: Donation
     breakdown: Breakdown
     disbursements: tuple[Disbursement, ...] = field(default_factory=tuple)  # amounts: this gift's share
+    # Matching pools that matched this gift, with what of each match is still in escrow (ADR 0227).
+    matches: tuple[GiftMatch, ...] = field(default_factory=tuple)
 
 
 def _role_of(user, *, expected: str) -> str:
@@ -139,6 +142,7 @@ def gift_trace(*, donation: Donation) -> GiftTrace:
         donation=donation,
         breakdown=breakdown_of(donation),
         disbursements=tuple(_disbursement(a.release, a.amount, paid=a.paid_out) for a in allocations),
+        matches=tuple(gifts_matches([donation.pk]).get(donation.pk, ())),
     )
 
 
@@ -164,11 +168,13 @@ def donor_gift_traces(*, donor: DonorProfile) -> list[GiftTrace]:
         lines[allocation.donation_id].append(
             _disbursement(allocation.release, allocation.amount, paid=allocation.paid_out)
         )
+    matches = gifts_matches([g.pk for g in gifts])
     return [
         GiftTrace(
             donation=gift,
             breakdown=breakdown_annotated(annotated[gift.pk]),
             disbursements=tuple(lines[gift.pk]),
+            matches=tuple(matches.get(gift.pk, ())),
         )
         for gift in gifts
     ]

@@ -1,0 +1,57 @@
+"""Signal receivers of matching, connected in ``PaymentsConfig.ready``.
+
+This is matching's only hook into the gift flow: a gift's status event (``DonationEvent``, written
+by ``donation_transition`` in the transaction of the capture, refund, dispute or move) queues
+``gift_matches_follow`` once that transaction commits, if a pool names the gift's campaign
+(``campaigns_with_matching``, read from the cache after the commit); a refund made
+(``refund_made``, a second partial refund changes no status) queues it too. Nothing is read or
+written in the capture's own transaction, and a gift to a campaign without pools queues nothing
+(ADR 0227). A queued task lost to a broker outage, or a stale cache, is caught by the sweep.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+
+from payments.donations.models import CAPTURED_STATES, DonationEvent
+from payments.matching.models import MatchPool
+from payments.outbox.queueing import enqueue, enqueue_on_commit
+from payments.refunds.models import Refund
+from payments.refunds.signals import refund_made
+
+
+@receiver(post_save, sender=DonationEvent, dispatch_uid="payments.matching_on_gift_event")
+def follow_gift_money(sender, instance: DonationEvent, created: bool, **kwargs) -> None:
+    """Captured, refunded, charged back or moved: match it or give back its match, after commit."""
+    if not created or instance.to_status not in CAPTURED_STATES:
+        return
+    donation_id, campaign_id = instance.donation_id, instance.donation.campaign_id
+
+    def queue() -> None:
+        from payments.matching.selectors import campaigns_with_matching
+        from payments.matching.tasks import gift_matches_follow_task
+
+        if campaign_id in campaigns_with_matching():
+            enqueue(gift_matches_follow_task, donation_id)
+
+    transaction.on_commit(queue)
+
+
+@receiver(refund_made, sender=Refund, dispatch_uid="payments.matching_on_refund_made")
+def follow_refund(sender, refund_id: int, donation_id: int, **kwargs) -> None:
+    """A second partial refund leaves the status as it was (no gift event): follow it here. Sent
+    after commit already, so ``on_commit`` queues it at once."""
+    from payments.matching.tasks import gift_matches_follow_task
+
+    enqueue_on_commit(gift_matches_follow_task, donation_id)
+
+
+@receiver(m2m_changed, sender=MatchPool.campaigns.through, dispatch_uid="payments.matching_campaigns_changed")
+def forget_matching_campaigns(sender, **kwargs) -> None:
+    """A pool's campaigns changed: the next gift event reads which campaigns have pools again (now,
+    and once more after commit, in case another process cached the set before this change)."""
+    from payments.matching.selectors import MATCHING_CAMPAIGNS_KEY
+
+    cache.delete(MATCHING_CAMPAIGNS_KEY)
+    transaction.on_commit(lambda: cache.delete(MATCHING_CAMPAIGNS_KEY))
