@@ -9,8 +9,9 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.site_name import site_name_source
-        from cms import receivers
+        from cms import admin_language, receivers
         from cms.models.site_settings import site_name_of_default_site
 
         receivers.connect()
+        admin_language.install()
         site_name_source(site_name_of_default_site)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.amount_input import AmountField
+from campaigns.form_labels import LabelledForm
 from campaigns.state_tables import TransitionNotAllowed
 from payments.donations import monthly
 from payments.donations.client_ip import client_ip
@@ -27,7 +28,7 @@ from payments.donations.selectors import donor_gifts
 from payments.donor_accounts import services
 
 
-class SignInRequestForm(forms.Form):
+class SignInRequestForm(LabelledForm):
     email = forms.EmailField(label=_("Your email address"), max_length=254)
 
 
