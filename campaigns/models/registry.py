@@ -51,7 +51,12 @@ class RegistryImport(models.Model):
     source = models.CharField(_("source"), max_length=200)
     digest = models.CharField(_("SHA-256 of the input"), max_length=64)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
