@@ -98,7 +98,13 @@ def test_the_sign_in_link_mail_is_in_the_language_of_the_page_it_was_asked_on(
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_weekly_digest_is_in_the_donors_language(
-    fake_gateway, bilingual_campaign, mailoutbox, django_capture_on_commit_callbacks, language, settings, tmp_path
+    fake_gateway,
+    bilingual_campaign,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    language,
+    settings,
+    tmp_path,
 ):
     from payments.notifications.tasks import notifications_weekly_digests
     from tests.builders import refund

@@ -26,7 +26,9 @@ SKIPPED = {".venv", "var", "tests", "bench", "node_modules", ".git", "docs", "__
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory) -> Path:
     copy = tmp_path_factory.mktemp("source") / "clearfund"
-    shutil.copytree(ROOT, copy, ignore=lambda folder, names: {n for n in names if n in SKIPPED or n.endswith(".mo")})
+    shutil.copytree(
+        ROOT, copy, ignore=lambda folder, names: {n for n in names if n in SKIPPED or n.endswith(".mo")}
+    )
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "PYTHONPATH": str(copy)}
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-location", "--no-obsolete",
