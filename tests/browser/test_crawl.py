@@ -34,6 +34,10 @@ SCROLLING_BOXES = """Array.from(document.querySelectorAll("main *")).filter((ele
   const overflow = getComputedStyle(element).overflowX;
   return (overflow === "auto" || overflow === "scroll") && element.scrollWidth > element.clientWidth + 1;
 }).map((element) => element.tagName.toLowerCase() + (element.className ? "." + element.className : ""))"""
+GIVE_ABOVE_THE_FOLD = """Array.from(document.querySelectorAll('main a[href="#donate"]')).some((link) => {
+  const box = link.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && box.bottom <= window.innerHeight;
+})"""
 # One page of each public kind; each is crawled as it is and under /en/.
 PAGE_KINDS = [
     "/",  # home
@@ -141,6 +145,13 @@ def test_every_public_page_kind_in_both_languages_and_widths_is_clean(browser, l
 
     # then nothing overflowed, failed, logged an error or showed Chinese to an English reader
     assert problems == [], "\n".join(problems)
+    # and on a desktop a Give button is above the fold of a campaign page (the phone's sticky one
+    # is hidden there), in both languages (issue 13)
+    crawler = Crawler(browser, live_server.url, WIDTHS["desktop"])
+    for prefix in ("", "/en"):
+        crawler.page.goto(f"{live_server.url}{prefix}/campaigns/cataract-surgery/")
+        assert crawler.page.evaluate(GIVE_ABOVE_THE_FOLD), prefix
+    crawler.context.close()
 
 
 def test_the_crawler_sees_chinese_on_an_english_page_and_a_failed_request(browser, live_server):

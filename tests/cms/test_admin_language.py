@@ -190,3 +190,14 @@ def test_an_audit_event_is_headed_by_labels(chinese_admin):
 def test_wagtails_chinese_is_corrected(msgid, chinese):
     with translation.override("zh-hans"):
         assert translation.gettext(msgid) == chinese
+
+
+def test_an_empty_value_on_an_inspect_screen_is_a_dash_not_none(chinese_admin):
+    from campaigns.models import RegistryImport
+
+    registry_import = RegistryImport.objects.create(source="registry.csv", rows=0, report={})
+
+    html = shown(chinese_admin.get(f"/admin/registry_imports/inspect/{registry_import.pk}/").content.decode())
+
+    assert " None " not in html
+    assert "导入人 — " in html
