@@ -33,7 +33,9 @@ class Milestone(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
-    partner = models.ForeignKey("campaigns.Partner", on_delete=models.PROTECT, related_name="milestones")
+    partner = models.ForeignKey(
+        "campaigns.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="milestones"
+    )
     due_date = models.DateField(_("evidence due by"))
     status = models.CharField(
         _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
