@@ -26,7 +26,10 @@ class MilestoneStatus(models.TextChoices):
 
 class Milestone(models.Model):
     beneficiary = models.ForeignKey(
-        "campaigns.Beneficiary", on_delete=models.PROTECT, related_name="milestones"
+        "campaigns.Beneficiary",
+        verbose_name=_("beneficiary"),
+        on_delete=models.PROTECT,
+        related_name="milestones",
     )
     kind = models.CharField(_("outcome"), max_length=32, choices=MilestoneKind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("e.g. “Term 1, 2026–27”."))

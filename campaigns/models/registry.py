@@ -70,6 +70,13 @@ class RegistryImport(models.Model):
     def __str__(self) -> str:
         return f"{self.source} @ {timezone.localtime(self.imported_at, site_zone()):%Y-%m-%d %H:%M}"
 
+    def get_report_display(self) -> str:
+        """The report as labelled figures in the reader's language, not its stored keys (the admin's
+        inspect view reads ``get_<field>_display``; issue 13)."""
+        from campaigns.wagtail_hooks import import_report_text
+
+        return import_report_text(self)
+
 
 class RegistryHousehold(models.Model):
     """A household as the registry lists it.

@@ -195,9 +195,27 @@ def test_wagtails_chinese_is_corrected(msgid, chinese):
 def test_an_empty_value_on_an_inspect_screen_is_a_dash_not_none(chinese_admin):
     from campaigns.models import RegistryImport
 
-    registry_import = RegistryImport.objects.create(source="registry.csv", rows=0, report={})
+    registry_import = RegistryImport.objects.create(source="registry.csv", rows=3, report={"people_added": 3})
 
     html = shown(chinese_admin.get(f"/admin/registry_imports/inspect/{registry_import.pk}/").content.decode())
 
     assert " None " not in html
     assert "导入人 — " in html
+    # and the report reads as labelled figures, not its stored keys
+    assert "people_added" not in html
+    assert "新增人员：3" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "english", "chinese"),
+    [
+        ("/admin/pages/usage/cms/campaignpage/", "项目页面s", "项目页面"),
+        ("/admin/outcomes/new/", " Beneficiary ", "受助人"),
+        ("/admin/needs/new/", " Beneficiary ", "受助人"),
+    ],
+)
+def test_model_and_field_names_are_translated(chinese_admin, url, english, chinese):
+    html = shown(chinese_admin.get(url).content.decode())
+
+    assert english not in html
+    assert chinese in html
