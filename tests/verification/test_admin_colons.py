@@ -93,3 +93,33 @@ def test_a_label_ending_with_a_chinese_question_mark_takes_no_colon(client):
     assert any("？</label>" in label for label in labels), labels
     assert not any("？：" in label for label in labels), labels
     assert all(re.search(r"[？：]</label>", label) for label in labels), labels
+
+
+def test_a_finance_officer_is_not_linked_to_verify_screens_they_may_not_open(
+    client, verifier, finance_officer
+):
+    # given a verified beneficiary with an outcome (issue 13: the rows led to "no permission")
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    captured_donation(beneficiary.campaign, 500_000)
+    milestone = verified_milestone(beneficiary=beneficiary, verifier=verifier)
+    client.force_login(User.objects.get(pk=finance_officer.pk))
+
+    # when a finance officer lists beneficiaries and outcomes
+    beneficiaries = client.get("/admin/beneficiaries/").content.decode()
+    outcomes = client.get("/admin/outcomes/").content.decode()
+
+    # then no row links to a verify screen; an outcome opens its read-only inspect screen
+    assert reverse("verification_beneficiary_verify", args=[beneficiary.pk]) not in beneficiaries
+    assert beneficiary.pseudonym in beneficiaries
+    assert reverse("verification_milestone_verify", args=[milestone.pk]) not in outcomes
+    assert reverse("outcomes:inspect", args=[milestone.pk]) in outcomes
+    assert client.get(reverse("outcomes:inspect", args=[milestone.pk])).status_code == 200
+
+
+def test_a_verifier_is_still_linked_to_the_verify_screens(client, verifier):
+    beneficiary = BeneficiaryFactory(verified_by=verifier)
+    client.force_login(User.objects.get(pk=verifier.pk))
+
+    html = client.get("/admin/beneficiaries/").content.decode()
+
+    assert reverse("verification_beneficiary_verify", args=[beneficiary.pk]) in html
