@@ -3,6 +3,10 @@
 from django import forms
 from django.utils.translation import pgettext
 
+# A label already ending with one of these takes no colon after it ("有什么问题？", not "有什么问题？：").
+# Django skips its suffix only after the ASCII ones.
+ENDS_A_LABEL = ("？", "：", "！", "。", "?", ":", "!", ".")
+
 
 class LabelledForm(forms.Form):
     """A form whose labels end with the active language's colon ("Amount:", "金额："). Django's own
@@ -14,3 +18,6 @@ class LabelledForm(forms.Form):
             # Translators: written after a form field's label; use your language's colon.
             kwargs["label_suffix"] = pgettext("form label suffix", ":")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label_suffix is None and str(field.label or "").endswith(ENDS_A_LABEL):
+                field.label_suffix = ""

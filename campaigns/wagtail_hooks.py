@@ -234,12 +234,30 @@ def _verify_url(beneficiary):
     return reverse("verification_beneficiary_verify", args=[beneficiary.pk])
 
 
+class ScreenTitleColumn(TitleColumn):
+    """A title that links to its record's own screen only for those ``may_open`` lets in; others get
+    ``fallback_url`` (the inspect view) or plain text, not a link to "no permission" (issue 13: a
+    finance officer clicking a beneficiary landed on the dashboard with a red banner)."""
+
+    def __init__(self, *args, may_open, fallback_url=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.may_open = may_open
+        self.fallback_url = fallback_url
+
+    def get_link_url(self, instance, parent_context):
+        request = parent_context.get("request")
+        if request is not None and self.may_open(request.user, instance):
+            return super().get_link_url(instance, parent_context)
+        return self.fallback_url(instance) if self.fallback_url else None
+
+
 class BeneficiaryViewSet(ModelViewSet):
     name = "beneficiaries"
     model = Beneficiary
     icon = "user"
     menu_label = _("Beneficiaries")
-    list_display = [TitleColumn("pseudonym", label=_("Pseudonym"), get_url=_verify_url), "campaign", "status",
+    list_display = [ScreenTitleColumn("pseudonym", label=_("Pseudonym"), get_url=_verify_url,
+                                      may_open=lambda user, _b: is_verifier(user)), "campaign", "status",
                     "county", "age_band", DateColumn("verified_at", label=_("Verified on")),
                     DateColumn("funded_at", label=_("Funded"))]  # fmt: skip
     list_filter = ["status", "campaign"]
@@ -254,8 +272,10 @@ class MilestoneViewSet(AmountEntryViewSetMixin, ModelViewSet):
     model = Milestone
     icon = "tick-inverse"
     menu_label = _("Outcomes")
-    list_display = [TitleColumn("kind", label=_("Outcome"), accessor="get_kind_display",
-                                get_url=lambda m: reverse("verification_milestone_verify", args=[m.pk])),
+    list_display = [ScreenTitleColumn("kind", label=_("Outcome"), accessor="get_kind_display",
+                                      get_url=lambda m: reverse("verification_milestone_verify", args=[m.pk]),
+                                      may_open=lambda user, _m: is_verifier(user),
+                                      fallback_url=lambda m: reverse("outcomes:inspect", args=[m.pk])),
                     Column("beneficiary", label=_("Beneficiary")), Column("partner", label=_("Partner")),
                     Column("amount", label=_("Amount")), "due_date", "status"]  # fmt: skip
     list_filter = ["status", "kind"]
@@ -269,8 +289,10 @@ class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
     model = Need
     icon = "pick"
     menu_label = _("Needs board")
-    list_display = [TitleColumn("title", label=_("What is needed"),
-                                get_url=lambda n: reverse("verification_need_review", args=[n.pk])),
+    list_display = [ScreenTitleColumn("title", label=_("What is needed"),
+                                      get_url=lambda n: reverse("verification_need_review", args=[n.pk]),
+                                      may_open=lambda user, need: need_views.may_see_need(user, need),
+                                      fallback_url=lambda n: reverse("needs:inspect", args=[n.pk])),
                     Column("beneficiary", label=_("Beneficiary")), "kind", Column("amount", label=_("Amount")),
                     "province", "county", "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]

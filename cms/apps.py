@@ -10,10 +10,11 @@ class CmsConfig(AppConfig):
     def ready(self) -> None:
         from campaigns.compliance import credentials_source
         from campaigns.site_name import site_name_source
-        from cms import receivers
+        from cms import admin_language, receivers
         from cms.models.site_settings import site_name_of_default_site
         from cms.selectors import cached_credentials
 
         receivers.connect()
+        admin_language.install()
         site_name_source(site_name_of_default_site)
         credentials_source(cached_credentials)

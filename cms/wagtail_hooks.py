@@ -1,11 +1,13 @@
 """Admin wiring: campaign/partner/audit viewsets and the page hooks that create campaign records."""
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -73,6 +75,28 @@ class PartnerViewSet(ModelViewSet):
     inspect_view_fields = ["name", "kind", "region", "description", "website"]
 
 
+def _audit_action_choices() -> list[tuple[str, str]]:
+    codes = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    return sorted(((code, audit_action_label(code)) for code in codes), key=lambda choice: choice[1])
+
+
+def _audit_subject_choices() -> list[tuple[str, str]]:
+    types = AuditEvent.objects.order_by().values_list("subject_type", flat=True).distinct()
+    return sorted(((t, audit_subject_label(t)) for t in types), key=lambda choice: choice[1])
+
+
+class AuditEventFilterSet(WagtailFilterSet):
+    """The filter sidebar offers the actions and subjects found in the log, by their labels
+    ("微心愿：已审核"), never their codes ("need.vetted"); the query still filters on the code."""
+
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=_audit_action_choices)
+    subject_type = django_filters.ChoiceFilter(label=_("Subject"), choices=_audit_subject_choices)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "subject_type"]
+
+
 class AuditEventViewSet(ModelViewSet):
     model = AuditEvent
     icon = "history"
@@ -84,7 +108,7 @@ class AuditEventViewSet(ModelViewSet):
         "subject_id",
         "actor",
     ]
-    list_filter = ["action", "subject_type"]
+    filterset_class = AuditEventFilterSet
     search_fields = ["action", "subject_id", "reason"]
     inspect_view_enabled = True
     inspect_view_fields = ["at", "actor", "action", "subject_type", "subject_id", "reason", "data"]

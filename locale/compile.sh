@@ -13,7 +13,7 @@ PYTHON="${PYTHON:-.venv/bin/python}"
 IGNORE=(--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules)
 "$PYTHON" manage.py makemessages -l zh_Hans --no-location --no-obsolete "${IGNORE[@]}" >/dev/null
 "$PYTHON" manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules >/dev/null
-for po in locale/zh_Hans/LC_MESSAGES/django.po */locale/zh_Hans/LC_MESSAGES/django.po; do
+for po in locale/zh_Hans/LC_MESSAGES/django.po locale/wagtail/zh_Hans/LC_MESSAGES/django.po */locale/zh_Hans/LC_MESSAGES/django.po; do
     untranslated=$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)
     fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
     # A fuzzy entry is a guess makemessages made from a similar msgid: not compiled, so untranslated.

@@ -37,5 +37,17 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx")]
 
     def __str__(self) -> str:
+        # What the admin's headings show: labels in the reader's language, not codes (issue 13).
         at = timezone.localtime(self.at, site_zone())  # site time, like every date people see
-        return f"{at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
+        return f"{at:%Y-%m-%d %H:%M} {self.get_action_display()} · {self.get_subject_type_display()} {self.subject_id}"
+
+    def get_action_display(self) -> str:
+        """The action's label (the admin's inspect view reads ``get_<field>_display``)."""
+        from campaigns.audit_labels import audit_action_label
+
+        return audit_action_label(self.action)
+
+    def get_subject_type_display(self) -> str:
+        from campaigns.audit_labels import audit_subject_label
+
+        return audit_subject_label(self.subject_type)

@@ -48,7 +48,12 @@ class Beneficiary(models.Model):
     story_en = models.TextField(_("story (English)"), blank=True)
     story_consent = models.BooleanField(_("consented to the story being published"), default=False)
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     photo_consent = models.BooleanField(_("consented to the photo being published"), default=False)
     registry_person = models.ForeignKey(

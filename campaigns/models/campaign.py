@@ -98,8 +98,8 @@ class Campaign(models.Model):
     submitted_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("campaign")
@@ -131,11 +131,15 @@ class Campaign(models.Model):
     def goal(self) -> Money:
         return Money.from_minor(self.goal_minor, self.currency)
 
+    goal.fget.short_description = _("goal")  # the admin's inspect view labels it by this
+
     @property
     def unit_cost(self) -> Money | None:
         if self.unit_cost_minor is None:
             return None
         return Money.from_minor(self.unit_cost_minor, self.currency)
+
+    unit_cost.fget.short_description = _("unit cost")
 
     @property
     def min_donation(self) -> Money:

@@ -26,14 +26,19 @@ class MilestoneStatus(models.TextChoices):
 
 class Milestone(models.Model):
     beneficiary = models.ForeignKey(
-        "campaigns.Beneficiary", on_delete=models.PROTECT, related_name="milestones"
+        "campaigns.Beneficiary",
+        verbose_name=_("beneficiary"),
+        on_delete=models.PROTECT,
+        related_name="milestones",
     )
     kind = models.CharField(_("outcome"), max_length=32, choices=MilestoneKind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("e.g. “Term 1, 2026–27”."))
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
-    partner = models.ForeignKey("campaigns.Partner", on_delete=models.PROTECT, related_name="milestones")
+    partner = models.ForeignKey(
+        "campaigns.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="milestones"
+    )
     due_date = models.DateField(_("evidence due by"))
     status = models.CharField(
         _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED

@@ -49,7 +49,9 @@ PAID_NEED_STATUSES = tuple(NEED_FUNNEL[2:])
 
 
 class Need(models.Model):
-    beneficiary = models.ForeignKey("campaigns.Beneficiary", on_delete=models.PROTECT, related_name="needs")
+    beneficiary = models.ForeignKey(
+        "campaigns.Beneficiary", verbose_name=_("beneficiary"), on_delete=models.PROTECT, related_name="needs"
+    )
     title = models.CharField(_("what is needed"), max_length=200, help_text=_("e.g. “A wheelchair”."))
     title_en = models.CharField(_("what is needed (English)"), max_length=200, blank=True)
     description = models.TextField(

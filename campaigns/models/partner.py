@@ -51,8 +51,10 @@ class PartnerMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership"
     )
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="members")
-    created_at = models.DateTimeField(auto_now_add=True)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="members"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("partner member")

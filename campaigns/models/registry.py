@@ -51,7 +51,12 @@ class RegistryImport(models.Model):
     source = models.CharField(_("source"), max_length=200)
     digest = models.CharField(_("SHA-256 of the input"), max_length=64)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -64,6 +69,13 @@ class RegistryImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} @ {timezone.localtime(self.imported_at, site_zone()):%Y-%m-%d %H:%M}"
+
+    def get_report_display(self) -> str:
+        """The report as labelled figures in the reader's language, not its stored keys (the admin's
+        inspect view reads ``get_<field>_display``; issue 13)."""
+        from campaigns.wagtail_hooks import import_report_text
+
+        return import_report_text(self)
 
 
 class RegistryHousehold(models.Model):

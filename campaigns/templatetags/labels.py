@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -25,3 +26,10 @@ def labelled(context, label: object, value: object) -> str:
         return label_value(label, value)
     escaped = {"label": conditional_escape(label), "value": conditional_escape(value)}
     return mark_safe(label_value(escaped["label"], escaped["value"]))  # noqa: S308 - both parts escaped
+
+
+@register.simple_tag
+def colon() -> str:
+    """The active language's colon after a label, for a value marked up on its own
+    ("状态：<strong>已发布</strong>"); the same message as the forms' label suffix."""
+    return pgettext("form label suffix", ":")

@@ -124,7 +124,7 @@ class NeedReviewForm(LabelledForm):
                               help_text=gettext_lazy("No names, ID numbers or addresses."))  # fmt: skip
 
 
-def _may_see_need(user, need: Need) -> bool:
+def may_see_need(user, need: Need) -> bool:
     partner = partner_of(user)
     return (
         is_verifier(user) or is_field_officer(user) or (partner is not None and need.partner_id == partner.pk)
@@ -138,7 +138,7 @@ def need_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(
         Need.objects.select_related("beneficiary__campaign", "partner", "posted_by"), pk=pk
     )
-    if not _may_see_need(request.user, need):
+    if not may_see_need(request.user, need):
         raise PermissionDenied
     form = NeedReviewForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -44,6 +44,7 @@ class CampaignIndexPage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("campaign index")
+        verbose_name_plural = _("campaign indexes")
 
     def get_context(self, request, *args, **kwargs):
         from cms.selectors import campaign_listing
@@ -181,6 +182,7 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("campaign page")
+        verbose_name_plural = _("campaign pages")
         constraints = [
             models.CheckConstraint(condition=models.Q(goal__gt=0), name="campaignpage_goal_positive"),
             models.CheckConstraint(
@@ -279,3 +281,4 @@ class CampaignUpdatePage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("campaign update")
+        verbose_name_plural = _("campaign updates")

@@ -24,6 +24,7 @@ class StandardPage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
 
 
 class ShowcasePage(CachedViewRestrictionsMixin, Page):
@@ -68,6 +69,7 @@ class ShowcasePage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("showcase page")
+        verbose_name_plural = _("showcase pages")
 
     def get_context(self, request, *args, **kwargs):
         from cms.models.campaign_pages import CampaignPage

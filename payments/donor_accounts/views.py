@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.amount_input import AmountField
+from campaigns.form_labels import LabelledForm
 from campaigns.site_time import site_today
 from campaigns.state_tables import TransitionNotAllowed
 from payments.donations import monthly
@@ -28,7 +29,7 @@ from payments.donations.selectors import donor_gifts, gift_years
 from payments.donor_accounts import services
 
 
-class SignInRequestForm(forms.Form):
+class SignInRequestForm(LabelledForm):
     email = forms.EmailField(label=_("Your email address"), max_length=254)
 
 

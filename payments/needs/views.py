@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.form_labels import LabelledForm
 from campaigns.models import PUBLIC_NEED_STATUSES, Need
 from campaigns.verification.needs import need_hold
 from campaigns.verification.selectors import campaign_gift_refusal, public_needs
@@ -35,7 +36,7 @@ from payments.needs.services import need_gift_create
 HOLDS_KEY = "payments.need_holds"
 
 
-class NeedClaimForm(forms.Form):
+class NeedClaimForm(LabelledForm):
     donor_alias = forms.CharField(
         label=gettext_lazy("Your name as it may be shown"), max_length=100, required=False
     )

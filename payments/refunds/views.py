@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.amount_input import parse_amount
+from campaigns.form_labels import LabelledForm
 from campaigns.money import InvalidAmount
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from payments.donations.models import Donation
@@ -21,14 +22,14 @@ from payments.refunds.models import Refund
 from payments.refunds.services import RefundNotAllowed, refund_request, refund_take_over
 
 
-class RefundForm(forms.Form):
+class RefundForm(LabelledForm):
     amount = forms.CharField(label=gettext_lazy("Amount to refund"), max_length=40)
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     # Rendered with the form: the same form posted twice is one refund (payments.refunds.services.refund_key).
     request_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
-class TakeOverForm(forms.Form):
+class TakeOverForm(LabelledForm):
     refund = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=gettext_lazy("How you will handle it"), max_length=300)
 

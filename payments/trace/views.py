@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from campaigns.form_labels import LabelledForm
 from campaigns.models import Campaign
 from payments.donations.models import Donation
 from payments.figures.selectors import MONEY_FIGURES, campaign_totals
@@ -59,7 +60,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/transparency.html", {"t": platform_transparency()})
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(LabelledForm):
     name = forms.CharField(label=_("Your name"), max_length=100)
     contact = forms.CharField(label=_("Email or phone (not published)"), max_length=200, required=False)
     reason = forms.CharField(label=_("What is wrong with this release?"), widget=forms.Textarea)

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from campaigns.models import Campaign
+from campaigns.models import PUBLIC_NEED_STATUSES, Campaign, Need
 from payments.donations.donor_links import donor_page_url
+from payments.models import Release, ReleaseStatus
 from tests.browser.steps import PHONE
 from tests.builders import gift
 
@@ -33,6 +34,10 @@ SCROLLING_BOXES = """Array.from(document.querySelectorAll("main *")).filter((ele
   const overflow = getComputedStyle(element).overflowX;
   return (overflow === "auto" || overflow === "scroll") && element.scrollWidth > element.clientWidth + 1;
 }).map((element) => element.tagName.toLowerCase() + (element.className ? "." + element.className : ""))"""
+GIVE_ABOVE_THE_FOLD = """Array.from(document.querySelectorAll('main a[href="#donate"]')).some((link) => {
+  const box = link.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && box.bottom <= window.innerHeight;
+})"""
 # One page of each public kind; each is crawled as it is and under /en/.
 PAGE_KINDS = [
     "/",  # home
@@ -46,6 +51,8 @@ PAGE_KINDS = [
     "/payments/campaigns/cataract-surgery/disbursements/",
     "/payments/transparency/",
     "/payments/needs/",
+    "/payments/sign-in/",  # a donor asks for a sign-in link (a public form: the reader's colon)
+    "/payments/sign-in/sent/",
 ]
 
 
@@ -118,6 +125,10 @@ def test_every_public_page_kind_in_both_languages_and_widths_is_clean(browser, l
     donation = gift(Campaign.objects.get(slug="cataract-surgery"), 600_000, email="wang.fang@example.cn")
     call_command("demo_verification", stdout=open(os.devnull, "w"))  # noqa: SIM115
     donor_pages = [donor_page_url(donation.donor, absolute=False), f"/payments/trace/{donation.public_id}/"]
+    # a need's own page and a release's objection form (issue 13: both are public forms)
+    need = Need.objects.filter(status__in=PUBLIC_NEED_STATUSES).order_by("pk").first()
+    release = Release.objects.filter(status=ReleaseStatus.REQUESTED).order_by("pk").first()
+    donor_pages += [f"/payments/needs/{need.pk}/", f"/payments/releases/{release.pk}/object/"]
     problems = []
 
     # when it visits one page of every kind, and a missing page, in Chinese and in English, on a
@@ -134,6 +145,13 @@ def test_every_public_page_kind_in_both_languages_and_widths_is_clean(browser, l
 
     # then nothing overflowed, failed, logged an error or showed Chinese to an English reader
     assert problems == [], "\n".join(problems)
+    # and on a desktop a Give button is above the fold of a campaign page (the phone's sticky one
+    # is hidden there), in both languages (issue 13)
+    crawler = Crawler(browser, live_server.url, WIDTHS["desktop"])
+    for prefix in ("", "/en"):
+        crawler.page.goto(f"{live_server.url}{prefix}/campaigns/cataract-surgery/")
+        assert crawler.page.evaluate(GIVE_ABOVE_THE_FOLD), prefix
+    crawler.context.close()
 
 
 def test_the_crawler_sees_chinese_on_an_english_page_and_a_failed_request(browser, live_server):

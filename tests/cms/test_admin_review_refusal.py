@@ -156,7 +156,7 @@ def test_approving_from_the_edit_view_shows_the_reason(client, verifier, own_cam
     html = response.content.decode()
     assert response.redirect_chain == [(f"/admin/pages/{page.pk}/edit/", 302)]
     # (the edit saved with the action makes them an author of what they would approve)
-    assert "页面“白内障复明手术项目”仍在审核中：您在页面上次发布后修改过它，须由另一位核实员批准。" in html
+    assert "页面“白内障复明手术项目”仍在审核中：您在页面上次发布后修改过它，须由另一位核查员批准。" in html
     assert GENERIC not in html
     assert snapshot(page) == before
     assert Campaign.objects.get(pk=page.campaign_id).status == CampaignStatus.IN_REVIEW

@@ -62,7 +62,7 @@ def test_a_verifier_who_saves_a_draft_in_review_is_told_why_they_may_no_longer_e
     html = response.content.decode()
     assert response.redirect_chain == [("/admin/", 302)]
     assert GENERIC not in html
-    reason = "您在页面上次发布后修改过它，须由另一位核实员批准。"
+    reason = "您在页面上次发布后修改过它，须由另一位核查员批准。"
     assert reason in html
 
     # opening the edit view again says the same, instead of a bare "no permission"

@@ -17,7 +17,7 @@ from tests.cms_factories import CampaignPageFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLISH_REFUSED = "项目页面只能经审核发布：请提交审核，由核实员批准。"
+PUBLISH_REFUSED = "项目页面只能经审核发布：请提交审核，由核查员批准。"
 UNPUBLISH_REFUSED = "正在接受捐赠的项目页面须保持发布；请先结束该项目。"
 COPY_REFUSED = "项目页面的副本或别名不能直接上线：请复制为草稿，再提交审核。"
 

@@ -48,7 +48,7 @@ def test_a_verifier_who_edits_the_goal_in_review_and_approves_is_refused(client,
 
     # then the approval is refused with the reason, and nothing is written: no revision, no publication,
     # the Campaign still in review with its old goal
-    assert "您在页面上次发布后修改过它，须由另一位核实员批准。" in response.content.decode()
+    assert "您在页面上次发布后修改过它，须由另一位核查员批准。" in response.content.decode()
     page = fresh(page)
     assert (page.live, page.current_workflow_state.status) == (False, WorkflowState.STATUS_IN_PROGRESS)
     assert Revision.objects.count() == revisions
@@ -68,7 +68,7 @@ def test_an_edit_saved_in_review_needs_another_verifier_and_goes_live_only_as_ap
 
     # then that verifier may no longer approve it
     assert fresh(page).current_workflow_task.specific.get_actions(fresh(page), verifier) == []
-    with pytest.raises(ReviewRefused, match="须由另一位核实员批准"):
+    with pytest.raises(ReviewRefused, match="须由另一位核查员批准"):
         review(page, verifier)
     assert (fresh(page).live, campaign_of(page).status) == (False, CampaignStatus.IN_REVIEW)
 

@@ -72,3 +72,58 @@ def test_an_untranslated_campaign_title_is_marked_in_an_english_mail(fake_gatewa
     (mail,) = [m for m in mailoutbox if m.to == ["li.na@example.cn"]][-1:]
     assert "白内障复明手术 (not yet translated)" in mail.subject + mail.body
     assert "<span" not in mail.body
+
+
+# The other kinds of mail (issue 13): the sign-in link (the language of the page it was asked on)
+# and the weekly digest of monthly donors (the donor's language), in both languages. The
+# notifications one by one: tests/payments/test_notifications.py; the statement's mail:
+# tests/reports/test_donor_statement.py.
+@pytest.mark.parametrize(("language", "prefix"), [("en", "/en"), ("zh-hans", "")])
+def test_the_sign_in_link_mail_is_in_the_language_of_the_page_it_was_asked_on(
+    client, fake_gateway, bilingual_campaign, mailoutbox, django_capture_on_commit_callbacks, language, prefix
+):
+    give(bilingual_campaign, "100", language="zh-hans" if language == "en" else "en")
+    mailoutbox.clear()
+    client.defaults["REMOTE_ADDR"] = "203.0.113.9"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{prefix}/payments/sign-in/", {"email": "li.na@example.cn"})
+
+    (mail,) = mailoutbox
+    assert has_chinese(mail.subject + mail.body) is (language == "zh-hans"), mail.subject + mail.body
+    assert f"{prefix}/payments/sign-in/" in mail.body
+    if language == "zh-hans":
+        assert "/en/" not in mail.body
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_weekly_digest_is_in_the_donors_language(
+    fake_gateway,
+    bilingual_campaign,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    language,
+    settings,
+    tmp_path,
+):
+    from payments.notifications.tasks import notifications_weekly_digests
+    from tests.builders import refund
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    give(bilingual_campaign, "100", language=language, frequency="monthly")
+    second = give(bilingual_campaign, "50", language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund(second, 5_000)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_weekly_digests()
+
+    (mail,) = [m for m in mailoutbox if m.to == ["li.na@example.cn"]]
+    text = mail.subject + mail.body
+    if language == "en":
+        assert not has_chinese(text), text
+        assert "Cataract surgery" in text and "/en/payments/donor/" in text
+    else:
+        assert has_chinese(mail.subject) and "白内障复明手术" in text
+        assert "Cataract surgery" not in text and "/en/" not in text
