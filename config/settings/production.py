@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from campaigns.encryption import key_problem
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import database_pool, env
 from payments.gateway.deployment import GATEWAY_SETTINGS, api_base_problem, named_as_fake
 
 REQUIRED = [
@@ -36,6 +36,8 @@ if api_base_problem(STRIPE_API_BASE):
     raise ImproperlyConfigured("Production refuses " + api_base_problem(STRIPE_API_BASE))
 
 DEBUG = False
+# A connection pool per process (ADR 0227): web threads and the intake's provider waits share it.
+database_pool(DATABASES["default"], env.int("DATABASE_POOL_MAX_SIZE", default=20))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production sits behind a reverse proxy (hence the header above): rate limits count the address
 # that proxy saw, not the proxy's own (ADR 0010). Set 2 behind a CDN and a load balancer.
