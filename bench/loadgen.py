@@ -19,6 +19,14 @@ class Result:
     timeouts: int = 0
     errors: int = 0
 
+    def merge(self, other: Result) -> None:
+        """Add ``other`` (a later run of the same variant) to this one."""
+        self.seconds += other.seconds
+        self.statuses.update(other.statuses)
+        self.latencies.extend(other.latencies)
+        self.timeouts += other.timeouts
+        self.errors += other.errors
+
     @property
     def requests(self) -> int:
         return sum(self.statuses.values())

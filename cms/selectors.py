@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from uuid import uuid4
 
 from django.core.paginator import Paginator
 from django.core.signals import request_finished, request_started
@@ -140,8 +141,13 @@ def campaign_listing(*, index: Page, params: QueryDict, per_page: int) -> dict:
     }
 
 
-def campaign_page_context(*, page) -> dict:
-    """The campaign page's figures, read live, and the key parts of its cached panels fragment."""
+def campaign_page_context(*, page, preview: bool = False) -> dict:
+    """The campaign page's figures, read live, and the key parts of its cached fragments: the panels
+    (keyed by the live totals and the campaign's panel version) and the page's own content, hero
+    image, summary and story (``story_key``: the page, its live revision and the header generation,
+    which starts anew on any page publish, move or delete, so a link to another page follows it; an
+    image changed in the image library shows within ``CAMPAIGN_PANELS_CACHE_SECONDS``). A preview
+    (``preview``) is never cached: it shows a revision that is not live (ADR 0228)."""
     from django.conf import settings
     from django.utils.functional import SimpleLazyObject
 
@@ -149,12 +155,20 @@ def campaign_page_context(*, page) -> dict:
     from campaigns.verification.selectors import campaign_outcome_counts
 
     seconds = settings.CAMPAIGN_PANELS_CACHE_SECONDS
+    if preview or not page.live_revision_id or not seconds:
+        story = {"story_seconds": 0, "story_key": uuid4().hex}
+    else:
+        story = {"story_seconds": seconds, "story_key": f"{page.live_revision_id}:{header_generation()}"}
     campaign = page.campaign
     if campaign is None:
-        return {"campaign": None, "totals": None, "updates": [], "panels_seconds": 0}
+        return {"campaign": None, "totals": None, "updates": [], "panels_seconds": 0, **story}
     from cms.models import CampaignUpdatePage
 
-    updates = public_unless_unrestricted(CampaignUpdatePage.objects.live()).child_of(page).order_by("-date")
+    def updates():
+        return list(
+            public_unless_unrestricted(CampaignUpdatePage.objects.live()).child_of(page).order_by("-date")
+        )
+
     totals = campaign_totals(campaign=campaign)
     return {
         "campaign": campaign,
@@ -163,9 +177,12 @@ def campaign_page_context(*, page) -> dict:
         # Read only when the panels fragment is rendered (a cache miss):
         "partners": campaign.partners.all(),
         "outcome_counts": SimpleLazyObject(lambda: campaign_outcome_counts(campaign=campaign)),
-        "updates": list(updates),
+        # Pages, so their list changes only with a new header generation (publish, unpublish, move,
+        # a view restriction): read only when the updates fragment is rendered (a cache miss).
+        "updates": SimpleLazyObject(updates) if story["story_seconds"] else updates(),
         "panels_seconds": seconds,
         "panels_version": campaign_panels_version(campaign_id=campaign.pk) if seconds else "",
+        **story,
     }
 
 

@@ -262,7 +262,7 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
         from cms.selectors import campaign_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(campaign_page_context(page=self))
+        context.update(campaign_page_context(page=self, preview=getattr(request, "is_preview", False)))
         return context
 
 

@@ -106,6 +106,36 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/clearfund")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A connection pool per process (psycopg_pool through Django's OPTIONS["pool"], ADR 0228) when
+# DATABASE_POOL_MAX_SIZE > 0: a web thread holds a connection only while it works with the database
+# (each request gives it back at its end, and the donation intake also while it waits on the
+# provider), so a process can run more threads than the server has connections for it. 0 (the
+# default here; production sets 20): a persistent connection per thread, kept CONN_MAX_AGE seconds.
+# A request that finds the pool empty for DATABASE_POOL_TIMEOUT_SECONDS gets 503 (ADR 0007).
+
+
+def database_pool(database: dict, max_size: int) -> None:
+    """Give ``database`` (a ``DATABASES`` entry) a connection pool of at most ``max_size``; 0: none."""
+    if max_size > 0:
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, max_size),
+            "max_size": max_size,
+            "timeout": env.float("DATABASE_POOL_TIMEOUT_SECONDS", default=5.0),
+        }
+
+
+def web_pool_size(argv: list[str], configured: int) -> int:
+    """``configured``, except 0 in a Celery process (``celery …`` or ``python -m celery …``): a
+    prefork worker forks its children after it starts, and a pool the parent had opened would be
+    shared by every child (ADR 0228)."""
+    from pathlib import Path
+
+    first = Path(argv[0]) if argv else Path()
+    return 0 if "celery" in first.parts[-2:] else configured
+
+
+database_pool(DATABASES["default"], env.int("DATABASE_POOL_MAX_SIZE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")

@@ -1,11 +1,13 @@
 """Production: refuses to start without its secrets or with a stand-in payment provider; passes
 ``manage.py check --deploy``."""
 
+import sys
+
 from django.core.exceptions import ImproperlyConfigured
 
 from campaigns.encryption import key_problem
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import database_pool, env, web_pool_size
 from payments.gateway.deployment import GATEWAY_SETTINGS, api_base_problem, named_as_fake
 
 REQUIRED = [
@@ -36,6 +38,10 @@ if api_base_problem(STRIPE_API_BASE):
     raise ImproperlyConfigured("Production refuses " + api_base_problem(STRIPE_API_BASE))
 
 DEBUG = False
+# A connection pool per web process (ADR 0228): web threads and the intake's provider waits share it.
+# Not in Celery processes: a prefork worker forks its children after start, and a pool its parent had
+# opened would be shared by all of them; each worker child keeps its own connection instead.
+database_pool(DATABASES["default"], web_pool_size(sys.argv, env.int("DATABASE_POOL_MAX_SIZE", default=20)))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production sits behind a reverse proxy (hence the header above): rate limits count the address
 # that proxy saw, not the proxy's own (ADR 0010). Set 2 behind a CDN and a load balancer.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,8 +50,28 @@ class ChargeOutcome:
     code: str = ""  # the processor's decline or error code of a failed charge ("card_declined")
 
 
+_DONOR_INSERT = (
+    "INSERT INTO payments_donorprofile (email, link_version, provider_customer_id, created_at) "
+    "VALUES (%s, 1, '', %s) ON CONFLICT (email) DO NOTHING RETURNING id"
+)
+
+
 def donor_profile_for(*, email: str) -> DonorProfile:
-    profile, _created = DonorProfile.objects.get_or_create(email=email.strip().lower())
+    """The donor profile of ``email`` (trimmed, lower-cased), made on a first gift. A known donor is
+    one read; a new one a read and one ``INSERT … ON CONFLICT DO NOTHING``, with no savepoint (ADR
+    0212); should a simultaneous first gift of the same email insert first, its row is read."""
+    email = email.strip().lower()
+    profile = DonorProfile.objects.filter(email=email).first()
+    if profile is not None:
+        return profile
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_DONOR_INSERT, [email, now])
+        row = cursor.fetchone()
+    if row is None:
+        return DonorProfile.objects.get(email=email)
+    profile = DonorProfile(id=row[0], email=email, link_version=1, provider_customer_id="", created_at=now)
+    profile._state.adding, profile._state.db = False, connection.alias  # as if read from the database
     return profile
 
 
@@ -121,13 +141,11 @@ def donation_create(
         "earmark_beneficiary_id": earmark_beneficiary_id,
     }
     key = donation_key(campaign=campaign, attempt=attempt, request=request)
-    existing = Donation.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
     fields = {k: v for k, v in request.items() if k != "email"}
     try:
-        # Inserted, not get_or_create: the read above found no row, and a concurrent request with
-        # the same key makes this insert fail as a whole (no second read, no savepoint; ADR 0212).
+        # Inserted without a read first: the same form sent again (or at the same moment) makes
+        # this insert fail on the key as a whole, and the first gift is read then (no savepoint;
+        # ADR 0212). A first submit, the common case, is one statement fewer.
         with transaction.atomic():
             donation = Donation.objects.create(
                 idempotency_key=key, campaign=campaign, donor=donor_profile_for(email=email),
@@ -147,9 +165,26 @@ def language_of(code: str) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def release_connection() -> None:
+    """Give this thread's database connection back to the pool before waiting on the provider.
+
+    Only with a connection pool (``DATABASES["default"]["OPTIONS"]["pool"]``, ADR 0228) and only
+    outside any transaction: the next query takes a pooled connection again (no new connect). Without
+    a pool closing would cost a new connection afterwards, so the connection is kept (ADR 0224)."""
+    if connection.in_atomic_block or not pooled():
+        return
+    connection.close()
+
+
+def pooled() -> bool:
+    """Whether the default database connection comes from a pool (``OPTIONS["pool"]``)."""
+    return bool(connection.settings_dict.get("OPTIONS", {}).get("pool"))
+
+
 def _customer_id(donor: DonorProfile) -> str:
     if donor.provider_customer_id:
         return donor.provider_customer_id
+    release_connection()
     customer = get_gateway().customer_create(email=donor.email, key=f"customer:{donor.pk}")
     if DonorProfile.objects.filter(pk=donor.pk, provider_customer_id="").update(
         provider_customer_id=customer
@@ -160,42 +195,65 @@ def _customer_id(donor: DonorProfile) -> str:
     return donor.provider_customer_id
 
 
+_STARTABLE = (S.CREATED, S.AWAITING_CARD, S.FAILED)
+_USABLE_SETUP = ("requires_payment_method", "requires_confirmation", "requires_action")
+
+
 def donation_start_card(*, donation: Donation, client_ip: str | None = None) -> str:
     """Make (or reuse) the SetupIntent the browser confirms; return its client secret.
 
     A new setup is recorded with the client that asked for it (``client_ip``), for the
     card-testing limits (``payments.donations.card_testing``).
 
-    The decision is taken with the gift's row locked, so two simultaneous submits of one form get
-    the same SetupIntent (the second waits, then reuses the first's): the card the donor confirms
+    No provider call is made inside a transaction or holding a row lock (ADR 0228): the setup is
+    made under its idempotency key ``setup:<gift>:<attempt>`` first, then recorded with the gift's
+    row locked, its status checked again there. Two simultaneous submits of one form compute the
+    same key and so get the same SetupIntent from the provider (Stripe answers the later of two
+    calls in flight with 409, which the gateway retries with the same key until the first has
+    finished); the second to take the lock finds it recorded and answers its secret. Should the
+    lock find another setup recorded meanwhile, that one is answered: the card the donor confirms
     is always the one the charge uses. Raises ``DonationNotPossible`` if the gift is already past
     card entry, and the gateway's errors if the provider cannot be reached (nothing is written).
     """
+    if donation.status not in _STARTABLE:
+        raise DonationNotPossible(_("This gift has already been sent."))
     customer = _customer_id(donation.donor)
     gateway = get_gateway()
+    if donation.provider_setup_intent_id and donation.status == S.AWAITING_CARD:
+        release_connection()
+        current = gateway.setup_intent_retrieve(donation.provider_setup_intent_id)
+        if current.status in _USABLE_SETUP:
+            return current.client_secret
+    # A new attempt (after a decline) needs a new key, or the provider would replay the old intent.
+    # A gift still in ``created`` has never had a card setup: its first attempt, nothing to count.
+    attempt = 1
+    if donation.status != S.CREATED:
+        attempt = donation.events.filter(to_status=S.AWAITING_CARD).count() + 1
+    release_connection()
+    setup = gateway.setup_intent_create(
+        customer_id=customer, key=f"setup:{donation.pk}:{attempt}", payment_method_types=["card"]
+    )
     with transaction.atomic():
-        donation = Donation.objects.select_for_update().get(pk=donation.pk)
-        if donation.status not in (S.CREATED, S.AWAITING_CARD, S.FAILED):
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.status not in _STARTABLE:
             raise DonationNotPossible(_("This gift has already been sent."))
-        if donation.provider_setup_intent_id and donation.status == S.AWAITING_CARD:
-            current = gateway.setup_intent_retrieve(donation.provider_setup_intent_id)
-            if current.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
-                return current.client_secret
-        # A new attempt (after a decline) needs a new key, or the provider would replay the old intent.
-        # A gift still in ``created`` has never had a card setup: its first attempt, nothing to count.
-        attempt = 1
-        if donation.status != S.CREATED:
-            attempt = donation.events.filter(to_status=S.AWAITING_CARD).count() + 1
-        setup = gateway.setup_intent_create(
-            customer_id=customer, key=f"setup:{donation.pk}:{attempt}", payment_method_types=["card"]
+        recorded = locked.provider_setup_intent_id
+        # A simultaneous submit recorded this setup, or another one, since this call read the gift.
+        taken = locked.status == S.AWAITING_CARD and (
+            recorded == setup.id or recorded not in ("", donation.provider_setup_intent_id)
         )
-        card_setup_record(donation=donation, setup_intent_id=setup.id, client_ip=client_ip)
-        donation.provider_setup_intent_id = setup.id
-        donation.failure_message = ""
-        # One UPDATE for the setup and the status (the note makes the transition always write).
-        donation_transition(donation, S.AWAITING_CARD, note=f"setup intent {setup.id}",
-                            data={"setup_intent": setup.id}, fields=("provider_setup_intent_id",))  # fmt: skip
-    return setup.client_secret
+        if not taken:
+            card_setup_record(donation=locked, setup_intent_id=setup.id, client_ip=client_ip)
+            locked.provider_setup_intent_id = setup.id
+            locked.failure_message = ""
+            # One UPDATE for the setup and the status (the note makes the transition always write).
+            donation_transition(locked, S.AWAITING_CARD, note=f"setup intent {setup.id}",
+                                data={"setup_intent": setup.id}, fields=("provider_setup_intent_id",))  # fmt: skip
+            return setup.client_secret
+    if recorded == setup.id:  # a simultaneous submit of the same form recorded this very setup
+        return setup.client_secret
+    release_connection()
+    return gateway.setup_intent_retrieve(recorded).client_secret
 
 
 def donation_charge(*, donation: Donation) -> ChargeOutcome:

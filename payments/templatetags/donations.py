@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from campaigns.models import Beneficiary, Campaign, FundingModel
 from campaigns.money import Money
@@ -34,12 +39,15 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
     refusal = campaign_gift_refusal(campaign=campaign)
     open_now = refusal is None
     earmark = _earmark(context, campaign)
+    unit_label = _unit_label(context, campaign)
+    seconds, key = _form_cache(campaign=campaign, unit_label=unit_label, earmark=earmark)
     return {
-        "form": DonationForm(campaign=campaign, initial={"frequency": "one_off"}),
+        # Built only when the form's fragment is rendered (a cache miss).
+        "form": SimpleLazyObject(lambda: DonationForm(campaign=campaign, initial={"frequency": "one_off"})),
         "presets": presets,
         "minimum": campaign.min_donation,
         "unit_cost": campaign.unit_cost,
-        "unit_label": _unit_label(context, campaign),
+        "unit_label": unit_label,
         "all_or_nothing": campaign.funding_model == FundingModel.ALL_OR_NOTHING,
         "open": open_now,
         "refusal": refusal,
@@ -51,7 +59,25 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_locale": stripe_locale(),
         "totals": totals,
+        "form_seconds": seconds,
+        "form_key": key,
     }
+
+
+def _form_cache(*, campaign: Campaign, unit_label, earmark: Beneficiary | None) -> tuple[int, str]:
+    """Timeout and key of the cached ``<form>`` fragment of the panel (issue 11, ADR 0228).
+
+    The form holds nothing live and nothing personal (no CSRF token, no figure): only the campaign's
+    currency, minimum, unit cost and label, funding model and slug, the provider's public settings
+    and the page's language. The key is a digest of exactly those values, so a change of any of
+    them is a new key and shows at once: nothing to invalidate. An earmarked form (``?for=``) is
+    never cached (timeout 0 under a key of its own)."""
+    if earmark is not None:
+        return 0, uuid.uuid4().hex
+    parts = (campaign.pk, campaign.slug, campaign.currency, campaign.min_donation_minor, campaign.unit_cost_minor,
+             str(unit_label), campaign.funding_model, get_language(), settings.STRIPE_PUBLISHABLE_KEY,
+             settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())))  # fmt: skip
+    return settings.CAMPAIGN_PANELS_CACHE_SECONDS, hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def _earmark(context, campaign: Campaign) -> Beneficiary | None:

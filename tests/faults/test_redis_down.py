@@ -101,3 +101,14 @@ def test_a_webhook_is_stored_and_answered_200_while_redis_is_stopped(client, red
     assert [(e.event_id, e.status, e.attempts) for e in stored] == [
         ("evt_faults_1", WebhookStatus.RECEIVED, 0), ("evt_faults_2", WebhookStatus.RECEIVED, 0)]  # fmt: skip
     assert len(outage_logs(caplog, "broker unavailable")) == 1
+
+
+def test_the_cache_reuses_one_redis_client_per_connection_pool():
+    # redis-py's client was built again for every cache operation (issue 11, ADR 0228)
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(None, write=True)
+    cache.set("reuse-check", 1, 5)
+    assert cache.get("reuse-check") == 1
+    assert cache._cache.get_client(None, write=True) is client
+    assert cache._cache.get_client(None, write=False) is client  # one server: one pool

@@ -273,3 +273,70 @@ def test_a_gift_remembers_its_page_language_and_its_receipt_speaks_it(
     assert subject_word in receipt.subject, receipt.subject
     link = next(w for w in receipt.body.split() if "/payments/donor/" in w)
     assert ("/en/payments/donor/" in link) == (language == "en"), link
+
+
+# --- ADR 0228: no provider call inside a transaction; the connection goes back to the pool ------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_provider_is_called_with_no_connection_held_when_pooled(campaign, fake_gateway, monkeypatch):
+    from django.db import connection
+
+    from payments.donations import services
+
+    # given a pooled database connection (the test database has no pool: closing the connection
+    # stands in for giving it back) and a provider that notes whether one was held at each call
+    monkeypatch.setattr(services, "pooled", lambda: True)
+    gateway = fake_gateway
+    held = []
+    for name in ("customer_create", "setup_intent_create"):
+        real = getattr(gateway, name)
+
+        def noting(*args, _real=real, **kwargs):
+            held.append((connection.connection is not None, connection.in_atomic_block))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(gateway, name, noting)
+    gift = services.donation_create(campaign=campaign, amount=cny("100"), email="pool@example.cn",
+                                    attempt=uuid.uuid4())  # fmt: skip
+
+    # when its card is set up
+    secret = services.donation_start_card(donation=gift)
+
+    # then both provider calls happened with no connection held and no transaction open
+    assert held == [(False, False), (False, False)]
+    gift.refresh_from_db()
+    assert gift.status == "awaiting_card" and secret.startswith(gift.provider_setup_intent_id)
+
+
+def test_a_submit_that_read_the_gift_before_another_recorded_its_setup_answers_that_setup(
+    campaign, fake_gateway
+):
+    from payments.donations.models import CardSetup
+    from payments.donations.services import donation_create, donation_start_card
+
+    # given one form submitted twice: both read the gift while it had no card setup
+    gift = donation_create(
+        campaign=campaign, amount=cny("100"), email="twice@example.cn", attempt=uuid.uuid4()
+    )
+    first_read, second_read = Donation.objects.get(pk=gift.pk), Donation.objects.get(pk=gift.pk)
+
+    # when the first records its setup, then the second (same idempotency key) gets to the lock
+    first = donation_start_card(donation=first_read)
+    second = donation_start_card(donation=second_read)
+
+    # then both answer the one recorded setup, recorded once
+    gift.refresh_from_db()
+    assert first == second and first.startswith(gift.provider_setup_intent_id)
+    assert CardSetup.objects.filter(donation=gift).count() == 1
+    assert gift.events.filter(to_status="awaiting_card").count() == 1
+
+
+def test_a_new_donor_profile_is_made_once_and_found_again():
+    from payments.donations.models import DonorProfile
+    from payments.donations.services import donor_profile_for
+
+    made = donor_profile_for(email=" New@Example.cn ")
+    again = donor_profile_for(email="new@example.cn")
+    assert made.pk == again.pk and DonorProfile.objects.filter(email="new@example.cn").count() == 1
+    assert again.link_version == made.link_version == 1 and made.provider_customer_id == ""
