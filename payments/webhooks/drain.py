@@ -14,7 +14,9 @@ A batch takes up to ``PAYMENTS_WEBHOOK_DRAIN_BATCH`` events still ``received``, 
 ``SELECT … FOR UPDATE SKIP LOCKED``: two drainers (two worker processes, or the sweep) never
 take the same event, and neither waits for the other. Each event's handler runs in a savepoint
 (``event_handle``): one that raises is rolled back alone and the event waits for its retry; the
-others commit together, with every event's outcome written by one UPDATE. Should the batch fail
+others commit together, with every event's outcome written by one UPDATE. While batches come back
+full, the drain recruits helper drains (``PAYMENTS_WEBHOOK_DRAINERS``) on the worker's other
+processes: waiting on the database is most of a batch's time, so two drainers overlap it. Should the batch fail
 as a whole (an error outside any handler), its events are handled again one by one, each in its
 own transaction. The batch commits with the server's ``synchronous_commit`` (ADR 0227 says why
 not ``off``). ADR 0227.
@@ -27,7 +29,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from payments.outbox.queueing import enqueue
@@ -40,6 +42,8 @@ DRAIN_MARK = "webhook-drain-due"
 # How long the mark stays if the drain it queued never clears it (a lost task): the next event
 # after that queues a drain again; the sweep handles what was stored meanwhile.
 DRAIN_MARK_SECONDS = 30
+# How long a recruited helper's mark stays if the helper never clears it (a lost task).
+HELPER_MARK_SECONDS = 60
 
 
 def webhook_drain_due() -> bool:
@@ -58,28 +62,53 @@ def webhook_drain_due() -> bool:
     return True
 
 
-def webhook_drain(*, batch: int | None = None, seconds: float | None = None) -> int:
+def webhook_drain(*, batch: int | None = None, seconds: float | None = None, helper: int = 0) -> int:
     """Handle every event still ``received``, batch after batch, until a batch comes back short
     of ``batch`` (``PAYMENTS_WEBHOOK_DRAIN_BATCH``) or ``seconds``
-    (``PAYMENTS_WEBHOOK_DRAIN_SECONDS``) have passed; then queues another drain if the last batch
-    was full. Clears the drain mark first (see the module). Returns how many events it handled.
+    (``PAYMENTS_WEBHOOK_DRAIN_SECONDS``) have passed. Returns how many events it handled.
+
+    The drain the mark queued (``helper`` 0) clears the mark first (see the module); while its
+    batches come back full (a backlog) it recruits up to ``PAYMENTS_WEBHOOK_DRAINERS`` - 1
+    helpers, drains like itself on other worker processes (SKIP LOCKED keeps them apart), and at
+    ``seconds`` it queues its own successor if the last batch was full. A helper only drains.
     """
     batch = batch or settings.PAYMENTS_WEBHOOK_DRAIN_BATCH
     seconds = settings.PAYMENTS_WEBHOOK_DRAIN_SECONDS if seconds is None else seconds
-    cache.delete(DRAIN_MARK)
+    if not helper:
+        cache.delete(DRAIN_MARK)
     deadline = time.monotonic() + seconds
     handled = 0
-    while True:
-        n = webhook_process_batch(limit=batch)
-        handled += n
-        if n < batch:
-            return handled
-        if time.monotonic() >= deadline:
-            # Give the worker back to other tasks; the rest is the next drain's.
-            from payments.webhooks.tasks import webhook_drain_task
+    try:
+        while True:
+            n = webhook_process_batch(limit=batch)
+            handled += n
+            if n < batch:
+                return handled
+            if not helper:
+                _recruit_helpers()
+            if time.monotonic() >= deadline:
+                if not helper:  # hand the worker back to other tasks; the rest is the next drain's
+                    from payments.webhooks.tasks import webhook_drain_task
 
-            enqueue(webhook_drain_task)
-            return handled
+                    enqueue(webhook_drain_task)
+                return handled
+    finally:
+        if helper:
+            cache.delete(_helper_mark(helper))
+
+
+def _helper_mark(n: int) -> str:
+    return f"{DRAIN_MARK}:helper:{n}"
+
+
+def _recruit_helpers() -> None:
+    """Queue each helper drain that is not queued or running (a mark each, ``HELPER_MARK_SECONDS``
+    at most if a helper is lost). Helpers only add speed: the mark's drain covers every event."""
+    from payments.webhooks.tasks import webhook_drain_task
+
+    for n in range(1, settings.PAYMENTS_WEBHOOK_DRAINERS):
+        if cache.add(_helper_mark(n), 1, timeout=HELPER_MARK_SECONDS):
+            enqueue(webhook_drain_task, n)
 
 
 def webhook_process_batch(*, limit: int) -> int:
@@ -102,7 +131,7 @@ def webhook_process_batch(*, limit: int) -> int:
             for event in events:
                 event_handle(event, now=now)
             if events:
-                WebhookEvent.objects.bulk_update(events, ATTEMPT_FIELDS)
+                outcomes_save(events)
     except Exception:
         if not taken:
             raise
@@ -110,3 +139,20 @@ def webhook_process_batch(*, limit: int) -> int:
         for pk in taken:
             webhook_process(event_pk=pk)
     return len(taken)
+
+
+# Every event's outcome (``ATTEMPT_FIELDS``) in one statement; the columns follow the model
+# (``tests/payments/test_webhook_drain.py`` and the statement budget fail if they part).
+_OUTCOMES_UPDATE = (
+    "UPDATE payments_webhookevent AS e SET status = v.status, attempts = v.attempts,"
+    " processed_at = v.processed_at, next_attempt_at = v.next_attempt_at, error = v.error"
+    " FROM unnest(%s::bigint[], %s::varchar[], %s::integer[], %s::timestamptz[], %s::timestamptz[], %s::text[])"
+    " AS v(id, status, attempts, processed_at, next_attempt_at, error) WHERE e.id = v.id"
+)
+
+
+def outcomes_save(events: list[WebhookEvent]) -> None:
+    """Write the outcome of each event of a batch, in one UPDATE."""
+    columns = [[getattr(event, name) for event in events] for name in ("pk", *ATTEMPT_FIELDS)]
+    with connection.cursor() as cursor:
+        cursor.execute(_OUTCOMES_UPDATE, columns)

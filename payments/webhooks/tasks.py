@@ -7,11 +7,12 @@ from celery import shared_task
 
 
 @shared_task(name="payments.tasks.webhook_drain", ignore_result=True)
-def webhook_drain_task() -> int:
-    """Drain the inbox in batches (ADR 0227); queued by ``webhook_drain_due``, coalesced."""
+def webhook_drain_task(helper: int = 0) -> int:
+    """Drain the inbox in batches (ADR 0227); queued by ``webhook_drain_due``, coalesced, or as
+    helper ``helper`` by a drain that found a backlog."""
     from payments.webhooks.drain import webhook_drain
 
-    return webhook_drain()
+    return webhook_drain(helper=helper)
 
 
 @shared_task(name="payments.tasks.webhook_process_task", ignore_result=True)

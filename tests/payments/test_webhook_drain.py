@@ -83,11 +83,10 @@ def test_a_batch_that_fails_as_a_whole_is_handled_event_by_event(
         for i, amount in enumerate(("11", "22"))
     ]
     _stored_not_drained(client, gifts, django_capture_on_commit_callbacks)
-    manager = type(WebhookEvent.objects)
 
     # when a drain takes them
     with (
-        mock.patch.object(manager, "bulk_update", side_effect=DatabaseError("batch write failed")),
+        mock.patch("payments.webhooks.drain.outcomes_save", side_effect=DatabaseError("batch write failed")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert webhook_drain(batch=10) == 2
@@ -219,3 +218,31 @@ def test_two_drainers_never_take_the_same_event(client, fake_gateway, campaign):
     assert sorted(set(WebhookEvent.objects.values_list("status", "attempts"))) == [("processed", 1)]
     assert LedgerEntry.objects.filter(kind="donation.captured").count() == 12
     assert balance_of(escrow_account(campaign)) == cny(sum(10 + i for i in range(12)))
+
+
+@pytest.mark.django_db
+def test_a_backlog_recruits_a_helper_drain_and_every_event_is_still_processed_once(
+    client, fake_gateway, campaign, settings, django_capture_on_commit_callbacks
+):
+    from payments.webhooks.tasks import webhook_drain_task
+
+    # given five stored events and batches of two, two drainers at most
+    settings.PAYMENTS_WEBHOOK_DRAINERS = 2
+    gifts = [charged_but_unheard(campaign, str(10 + i), email=f"h{i}@example.cn") for i in range(5)]
+    _stored_not_drained(client, gifts, django_capture_on_commit_callbacks)
+
+    # when the drain finds its first batch full (the helper it queues runs at once: Celery eager)
+    with (
+        mock.patch.object(webhook_drain_task, "apply_async", wraps=webhook_drain_task.apply_async) as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        handled = webhook_drain(batch=2)
+
+    # then one helper was queued, the two drains together handled the five, each once
+    assert [call.args[0] for call in queued.call_args_list] == [(1,)]
+    assert handled == 2
+    assert sorted(WebhookEvent.objects.values_list("status", "attempts")) == [("processed", 1)] * 5
+    assert LedgerEntry.objects.filter(kind="donation.captured").count() == 5
+    assert balance_of(escrow_account(campaign)) == cny(10 + 11 + 12 + 13 + 14)
+    # and the helper's mark is gone: the next backlog may recruit it again
+    assert cache.get(f"{DRAIN_MARK}:helper:1") is None
