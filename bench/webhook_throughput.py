@@ -147,7 +147,11 @@ def production(args: argparse.Namespace) -> None:
     from config.celery import app
     from payments.models import Donation, WebhookEvent, WebhookStatus
     from payments.outbox.models import SentMessage
-    from payments.webhooks.drain import DRAIN_MARK
+
+    try:
+        from payments.webhooks.drain import DRAIN_MARK
+    except ImportError:  # a tree from before ADR 0227 (one processing task per event): no mark to clear
+        DRAIN_MARK = "webhook-drain-due"
 
     campaign = live_campaign(f"bench-webhooks-{uuid.uuid4().hex[:8]}")
     gifts = seed_gifts(campaign, args.events)
