@@ -14,11 +14,11 @@ A batch takes up to ``PAYMENTS_WEBHOOK_DRAIN_BATCH`` events still ``received``, 
 ``SELECT … FOR UPDATE SKIP LOCKED``: two drainers (two worker processes, or the sweep) never
 take the same event, and neither waits for the other. Each event's handler runs in a savepoint
 (``event_handle``): one that raises is rolled back alone and the event waits for its retry; the
-others commit together, with every event's outcome written by one UPDATE. While batches come back
-full, the drain recruits helper drains (``PAYMENTS_WEBHOOK_DRAINERS``) on the worker's other
-processes: waiting on the database is most of a batch's time, so two drainers overlap it. Should the batch fail
+others commit together, with every event's outcome written by one UPDATE. Should the batch fail
 as a whole (an error outside any handler), its events are handled again one by one, each in its
-own transaction. The batch commits with the server's ``synchronous_commit`` (ADR 0227 says why
+own transaction. While batches come back full, the drain recruits helper drains
+(``PAYMENTS_WEBHOOK_DRAINERS``) on the worker's other processes: waiting on the database is most
+of a batch's time, so two drainers overlap it. The batch commits with the server's ``synchronous_commit`` (ADR 0227 says why
 not ``off``). ADR 0227.
 """
 
@@ -42,8 +42,9 @@ DRAIN_MARK = "webhook-drain-due"
 # How long the mark stays if the drain it queued never clears it (a lost task): the next event
 # after that queues a drain again; the sweep handles what was stored meanwhile.
 DRAIN_MARK_SECONDS = 30
-# How long a recruited helper's mark stays if the helper never clears it (a lost task).
-HELPER_MARK_SECONDS = 60
+# How much longer than a drain may run (``PAYMENTS_WEBHOOK_DRAIN_SECONDS``) a recruited helper's
+# mark stays if the helper never clears it (a lost task).
+HELPER_MARK_SLACK_SECONDS = 30
 
 
 def webhook_drain_due() -> bool:
@@ -102,12 +103,14 @@ def _helper_mark(n: int) -> str:
 
 
 def _recruit_helpers() -> None:
-    """Queue each helper drain that is not queued or running (a mark each, ``HELPER_MARK_SECONDS``
-    at most if a helper is lost). Helpers only add speed: the mark's drain covers every event."""
+    """Queue each helper drain that is not queued or running (a mark each, kept a little longer
+    than a drain may run if a helper is lost). Helpers only add speed: the mark's drain covers
+    every event."""
     from payments.webhooks.tasks import webhook_drain_task
 
+    timeout = int(settings.PAYMENTS_WEBHOOK_DRAIN_SECONDS) + HELPER_MARK_SLACK_SECONDS
     for n in range(1, settings.PAYMENTS_WEBHOOK_DRAINERS):
-        if cache.add(_helper_mark(n), 1, timeout=HELPER_MARK_SECONDS):
+        if cache.add(_helper_mark(n), 1, timeout=timeout):
             enqueue(webhook_drain_task, n)
 
 
