@@ -6,6 +6,8 @@ size, the median of a few runs of:
 
 - one ``payment_intent.succeeded`` event: the signed webhook request with its processing (Celery
   eager: inbox, re-fetch, capture entry, receipt, unit funding refresh);
+- the worker's processing of one such event alone: the drain of one stored event (ADR 0229),
+  the receipt and unit-funding tasks it queues not run (last column);
 - ``campaign_totals`` uncached (``campaign_totals_uncached``);
 - a release's ``entry_post`` (escrow → partner payable, under the escrow lock);
 - the campaign page and the transparency page with the totals cache off (``TOTALS_CACHE_SECONDS
@@ -180,6 +182,29 @@ def main() -> None:
         assert gift.captured_at is not None, "the event did not capture the gift"
         return ms
 
+    def one_drained() -> float:
+        """Milliseconds of the worker's drain of one stored event (ADR 0229): the processing alone;
+        the receipt and unit-funding tasks it queues are not run (a worker's other tasks)."""
+        from unittest import mock
+
+        from payments.webhooks.drain import webhook_drain
+
+        gift = Donation.objects.create(campaign=campaign, donor=donor, amount_minor=5000, currency="CNY",
+                                       status=DonationStatus.PROCESSING, idempotency_key=f"growth:{uuid.uuid4()}")  # fmt: skip
+        result = gateway.payment_charge_saved(amount=gift.amount, customer_id="cus_growth", payment_method_id="pm_card_visa",
+                                              key=f"charge:{gift.pk}:1", metadata={"donation_id": str(gift.public_id)})  # fmt: skip
+        payload = {"id": f"evt_{uuid.uuid4().hex}", "object": "event", "type": "payment_intent.succeeded",
+                   "created": int(time.time()),
+                   "data": {"object": {"id": result.id, "metadata": {"donation_id": str(gift.public_id)}}}}  # fmt: skip
+        body, header = sign_payload(json.dumps(payload).encode(), secret=settings.STRIPE_WEBHOOK_SECRET)
+        with mock.patch("payments.webhooks.drain.enqueue"):  # stored only, as when the worker is busy
+            _post(client, body, header)
+        with mock.patch("payments.outbox.queueing.enqueue"):
+            ms = median_ms(webhook_drain, 1)
+        gift.refresh_from_db()
+        assert gift.captured_at is not None, "the drain did not capture the gift"
+        return ms
+
     def release_post() -> None:
         amount = Money("30", "CNY")
         entry_post(key=f"growth:release:{uuid.uuid4()}", kind="release.approved",
@@ -201,6 +226,7 @@ def main() -> None:
             render(page_url)  # warm imports and templates once
             render("/payments/transparency/")
             event_times = [one_event() for _ in range(args.runs)]
+            drain_times = [one_drained() for _ in range(args.runs)]
             totals_ms = median_ms(lambda: campaign_totals_uncached(campaign=campaign), args.runs * 4)
             release_ms = median_ms(release_post, args.runs)
             page_ms = median_ms(lambda: render(page_url), args.runs)
@@ -208,14 +234,15 @@ def main() -> None:
             transparency_ms = median_ms(lambda: render("/payments/transparency/"), args.runs)
         totals = campaign_totals_uncached(campaign=campaign)
         rows.append((seeded(), statistics.median(event_times), totals_ms, release_ms, page_ms, transparency_ms,
-                     cold_ms))  # fmt: skip
+                     cold_ms, statistics.median(drain_times)))  # fmt: skip
         print(f"seeded to {seeded():,} gifts in {seconds:.1f} s; raised {totals.raised}, donors {totals.donors:,}; "
               f"load average {os.getloadavg()[0]:.2f}; ms: " + ", ".join(f"{v:.1f}" for v in rows[-1][1:]),
               flush=True)  # fmt: skip
 
     names = ["processing one payment_intent.succeeded (request, Celery eager)", "campaign_totals uncached",
              "release entry_post", "campaign page, uncached render", "transparency page, uncached",
-             "campaign page, every cache cold"]  # fmt: skip
+             "campaign page, every cache cold",
+             "the worker's drain of one stored event (processing only; its tasks queued, not run)"]  # fmt: skip
     print()
     print("| operation | " + " | ".join(f"{r[0]:,} gifts" for r in rows) + " |")
     print("|---|" + "---|" * len(rows))

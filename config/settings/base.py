@@ -403,6 +403,13 @@ PAYMENTS_AUTOMATIC_REFUND_MAX_BACKOFF = timedelta(
 PAYMENTS_WEBHOOK_MAX_ATTEMPTS = env.int("PAYMENTS_WEBHOOK_MAX_ATTEMPTS", default=15)
 PAYMENTS_WEBHOOK_MAX_BACKOFF = timedelta(minutes=env.int("PAYMENTS_WEBHOOK_MAX_BACKOFF_MINUTES", default=360))
 PAYMENTS_WEBHOOK_MAX_WAIT = timedelta(hours=env.int("PAYMENTS_WEBHOOK_MAX_WAIT_HOURS", default=72))
+# The worker drains the inbox in batches of this many events per transaction, with at most this many
+# drains at once during a backlog (the worker's processes), and hands the worker back (queueing the
+# next drain) after this many seconds of a storm: long, because a drain queued again waits behind the
+# receipts the storm queued, and money in the ledger comes before mail (ADR 0229).
+PAYMENTS_WEBHOOK_DRAIN_BATCH = env.int("PAYMENTS_WEBHOOK_DRAIN_BATCH", default=50)
+PAYMENTS_WEBHOOK_DRAINERS = env.int("PAYMENTS_WEBHOOK_DRAINERS", default=2)
+PAYMENTS_WEBHOOK_DRAIN_SECONDS = env.float("PAYMENTS_WEBHOOK_DRAIN_SECONDS", default=120.0)
 PAYMENTS_MONTHLY_MAX_FAILURES = env.int("PAYMENTS_MONTHLY_MAX_FAILURES", default=3)
 PAYMENTS_MONTHLY_RETRY_DAYS = env.int("PAYMENTS_MONTHLY_RETRY_DAYS", default=3)
 PAYMENTS_DONOR_LINK_MAX_AGE_DAYS = env.int("PAYMENTS_DONOR_LINK_MAX_AGE_DAYS", default=730)

@@ -1,10 +1,13 @@
 """The webhook inbox: receive (verify, store once) and process (idempotent handlers).
 
 ``webhook_receive`` runs in the request: it verifies the signature on the raw body, inserts the
-event keyed by its id (a duplicate is a no-op) and schedules processing after commit. Nothing
-else happens in the request, so the endpoint answers fast even during a storm.
+event keyed by its id in one statement that is its own durable transaction (a duplicate is a
+no-op, and costs that one statement too), and asks for a drain of the inbox
+(``payments.webhooks.drain``). Nothing else happens in the request, so the endpoint answers fast
+even during a storm.
 
-``webhook_process`` runs in a worker. Handlers never trust the order of events: for payment
+A worker drains the inbox in batches (``payments.webhooks.drain.webhook_drain``, ADR 0229);
+``webhook_process`` handles one event alone (the sweeper's retries). Handlers never trust the order of events: for payment
 intents they re-fetch the intent from the provider and act on its current state; every money
 movement is a ledger entry with a deterministic key, so processing an event twice moves nothing.
 
@@ -35,7 +38,6 @@ from payments.donations.card_testing import card_setup_failure_record
 from payments.donations.models import Donation
 from payments.donations.services import apply_payment_result
 from payments.gateway.card import InvalidWebhook, ProviderRefund, get_gateway
-from payments.outbox.queueing import enqueue_on_commit
 from payments.refunds.provider import RefundInFlight, provider_refund_sync
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 
@@ -46,49 +48,57 @@ class NotYetKnown(Exception):
     """The event is about an object we have no record of yet: wait and try again later."""
 
 
-def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
-    """Verify and store one event. Returns ``(event, created)``.
+def webhook_receive(*, payload: bytes, signature: str) -> tuple[int, bool]:
+    """Verify and store one event. Returns ``(inbox pk, created)``.
+
+    The insert is one statement in autocommit mode: committed (durably) before the caller answers
+    the provider, and a duplicate costs that same one statement (ADR 0229). A new event asks for
+    a drain of the inbox once committed.
 
     Raises ``payments.gateway.card.InvalidWebhook`` for a bad signature, a timestamp outside the
     tolerance (either way), a body that is not an event object or that PostgreSQL cannot store
     (NUL characters, lone surrogates), or an id or type longer than its column; in each case
     before anything is stored.
     """
-    from payments.webhooks.tasks import webhook_process_task
+    from payments.webhooks.drain import webhook_drain_due
 
     event = get_gateway().event_construct(payload=payload, signature=signature)
     for name, value in (("event_id", event.id), ("type", event.type)):
         limit = WebhookEvent._meta.get_field(name).max_length
         if len(value) > limit:
             raise InvalidWebhook(f"event {name} longer than {limit} characters")
-    with transaction.atomic():
-        stored = _event_insert(event_id=event.id, type=event.type, payload=event.raw)
-        if stored is None:
-            # A duplicate: stored before, or by a request that committed it while this one waited.
-            return WebhookEvent.objects.get(event_id=event.id), False
-        enqueue_on_commit(webhook_process_task, stored.pk)
-    return stored, True
+    pk, created = _event_insert(event_id=event.id, type=event.type, payload=event.raw)
+    if created:
+        # At once in autocommit mode (the request); after the caller's commit inside a transaction.
+        transaction.on_commit(webhook_drain_due)
+    return pk, created
 
 
+# Insert unless the id is stored, and otherwise read the stored row's id, in one statement. The
+# read sees the statement's snapshot: a duplicate whose first copy committed while this statement
+# waited on it (ON CONFLICT waits for a concurrent insert of the same key) is not in it, and is
+# read by a second statement (rare: two deliveries of one event at the same moment).
 _EVENT_INSERT = (
-    "INSERT INTO payments_webhookevent (event_id, type, payload, status, attempts, received_at, error) "
-    "VALUES (%s, %s, %s, %s, 0, %s, '') ON CONFLICT (event_id) DO NOTHING RETURNING id"
+    "WITH new AS ("
+    " INSERT INTO payments_webhookevent (event_id, type, payload, status, attempts, received_at, error)"
+    " VALUES (%s, %s, %s, %s, 0, %s, '') ON CONFLICT (event_id) DO NOTHING RETURNING id"
+    ") SELECT id, true FROM new"
+    " UNION ALL SELECT id, false FROM payments_webhookevent"
+    " WHERE event_id = %s AND NOT EXISTS (SELECT 1 FROM new)"
 )
 
 
-def _event_insert(*, event_id: str, type: str, payload: dict) -> WebhookEvent | None:
-    """Insert the event unless its id is stored: one statement either way (ADR 0212). None for a
-    duplicate (PostgreSQL waits for a concurrent insert of the same id, then skips)."""
-    stored = WebhookEvent(event_id=event_id, type=type, payload=payload, received_at=timezone.now())
+def _event_insert(*, event_id: str, type: str, payload: dict) -> tuple[int, bool]:
+    """Insert the event unless its id is stored: one statement either way (ADR 0212, 0229).
+    Returns ``(pk, created)``."""
     json_value = WebhookEvent._meta.get_field("payload").get_db_prep_save(payload, connection)
+    status = WebhookEvent._meta.get_field("status").default
     with connection.cursor() as cursor:
-        cursor.execute(_EVENT_INSERT, [event_id, type, json_value, stored.status, stored.received_at])
+        cursor.execute(_EVENT_INSERT, [event_id, type, json_value, status, timezone.now(), event_id])
         row = cursor.fetchone()
     if row is None:
-        return None
-    stored.pk = row[0]
-    stored._state.adding = False
-    return stored
+        return WebhookEvent.objects.values_list("pk", flat=True).get(event_id=event_id), False
+    return row[0], bool(row[1])
 
 
 def _donation_for_intent(obj: dict) -> Donation | None:
@@ -188,6 +198,11 @@ def _backoff(attempts: int) -> timedelta:
     return min(settings.PAYMENTS_WEBHOOK_MAX_BACKOFF, timedelta(minutes=2 ** max(0, attempts - 1)))
 
 
+# The fields an attempt writes (one UPDATE for one event, one for a whole batch).
+ATTEMPT_FIELDS = ["status", "attempts", "processed_at", "next_attempt_at", "error"]
+DONE = (WebhookStatus.PROCESSED, WebhookStatus.IGNORED, WebhookStatus.FAILED)
+
+
 def webhook_process(*, event_pk: int) -> str:
     """Handle one stored event unless it was already handled or given up. Returns its status.
 
@@ -196,37 +211,46 @@ def webhook_process(*, event_pk: int) -> str:
     backed-off ``next_attempt_at``; what the handler had written is rolled back. After
     ``PAYMENTS_WEBHOOK_MAX_ATTEMPTS`` attempts, or once the event is older than
     ``PAYMENTS_WEBHOOK_MAX_WAIT``, it is ``failed`` and audited (``webhook.failed``) for finance.
+    Waits for a drainer that holds the event (its row lock), then finds it handled.
     """
     with transaction.atomic():
         event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
-        if event.status in (WebhookStatus.PROCESSED, WebhookStatus.IGNORED, WebhookStatus.FAILED):
+        if event.status in DONE:
             return event.status
-        handler = HANDLERS.get(event.type)
-        event.attempts += 1
-        now = timezone.now()
-        if handler is None:
-            event.status = WebhookStatus.IGNORED
-            event.processed_at = now
-            event.next_attempt_at = None
-            event.save(update_fields=["status", "attempts", "processed_at", "next_attempt_at"])
-            return event.status
-        try:
-            with transaction.atomic():
-                note = handler((event.payload.get("data") or {}).get("object") or {})
-        except NotYetKnown as exc:
-            return _retry_later(event, reason=str(exc), now=now)
-        except Exception as exc:
-            log.exception("webhook %s (%s) failed", event.event_id, event.type)
-            return _retry_later(event, reason=f"{type(exc).__name__}: {exc}", now=now)
-        event.status = WebhookStatus.PROCESSED
-        event.processed_at = now
-        event.next_attempt_at = None
-        event.error = note[:2000]
-        event.save(update_fields=["status", "attempts", "processed_at", "next_attempt_at", "error"])
+        event_handle(event, now=timezone.now())
+        event.save(update_fields=ATTEMPT_FIELDS)
         return event.status
 
 
-def _retry_later(event: WebhookEvent, *, reason: str, now: datetime) -> str:
+def event_handle(event: WebhookEvent, *, now: datetime) -> None:
+    """One attempt at a locked, not yet handled event, inside the caller's transaction: run its
+    handler in a savepoint and set the outcome on ``event`` (``ATTEMPT_FIELDS``), which the caller
+    saves. A handler that raises has its writes rolled back to the savepoint; the caller's
+    transaction goes on (so one bad event of a batch spoils nothing else)."""
+    handler = HANDLERS.get(event.type)
+    event.attempts += 1
+    if handler is None:
+        event.status = WebhookStatus.IGNORED
+        event.processed_at = now
+        event.next_attempt_at = None
+        return
+    try:
+        with transaction.atomic():
+            note = handler((event.payload.get("data") or {}).get("object") or {})
+    except NotYetKnown as exc:
+        _retry_later(event, reason=str(exc), now=now)
+        return
+    except Exception as exc:
+        log.exception("webhook %s (%s) failed", event.event_id, event.type)
+        _retry_later(event, reason=f"{type(exc).__name__}: {exc}", now=now)
+        return
+    event.status = WebhookStatus.PROCESSED
+    event.processed_at = now
+    event.next_attempt_at = None
+    event.error = note[:2000]
+
+
+def _retry_later(event: WebhookEvent, *, reason: str, now: datetime) -> None:
     event.error = reason[:2000]
     too_old = event.received_at < now - settings.PAYMENTS_WEBHOOK_MAX_WAIT
     if event.attempts >= settings.PAYMENTS_WEBHOOK_MAX_ATTEMPTS or too_old:
@@ -239,8 +263,6 @@ def _retry_later(event: WebhookEvent, *, reason: str, now: datetime) -> str:
     else:
         event.status = WebhookStatus.WAITING
         event.next_attempt_at = now + _backoff(event.attempts)
-    event.save(update_fields=["status", "attempts", "next_attempt_at", "error"])
-    return event.status
 
 
 def webhook_retry_ids(*, lost_after: timedelta = timedelta(seconds=60), limit: int = 500) -> list[int]:

@@ -18,7 +18,7 @@ from payments.webhooks.services import webhook_receive
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     try:
-        _event, created = webhook_receive(
+        _pk, created = webhook_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
     except InvalidWebhook as exc:

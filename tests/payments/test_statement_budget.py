@@ -1,4 +1,4 @@
-"""The hot paths in few statements (ADR 0212), still exactly once: counted, never timed.
+"""The hot paths in few statements (ADR 0212, 0229), still exactly once: counted, never timed.
 
 Budgets are the counts of ``bench/statements.py`` (docs/benchmarks.md); inside the test's own
 transaction an outermost ``atomic`` block becomes a savepoint, so those blocks count two more
@@ -64,23 +64,21 @@ def test_a_spending_entry_repeated_after_the_money_left_returns_the_first_entry(
     assert balance_of(payable) == cny("30")
 
 
-def test_a_new_webhook_event_is_stored_in_one_statement_and_a_duplicate_in_two(
+def test_a_new_webhook_event_is_stored_in_one_statement_and_a_duplicate_in_one(
     client, fake_gateway, campaign, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     # given a gift the provider charged
     gift = charged_but_unheard(campaign, "66", email="a@example.cn")
 
-    # when its event arrives (processing left for after commit): one insert
-    with (
-        django_capture_on_commit_callbacks(execute=False) as queued,
-        django_assert_num_queries(1 + 2),
-    ):  # + SAVEPOINT, RELEASE
+    # when its event arrives (the drain it asks for left for after commit): one insert, no
+    # transaction block of its own (the statement commits alone, ADR 0229)
+    with django_capture_on_commit_callbacks(execute=False) as queued, django_assert_num_queries(1):
         first = post_signed(client, _succeeded(gift))
-    # and arrives again: the insert skips, the stored event is read
-    with django_capture_on_commit_callbacks(execute=False) as queued_again, django_assert_num_queries(2 + 2):
+    # and arrives again: the same statement skips the insert and reads the stored id
+    with django_capture_on_commit_callbacks(execute=False) as queued_again, django_assert_num_queries(1):
         second = post_signed(client, _succeeded(gift))
 
-    # then one stored event, one processing queued, the duplicate answered as such
+    # then one stored event, one drain asked for, the duplicate answered as such
     assert (first.status_code, second.status_code) == (200, 200)
     assert json.loads(first.content)["duplicate"] is False
     assert json.loads(second.content)["duplicate"] is True
@@ -99,9 +97,10 @@ def test_processing_a_payment_event_captures_once_within_its_statement_budget(
     with django_capture_on_commit_callbacks(execute=False) as queued:
         post_signed(client, _succeeded(gift))
 
-    # when the worker processes it (the receipt and unit funding tasks it queues are not counted)
-    # (12 + 2 of ADR 0212; an ordinary gift is not asked whether it pays for a need: only an
-    # earmarked one can, ADR 0223)
+    # when the worker drains it (the receipt and unit funding tasks it queues are not counted):
+    # the batch's read and UPDATE of the inbox, the handler's savepoint (2) and its 8 statements,
+    # + 2 for the batch's transaction inside the test's (ADR 0212, 0229; an ordinary gift is not
+    # asked whether it pays for a need: only an earmarked one can, ADR 0223)
     with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(12 + 2):
         queued[0]()
     # and a second delivery of the same provider state is processed too
@@ -114,3 +113,27 @@ def test_processing_a_payment_event_captures_once_within_its_statement_budget(
     assert LedgerEntry.objects.filter(key=f"donation:{gift.pk}:captured").count() == 1
     assert balance_of(escrow_account(campaign)) == cny("66")
     assert DonationEvent.objects.filter(donation=gift, to_status="succeeded").count() == 1
+
+
+def test_a_batch_of_events_shares_its_inbox_read_and_update(
+    client, fake_gateway, campaign, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # given five stored payment events of five charged gifts, not yet drained
+    from payments.webhooks.drain import webhook_drain
+
+    account_for(kind=AccountKind.DONOR_FUNDS, currency="CNY")
+    escrow_account(campaign)
+    gifts = [charged_but_unheard(campaign, str(10 + i), email=f"b{i}@example.cn") for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=False):
+        for gift in gifts:
+            post_signed(client, _succeeded(gift))
+
+    # when one drain takes them in one batch: one read and one UPDATE of the inbox for the five,
+    # 2 + 8 per event, + 2 for the batch's transaction inside the test's
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(1 + 5 * 10 + 1 + 2):
+        assert webhook_drain(batch=10) == 5
+
+    # then each gift is in escrow once and each event is processed after one attempt
+    assert balance_of(escrow_account(campaign)) == cny(10 + 11 + 12 + 13 + 14)
+    assert LedgerEntry.objects.filter(kind="donation.captured").count() == 5
+    assert sorted(WebhookEvent.objects.values_list("status", "attempts")) == [("processed", 1)] * 5

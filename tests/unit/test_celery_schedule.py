@@ -29,6 +29,7 @@ def test_payments_task_names_stay_what_queued_messages_and_beat_use():
         "payments.tasks.outbox_run",
         "payments.tasks.outbox_sweep",
         "payments.tasks.webhook_process_task",
+        "payments.tasks.webhook_drain",
         "payments.tasks.webhook_sweep",
         "payments.tasks.all_or_nothing_deadlines",
         "payments.release_transfer_run",

@@ -169,8 +169,8 @@ class World:
         inbox pk and whether it was new (a duplicate is stored and processed only once)."""
         body, header = sign_payload(payload, secret=settings.STRIPE_WEBHOOK_SECRET)
         with tasks():
-            stored, created = webhook_receive(payload=body, signature=header)
-        return stored.pk, created
+            pk, created = webhook_receive(payload=body, signature=header)
+        return pk, created
 
     def intent_object(self, donation: Donation, intent_id: str, status: str) -> dict:
         return {"id": intent_id, "object": "payment_intent", "status": status, "amount": donation.amount_minor,
