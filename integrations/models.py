@@ -24,7 +24,9 @@ class WebhookSubscription(models.Model):
     """An integrator's endpoint and the event types it wants. The secret signs every request;
     it is shown once, when made, and stored encrypted at rest."""
 
-    name = models.CharField(_("name"), max_length=100, help_text=_("Who receives it, e.g. the hospital's system."))
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Who receives it, e.g. the hospital's system.")
+    )
     url = models.URLField(_("target URL"), max_length=500)
     event_types = models.JSONField(_("event types"), default=list)
     secret = EncryptedTextField(_("signing secret"), editable=False)
@@ -63,7 +65,9 @@ class OutboundEvent(models.Model):
         verbose_name = _("outbound event")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["created_at"], name="outbound_unfanned", condition=models.Q(fanned_out_at=None))
+            models.Index(
+                fields=["created_at"], name="outbound_unfanned", condition=models.Q(fanned_out_at=None)
+            )
         ]
 
     def __str__(self) -> str:
@@ -104,6 +108,9 @@ class WebhookDelivery(models.Model):
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due")]
 
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.subscription_id}"
+
 
 class DeliveryAttempt(models.Model):
     """One HTTP request of a delivery, kept for the log in the admin."""
@@ -117,6 +124,9 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
 
     @property
     def succeeded(self) -> bool:

@@ -71,7 +71,13 @@ def subscription_create(
 
 
 def subscription_update(
-    *, subscription: WebhookSubscription, name: str, url: str, event_types: list[str], is_active: bool, actor: Actor
+    *,
+    subscription: WebhookSubscription,
+    name: str,
+    url: str,
+    event_types: list[str],
+    is_active: bool,
+    actor: Actor,
 ) -> WebhookSubscription:
     """Change a subscription's name, target, events or active flag (not its secret).
     Raises ``PermissionDenied`` or ``ValidationError``. Deliveries already made keep going."""
@@ -112,7 +118,9 @@ def event_record(*, type: str, key: str, data: dict[str, Any]) -> int | None:
     import json
 
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_EVENT, [key, "evt_" + uuid.uuid4().hex, type, json.dumps(data), timezone.now()])
+        cursor.execute(
+            _INSERT_EVENT, [key, "evt_" + uuid.uuid4().hex, type, json.dumps(data), timezone.now()]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
@@ -154,7 +162,9 @@ def event_fan_out(*, event_id: int) -> list[int]:
 
 
 def unfanned_event_ids() -> list[int]:
-    return list(OutboundEvent.objects.filter(fanned_out_at=None).order_by("pk").values_list("pk", flat=True)[:500])
+    return list(
+        OutboundEvent.objects.filter(fanned_out_at=None).order_by("pk").values_list("pk", flat=True)[:500]
+    )
 
 
 def deliveries_of(*, event_id: int) -> list[WebhookDelivery]:

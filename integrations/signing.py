@@ -34,7 +34,12 @@ def signature_header(*, secret: str, body: bytes, timestamp: int | None = None) 
 
 
 def verify(
-    *, body: bytes, header: str, secret: str, tolerance: int = DEFAULT_TOLERANCE_SECONDS, now: float | None = None
+    *,
+    body: bytes,
+    header: str,
+    secret: str,
+    tolerance: int = DEFAULT_TOLERANCE_SECONDS,
+    now: float | None = None,
 ) -> int:
     """Check a received request: ``body`` is the raw request body (bytes, before any JSON parsing),
     ``header`` the ``Clearfund-Signature`` value. Returns the signed timestamp.
