@@ -69,7 +69,9 @@ def closed_port_url() -> str:
 def subscribe(finance_officer):
     """``subscribe(url, [event types])`` → (subscription, secret), made by a finance officer."""
 
-    def make(url: str, event_types: list[str], name: str = "Hospital system") -> tuple[WebhookSubscription, str]:
+    def make(
+        url: str, event_types: list[str], name: str = "Hospital system"
+    ) -> tuple[WebhookSubscription, str]:
         return subscription_create(name=name, url=url, event_types=event_types, actor=finance_officer)
 
     return make

@@ -126,7 +126,10 @@ def test_a_receiver_that_is_down_gets_retries_with_growing_waits_then_the_delive
     assert all(a.status_code is None and a.error for a in attempts)
     assert delivery.next_attempt_at is None
     # and a failed delivery is not attempted again by a redelivered task or the sweep
-    assert delivery_send(delivery_id=delivery.pk, now=timezone.now() + timedelta(days=1)) == DeliveryStatus.FAILED
+    assert (
+        delivery_send(delivery_id=delivery.pk, now=timezone.now() + timedelta(days=1))
+        == DeliveryStatus.FAILED
+    )
     assert delivery.attempts.count() == 4
 
 
