@@ -116,7 +116,7 @@ def _record(delivery: WebhookDelivery, answer, *, started: datetime) -> str:
         locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
         DeliveryAttempt.objects.create(
             delivery=locked, started_at=started, duration_ms=answer.duration_ms,
-            status_code=answer.status_code, error=answer.error,
+            status_code=answer.status_code, problem=answer.problem, error=answer.error,
             replay=locked.round_is_replay and locked.attempts_in_round == 1,
         )  # fmt: skip
         if locked.status != S.SENDING:  # a replay or another worker moved it meanwhile: log only

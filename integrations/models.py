@@ -112,6 +112,13 @@ class WebhookDelivery(models.Model):
         return f"{self.event_id} → {self.subscription_id}"
 
 
+class AttemptProblem(models.TextChoices):
+    REFUSED = "refused", _("Target address not allowed")
+    TIMEOUT = "timeout", _("No answer in time")
+    NETWORK = "network", _("Could not connect")
+    STATUS = "status", _("Receiver answered with an error")
+
+
 class DeliveryAttempt(models.Model):
     """One HTTP request of a delivery, kept for the log in the admin."""
 
@@ -119,7 +126,8 @@ class DeliveryAttempt(models.Model):
     started_at = models.DateTimeField(_("sent at"))
     duration_ms = models.PositiveIntegerField(_("time (ms)"))
     status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
-    error = models.CharField(_("error"), max_length=200, blank=True)
+    problem = models.CharField(_("problem"), max_length=16, choices=AttemptProblem.choices, blank=True)
+    error = models.CharField(_("detail"), max_length=200, blank=True)
     replay = models.BooleanField(_("replayed by hand"), default=False)
 
     class Meta:

@@ -28,7 +28,12 @@ RESPONSE_BYTES_READ = 1024  # the receiver's answer is not ours to store
 
 
 class TargetRefused(ValidationError):
-    """The URL may not receive webhooks (scheme, host or address)."""
+    """The URL may not receive webhooks (scheme, host or address); ``detail`` names the address
+    or host for the delivery log."""
+
+    def __init__(self, message, *, code: str, detail: str = "") -> None:
+        super().__init__(message, code=code)
+        self.detail = detail
 
 
 def _address_refusal(address: str) -> str | None:
@@ -57,7 +62,7 @@ def url_check(url: str) -> None:
     except ValueError:
         return
     if refusal := _address_refusal(str(literal)):
-        raise TargetRefused(refusal, code="address")
+        raise TargetRefused(refusal, code="address", detail=str(literal))
 
 
 def resolve_checked(url: str) -> str:
@@ -69,11 +74,12 @@ def resolve_checked(url: str) -> str:
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise TargetRefused(_("The host name does not resolve."), code="dns") from exc
+        raise TargetRefused(_("The host name does not resolve."), code="dns",
+                            detail=parts.hostname) from exc  # fmt: skip
     addresses = [info[4][0] for info in infos]
     for address in addresses:
         if refusal := _address_refusal(address):
-            raise TargetRefused(refusal, code="address")
+            raise TargetRefused(refusal, code="address", detail=address)
     return addresses[0]
 
 
@@ -99,7 +105,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 @dataclass(frozen=True)
 class Answer:
     status_code: int | None
-    error: str
+    problem: str  # AttemptProblem value, "" when the receiver answered
+    error: str  # technical detail for the log (address, exception), not a sentence
     duration_ms: int
 
 
@@ -108,13 +115,13 @@ def post(*, url: str, body: bytes, headers: dict[str, str], timeout: float) -> A
     Never raises for network trouble: the answer carries the status code or a short error."""
     started = time.monotonic()
 
-    def answer(code: int | None, error: str = "") -> Answer:
-        return Answer(code, error[:200], int((time.monotonic() - started) * 1000))
+    def answer(code: int | None, problem: str = "", error: str = "") -> Answer:
+        return Answer(code, problem, error[:200], int((time.monotonic() - started) * 1000))
 
     try:
         address = resolve_checked(url)
     except TargetRefused as exc:
-        return answer(None, "refused: " + " ".join(str(m) for m in exc.messages))
+        return answer(None, "refused", exc.detail)
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
@@ -124,10 +131,10 @@ def post(*, url: str, body: bytes, headers: dict[str, str], timeout: float) -> A
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read(RESPONSE_BYTES_READ)
-        return answer(response.status)
+        return answer(response.status, "" if 200 <= response.status < 300 else "status")
     except TimeoutError:
-        return answer(None, "timeout")
+        return answer(None, "timeout", f"{timeout:g} s")
     except (OSError, http.client.HTTPException) as exc:
-        return answer(None, f"{type(exc).__name__}: {exc}")
+        return answer(None, "network", f"{type(exc).__name__}: {exc}")
     finally:
         connection.close()

@@ -67,7 +67,7 @@ def test_a_gift_is_delivered_signed_and_the_signature_verifies(
     delivery = WebhookDelivery.objects.get()
     assert (delivery.subscription_id, delivery.status, delivery.delivered_at is not None) == (
         subscription.pk, DeliveryStatus.DELIVERED, True)  # fmt: skip
-    assert [(a.status_code, a.error, a.replay) for a in delivery.attempts.all()] == [(200, "", False)]
+    assert [(a.status_code, a.problem, a.replay) for a in delivery.attempts.all()] == [(200, "", False)]
 
 
 def test_the_verify_helper_refuses_a_tampered_body_an_old_timestamp_and_a_wrong_secret():
@@ -123,7 +123,7 @@ def test_a_receiver_that_is_down_gets_retries_with_growing_waits_then_the_delive
         assert low - 1 <= wait.total_seconds() <= high + 1, (waits, bounds)
     attempts = list(delivery.attempts.all())
     assert len(attempts) == 4
-    assert all(a.status_code is None and a.error for a in attempts)
+    assert all(a.status_code is None and a.problem == "network" and a.error for a in attempts)
     assert delivery.next_attempt_at is None
     # and a failed delivery is not attempted again by a redelivered task or the sweep
     assert (
@@ -164,7 +164,7 @@ def test_a_receiver_answering_500_then_200_gets_the_event_delivered_once(
     assert first == second
     for request in receiver.requests:
         verify(body=request.body, header=request.headers["Clearfund-Signature"], secret=secret)
-    assert [a.status_code for a in delivery.attempts.all()] == [500, 200]
+    assert [(a.status_code, a.problem) for a in delivery.attempts.all()] == [(500, "status"), (200, "")]
 
 
 def test_a_domain_event_announced_twice_makes_one_delivery(
