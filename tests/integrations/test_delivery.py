@@ -236,3 +236,28 @@ def test_a_campaign_published_and_closed_is_announced(
     data = json.loads(receiver.requests[0].body)["data"]["campaign"]
     assert (data["id"], data["slug"], data["status"], data["goal"]["amount"]) == (
         campaign.pk, campaign.slug, "live", "300000.00")  # fmt: skip
+
+
+def test_the_readme_verify_helper_for_integrators_agrees_with_the_signer():
+    # given the receiver-side check as printed in the README's "Webhooks" section
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Webhooks") :]
+    code = section[
+        section.index("```python") + len("```python") : section.index("```\n", section.index("```python"))
+    ]
+    namespace: dict = {}
+    exec(code, namespace)
+    clearfund_verify = namespace["clearfund_verify"]
+    body = b'{"id":"evt_1"}'
+
+    # then a fresh request verifies, a tampered one, a wrong secret and an old timestamp do not
+    clearfund_verify(body, signature_header(secret="whsec_s", body=body), "whsec_s")
+    for bad_body, header, secret in [
+        (b'{"id":"evt_2"}', signature_header(secret="whsec_s", body=body), "whsec_s"),
+        (body, signature_header(secret="whsec_s", body=body), "whsec_other"),
+        (body, signature_header(secret="whsec_s", body=body, timestamp=1_700_000_000), "whsec_s"),
+    ]:
+        with pytest.raises(ValueError):
+            clearfund_verify(bad_body, header, secret)
