@@ -198,3 +198,11 @@ def test_the_attempt_log_says_what_went_wrong_in_words(
     assert "无法连接" in page  # "Could not connect"
     assert "将重试" in page  # "Will retry"
     assert ">network<" not in page and ">retrying<" not in page
+
+
+def test_the_webhooks_menu_is_shown_to_finance_officers_only(client, finance_officer, editor):
+    client.force_login(finance_officer)
+    assert reverse("integrations_deliveries") in client.get(reverse("wagtailadmin_home")).content.decode()
+
+    client.force_login(editor)
+    assert reverse("integrations_deliveries") not in client.get(reverse("wagtailadmin_home")).content.decode()

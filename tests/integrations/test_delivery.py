@@ -261,3 +261,39 @@ def test_the_readme_verify_helper_for_integrators_agrees_with_the_signer():
     ]:
         with pytest.raises(ValueError):
             clearfund_verify(bad_body, header, secret)
+
+
+def test_the_sweep_sends_what_was_never_queued_and_what_a_dead_worker_left(
+    campaign, receiver, subscribe, fake_gateway, django_capture_on_commit_callbacks
+):
+    from integrations.tasks import webhooks_sweep
+
+    # given a gift whose event fan-out and delivery tasks were never queued (broker down)
+    subscribe(receiver.url, [GIFT])
+    with django_capture_on_commit_callbacks(execute=True):
+        gift(campaign, 30_000)
+    receiver.requests.clear()
+    WebhookDelivery.objects.all().delete()
+    OutboundEvent.objects.update(fanned_out_at=None)
+
+    # when the sweep runs: it fans out and sends
+    with django_capture_on_commit_callbacks(execute=False):
+        assert webhooks_sweep() == 1
+    assert len(receiver.requests) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.DELIVERED
+
+    # given a second subscription whose delivery a worker claimed and then died (lease running)
+    second, _secret = subscribe(receiver.url, [GIFT], name="Second")
+    event = OutboundEvent.objects.get()
+    stuck = WebhookDelivery.objects.create(event=event, subscription=second, status=DeliveryStatus.SENDING,
+                                           attempts_in_round=1, lease_until=timezone.now() + timedelta(seconds=40))  # fmt: skip
+
+    # then a task or sweep while the lease runs sends nothing; after it ran out, the delivery is sent
+    assert delivery_send(delivery_id=stuck.pk) == DeliveryStatus.SENDING
+    assert webhooks_sweep() == 0
+    assert len(receiver.requests) == 1
+    WebhookDelivery.objects.filter(pk=stuck.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert webhooks_sweep() == 1
+    stuck.refresh_from_db()
+    assert (stuck.status, len(receiver.requests)) == (DeliveryStatus.DELIVERED, 2)
