@@ -130,32 +130,33 @@ def event_record(*, type: str, key: str, data: dict[str, Any]) -> int | None:
     return row[0]
 
 
-_INSERT_DELIVERIES = """
+# One statement: claiming the event (the UPDATE locks its row; a concurrent fan-out waits, then
+# finds it claimed) and inserting its deliveries commit together or not at all.
+_FAN_OUT = """
+    WITH claimed AS (
+        UPDATE integrations_outboundevent SET fanned_out_at = %s
+        WHERE id = %s AND fanned_out_at IS NULL
+        RETURNING id, type
+    )
     INSERT INTO integrations_webhookdelivery
         (event_id, subscription_id, status, attempts_in_round, next_attempt_at, created_at, round_is_replay)
-    SELECT %s, s.id, 'pending', 0, %s, %s, false
-    FROM integrations_webhooksubscription s
-    WHERE s.is_active AND s.event_types ? %s
+    SELECT claimed.id, s.id, 'pending', 0, %s, %s, false
+    FROM claimed JOIN integrations_webhooksubscription s ON s.is_active AND s.event_types ? claimed.type
     ON CONFLICT (event_id, subscription_id) DO NOTHING
     RETURNING id
 """
 
 
 def event_fan_out(*, event_id: int) -> list[int]:
-    """One delivery per active subscription to the event's type, once (unique on event and
-    subscription; a second fan-out of the same event writes nothing). The delivery tasks are
-    queued on commit. Returns the ids of the deliveries this call made."""
+    """One delivery per active subscription to the event's type, once (the event is claimed by the
+    same statement, and deliveries are unique on event and subscription: a second fan-out writes
+    nothing). The delivery tasks are queued on commit. Returns the ids of the deliveries made."""
     from integrations.tasks import delivery_send_task
 
-    with transaction.atomic():
-        event = OutboundEvent.objects.select_for_update().get(pk=event_id)
-        if event.fanned_out_at is not None:
-            return []
-        now = timezone.now()
-        with connection.cursor() as cursor:
-            cursor.execute(_INSERT_DELIVERIES, [event.pk, now, now, event.type])
-            ids = [row[0] for row in cursor.fetchall()]
-        OutboundEvent.objects.filter(pk=event.pk).update(fanned_out_at=now)
+    now = timezone.now()
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(_FAN_OUT, [now, event_id, now, now])
+        ids = [row[0] for row in cursor.fetchall()]
         for pk in ids:
             enqueue_on_commit(delivery_send_task, pk)
     return ids
