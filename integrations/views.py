@@ -94,7 +94,7 @@ def subscription_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return redirect("integrations_subscriptions")
         status = 400
-    deliveries = subscription.deliveries.select_related("event")[:DELIVERIES_PER_PAGE]
+    deliveries = subscription.deliveries.select_related("event", "subscription")[:DELIVERIES_PER_PAGE]
     return render(request, "integrations/admin/subscription_form.html", {
         "page_title": _("Webhook subscription"), "header_icon": "link", "form": form,
         "subscription": subscription, "deliveries": deliveries,

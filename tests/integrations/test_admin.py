@@ -206,3 +206,26 @@ def test_the_webhooks_menu_is_shown_to_finance_officers_only(client, finance_off
 
     client.force_login(editor)
     assert reverse("integrations_deliveries") not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_a_subscription_is_changed_and_deactivated_and_its_secret_is_encrypted_at_rest(
+    client, finance_officer, subscribe
+):
+    from django.db import connection
+
+    subscription, secret = subscribe("https://hooks.example.org/x", ["gift.received"])
+    client.force_login(finance_officer)
+
+    response = client.post(reverse("integrations_subscription", args=[subscription.pk]), {
+        "name": "School system", "url": "https://school.example.org/hooks", "event_types": ["release.paid"],
+    })  # fmt: skip
+
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.name, subscription.url, subscription.event_types, subscription.is_active) == (
+        "School system", "https://school.example.org/hooks", ["release.paid"], False)  # fmt: skip
+    assert subscription.secret == secret
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM integrations_webhooksubscription WHERE id = %s", [subscription.pk])
+        stored = cursor.fetchone()[0]
+    assert secret not in stored
