@@ -6,6 +6,7 @@ Sending is ``integrations.delivery``.
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from typing import Any
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.roles import Actor
 from campaigns.services import audit
-from integrations.models import EventType, OutboundEvent, WebhookDelivery, WebhookSubscription
+from integrations.models import EventType, OutboundEvent, WebhookSubscription
 from integrations.targets import url_check
 from payments.outbox.queueing import enqueue_on_commit
 
@@ -115,8 +116,6 @@ def event_record(*, type: str, key: str, data: dict[str, Any]) -> int | None:
     """Record a domain event once (unique ``key``, e.g. ``release:12:paid``) and queue its fan-out
     on commit. One statement; returns the new event's id, or ``None`` if it was already recorded
     (a repeated signal or task records nothing)."""
-    import json
-
     with connection.cursor() as cursor:
         cursor.execute(
             _INSERT_EVENT, [key, "evt_" + uuid.uuid4().hex, type, json.dumps(data), timezone.now()]
@@ -167,6 +166,3 @@ def unfanned_event_ids() -> list[int]:
         OutboundEvent.objects.filter(fanned_out_at=None).order_by("pk").values_list("pk", flat=True)[:500]
     )
 
-
-def deliveries_of(*, event_id: int) -> list[WebhookDelivery]:
-    return list(WebhookDelivery.objects.filter(event_id=event_id).select_related("subscription"))
