@@ -165,4 +165,3 @@ def unfanned_event_ids() -> list[int]:
     return list(
         OutboundEvent.objects.filter(fanned_out_at=None).order_by("pk").values_list("pk", flat=True)[:500]
     )
-
