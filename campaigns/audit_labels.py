@@ -25,6 +25,8 @@ SUBJECTS = {
     "registry": pgettext_lazy("audit subject", "Registry"),
     "release": pgettext_lazy("audit subject", "Release"),
     "webhook": pgettext_lazy("audit subject", "Webhook"),
+    "webhook_delivery": pgettext_lazy("audit subject", "Outbound webhook delivery"),
+    "webhook_subscription": pgettext_lazy("audit subject", "Outbound webhook subscription"),
 }
 EVENTS = {
     "added": pgettext_lazy("audit event", "added"),
@@ -56,7 +58,9 @@ EVENTS = {
     "rejected": pgettext_lazy("audit event", "rejected"),
     "reported": pgettext_lazy("audit event", "reported"),
     "requested": pgettext_lazy("audit event", "requested"),
+    "replayed": pgettext_lazy("audit event", "replayed"),
     "rescheduled": pgettext_lazy("audit event", "rescheduled"),
+    "secret_renewed": pgettext_lazy("audit event", "new secret made"),
     "terms_changed": pgettext_lazy("audit event", "terms changed"),
     "transfer_failed": pgettext_lazy("audit event", "transfer failed"),
     "translation_changed": pgettext_lazy("audit event", "translation changed"),

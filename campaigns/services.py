@@ -18,7 +18,7 @@ from campaigns.compliance import CAMPAIGN_FIELDS, check_may_take_gifts
 from campaigns.models import AuditEvent, Campaign, CampaignStatus
 from campaigns.money import Money
 from campaigns.roles import VERIFIERS, Actor, in_role
-from campaigns.signals import campaign_stopped_giving
+from campaigns.signals import campaign_status_changed, campaign_stopped_giving
 from campaigns.state_tables import StateTable, TransitionNotAllowed, table
 
 S = CampaignStatus
@@ -153,6 +153,9 @@ def _transition(*, campaign: Campaign, to: str, actor: Actor, reason: str = "") 
         )
         if to in STOPS_GIVING:
             campaign_stopped_giving.send(sender=Campaign, campaign_id=locked.pk, previous=previous, status=to)
+        campaign_id = locked.pk
+        transaction.on_commit(lambda: campaign_status_changed.send(
+            sender=Campaign, campaign_id=campaign_id, previous=previous, status=to))  # fmt: skip
     campaign.refresh_from_db()
     return campaign
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "payments",
     "reports",
     "cms",
+    "integrations",
     "csp",
     "api",
     "rest_framework",
@@ -198,6 +199,7 @@ CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {
     "payments.tasks.receipts_sweep": {},
     "payments.notifications.sweep": {},
     "payments.needs_funding_sweep": {},
+    "integrations.sweep": {},
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -582,3 +584,19 @@ CORS_ALLOWED_ORIGINS = env.list("CLEARFUND_API_CORS_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key", "if-none-match"]
 CORS_EXPOSE_HEADERS = ["etag", "retry-after"]
+
+# --- Outbound webhooks to integrators (ADR 0420) -----------------------------------------------
+# Target URLs are chosen by staff: https only and public addresses only unless these allow more
+# (the test receiver is local, so tests set both; never in production).
+INTEGRATIONS_WEBHOOKS_ALLOW_HTTP = env.bool("CLEARFUND_WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+INTEGRATIONS_WEBHOOKS_ALLOW_PRIVATE = env.bool("CLEARFUND_WEBHOOKS_ALLOW_PRIVATE", default=False)
+# Seconds to connect and for each read; attempts per round before "failed"; backoff base and cap
+# (seconds: 30 s, 1 min, 2 min, … capped at 6 h, with jitter; 8 attempts span about two hours).
+INTEGRATIONS_WEBHOOKS_TIMEOUT_SECONDS = env.float("CLEARFUND_WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+INTEGRATIONS_WEBHOOKS_MAX_ATTEMPTS = env.int("CLEARFUND_WEBHOOKS_MAX_ATTEMPTS", default=8)
+INTEGRATIONS_WEBHOOKS_BACKOFF_SECONDS = env.float("CLEARFUND_WEBHOOKS_BACKOFF_SECONDS", default=30.0)
+INTEGRATIONS_WEBHOOKS_BACKOFF_MAX_SECONDS = env.float(
+    "CLEARFUND_WEBHOOKS_BACKOFF_MAX_SECONDS", default=6 * 3600.0
+)
+# Deliveries whose task was lost (broker down, worker died mid-request) are sent within a minute.
+CELERY_BEAT_SCHEDULE["integrations-webhooks-sweep"] = {"task": "integrations.sweep", "schedule": 60.0}

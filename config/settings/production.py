@@ -55,3 +55,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Outbound webhooks go over https only in production, whatever the environment says (ADR 0420).
+INTEGRATIONS_WEBHOOKS_ALLOW_HTTP = False

@@ -30,6 +30,9 @@ IDENTITY_HASH_KEY = "test-identity-hash-key"
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5LTA="]  # "test-only-not-secret-field-key-0"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# The tests' webhook receiver is a local http.server: allowed here explicitly (ADR 0420).
+INTEGRATIONS_WEBHOOKS_ALLOW_HTTP = True
+INTEGRATIONS_WEBHOOKS_ALLOW_PRIVATE = True
 CACHES["default"]["KEY_PREFIX"] = "clearfund-test-" + str(os.getpid())
 TOTALS_CACHE_SECONDS = 0
 STORAGES = {

@@ -416,4 +416,15 @@ def donation_record_capture(
         if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
             monthly_plan_start_for(donation=donation)
         enqueue_on_commit(send_receipt, donation.pk)
+        _announce_on_commit(donation)
     return True
+
+
+def _announce_on_commit(donation: Donation) -> None:
+    """``gift_received`` after the capture commits (for integrators' webhooks, ADR 0420)."""
+    from payments.donations.signals import gift_received
+
+    donation_id, campaign_id = donation.pk, donation.campaign_id
+    transaction.on_commit(
+        lambda: gift_received.send(sender=Donation, donation_id=donation_id, campaign_id=campaign_id)
+    )

@@ -70,3 +70,15 @@ def test_nothing_imports_the_api():
     ]
 
     assert offenders == []
+
+
+def test_nothing_imports_the_integrations_app():
+    """Outbound webhooks listen to domain signals (ADR 0420); the domain never calls them."""
+    offenders = [
+        name
+        for package in ("campaigns", "payments", "reports", "cms")
+        for name, source in _python_files(package)
+        if _imports(source, "integrations")
+    ]
+
+    assert offenders == []

@@ -144,3 +144,16 @@ def test_demo_and_tests_name_their_connect_gateway_explicitly(settings):
         assert isinstance(get_connect_gateway(), StripeConnectGateway)
     finally:
         _instance.cache_clear()
+
+
+def test_production_sends_outbound_webhooks_over_https_only_whatever_the_environment_says():
+    env = {k: v for k, v in os.environ.items() if k not in REQUIRED}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **REQUIRED,
+                "CLEARFUND_WEBHOOKS_ALLOW_HTTP": "true", "DJANGO_DEBUG": "true"})  # fmt: skip
+    code = "from django.conf import settings; print(settings.INTEGRATIONS_WEBHOOKS_ALLOW_HTTP)"
+
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -18,6 +18,7 @@ CATALOGUES = {
     "payments": ROOT / "payments" / "locale",
     "reports": ROOT / "reports" / "locale",
     "cms": ROOT / "cms" / "locale",
+    "integrations": ROOT / "integrations" / "locale",
     "wagtail": ROOT / "locale" / "wagtail",
 }
 # Left untranslated on purpose: Wagtail's own catalogue translates it for pages ("已发布"); donors
@@ -30,6 +31,7 @@ SAMPLES = {
     "payments": ("Won", "胜诉"),  # payments/disputes/models.py
     "reports": ("Reports", "报告"),  # reports/apps.py
     "cms": ("Site content", "网站内容"),  # cms/apps.py
+    "integrations": ("Release paid", "拨付已支付"),  # integrations/models.py
     "wagtail": ("Search all pages…", "搜索所有页面…"),  # Wagtail's admin search box
 }
 
