@@ -201,6 +201,7 @@ DONATE_COLD = 12
 # (cms.routing: two), ledger totals and donors (two), updates, the overdue-evidence check = 6.
 # Cold (cache emptied): + site, locale, localized root, restriction flag (routing), header (7),
 # panels (beneficiary counts, beneficiaries, disbursements, notice-period releases, latest report,
-# partners).
+# partners), the charity's credentials for the fundraising notice (ADR 0413: read once per header
+# generation, then cached).
 CAMPAIGN_WARM = 6
-CAMPAIGN_COLD = 23
+CAMPAIGN_COLD = 24

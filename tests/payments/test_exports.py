@@ -173,6 +173,9 @@ def test_rows_outside_the_range_are_left_out(client, finance_officer, campaign):
     assert len(rows) == 1  # headers only
 
 
+# Marked: the staff fixture is asked for by name inside the test, so pytest-django would not know it
+# needs the database and could order it after a transactional test that emptied the staff groups.
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["editor", "verifier"])
 def test_other_staff_are_refused(client, request, role):
     user = request.getfixturevalue(role)
