@@ -3,6 +3,7 @@ read what was typed."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.form_labels import LabelledForm
 from integrations.models import EventType
@@ -19,5 +20,5 @@ class SubscriptionForm(LabelledForm):
 
 
 class SubscriptionEditForm(SubscriptionForm):
-    is_active = forms.BooleanField(label=_("Active"), required=False,
+    is_active = forms.BooleanField(label=pgettext_lazy("webhook subscription", "Active"), required=False,
                                    help_text=_("Inactive subscriptions receive no new events."))  # fmt: skip

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.money import CURRENCY_CHOICES, Money
 
@@ -212,7 +213,9 @@ class DonationEvent(models.Model):
 
 
 class MonthlyPlanStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # In a context: a bare "Active" is also Wagtail's users list column and a webhook subscription's
+    # switch, each read differently in Chinese (issue 13).
+    ACTIVE = "active", pgettext_lazy("monthly gift status", "Active")
     PAST_DUE = "past_due", _("Payment failed, retrying")
     LAPSED = "lapsed", _("Stopped after failed payments")
     CANCELLED = "cancelled", _("Cancelled")

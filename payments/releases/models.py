@@ -80,7 +80,8 @@ class Release(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.partner} ({self.get_status_display()})"
+        # An admin heading: no ASCII brackets around a Chinese status (issue 13).
+        return f"{self.amount} → {self.partner} · {self.get_status_display()}"
 
     @property
     def amount(self) -> Money:
@@ -116,7 +117,7 @@ class Objection(models.Model):
         ordering = ["-filed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"objection to release {self.release_id}"
+        return _("objection to release %(number)s") % {"number": self.release_id}
 
     @property
     def is_open(self) -> bool:

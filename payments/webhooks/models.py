@@ -38,7 +38,8 @@ class WebhookEvent(models.Model):
         ordering = ["received_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.event_id} {self.type} ({self.status})"
+        # Read in the admin (the inspect view's title): the status by its label, in the reader's language.
+        return f"{self.event_id} {self.type} · {self.get_status_display()}"
 
     def get_error_display(self) -> str:
         """The note as people read it in the admin, translated (``payments.webhooks.notes``)."""
