@@ -53,6 +53,8 @@ def _open(new_page, live_server, campaign_page, script: str):
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda error: problems.append(str(error)))
     tab.goto(live_server.url + campaign_page.url)
+    # Nothing still loading when the test ends (its database is flushed under the live server).
+    tab.wait_for_load_state("networkidle")
     return tab, problems
 
 
