@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import Http404
+
+from campaigns.templatetags.link_preview import absolute_url
 
 from payments.figures.selectors import CampaignTotals
 
@@ -17,11 +18,6 @@ PROGRESS_BUCKET_PERCENT = 5
 def progress_bucket(totals: CampaignTotals) -> int:
     """The coarse progress step of ``totals`` (0 for 0–4 %, 1 for 5–9 % …; capped at 200 %)."""
     return min(max(totals.percent, 0), 200) // PROGRESS_BUCKET_PERCENT
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the public site (``SITE_URL``): link previews and QR codes need absolute URLs."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def shared_campaign_page(*, page_id: int):

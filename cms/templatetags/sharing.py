@@ -9,40 +9,27 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils.translation import get_language
 
+from campaigns.templatetags.link_preview import absolute_url, preview_context
 from cms.sharing.card import HEIGHT, WIDTH
-from cms.sharing.selectors import absolute_url, page_version, progress_bucket
+from cms.sharing.selectors import page_version, progress_bucket
 
 register = template.Library()
 
-# Open Graph wants language_TERRITORY.
-OG_LOCALES = {"zh-hans": "zh_CN", "en": "en_GB"}
 
-
-def _og_locale(code: str) -> str:
-    return OG_LOCALES.get(code.lower(), code.replace("-", "_"))
-
-
-@register.inclusion_tag("cms/sharing/meta.html", takes_context=True)
+@register.inclusion_tag("campaigns/_link_preview.html", takes_context=True)
 def share_meta(context, page, totals=None) -> dict:
-    request = context.get("request")
-    language = get_language() or ""
     image = ""
     if totals is not None:
         version = f"{page_version(page)}-{progress_bucket(totals)}"
         image = absolute_url(reverse("cms:share_card", args=[page.pk]) + f"?v={version}")
-    others = [_og_locale(code) for code in OG_LOCALES if code != language.lower()]
-    return {
-        "title": page.seo_title or page.title,
-        "description": page.search_description or getattr(page, "intro", ""),
-        "url": absolute_url(request.path if request is not None else page.url or "/"),
-        "image": image,
-        "image_width": WIDTH,
-        "image_height": HEIGHT,
-        "locale": _og_locale(language),
-        "alternate_locales": others,
-    }
+    return preview_context(
+        request=context.get("request"),
+        title=page.seo_title or page.title,
+        description=page.search_description or getattr(page, "intro", ""),
+        image=image,
+        size=(WIDTH, HEIGHT),
+    )
 
 
 @register.simple_tag

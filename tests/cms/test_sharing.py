@@ -169,3 +169,26 @@ def test_the_poster_is_a_pdf_with_title_qr_code_and_filing_number(client, shared
     # the QR code is drawn as vector paths: many filled rectangles in the page's content stream
     content = reader.pages[0].get_contents().get_data()
     assert content.count(b" re") > 100 or content.count(b" l") > 100
+
+
+def test_a_matchers_page_has_share_metadata_in_the_readers_language(client, index, settings):
+    from tests.payments.matching_helpers import pool
+
+    settings.SITE_URL = SITE
+    page = CampaignPageFactory(parent=index, campaign__status="live")
+    matcher = pool([page.campaign], cap=100_000).matcher
+    matcher.name, matcher.name_en = "青山科技有限公司", "Qingshan Technology"
+    matcher.save(update_fields=["name", "name_en"])
+    url = f"/payments/matchers/{matcher.slug}/"
+
+    chinese = client.get(url).content.decode()
+    english = client.get("/en" + url).content.decode()
+
+    assert meta(chinese, "og:title") == "青山科技有限公司"
+    assert meta(chinese, "og:url") == SITE + url
+    assert meta(chinese, "og:locale") == "zh_CN"
+    assert meta(chinese, "og:image") == SITE + "/static/icons/icon-512.png"
+    assert meta(chinese, "twitter:card") == "summary"
+    assert meta(english, "og:title") == "Qingshan Technology"
+    assert meta(english, "og:url") == SITE + "/en" + url
+    assert meta(english, "og:locale") == "en_GB"
