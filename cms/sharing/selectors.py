@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from django.http import Http404
 
 from campaigns.templatetags.link_preview import absolute_url
-
 from payments.figures.selectors import CampaignTotals
 
 # Previews and posters are redrawn when the progress moves into another bucket of this many
