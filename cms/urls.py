@@ -1,2 +1,5 @@
+from django.urls import include, path
+
 app_name = "cms"
-urlpatterns: list = []
+# Share images, QR codes and posters of campaign pages (cms.sharing, ADR 0415).
+urlpatterns: list = [path("", include("cms.sharing.urls"))]

@@ -271,3 +271,19 @@ def test_a_paid_need_whose_funding_task_was_lost_is_funded_by_the_sweep_and_not_
     assert _claim(client, need, alias="B").status_code != 302
     assert "payments.needs_funding_sweep" in settings.CLEARFUND_SWEEPS_ON_CONNECT
     assert "payments.needs_funding_sweep" in {s["task"] for s in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_a_needs_page_has_share_metadata_without_restricted_data(client, need, settings):
+    # given a public need (its beneficiary's registry record holds a phone number)
+    settings.SITE_URL = "https://give.example.org"
+    url = reverse("payments:need_detail", kwargs={"pk": need.pk})
+
+    # when its page is read
+    html = client.get(url).content.decode()
+    head = html.split("</head>", 1)[0]
+
+    # then a link preview has the need's title and the page's absolute address, and no phone
+    assert '<meta property="og:title" content="A wheelchair' in head
+    assert f'<meta property="og:url" content="https://give.example.org{url}">' in head
+    assert '<meta property="og:image" content="https://give.example.org/static/icons/icon-512.png">' in head
+    assert "13912345678" not in head and "盘秀英" not in head
