@@ -37,6 +37,7 @@ from payments.notifications.models import (
     NotificationEvent,
     NotificationKind,
 )
+from payments.offline.models import BankStatementLine, OfflineGift, StatementImport
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -44,6 +45,9 @@ from payments.releases.models import Objection, ObjectionResolution, PayoutMetho
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 
 __all__ = [
+    "BankStatementLine",
+    "OfflineGift",
+    "StatementImport",
     "CAPTURED_STATES",
     "AccountKind",
     "Allocation",
