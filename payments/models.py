@@ -45,14 +45,12 @@ from payments.releases.models import Objection, ObjectionResolution, PayoutMetho
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 
 __all__ = [
-    "BankStatementLine",
-    "OfflineGift",
-    "StatementImport",
     "CAPTURED_STATES",
     "AccountKind",
     "Allocation",
     "AllocationCursor",
     "BalanceDrift",
+    "BankStatementLine",
     "CampaignDonor",
     "CardSetup",
     "CardSetupFailure",
@@ -81,6 +79,7 @@ __all__ = [
     "NotificationKind",
     "Objection",
     "ObjectionResolution",
+    "OfflineGift",
     "OutboxCommand",
     "OutboxStatus",
     "PayoutMethod",
@@ -92,6 +91,7 @@ __all__ = [
     "RefundStatus",
     "Release",
     "ReleaseStatus",
+    "StatementImport",
     "UnmatchedItem",
     "UnmatchedSide",
     "WebhookEvent",

@@ -38,7 +38,6 @@ def _mail(*, template: str, to: str, language: str, context: Callable[[], dict])
 def send_receipt(donation_pk: int) -> None:
     """The receipt, with the signed link to the donor's own page, in the language of the gift."""
     from payments.donations.donor_links import donor_page_url
-
     from payments.donations.services import NO_MAIL_DOMAIN
 
     donation = Donation.objects.select_related("donor", "campaign").get(pk=donation_pk)

@@ -69,16 +69,24 @@ class OfflineGift(models.Model):
         ordering = ["-recorded_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="offline_gift_amount_positive"),
-            models.CheckConstraint(condition=Q(status__in=OfflineGiftStatus.values),
-                                   name="offline_gift_status_valid"),  # fmt: skip
-            models.CheckConstraint(condition=Q(channel__in=OfflineChannel.values),
-                                   name="offline_gift_channel_valid"),  # fmt: skip
-            models.CheckConstraint(condition=Q(currency__in=[c for c, _n in CURRENCY_CHOICES]),
-                                   name="offline_gift_currency_valid"),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(status__in=OfflineGiftStatus.values), name="offline_gift_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=OfflineChannel.values), name="offline_gift_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__in=[c for c, _n in CURRENCY_CHOICES]),
+                name="offline_gift_currency_valid",
+            ),
             # A rejected entry (a typing mistake) does not block typing it again correctly.
-            models.UniqueConstraint(fields=["key"], condition=~Q(status="rejected"), name="offline_gift_once"),
-            models.CheckConstraint(condition=Q(donation__isnull=True) | Q(status="confirmed"),
-                                   name="offline_gift_in_ledger_only_confirmed"),  # fmt: skip
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(status="rejected"), name="offline_gift_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(donation__isnull=True) | Q(status="confirmed"),
+                name="offline_gift_in_ledger_only_confirmed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +154,9 @@ class BankStatementLine(models.Model):
         ordering = ["-booked_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="statement_line_credit_positive"),
-            models.CheckConstraint(condition=Q(outcome__in=LineOutcome.values), name="statement_line_outcome_valid"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=LineOutcome.values), name="statement_line_outcome_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(outcome="matched", offline_gift__isnull=False, pay_in__isnull=True)
                 | Q(outcome="matched", offline_gift__isnull=True, pay_in__isnull=False)

@@ -137,9 +137,15 @@ def offline_gift_confirm(*, gift: OfflineGift, actor: Actor) -> OfflineGift:
             return gift
         if gift.recorded_by_id == actor.pk:
             raise PermissionDenied(_("Another finance officer must confirm a gift you recorded."))
-        if gift.status == G.RECORDED and gift.channel == OfflineChannel.BANK_TRANSFER and not _money_seen(gift):
+        if (
+            gift.status == G.RECORDED
+            and gift.channel == OfflineChannel.BANK_TRANSFER
+            and not _money_seen(gift)
+        ):
             raise OfflineGiftRefused(
-                _("The transfer has not been seen on an imported bank statement yet: import the statement first.")
+                _(
+                    "The transfer has not been seen on an imported bank statement yet: import the statement first."
+                )
             )
         email = gift.donor_email or f"offline-{gift.pk}{NO_MAIL_DOMAIN}"
         donation = Donation.objects.create(
@@ -149,7 +155,9 @@ def offline_gift_confirm(*, gift: OfflineGift, actor: Actor) -> OfflineGift:
         )  # fmt: skip
         donation_begin(donation=donation, note=f"offline gift {gift.pk}")
         gift.donation, gift.decided_by, gift.decided_at = donation, actor, timezone.now()
-        offline_gift_transition(gift, G.CONFIRMED, actor=actor, fields=("donation", "decided_by", "decided_at"))
+        offline_gift_transition(
+            gift, G.CONFIRMED, actor=actor, fields=("donation", "decided_by", "decided_at")
+        )
         donation_record_capture(donation=donation, payment_intent_id="", kind=CAPTURE_KIND,
                                 via=f"offline {gift.channel} {gift.reference}")  # fmt: skip
     return gift

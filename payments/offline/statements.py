@@ -79,10 +79,28 @@ class Layout:
 
 # Two common layouts: a "收入/支出" export (ICBC style) and a "借方/贷方发生额" export (CCB, ABC style).
 LAYOUTS: tuple[Layout, ...] = (
-    Layout(name="income_expense", date="交易日期", time="交易时间", credit="收入金额", debit="支出金额",
-           payer="对方户名", account="对方账号", memo="摘要", serial="交易流水号"),  # fmt: skip
-    Layout(name="debit_credit", date="交易日期", time="交易时间", credit="贷方发生额", debit="借方发生额",
-           payer="对方户名", account="对方账号", memo="附言", serial="流水号"),  # fmt: skip
+    Layout(
+        name="income_expense",
+        date="交易日期",
+        time="交易时间",
+        credit="收入金额",
+        debit="支出金额",
+        payer="对方户名",
+        account="对方账号",
+        memo="摘要",
+        serial="交易流水号",
+    ),
+    Layout(
+        name="debit_credit",
+        date="交易日期",
+        time="交易时间",
+        credit="贷方发生额",
+        debit="借方发生额",
+        payer="对方户名",
+        account="对方账号",
+        memo="附言",
+        serial="流水号",
+    ),
 )
 HEADER_HINT = "交易日期"
 
@@ -120,10 +138,7 @@ class ImportResult:
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 (a byte-order mark is dropped) or GBK. Raises ``StatementRefused``
     naming the first line that is neither."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "gb18030")
+    encodings = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "gb18030")
     for encoding in encodings:
         try:
             return data.decode(encoding)
@@ -227,7 +242,8 @@ def _credit_line(
             credit = parse_amount(credit_text, currency=currency)
         except InvalidAmount as exc:
             return None, _("the amount “%(text)s” is not understood (%(why)s)") % {
-                "text": credit_text[:40], "why": str(exc)
+                "text": credit_text[:40],
+                "why": str(exc),
             }
     if credit.amount <= 0:
         return None, ""  # a debit (money out), or an empty line of the table: not ours to match
@@ -250,9 +266,14 @@ def _candidates(line: CreditLine) -> tuple[list[OfflineGift], list[PoolPayIn]]:
     gifts = [
         g
         for g in OfflineGift.objects.select_for_update(of=("self",))
-        .filter(channel=OfflineChannel.BANK_TRANSFER, status=OfflineGiftStatus.RECORDED,
-                amount_minor=line.amount.to_minor(), currency=line.amount.currency, statement_line__isnull=True)
-        .order_by("pk")  # fmt: skip
+        .filter(
+            channel=OfflineChannel.BANK_TRANSFER,
+            status=OfflineGiftStatus.RECORDED,
+            amount_minor=line.amount.to_minor(),
+            currency=line.amount.currency,
+            statement_line__isnull=True,
+        )
+        .order_by("pk")
         if (ref := normalise(g.reference)) and (ref in memo or ref == serial)
     ]
     payer = normalise(line.payer_name)
@@ -261,10 +282,14 @@ def _candidates(line: CreditLine) -> tuple[list[OfflineGift], list[PoolPayIn]]:
             p
             for p in PoolPayIn.objects.select_for_update(of=("self",))
             .select_related("pool__matcher")
-            .filter(method=PayInMethod.BANK_TRANSFER, amount_minor=line.amount.to_minor(),
-                    currency=line.amount.currency, statement_line__isnull=True)
+            .filter(
+                method=PayInMethod.BANK_TRANSFER,
+                amount_minor=line.amount.to_minor(),
+                currency=line.amount.currency,
+                statement_line__isnull=True,
+            )
             .filter(Q(status=PayInStatus.RECORDED) | Q(status=PayInStatus.CONFIRMED))
-            .order_by("pk")  # fmt: skip
+            .order_by("pk")
             if payer in {normalise(p.pool.matcher.name), normalise(p.pool.matcher.name_en or "")}
         ]
         if payer
@@ -304,7 +329,9 @@ def statement_import(*, data: bytes, file_name: str, actor: Actor) -> ImportResu
             audit(actor=actor, action="bank_statement.imported", subject=statement,
                   data={"credit_lines": len(lines), "new": len(fresh), **counts})  # fmt: skip
     except IntegrityError as exc:  # the same lines imported at the same moment by someone else
-        raise StatementRefused([_("Another import of these lines is running; try again in a moment.")]) from exc
+        raise StatementRefused(
+            [_("Another import of these lines is running; try again in a moment.")]
+        ) from exc
     return ImportResult(statement=statement, credit_lines=len(lines), new_lines=len(fresh),
                         matched=counts[LineOutcome.MATCHED], ambiguous=counts[LineOutcome.AMBIGUOUS],
                         unmatched=counts[LineOutcome.UNMATCHED])  # fmt: skip
@@ -313,7 +340,9 @@ def statement_import(*, data: bytes, file_name: str, actor: Actor) -> ImportResu
 def _match_and_store(statement: StatementImport, credit: CreditLine) -> str:
     gifts, pay_ins = _candidates(credit)
     found = len(gifts) + len(pay_ins)
-    outcome = LineOutcome.MATCHED if found == 1 else (LineOutcome.AMBIGUOUS if found else LineOutcome.UNMATCHED)
+    outcome = (
+        LineOutcome.MATCHED if found == 1 else (LineOutcome.AMBIGUOUS if found else LineOutcome.UNMATCHED)
+    )
     note = ""
     if found > 1:
         note = _("%(n)s expected transfers fit this line: offline gifts %(gifts)s, pledge pay-ins %(pay_ins)s") % {
