@@ -30,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, FundingModel
 from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
@@ -98,6 +98,9 @@ def offline_gift_record(
         raise OfflineGiftRefused(_("Give the station or bank, and the receipt number or bank reference."))
     if received_on > site_today():
         raise OfflineGiftRefused(_("The date received cannot be in the future."))
+    if campaign.funding_model == FundingModel.ALL_OR_NOTHING:
+        # Its gifts go back through the provider if it misses its goal; an offline gift cannot.
+        raise OfflineGiftRefused(_("An all-or-nothing campaign takes gifts by card only."))
     refusal = campaign_gift_refusal(campaign=campaign, today=received_on)
     if refusal is not None:
         raise OfflineGiftRefused(refusal)

@@ -217,3 +217,28 @@ def test_the_scan_is_for_finance_only(campaign, client):
     client.force_login(officer("finance-b"))
     response = client.get(f"/admin/offline/{gift.pk}/scan/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 scan"
+
+
+def test_a_confirmed_offline_gift_is_not_refunded_through_the_provider(campaign):
+    from payments.refunds.services import RefundNotAllowed, refund_request
+
+    gift = record(campaign)
+    offline_gift_confirm(gift=gift, actor=officer("finance-b"))
+    gift.refresh_from_db()
+
+    with pytest.raises(RefundNotAllowed):
+        refund_request(
+            donation=gift.donation, amount=cny(100), actor=officer("finance-b"), reason="donor asked"
+        )
+    assert balance_of(escrow_account(campaign)) == cny(3000)
+
+
+def test_an_all_or_nothing_campaign_takes_no_offline_gift(db):
+    from campaigns.models import CampaignStatus, FundingModel
+    from tests.factories import CampaignFactory
+
+    campaign = CampaignFactory(status=CampaignStatus.LIVE, funding_model=FundingModel.ALL_OR_NOTHING)
+
+    with pytest.raises(OfflineGiftRefused):
+        record(campaign)
+    assert not OfflineGift.objects.exists()
