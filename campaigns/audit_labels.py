@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from campaigns.templatetags.labels import label_value
 
 SUBJECTS = {
+    "bank_statement": pgettext_lazy("audit subject", "Bank statement"),
     "beneficiary": pgettext_lazy("audit subject", "Beneficiary"),
     "campaign": pgettext_lazy("audit subject", "Campaign"),
     "dispute": pgettext_lazy("audit subject", "Dispute"),
@@ -20,6 +21,7 @@ SUBJECTS = {
     "milestone": pgettext_lazy("audit subject", "Outcome"),
     "monthly": pgettext_lazy("audit subject", "Monthly gift"),
     "need": pgettext_lazy("audit subject", "Need"),
+    "offline_gift": pgettext_lazy("audit subject", "Offline gift"),
     "payout": pgettext_lazy("audit subject", "Payout"),
     "refund": pgettext_lazy("audit subject", "Refund"),
     "registry": pgettext_lazy("audit subject", "Registry"),
@@ -34,6 +36,7 @@ EVENTS = {
     "balance_drift_resolved": pgettext_lazy("audit event", "balance drift resolved"),
     "captured": pgettext_lazy("audit event", "captured"),
     "card_updated": pgettext_lazy("audit event", "card updated"),
+    "confirmed": pgettext_lazy("audit event", "confirmed"),
     "created": pgettext_lazy("audit event", "created"),
     "delivered": pgettext_lazy("audit event", "delivered"),
     "details_changed": pgettext_lazy("audit event", "details changed"),
@@ -54,6 +57,7 @@ EVENTS = {
     "planned": pgettext_lazy("audit event", "planned"),
     "proposed": pgettext_lazy("audit event", "proposed"),
     "rejected": pgettext_lazy("audit event", "rejected"),
+    "recorded": pgettext_lazy("audit event", "recorded"),
     "reported": pgettext_lazy("audit event", "reported"),
     "requested": pgettext_lazy("audit event", "requested"),
     "rescheduled": pgettext_lazy("audit event", "rescheduled"),
