@@ -242,3 +242,32 @@ def test_an_all_or_nothing_campaign_takes_no_offline_gift(db):
     with pytest.raises(OfflineGiftRefused):
         record(campaign)
     assert not OfflineGift.objects.exists()
+
+
+def test_the_screens_read_in_chinese_for_a_finance_officer(campaign, client):
+    record(campaign)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    client.force_login(officer("finance-b"))
+
+    gifts = client.get("/admin/offline/").content.decode()
+    statements = client.get("/admin/offline/bank-statements/").content.decode()
+
+    assert "登记线下收到的捐款" in gifts and "村服务站现金" in gifts and "待确认" in gifts
+    assert "导入银行流水" in statements and "待对账的记录" in statements
+
+
+def test_a_confirmed_offline_gift_in_a_pools_window_is_matched(campaign, django_capture_on_commit_callbacks):
+    from payments.matching.models import PoolMatch
+    from tests.payments.matching_helpers import pool
+
+    pool([campaign], cap=100_000)
+    gift = record(campaign, amount="300")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offline_gift_confirm(gift=gift, actor=officer("finance-b"))
+
+    gift.refresh_from_db()
+    assert PoolMatch.objects.get().donation == gift.donation
+    totals = campaign_totals_uncached(campaign=campaign)
+    assert (totals.raised, totals.matched) == (cny(300), cny(300))
+    assert totals == campaign_totals_from_postings(campaign=campaign)
