@@ -60,6 +60,7 @@ EVENTS = {
     "recorded": pgettext_lazy("audit event", "recorded"),
     "reported": pgettext_lazy("audit event", "reported"),
     "requested": pgettext_lazy("audit event", "requested"),
+    "resolved": pgettext_lazy("audit event", "resolved"),
     "rescheduled": pgettext_lazy("audit event", "rescheduled"),
     "terms_changed": pgettext_lazy("audit event", "terms changed"),
     "transfer_failed": pgettext_lazy("audit event", "transfer failed"),

@@ -17,6 +17,7 @@ from campaigns.form_labels import LabelledForm
 from campaigns.models import Campaign
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from campaigns.site_time import site_today
+from payments.matching.models import PoolPayIn
 from payments.offline.models import (
     BankStatementLine,
     LineOutcome,
@@ -25,7 +26,12 @@ from payments.offline.models import (
     OfflineGiftStatus,
 )
 from payments.offline.services import offline_gift_confirm, offline_gift_record, offline_gift_reject
-from payments.offline.statements import StatementRefused, statement_import
+from payments.offline.statements import (
+    StatementRefused,
+    statement_import,
+    statement_line_match,
+    statement_line_resolve,
+)
 
 SCAN_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 
@@ -115,11 +121,30 @@ def offline_gift_scan_view(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(gift.scan.open("rb"), as_attachment=True, filename=gift.scan.name.rsplit("/", 1)[-1])
 
 
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
+
+
 def bank_statement_view(request: HttpRequest) -> HttpResponse:
     _finance(request)
-    form = StatementForm(request.POST or None, request.FILES or None)
+    importing = request.method == "POST" and "match" not in request.POST and "resolve" not in request.POST
+    form = StatementForm(request.POST if importing else None, request.FILES if importing else None)
     errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and ("match" in request.POST or "resolve" in request.POST):
+        line = get_object_or_404(BankStatementLine, pk=_number(request.POST.get("line")))
+        try:
+            if "resolve" in request.POST:
+                statement_line_resolve(line=line, actor=request.user, note=request.POST.get("note", ""))
+            else:
+                gift = OfflineGift.objects.filter(pk=_number(request.POST.get("offline_gift"))).first()
+                pay_in = PoolPayIn.objects.filter(pk=_number(request.POST.get("pay_in"))).first()
+                statement_line_match(line=line, actor=request.user, offline_gift=gift, pay_in=pay_in)
+        except StatementRefused as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Line settled."))
+            return redirect("offline_bank_statement")
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = statement_import(data=upload.read(), file_name=upload.name, actor=request.user)

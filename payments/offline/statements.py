@@ -357,3 +357,78 @@ def _match_and_store(statement: StatementImport, credit: CreditLine) -> str:
         pay_in=pay_ins[0] if found == 1 and pay_ins else None, note=note[:300],
     )  # fmt: skip
     return outcome
+
+
+def statement_line_match(
+    *,
+    line: BankStatementLine,
+    actor: Actor,
+    offline_gift: OfflineGift | None = None,
+    pay_in: PoolPayIn | None = None,
+) -> BankStatementLine:
+    """A finance officer matches an unmatched or ambiguous line to the one transfer it pays (an
+    offline bank-transfer gift still recorded, or a pool pay-in by bank transfer), e.g. after
+    asking the bank; a second officer still confirms the gift. Raises ``PermissionDenied`` and
+    ``StatementRefused`` (the line is matched already, or the transfer does not fit: another
+    amount or currency, not a bank transfer, decided, or already seen on another line)."""
+    if not in_role(actor, FINANCE_OFFICERS):
+        raise PermissionDenied(_("Only a finance officer may import a bank statement."))
+    if (offline_gift is None) == (pay_in is None):
+        raise StatementRefused([_("Choose one offline gift or one pledge pay-in.")])
+    with transaction.atomic():
+        line = BankStatementLine.objects.select_for_update().get(pk=line.pk)
+        if line.outcome not in (LineOutcome.UNMATCHED, LineOutcome.AMBIGUOUS):
+            raise StatementRefused([_("This line is already matched or resolved.")])
+        target = (
+            (offline_gift or pay_in).__class__.objects.select_for_update().get(pk=(offline_gift or pay_in).pk)
+        )
+        taken = (
+            BankStatementLine.objects.filter(
+                **({"offline_gift": target} if offline_gift else {"pay_in": target})
+            )
+            .exclude(pk=line.pk)
+            .exists()
+        )
+        fits = (target.amount_minor, target.currency) == (line.amount_minor, line.currency) and not taken
+        if offline_gift is not None:
+            fits = (
+                fits
+                and target.channel == OfflineChannel.BANK_TRANSFER
+                and target.status == OfflineGiftStatus.RECORDED
+            )
+        else:
+            fits = (
+                fits and target.method == PayInMethod.BANK_TRANSFER and target.status != PayInStatus.REJECTED
+            )
+        if not fits:
+            raise StatementRefused(
+                [
+                    _(
+                        "That transfer does not fit this line (amount, kind or state), or is already on another line."
+                    )
+                ]
+            )
+        line.offline_gift, line.pay_in = (target, None) if offline_gift is not None else (None, target)
+        line.outcome, line.note = LineOutcome.MATCHED, f"matched by hand by {actor}"[:300]
+        line.save(update_fields=["offline_gift", "pay_in", "outcome", "note"])
+        audit(actor=actor, action="bank_statement.matched", subject=line,
+              data={"offline_gift": getattr(offline_gift, "pk", None), "pay_in": getattr(pay_in, "pk", None)})  # fmt: skip
+    return line
+
+
+def statement_line_resolve(*, line: BankStatementLine, actor: Actor, note: str) -> BankStatementLine:
+    """A finance officer settles an unmatched or ambiguous line that pays no expected transfer
+    (bank interest, a payment for something else), saying what it is. Raises ``PermissionDenied``
+    and ``StatementRefused`` (no note; the line is matched or resolved already)."""
+    if not in_role(actor, FINANCE_OFFICERS):
+        raise PermissionDenied(_("Only a finance officer may import a bank statement."))
+    if not note.strip():
+        raise StatementRefused([_("Say what this money is.")])
+    with transaction.atomic():
+        line = BankStatementLine.objects.select_for_update().get(pk=line.pk)
+        if line.outcome not in (LineOutcome.UNMATCHED, LineOutcome.AMBIGUOUS):
+            raise StatementRefused([_("This line is already matched or resolved.")])
+        line.outcome, line.note = LineOutcome.RESOLVED, note.strip()[:300]
+        line.save(update_fields=["outcome", "note"])
+        audit(actor=actor, action="bank_statement.resolved", subject=line, reason=line.note)
+    return line

@@ -5,6 +5,7 @@ reconcile (unmatched, ambiguous)."""
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from campaigns.site_time import site_today
 from payments.figures.balance_check import balances_check
@@ -25,6 +26,15 @@ from tests.payments.conftest import cny
 from tests.payments.matching_helpers import officer, pool
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services' messages read in English here; the admin screens answer in the site's Chinese."""
+    with translation.override("en"):
+        yield
+
+
 FILES = Path(__file__).parent / "bank_files"
 MATCHER = "湖南湘江建材有限公司"
 
@@ -165,5 +175,37 @@ def test_the_admin_screen_shows_the_refusal_with_its_line_and_imports_nothing(cl
         response = client.post("/admin/offline/bank-statements/", {"file": upload})
 
     assert response.status_code == 400
-    assert "Line 7" in response.content.decode()
+    assert "第 7 行" in response.content.decode()
     assert not StatementImport.objects.exists()
+
+
+def test_finance_matches_an_ambiguous_line_by_hand_then_the_gift_can_be_confirmed(
+    campaign, client, django_capture_on_commit_callbacks
+):
+    # given two recorded transfers that both fit the ¥3,000 line
+    first = transfer(campaign)
+    offline_gift_record(campaign=campaign, amount=cny(3000), channel=OfflineChannel.BANK_TRANSFER,
+                        place="建设银行 5678", reference="CF-BANK-0001", received_on=site_today(),
+                        actor=officer("finance-b"))  # fmt: skip
+    load("icbc_gbk.csv")
+    line = BankStatementLine.objects.get(line_no=6)
+    client.force_login(officer("finance-c"))
+    url = "/admin/offline/bank-statements/"
+
+    # when finance matches it to a pay-in that does not fit, it is refused with a message
+    assert client.post(url, {"match": "1", "line": line.pk, "pay_in": "999"}).status_code == 400
+    # and an unrelated line is settled with a note, not with an empty one
+    other = BankStatementLine.objects.get(line_no=9)
+    assert client.post(url, {"resolve": "1", "line": other.pk, "note": ""}).status_code == 400
+    assert client.post(url, {"resolve": "1", "line": other.pk, "note": "利息"}).status_code == 302
+    # and the ambiguous line is matched by hand to the first transfer
+    assert client.post(url, {"match": "1", "line": line.pk, "offline_gift": first.pk}).status_code == 302
+
+    # then the first transfer can be confirmed, and is in the figures
+    line.refresh_from_db()
+    other.refresh_from_db()
+    assert (line.outcome, line.offline_gift) == (LineOutcome.MATCHED, first)
+    assert (other.outcome, other.note) == (LineOutcome.RESOLVED, "利息")
+    with django_capture_on_commit_callbacks(execute=True):
+        offline_gift_confirm(gift=first, actor=officer("finance-b"))
+    assert campaign_totals_uncached(campaign=campaign).raised == cny(3000)

@@ -4,6 +4,7 @@ ledger, the figures, the wall, the trace and the receipt numbers; rejected ones 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from campaigns.site_time import site_today
 from campaigns.state_tables import TransitionNotAllowed
@@ -27,6 +28,13 @@ from tests.payments.conftest import cny
 from tests.payments.matching_helpers import officer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services' messages read in English here; the admin screens answer in the site's Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def record(
@@ -192,10 +200,10 @@ def test_admin_screen_records_and_a_second_officer_confirms(
 
     # when the same officer tries to confirm it, the screen says why not; nothing is written
     response = client.post("/admin/offline/", {"confirm": "1", "gift": gift.pk})
-    assert response.status_code == 200 and "Another finance officer" in response.content.decode()
+    assert response.status_code == 200 and "您登记的捐款须由另一位财务人员确认" in response.content.decode()
     # and the same receipt posted again is refused with a message, not a 500
     response = client.post("/admin/offline/", form)
-    assert response.status_code == 200 and "already recorded" in response.content.decode()
+    assert response.status_code == 200 and "这张收据已登记过" in response.content.decode()
 
     # when a second officer confirms it
     client.force_login(officer("finance-b"))
