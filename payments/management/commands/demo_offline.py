@@ -4,7 +4,7 @@ bank statement (``docs/demo/bank-statement-icbc-gbk.csv``, GBK) matches when a f
 imports it under Offline gifts → Bank statements.
 
 Through the services, so the confirmed gift is in the ledger, the figures, the wall and the trace
-like any gift. Idempotent: a second run finds the gifts by their keys and writes nothing.
+like any gift. Idempotent: a second run finds the gifts by their receipts and writes nothing.
 Run after ``demo_matching`` (``config.demo.DEMO_COMMANDS``).
 """
 
@@ -19,7 +19,11 @@ from campaigns.money import Money
 from campaigns.site_time import site_today
 from payments.management.commands.demo_matching import CAMPAIGN_SLUG, _finance
 from payments.offline.models import OfflineChannel, OfflineGift, OfflineGiftStatus
-from payments.offline.services import offline_gift_confirm, offline_gift_key, offline_gift_record
+from payments.offline.services import (
+    OfflineGiftRefused,
+    offline_gift_confirm,
+    offline_gift_record,
+)
 
 STATION = "江华瑶族自治县大石桥乡大石桥村公益服务站"
 GIFTS = [
@@ -51,14 +55,22 @@ class Command(BaseCommand):
         for channel, place, reference, yuan, days_ago, donor, confirm in GIFTS:
             amount = Money.from_minor(yuan * 100, campaign.currency)
             received_on = site_today() - timedelta(days=days_ago)
-            key = offline_gift_key(channel=channel, place=place, reference=reference, amount=amount,
-                                   received_on=received_on)  # fmt: skip
-            gift = OfflineGift.objects.filter(key=key).exclude(status=OfflineGiftStatus.REJECTED).first()
+            # Found by its receipt, whatever day the demo runs again.
+            gift = (
+                OfflineGift.objects.filter(channel=channel, place=place, reference=reference)
+                .exclude(status=OfflineGiftStatus.REJECTED)
+                .first()
+            )
             if gift is None:
-                gift = offline_gift_record(campaign=campaign, amount=amount, channel=channel, place=place,
-                                           reference=reference, received_on=received_on, donor_name=donor,
-                                           anonymous=not donor, actor=recorder,
-                                           note="演示数据 / demo data")  # fmt: skip
+                try:
+                    gift = offline_gift_record(
+                        campaign=campaign, amount=amount, channel=channel, place=place, reference=reference,
+                        received_on=received_on, donor_name=donor, anonymous=not donor, actor=recorder,
+                        note="演示数据 / demo data",
+                    )  # fmt: skip
+                except OfflineGiftRefused as refused:  # the demo campaign stopped taking gifts
+                    self.stdout.write(f"demo_offline: {reference} not recorded: {refused.messages[0]}")
+                    continue
                 made += 1
             if confirm and gift.status == OfflineGiftStatus.RECORDED:
                 offline_gift_confirm(gift=gift, actor=confirmer)
