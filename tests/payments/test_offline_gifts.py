@@ -31,6 +31,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Services' messages read in English here; the admin screens answer in the site's Chinese."""
     with translation.override("en"):
@@ -279,3 +284,20 @@ def test_a_confirmed_offline_gift_in_a_pools_window_is_matched(campaign, django_
     totals = campaign_totals_uncached(campaign=campaign)
     assert (totals.raised, totals.matched) == (cny(300), cny(300))
     assert totals == campaign_totals_from_postings(campaign=campaign)
+
+
+def test_the_gifts_export_names_the_offline_receipt(campaign, client):
+    gift = record(campaign, reference="JH-0777")
+    offline_gift_confirm(gift=gift, actor=officer("finance-b"))
+    client.force_login(officer("finance-b"))
+    from datetime import timedelta
+
+    days = {
+        "start": (site_today() - timedelta(days=1)).isoformat(),
+        "end": (site_today() + timedelta(days=1)).isoformat(),
+    }
+    response = client.get("/admin/finance/exports/gifts.csv", days)
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "JH-0777" in body
