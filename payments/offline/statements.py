@@ -6,7 +6,8 @@ Rules (ADR 0230):
   Anything else is refused with the first line that is neither.
 - **Layout.** Banks put title and account rows before the table and totals after it. The table
   starts at the first row holding a layout's required columns (``LAYOUTS``, a small declared map
-  of column names per layout); rows of totals (合计, 小计, 总计) and empty rows are skipped. Only
+  of column names per layout); rows of totals (合计, 小计, 总计), notes of one cell ("以下空白",
+  "打印时间：…") and empty rows are skipped. Only
   credit lines (money in) are imported; debits are skipped.
 - **Whole or nothing.** Every row is read before anything is written; any bad row (a date or
   amount that is not one, a missing cell) refuses the whole file with line-numbered errors
@@ -197,8 +198,8 @@ def parse(text: str, *, currency: str = "CNY") -> tuple[Layout, list[CreditLine]
                     columns = {c.strip(): i for i, c in enumerate(row) if c.strip()}
                 continue
             first = row[0].strip()
-            if first.startswith(TOTAL_MARKS):
-                continue
+            if first.startswith(TOTAL_MARKS) or sum(1 for c in row if c.strip()) == 1:
+                continue  # a totals row, or a note under the table ("以下空白", "打印时间：…")
             line, error = _credit_line(row, number=number, layout=layout, columns=columns, currency=currency)
             if error:
                 errors.append(_("Line %(line)s: %(message)s.") % {"line": number, "message": error})

@@ -209,3 +209,18 @@ def test_finance_matches_an_ambiguous_line_by_hand_then_the_gift_can_be_confirme
     with django_capture_on_commit_callbacks(execute=True):
         offline_gift_confirm(gift=first, actor=officer("finance-b"))
     assert campaign_totals_uncached(campaign=campaign).raised == cny(3000)
+
+
+def test_a_file_without_a_known_table_is_refused_and_identical_lines_without_a_serial_stay_two():
+    from payments.offline.statements import decode, parse
+
+    with pytest.raises(StatementRefused) as refused:
+        parse(decode("日期,金额\n2026-11-30,100.00\n".encode("gbk")))
+    assert refused.value.errors[0].startswith("No table header found")
+
+    # a layout without serial numbers: two identical transfers on one day are two lines
+    text = "交易日期,摘要,贷方发生额,对方户名,附言\n2026-11-30,转账,100.00,王芳,捐款\n2026-11-30,转账,100.00,王芳,捐款\n"
+    text = text.replace("摘要,", "").replace("转账,", "")
+    _layout, lines = parse(decode(text.encode("gbk")))
+    assert len(lines) == 2 and lines[0].fingerprint != lines[1].fingerprint
+    assert [line.line_no for line in lines] == [2, 3]
