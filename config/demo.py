@@ -44,7 +44,14 @@ STAFF_PASSWORD = "clearfund-demo"  # noqa: S105 - demo only, set by demo_campaig
 WEBHOOK_PATH = "/payments/webhooks/stripe/"
 INSTANCE_PATH = "/__demo__/instance"  # the web process's token (web_application below)
 # Each area contributes its demo data through an idempotent command, run in this order.
-DEMO_COMMANDS = ["demo_campaigns", "demo_donations", "demo_matching", "demo_verification", "demo_reports"]
+DEMO_COMMANDS = [
+    "demo_campaigns",
+    "demo_donations",
+    "demo_matching",
+    "demo_offline",
+    "demo_verification",
+    "demo_reports",
+]
 # Looser limits than production's for a demo tried by one machine's browsers (count/seconds).
 DEMO_RATE_LIMITS = {"PAYMENTS_RATE_LIMIT_IP": "60/600", "PAYMENTS_RATE_LIMIT_EMAIL": "30/600"}
 

@@ -60,6 +60,13 @@ def url_check(url: str) -> None:
     try:
         literal = ipaddress.ip_address(parts.hostname)
     except ValueError:
+        # A name is resolved at each attempt; the names that always mean this machine or its
+        # network (RFC 6761 "localhost", mDNS ".local") are refused when saved already.
+        host = parts.hostname.rstrip(".").lower()
+        local = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+        if local and not settings.INTEGRATIONS_WEBHOOKS_ALLOW_PRIVATE:
+            raise TargetRefused(_("The host %(host)s is on this machine or its local network.") % {"host": host},
+                                code="address", detail=host) from None  # fmt: skip
         return
     if refusal := _address_refusal(str(literal)):
         raise TargetRefused(refusal, code="address", detail=str(literal))

@@ -37,6 +37,7 @@ from payments.notifications.models import (
     NotificationEvent,
     NotificationKind,
 )
+from payments.offline.models import BankStatementLine, OfflineGift, StatementImport
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -49,6 +50,7 @@ __all__ = [
     "Allocation",
     "AllocationCursor",
     "BalanceDrift",
+    "BankStatementLine",
     "CampaignDonor",
     "CardSetup",
     "CardSetupFailure",
@@ -77,6 +79,7 @@ __all__ = [
     "NotificationKind",
     "Objection",
     "ObjectionResolution",
+    "OfflineGift",
     "OutboxCommand",
     "OutboxStatus",
     "PayoutMethod",
@@ -88,6 +91,7 @@ __all__ = [
     "RefundStatus",
     "Release",
     "ReleaseStatus",
+    "StatementImport",
     "UnmatchedItem",
     "UnmatchedSide",
     "WebhookEvent",

@@ -13,6 +13,7 @@ from payments.exports import wagtail_hooks as exports_hooks  # noqa: F401
 from payments.ledger.models import BalanceDrift
 from payments.ledger.viewsets import BalanceDriftViewSet
 from payments.matching import wagtail_hooks as matching_hooks  # noqa: F401
+from payments.offline import wagtail_hooks as offline_hooks  # noqa: F401
 from payments.partners import wagtail_hooks as partners_hooks  # noqa: F401
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
 from payments.reconciliation.viewsets import ReconciliationRunViewSet, UnmatchedItemViewSet

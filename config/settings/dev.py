@@ -10,6 +10,10 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The demo runs on one machine, often offline: outbound webhooks may go to a local receiver
+# (http://127.0.0.1:…) to try them (ADR 0420). Never in production (production.py forces https).
+INTEGRATIONS_WEBHOOKS_ALLOW_HTTP = env.bool("CLEARFUND_WEBHOOKS_ALLOW_HTTP", default=True)
+INTEGRATIONS_WEBHOOKS_ALLOW_PRIVATE = env.bool("CLEARFUND_WEBHOOKS_ALLOW_PRIVATE", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_clearfund_demo")

@@ -34,6 +34,9 @@ from payments.ledger.services import Leg, accounts_for, entry_post
 from payments.outbox.queueing import enqueue_on_commit
 
 S = DonationStatus
+# The donor of an offline gift who gave no email stands for a donor of their own under an address
+# in the reserved ``.invalid`` domain (RFC 2606): no mail is ever sent to it (ADR 0230).
+NO_MAIL_DOMAIN = "@offline.invalid"
 FINAL_STATES = {S.FAILED, S.BLOCKED, *CAPTURED_STATES}
 
 
@@ -371,14 +374,22 @@ def capture_entry_key(donation: Donation) -> str:
 
 
 def donation_record_capture(
-    *, donation: Donation, payment_intent_id: str, charge_id: str = "", current_attempt: bool = False
+    *,
+    donation: Donation,
+    payment_intent_id: str,
+    charge_id: str = "",
+    current_attempt: bool = False,
+    kind: str = "donation.captured",
+    via: str = "",
 ) -> bool:
     """Post the gift into campaign escrow once (ledger key ``donation:<pk>:captured``).
 
     Call only with a PaymentIntent the provider reports as succeeded. The gift keeps the intent
     id it knows unless it knows none or ``current_attempt`` says the intent was just created for
     it (``apply_payment_result``). Returns True if this call posted it, False if it was already
-    posted.
+    posted. An offline gift (ADR 0230) comes here too, with no intent (``payment_intent_id=""``),
+    ``kind="donation.captured_offline"`` (the provider's reconciliation leaves it alone) and
+    ``via`` naming its receipt or bank reference in the entry's memo.
     """
     from payments.donations.monthly import monthly_plan_start_for
     from payments.donations.tasks import send_receipt
@@ -398,9 +409,9 @@ def donation_record_capture(
         )  # fmt: skip
         entry_post(
             key=capture_entry_key(donation),
-            kind="donation.captured",
+            kind=kind,
             legs=[Leg(donor_funds, -donation.amount), Leg(escrow, donation.amount)],
-            memo=f"gift {donation.public_id} via {payment_intent_id}",
+            memo=f"gift {donation.public_id} via {via or payment_intent_id}",
         )
         if current_attempt or not donation.provider_payment_intent_id:
             donation.provider_payment_intent_id = payment_intent_id
@@ -411,8 +422,8 @@ def donation_record_capture(
         if donation.status == S.SUCCEEDED:  # no transition to write: save the provider's ids alone
             donation.save(update_fields=[*provider_fields, "captured_at", "failure_message", "updated_at"])
         else:  # one UPDATE for the status and the provider's ids
-            donation_transition(donation, S.SUCCEEDED, data={"payment_intent": payment_intent_id},
-                                fields=provider_fields)  # fmt: skip
+            data = {"payment_intent": payment_intent_id} if payment_intent_id else {"via": via}
+            donation_transition(donation, S.SUCCEEDED, data=data, fields=provider_fields)
         if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
             monthly_plan_start_for(donation=donation)
         enqueue_on_commit(send_receipt, donation.pk)

@@ -25,7 +25,9 @@ DONATION_STATES = table(
     _("gift"),
     DonationStatus,
     {
-        S.CREATED: {S.AWAITING_CARD, S.PROCESSING, S.FAILED, S.BLOCKED},
+        # Straight to received: an offline gift (cash, bank transfer) written when a second finance
+        # officer confirms it, and captured in the same transaction (ADR 0230).
+        S.CREATED: {S.AWAITING_CARD, S.PROCESSING, S.FAILED, S.BLOCKED, S.SUCCEEDED},
         S.AWAITING_CARD: {S.PROCESSING, S.FAILED, S.BLOCKED, S.SUCCEEDED},
         S.PROCESSING: {S.SUCCEEDED, S.REQUIRES_ACTION, S.FAILED},
         S.REQUIRES_ACTION: {S.PROCESSING, S.SUCCEEDED, S.FAILED},

@@ -38,8 +38,11 @@ def _mail(*, template: str, to: str, language: str, context: Callable[[], dict])
 def send_receipt(donation_pk: int) -> None:
     """The receipt, with the signed link to the donor's own page, in the language of the gift."""
     from payments.donations.donor_links import donor_page_url
+    from payments.donations.services import NO_MAIL_DOMAIN
 
     donation = Donation.objects.select_related("donor", "campaign").get(pk=donation_pk)
+    if donation.donor.email.endswith(NO_MAIL_DOMAIN):  # an offline gift whose donor gave no email
+        return
     context = lambda: {"donation": donation, "donor_url": donor_page_url(donation.donor)}  # noqa: E731
     send_once(kind="receipt", subject_key=f"donation:{donation.pk}",
               send=lambda: _mail(template="receipt", to=donation.donor.email, language=donation.language,

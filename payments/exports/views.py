@@ -34,11 +34,12 @@ MAX_RANGE_DAYS = 3 * 366
 
 
 class ExportRangeForm(LabelledForm):
-    start = forms.DateField(
-        label=gettext_lazy("From (site date)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # A date input's value is ISO (yyyy-mm-dd) whatever the language: the Chinese format
+    # ("2026/12/01") left both fields empty in the browser and the form silently unsendable.
+    start = forms.DateField(label=gettext_lazy("From (site date)"),
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     end = forms.DateField(label=gettext_lazy("To (site date, included)"),
-                          widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
 
     def clean(self):
         data = super().clean()

@@ -102,6 +102,8 @@ def refund_request(
             return existing
         if donation.captured_at is None or donation.status in (DonationStatus.MOVED, DonationStatus.DISPUTED):
             raise RefundNotAllowed(_("Only a received gift can be refunded."))
+        if donation.idempotency_key.startswith("offline:"):  # ADR 0230: no provider payment to refund
+            raise RefundNotAllowed(_("A gift received offline is not refunded through the payment provider."))
         if amount.currency != donation.currency or amount.amount <= 0:
             raise RefundNotAllowed(_("The refund must be a positive amount in the gift's currency."))
         if amount > donation.refundable:

@@ -27,7 +27,7 @@ class RefundViewSet(ModelViewSet):
         "status",
         "failure_message",
         DateColumn("created_at", label=_("Asked")),
-        DateColumn("completed_at", label=_("Done")),
+        DateColumn("completed_at", label=_("Done at")),
     ]
     list_filter = ["status"]
     form_fields = []  # state changes only through the refund services

@@ -76,6 +76,8 @@ def test_a_new_secret_replaces_the_old_one_and_is_shown_once(client, finance_off
         ("https://169.254.169.254/latest/meta-data", True, False, "是内网、回环或保留地址"),
         ("https://[::1]/x", True, False, "是内网、回环或保留地址"),
         ("https://user:pw@hooks.example.org/x", False, False, "不能含用户名、密码"),
+        ("https://localhost:8765/hook", False, False, "在本机或其局域网内"),
+        ("https://printer.local/hook", False, False, "在本机或其局域网内"),
     ],
 )
 def test_a_target_that_is_not_https_or_is_private_is_refused_with_a_400(

@@ -12,12 +12,21 @@ from campaigns.state_tables import StateTable, TransitionNotAllowed, table
 from payments.disputes.states import DISPUTE_STATES
 from payments.donations.models import DonationStatus
 from payments.donations.states import DONATION_STATES, MONTHLY_PLAN_STATES
+from payments.offline.states import OFFLINE_GIFT_STATES
 from payments.outbox.states import OUTBOX_STATES
 from payments.refunds.states import REFUND_STATES
 from payments.releases.states import RELEASE_STATES
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = [DONATION_STATES, MONTHLY_PLAN_STATES, REFUND_STATES, DISPUTE_STATES, RELEASE_STATES, OUTBOX_STATES]
+TABLES = [
+    DONATION_STATES,
+    MONTHLY_PLAN_STATES,
+    REFUND_STATES,
+    DISPUTE_STATES,
+    RELEASE_STATES,
+    OUTBOX_STATES,
+    OFFLINE_GIFT_STATES,
+]
 # The modules allowed to write a money object's status: the transition functions.
 TRANSITION_MODULES = {
     "campaigns/services.py",  # status_transition, used by every table below but the gift's
