@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import include, path, re_path
-from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import donors, errors, giving, staff
@@ -32,7 +32,8 @@ v1 = [
 class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 schema of ``v1`` only (JSON by default, YAML on request)."""
 
-    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
+    # ``Accept: application/json`` too (OpenApiJsonRenderer2): a client asking for JSON got a 406.
+    renderer_classes = [OpenApiJsonRenderer, OpenApiJsonRenderer2, OpenApiYamlRenderer]
     authentication_classes: list = []
 
 

@@ -42,6 +42,9 @@ class Credentials:
 
     registration_number: str = ""
     fundraising_qualification: str = ""
+    # The registered address, printed on receipts and reports in the reader's language.
+    address: str = ""
+    address_en: str = ""
 
 
 _source: Callable[[], Credentials | None] | None = None

@@ -115,4 +115,6 @@ def credentials_of_default_site() -> Credentials | None:
     return Credentials(
         registration_number=found.registration_number.strip().upper(),
         fundraising_qualification=found.fundraising_qualification.strip(),
+        address=found.organisation_address.strip(),
+        address_en=found.organisation_address_en.strip(),
     )

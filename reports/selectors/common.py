@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Max
+from django.utils import translation
 
 from campaigns.compliance import charity_credentials
 from campaigns.models import AuditEvent
@@ -77,4 +78,11 @@ def organisation() -> Organisation:
     details = {key: value for key, value in settings.REPORTS_ORGANISATION.items() if key != "name"}
     credentials = charity_credentials()
     details["registration"] = credentials.registration_number or details.get("registration", "")
+    # The legal name and address in the reader's language from the site settings when they are set
+    # (a Chinese receipt was headed by the environment's English name and address).
+    english = (translation.get_language() or "").startswith("en")
+    address = (credentials.address_en or credentials.address) if english else credentials.address
+    if address:
+        details["legal_name"] = site_name()
+        details["address"] = address
     return Organisation(name=site_name(), qualification=credentials.fundraising_qualification, **details)

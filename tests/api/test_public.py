@@ -114,6 +114,9 @@ def test_schema_and_docs_are_served_without_third_parties(api):
     assert schema.status_code == 200
     paths = schema.json()["paths"]
     assert "/api/v1/gifts/" in paths and all(p.startswith("/api/v1/") for p in paths)
+    # a client that asks for plain JSON gets the schema too (it got a 406)
+    asked = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert asked.status_code == 200 and asked.json()["paths"] == paths
     docs = api.get("/api/v1/docs/")
     html = docs.content.decode()
     assert docs.status_code == 200 and "swagger-ui-bundle.js" in html

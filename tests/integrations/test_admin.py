@@ -106,11 +106,19 @@ def test_no_event_chosen_or_an_unknown_one_is_a_400(client, finance_officer):
 
 
 def test_a_host_that_resolves_to_loopback_is_refused_at_delivery_time(
-    campaign, receiver, subscribe, fake_gateway, settings, django_capture_on_commit_callbacks
+    campaign, receiver, subscribe, fake_gateway, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    # given a subscription saved while private targets were allowed, to a name that resolves to 127.0.0.1
+    # given a subscription to a public-looking name that (now) resolves to 127.0.0.1: DNS rebinding
+    import socket
+
+    real = socket.getaddrinfo
+
+    def rebound(host, *args, **kwargs):
+        return real("127.0.0.1" if host == "rebind.example.org" else host, *args, **kwargs)
+
+    monkeypatch.setattr("integrations.targets.socket.getaddrinfo", rebound)
     subscription, _secret = subscribe(
-        receiver.url.replace("127.0.0.1", "localhost"), [EventType.GIFT_RECEIVED]
+        receiver.url.replace("127.0.0.1", "rebind.example.org"), [EventType.GIFT_RECEIVED]
     )
     settings.INTEGRATIONS_WEBHOOKS_ALLOW_PRIVATE = False
 
