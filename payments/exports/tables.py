@@ -108,6 +108,8 @@ GIFTS = Export(
     ),
     columns=(
         Column(_("Gift"), NUMBER, lambda d, _lang: d.pk),
+        # The number the donor's receipt, page and statement show (ADR 0412).
+        Column(_("Receipt number"), TEXT, lambda d, _lang: d.receipt_number),
         Column(_("Received at"), MOMENT, lambda d, _lang: d.captured_at),
         Column(_("Campaign"), TEXT, _reader("title", "campaign")),
         Column(_("Donor's name as typed"), TEXT, lambda d, _lang: d.display_name),
@@ -139,6 +141,8 @@ REFUNDS = Export(
     columns=(
         Column(_("Refund"), NUMBER, lambda r, _lang: r.pk),
         Column(_("Gift"), NUMBER, lambda r, _lang: r.donation_id),
+        Column(_("Credit note"), TEXT, lambda r, _lang: r.credit_note_number),
+        Column(_("Corrects receipt"), TEXT, lambda r, _lang: r.donation.receipt_number),
         Column(_("Campaign"), TEXT, _reader("title", "donation.campaign")),
         Column(_("Asked at"), MOMENT, lambda r, _lang: r.created_at),
         Column(_("Done at"), MOMENT, lambda r, _lang: r.completed_at),

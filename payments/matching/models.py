@@ -118,7 +118,8 @@ class MatchPool(models.Model):
         indexes = [models.Index(fields=["status", "ends_at"], name="match_pool_open_idx")]
 
     def __str__(self) -> str:
-        return f"{self.matcher.public_name}: {self.public_title}"
+        # An admin heading and tab title: no ASCII colon between Chinese names (issue 13).
+        return f"{self.matcher.public_name} · {self.public_title}"
 
     @property
     def public_title(self) -> str:

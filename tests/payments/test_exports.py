@@ -84,7 +84,13 @@ def test_gifts_csv_has_headers_amounts_in_yuan_site_time_and_neutralised_names(
     # when finance exports the gifts of the range as CSV
     rows = _csv_rows(_get(client, finance_officer, "gifts", "csv"))
     # then the headers, one row per gift, yuan amounts as exact decimals and the name neutralised
-    assert rows[0][:4] == ["Gift", "Received at (Asia/Shanghai)", "Campaign", "Donor's name as typed"]
+    assert rows[0][:5] == [
+        "Gift",
+        "Receipt number",
+        "Received at (Asia/Shanghai)",
+        "Campaign",
+        "Donor's name as typed",
+    ]
     header = rows[0]
     by_id = {int(row[0]): dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(by_id) == {evil.pk, plain.pk}
@@ -92,6 +98,8 @@ def test_gifts_csv_has_headers_amounts_in_yuan_site_time_and_neutralised_names(
     assert by_id[evil.pk]["Amount"] == "1234.50"
     assert by_id[plain.pk]["Amount"] == "100.00" and by_id[plain.pk]["Refunded"] == "25.00"
     assert by_id[plain.pk]["Currency"] == "CNY"
+    # the receipt number the donor's mail, page and statement show (ADR 0412)
+    assert by_id[plain.pk]["Receipt number"] == plain.receipt_number
     local = timezone.localtime(evil.captured_at).strftime("%Y-%m-%d %H:%M:%S")
     assert by_id[evil.pk]["Received at (Asia/Shanghai)"] == local
     assert all(not row[i].startswith(("=", "+", "@")) for row in rows[1:] for i in range(len(row)))
@@ -100,7 +108,7 @@ def test_gifts_csv_has_headers_amounts_in_yuan_site_time_and_neutralised_names(
 def test_headers_and_labels_follow_the_officers_language(client, finance_officer, campaign):
     donation = gift(campaign, 10_000)
     rows = _csv_rows(_get(client, finance_officer, "gifts", "csv", language="zh-hans"))
-    assert rows[0][:2] == ["捐款", "到账时间 (Asia/Shanghai)"]
+    assert rows[0][:3] == ["捐款", "收据编号", "到账时间 (Asia/Shanghai)"]
     assert "金额" in rows[0]
     with translation.override("zh-hans"):
         status = donation.get_status_display()
@@ -160,6 +168,8 @@ def test_refunds_and_reconciliation_items_export(client, finance_officer, campai
     refunds = _csv_rows(_get(client, finance_officer, "refunds", "csv"))
     [row] = [dict(zip(refunds[0], r, strict=True)) for r in refunds[1:]]
     assert (row["Gift"], row["Amount"], row["Status"]) == (str(donation.pk), "50.00", "Refunded")
+    note = donation.refunds.get()
+    assert (row["Credit note"], row["Corrects receipt"]) == (note.credit_note_number, donation.receipt_number)
 
     items = _csv_rows(_get(client, finance_officer, "reconciliation", "csv"))
     found = {(r[items[0].index("Note")], r[items[0].index("Amount")]) for r in items[1:]}
