@@ -108,6 +108,30 @@ class ReportRun(models.Model):
         return f"{self.get_kind_display()} {self.subject} {self.period} {self.language} #{self.pk}"
 
     @property
+    def subject_display(self) -> str:
+        """Who or what the report is about, as staff read it ("donor:7" is "Donor no. 7"; issue 13)."""
+        kind, _colon, number = self.subject.partition(":")
+        if kind == "campaign" and self.campaign_id:
+            return str(self.campaign)
+        labels = {
+            "campaign": _("Campaign no. %(number)s"),
+            "donor": _("Donor no. %(number)s"),
+            "matcher": _("Matcher no. %(number)s"),
+        }
+        if kind in labels and number:
+            return str(labels[kind]) % {"number": number}
+        return str(
+            {"platform": _("The whole platform"), "donors": _("Every donor")}.get(self.subject, self.subject)
+        )
+
+    @property
+    def language_display(self) -> str:
+        """The report's language by its name ("简体中文", "English"), not its code."""
+        from django.conf import settings
+
+        return dict(settings.LANGUAGES).get(self.language, self.language)
+
+    @property
     def is_public(self) -> bool:
         return self.kind in PUBLIC_KINDS
 

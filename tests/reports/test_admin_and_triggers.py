@@ -212,3 +212,14 @@ def test_demo_reports_is_idempotent(private_root, django_capture_on_commit_callb
         "platform_transparency",
         "platform_transparency",
     ]
+
+
+def test_the_reports_screen_names_subjects_and_languages_not_codes():
+    from django.utils import translation
+
+    from reports.models import ReportRun
+
+    with translation.override("zh-hans"):
+        assert ReportRun(subject="donor:7", language="en").subject_display == "第 7 号捐赠人"
+        assert ReportRun(subject="platform", language="zh-hans").subject_display == "整个平台"
+        assert ReportRun(subject="donors", language="en").language_display == "English"
