@@ -80,6 +80,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         fields = _fields(exc.detail)
         message = _("Some of the input is not valid.") if fields else " ".join(_flatten(exc.detail))
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parser message is English and names Python's JSON error: the reader's language instead.
+        fields = {}
+        message = _("The request body is not valid JSON.")
     else:
         fields = {}
         message = " ".join(_flatten(exc.detail))

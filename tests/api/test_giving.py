@@ -91,6 +91,8 @@ def test_malformed_and_form_encoded_bodies_are_client_errors(api, campaign):
     malformed = api.generic("POST", "/api/v1/gifts/", "{not json", content_type="application/json",
                             HTTP_IDEMPOTENCY_KEY="k")  # fmt: skip
     assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "malformed"
+    # in the reader's language (zh-hans by default), not the parser's English
+    assert malformed.json()["error"]["message"] == "请求内容不是有效的 JSON。"
     form = api.post("/api/v1/gifts/", body(campaign), HTTP_IDEMPOTENCY_KEY="k")  # multipart
     assert form.status_code == 415 and form.json()["error"]["code"] == "unsupported_media_type"
     assert not Donation.objects.exists()
