@@ -45,6 +45,9 @@ class Credentials:
     # The registered address, printed on receipts and reports in the reader's language.
     address: str = ""
     address_en: str = ""
+    # The organisation's name per language, so that the notice needs no read of its own.
+    name: str = ""
+    name_en: str = ""
 
 
 _source: Callable[[], Credentials | None] | None = None

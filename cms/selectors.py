@@ -279,7 +279,8 @@ def cached_credentials():
     found = cache.get(key)
     if found is None:
         value = credentials_of_default_site() or Credentials()
-        found = (value.registration_number, value.fundraising_qualification, value.address, value.address_en)
+        found = (value.registration_number, value.fundraising_qualification, value.address, value.address_en,
+                 value.name, value.name_en)  # fmt: skip
         cache.set(key, found, _header_seconds())
     credentials = Credentials(*found)
     if kept is not None:

@@ -117,4 +117,6 @@ def credentials_of_default_site() -> Credentials | None:
         fundraising_qualification=found.fundraising_qualification.strip(),
         address=found.organisation_address.strip(),
         address_en=found.organisation_address_en.strip(),
+        name=found.organisation_name.strip(),
+        name_en=found.organisation_name_en.strip(),
     )
