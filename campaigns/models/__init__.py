@@ -1,6 +1,12 @@
 from campaigns.models.audit import AuditEvent
 from campaigns.models.beneficiary import AgeBand, Beneficiary, BeneficiaryStatus, Evidence
-from campaigns.models.campaign import Campaign, CampaignKind, CampaignStatus, FundingModel
+from campaigns.models.campaign import (
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    FundingModel,
+    PublicFundraisingFields,
+)
 from campaigns.models.grant import Grant
 from campaigns.models.milestone import Milestone, MilestoneKind, MilestoneStatus
 from campaigns.models.need import (
@@ -45,6 +51,7 @@ __all__ = [
     "PartnerKind",
     "PartnerMember",
     "PovertyCause",
+    "PublicFundraisingFields",
     "RegistryHousehold",
     "RegistryImport",
     "RegistryPerson",

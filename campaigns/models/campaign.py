@@ -32,7 +32,36 @@ class CampaignStatus(models.TextChoices):
 GIVING_STATUSES = (CampaignStatus.LIVE, CampaignStatus.FUNDED)
 
 
-class Campaign(models.Model):
+class PublicFundraisingFields(models.Model):
+    """Public fundraising (``campaigns.compliance``, ADR 0413): the filing number of the fundraising
+    plan and the platform designated by the Ministry of Civil Affairs where the campaign is
+    published. On ``Campaign`` (a campaign cannot go live while either is empty) and on its CMS page,
+    which proposes them with the other terms (applied at approval, ADR 0100)."""
+
+    fundraising_filing_number = models.CharField(
+        _("fundraising plan filing number"),
+        max_length=64,
+        blank=True,
+        help_text=_("The number under which the civil-affairs department recorded the fundraising plan."),
+    )
+    designated_platform = models.CharField(
+        _("designated platform"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The platform designated by the Ministry of Civil Affairs where this fundraising is published."
+        ),
+    )
+    designated_platform_en = models.CharField(_("designated platform (English)"), max_length=120, blank=True)
+    designated_platform_url = models.URLField(
+        _("address of the campaign on the designated platform"), blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Campaign(PublicFundraisingFields):
     """The financial and legal record of a campaign: what is funded, in which currency, by when.
 
     Its presentation lives in CMS pages (one per language) that point here. Terms change only
@@ -67,27 +96,6 @@ class Campaign(models.Model):
         default=FundingModel.KEEP_WHAT_IS_RAISED,
     )
     partners = models.ManyToManyField("campaigns.Partner", verbose_name=_("partners"), blank=True)
-    # Public fundraising (campaigns.compliance, ADR 0413): the filing number of the fundraising plan
-    # and the platform designated by the Ministry of Civil Affairs where the campaign is published.
-    # A campaign cannot go live (take gifts) while either is empty.
-    fundraising_filing_number = models.CharField(
-        _("fundraising plan filing number"),
-        max_length=64,
-        blank=True,
-        help_text=_("The number under which the civil-affairs department recorded the fundraising plan."),
-    )
-    designated_platform = models.CharField(
-        _("designated platform"),
-        max_length=120,
-        blank=True,
-        help_text=_(
-            "The platform designated by the Ministry of Civil Affairs where this fundraising is published."
-        ),
-    )
-    designated_platform_en = models.CharField(_("designated platform (English)"), max_length=120, blank=True)
-    designated_platform_url = models.URLField(
-        _("address of the campaign on the designated platform"), blank=True
-    )
     status = models.CharField(
         _("status"),
         max_length=16,

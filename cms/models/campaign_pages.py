@@ -12,7 +12,7 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from campaigns.compliance import CAMPAIGN_FIELDS
-from campaigns.models import CampaignKind, CampaignStatus, FundingModel
+from campaigns.models import CampaignKind, CampaignStatus, FundingModel, PublicFundraisingFields
 from campaigns.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
 from cms.blocks import StoryBlock
 from cms.forms import CampaignPageForm
@@ -54,7 +54,7 @@ class CampaignIndexPage(CachedViewRestrictionsMixin, Page):
         return context
 
 
-class CampaignPage(CachedViewRestrictionsMixin, Page):
+class CampaignPage(CachedViewRestrictionsMixin, PublicFundraisingFields, Page):
     """The public face of one ``campaigns.Campaign``; one page per language share the record.
 
     Figures shown to the public (goal, raised, deadline, unit cost) are read from the Campaign and
@@ -112,28 +112,6 @@ class CampaignPage(CachedViewRestrictionsMixin, Page):
         default=FundingModel.KEEP_WHAT_IS_RAISED,
     )
     partners = ParentalManyToManyField("campaigns.Partner", verbose_name=_("partners"), blank=True)
-    # Public fundraising (campaigns.compliance, ADR 0413): the filing number of the fundraising plan
-    # and the platform designated by the Ministry of Civil Affairs where the campaign is published.
-    # Proposed here, applied to the Campaign with the terms at approval.
-    fundraising_filing_number = models.CharField(
-        _("fundraising plan filing number"),
-        max_length=64,
-        blank=True,
-        help_text=_("The number under which the civil-affairs department recorded the fundraising plan."),
-    )
-    designated_platform = models.CharField(
-        _("designated platform"),
-        max_length=120,
-        blank=True,
-        help_text=_(
-            "The platform designated by the Ministry of Civil Affairs where this fundraising is published."
-        ),
-    )
-    designated_platform_en = models.CharField(_("designated platform (English)"), max_length=120, blank=True)
-    designated_platform_url = models.URLField(
-        _("address of the campaign on the designated platform"), blank=True
-    )
-
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
