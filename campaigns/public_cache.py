@@ -42,3 +42,29 @@ def bump_campaign_panels(*, campaign_id: int | None) -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+# The site's content generation: a new one on any page publish, unpublish, move or delete, a
+# Site, Locale or SiteSettings save (``cms.selectors.header_cache_bump``). Kept here, beside the
+# panel versions, so that a page outside the CMS (the giving page) can validate against it too.
+SITE_GENERATION_KEY = "cms:header:generation"
+
+
+def site_generation() -> str:
+    """The current site content generation (a fresh one if none is stored)."""
+    generation = cache.get(SITE_GENERATION_KEY)
+    if generation is None:
+        fresh = uuid4().hex
+        generation = (
+            fresh if cache.add(SITE_GENERATION_KEY, fresh, None) else cache.get(SITE_GENERATION_KEY, fresh)
+        )
+    return generation
+
+
+def campaign_page_versions(*, campaign_id: int) -> tuple[str, str]:
+    """``(site_generation(), campaign_panels_version(campaign_id))`` in one cache round trip."""
+    key = _key(campaign_id)
+    found = cache.get_many([SITE_GENERATION_KEY, key])
+    generation = found.get(SITE_GENERATION_KEY) or site_generation()
+    version = found.get(key) or campaign_panels_version(campaign_id=campaign_id)
+    return generation, version

@@ -52,3 +52,10 @@ def _partners_changed(sender, instance, action: str, reverse: bool, pk_set, **kw
 def _partner_changed(sender, instance: Partner, **kwargs) -> None:
     for campaign_id in instance.campaign_set.values_list("pk", flat=True):
         bump_campaign_panels(campaign_id=campaign_id)
+
+
+@receiver(post_save, sender=Campaign, dispatch_uid="campaigns.panels_on_campaign")
+@receiver(post_delete, sender=Campaign, dispatch_uid="campaigns.panels_on_campaign_delete")
+def _campaign_changed(sender, instance: Campaign, **kwargs) -> None:
+    # Its status, deadline, goal and texts are on every page of it (kept whole: ADR 0241).
+    bump_campaign_panels(campaign_id=instance.pk)

@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from campaigns.models import CampaignKind, CampaignStatus
 from campaigns.money import Money
+from campaigns.public_cache import SITE_GENERATION_KEY, site_generation
 from campaigns.reader_language import in_reader_language
 from payments.figures.selectors import campaign_totals
 
@@ -192,7 +193,7 @@ def campaign_page_context(*, page, preview: bool = False) -> dict:
 # generation it was computed under; ``header_cache_bump`` (page publish/unpublish/save/move/delete,
 # Site, Locale and SiteSettings saves: see ``cms.templatetags.cms_tags``) starts a new generation,
 # so a change shows on the next request and the short timeout bounds any signal that was missed.
-HEADER_GENERATION_KEY = "cms:header:generation"
+HEADER_GENERATION_KEY = SITE_GENERATION_KEY
 
 # Reads of the shared cache that one request makes more than once (the header generation, whether
 # any page is private) are kept for the rest of that request: each was a Redis round trip, four
@@ -244,20 +245,11 @@ def header_cache_bump() -> None:
 
 
 def header_generation() -> str:
-    """The current header-cache generation (a fresh one if none is stored)."""
-    from uuid import uuid4
-
-    from django.core.cache import cache
-
+    """The current header-cache generation (a fresh one if none is stored), kept for the request."""
     kept = request_reads()
     if kept is not None and HEADER_GENERATION_KEY in kept:
         return kept[HEADER_GENERATION_KEY]
-    generation = cache.get(HEADER_GENERATION_KEY)
-    if generation is None:
-        fresh = uuid4().hex
-        generation = (
-            fresh if cache.add(HEADER_GENERATION_KEY, fresh, None) else cache.get(HEADER_GENERATION_KEY)
-        )
+    generation = site_generation()
     if kept is not None and generation is not None:
         kept[HEADER_GENERATION_KEY] = generation
     return generation

@@ -43,6 +43,7 @@ from payments.donations.services import (
     donation_confirm_authenticated,
     donation_create,
 )
+from payments.figures.page_cache import keep_page, keep_seconds, kept_page, page_validator
 from payments.gateway.card import GatewayError
 
 
@@ -58,20 +59,31 @@ def donate_page(request: HttpRequest, slug: str) -> HttpResponse:
 
     The page holds nothing personal (no CSRF token, no user), so the whole response is cached for
     ``TOTALS_CACHE_SECONDS``: a cache hit makes no database query, and totals are at most that old.
+    Past that, the response kept by ``payments.figures.page_cache`` is served while everything it
+    shows is what a render would show now (figures read live when ``TOTALS_CACHE_SECONDS`` is 0).
     """
     # An earmarked page (?for=<beneficiary>) is rare and personal to the link: never cached.
-    seconds = 0 if request.GET.get("for") else settings.TOTALS_CACHE_SECONDS
+    earmarked = bool(request.GET.get("for"))
+    seconds = 0 if earmarked else settings.TOTALS_CACHE_SECONDS
     key = f"donate-page:{slug}:{get_language()}"
+    kept_key = f"donate-page:kept:{slug}:{get_language()}"
     if seconds > 0:
         cached = cache.get(key)
         if cached is not None:
             return HttpResponse(cached)
-    campaign = get_object_or_404(Campaign, slug=slug)
-    response = render(
-        request,
-        "payments/donate_page.html",
-        {"campaign": campaign, "wall": wall_of_support(campaign=campaign), "page": None},
-    )  # fmt: skip
+    kept = None if earmarked else kept_page(kept_key)
+    if kept is None:
+        campaign = get_object_or_404(Campaign, slug=slug)
+        validator = None if earmarked or keep_seconds() <= 0 else page_validator(campaign=campaign)
+        response = render(
+            request,
+            "payments/donate_page.html",
+            {"campaign": campaign, "wall": wall_of_support(campaign=campaign), "page": None},
+        )  # fmt: skip
+        if validator:
+            keep_page(kept_key, campaign=campaign, validator=validator, response=response)
+    else:
+        response = kept
     if seconds > 0:
         cache.set(key, response.content, seconds)
     patch_cache_control(response, public=True, max_age=seconds)

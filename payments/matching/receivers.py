@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
+from campaigns.public_cache import bump_campaign_panels
 from payments.donations.models import CAPTURED_STATES, DonationEvent
-from payments.matching.models import MatchPool
+from payments.matching.models import MatchPool, PoolMatch, PoolPayIn
 from payments.outbox.queueing import enqueue, enqueue_on_commit
 from payments.refunds.models import Refund
 from payments.refunds.signals import refund_made
@@ -55,3 +56,22 @@ def forget_matching_campaigns(sender, **kwargs) -> None:
 
     cache.delete(MATCHING_CAMPAIGNS_KEY)
     transaction.on_commit(lambda: cache.delete(MATCHING_CAMPAIGNS_KEY))
+    # The campaigns that gained or lost the pool show it, or no longer, on their pages.
+    if kwargs.get("action", "").startswith("post_"):
+        instance, reverse, pk_set = kwargs.get("instance"), kwargs.get("reverse"), kwargs.get("pk_set") or ()
+        for campaign_id in [instance.pk] if reverse else pk_set:
+            bump_campaign_panels(campaign_id=campaign_id)
+
+
+@receiver(post_save, sender=MatchPool, dispatch_uid="payments.matching_pool_pages")
+@receiver(post_save, sender=PoolPayIn, dispatch_uid="payments.matching_pay_in_pages")
+@receiver(post_save, sender=PoolMatch, dispatch_uid="payments.matching_match_pages")
+def pool_pages_changed(sender, instance, **kwargs) -> None:
+    """What a pool can still match shows on every eligible campaign's page: a pool saved, a
+    pay-in recorded or confirmed, or a match made starts a new panel version for each of them
+    (the kept pages of ADR 0241)."""
+    pool_id = instance.pk if isinstance(instance, MatchPool) else instance.pool_id
+    for campaign_id in MatchPool.campaigns.through.objects.filter(matchpool_id=pool_id).values_list(
+        "campaign_id", flat=True
+    ):
+        bump_campaign_panels(campaign_id=campaign_id)

@@ -5,11 +5,14 @@ uses, and for a CJK font it copies the whole 19 MB collection and subsets a 65,5
 every document. The print CSS therefore lists fonts per document language (``html:lang(...)`` in
 ``print.css``): English text is set in DejaVu Sans and reaches the CJK font only for characters
 DejaVu lacks (a Chinese name), so an English statement with no Chinese embeds no CJK font. For the
-CJK font itself, ``manage.py report_fonts`` writes once per machine a subset of Noto Sans CJK SC to
-the GB 2312 repertoire (all of simplified Chinese in everyday use, ~8,000 characters with Latin
-and punctuation), family "Clearfund CJK SC"; a character outside it falls back to the full system
-font, so nothing is ever lost, only slower. Fontconfig state is built once per process and reused
-by every report that process renders.
+CJK font itself, ``manage.py report_fonts`` writes once per machine two subsets of Noto Sans CJK SC
+in two weights: the *common* part (GB 2312 level 1, the 3,755 hanzi of everyday text, with its
+symbols, Latin and punctuation: ~5,000 characters), family "Clearfund CJK SC", and the *rare* part
+(GB 2312 level 2, 3,008 hanzi: rarer names and places), family "Clearfund CJK SC Ext", listed next.
+HarfBuzz subsets the face a document uses on every render, and its time follows the face's size:
+a document embeds the small common face, and the rare one only when it has such a character. A
+character outside both falls back to the full system font, so nothing is ever lost, only slower.
+Fontconfig state is built once per process and reused by every report that process renders.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from weasyprint.text.fonts import FontConfiguration
 logger = logging.getLogger(__name__)
 
 SUBSET_FAMILY = "Clearfund CJK SC"
+# The parts of GB 2312 cut into faces of their own: part → (family, first and last row of hanzi).
+PARTS = {"common": (SUBSET_FAMILY, 0xB0, 0xD7), "rare": (f"{SUBSET_FAMILY} Ext", 0xD8, 0xF7)}
 SYSTEM_FAMILY = "Noto Sans CJK SC"
 # CSS weight → the fontconfig style of the source face and the file name of its subset.
 WEIGHTS = {400: "Regular", 700: "Bold"}
@@ -42,16 +47,22 @@ def font_dir() -> Path:
     return Path(str(settings.REPORTS_FONT_DIR))
 
 
-def subset_path(weight: int) -> Path:
-    return font_dir() / f"clearfund-cjk-sc-{WEIGHTS[weight].lower()}.otf"
+def subset_path(weight: int, part: str = "common") -> Path:
+    return font_dir() / f"clearfund-cjk-sc-{part}-{WEIGHTS[weight].lower()}.otf"
 
 
-def subset_characters() -> set[int]:
-    """Code points kept in the subset: every GB 2312 character (symbols, 3,755 level-1 and 3,008
-    level-2 hanzi), ASCII, Latin-1, general punctuation, CJK punctuation and full-width forms."""
-    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x180)) | set(range(0x2000, 0x2070))
-    chars |= set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
-    for high in range(0xA1, 0xF8):
+def subset_characters(part: str = "common") -> set[int]:
+    """Code points kept in a part's face. Common: GB 2312's symbols (rows 1–9) and its 3,755
+    level-1 hanzi, ASCII, Latin-1, general punctuation, CJK punctuation and full-width forms.
+    Rare: the 3,008 level-2 hanzi only. Raises ``KeyError`` for another part."""
+    _family, first, last = PARTS[part]
+    chars: set[int] = set()
+    rows = list(range(first, last + 1))
+    if part == "common":
+        chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x180)) | set(range(0x2000, 0x2070))
+        chars |= set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
+        rows = list(range(0xA1, 0xAA)) + rows
+    for high in rows:
         for low in range(0xA1, 0xFF):
             try:
                 chars.update(map(ord, bytes((high, low)).decode("gb2312")))
@@ -80,17 +91,21 @@ def _source(weight: int) -> tuple[Path, int]:
     return Path(file), int(index or 0)
 
 
-def build_subset(weight: int, *, characters: set[int] | None = None, target: Path | None = None) -> Path:
-    """Write the subset of Noto Sans CJK SC at ``weight`` (400 or 700), renamed "Clearfund CJK SC".
+def build_subset(
+    weight: int, part: str = "common", *, characters: set[int] | None = None, target: Path | None = None
+) -> Path:
+    """Write the ``part`` subset of Noto Sans CJK SC at ``weight`` (400 or 700), renamed to the
+    part's family ("Clearfund CJK SC", "Clearfund CJK SC Ext").
 
-    Takes about a minute per weight (fontTools, pure Python): run at deploy through
+    Takes 10–30 s per face (fontTools, pure Python): run at deploy through
     ``manage.py report_fonts``, never in a task. Raises ``FontSourceMissing`` without the font.
     """
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     source, index = _source(weight)
-    target = target or subset_path(weight)
+    target = target or subset_path(weight, part)
+    family = PARTS[part][0]
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs every glyph name at INFO
     options = subset.Options()
     # Horizontal text only: keep kerning and proportional punctuation, not the vertical forms that
@@ -101,17 +116,17 @@ def build_subset(weight: int, *, characters: set[int] | None = None, target: Pat
     options.hinting = False  # PDFs are not rasterised at small sizes by us; hints only add bytes
     font = TTFont(source, fontNumber=index, lazy=True)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=characters if characters is not None else subset_characters())
+    subsetter.populate(unicodes=characters if characters is not None else subset_characters(part))
     subsetter.subset(font)
     # Family names (1, 16) say this is our subset, so fontconfig never confuses it with the full font.
     style = WEIGHTS[weight]
     for record in font["name"].names:
         if record.nameID in (1, 16):
-            record.string = SUBSET_FAMILY
+            record.string = family
         elif record.nameID == 4:
-            record.string = f"{SUBSET_FAMILY} {style}"
+            record.string = f"{family} {style}"
         elif record.nameID == 6:
-            record.string = f"{SUBSET_FAMILY.replace(' ', '')}-{style}"
+            record.string = f"{family.replace(' ', '')}-{style}"
     target.parent.mkdir(parents=True, exist_ok=True)
     # A name of this process's own: two demos started at once on a fresh machine both build the
     # font, and must not write into one file.
@@ -127,17 +142,17 @@ class FontKit:
 
     config: FontConfiguration
     stylesheets: list[weasyprint.CSS]
-    subset_weights: tuple[int, ...]
+    subset_weights: tuple[int, ...]  # weights of the common face present
 
 
 _local = threading.local()  # Pango font maps are not thread-safe: one kit per thread
 
 
-def _font_face_css(weights: list[int]) -> str:
+def _font_face_css(faces: list[tuple[str, int]]) -> str:
     return "".join(
-        f"@font-face {{ font-family: '{SUBSET_FAMILY}'; font-weight: {weight}; "
-        f"src: url('{subset_path(weight).resolve().as_uri()}'); }}"
-        for weight in weights
+        f"@font-face {{ font-family: '{PARTS[part][0]}'; font-weight: {weight}; "
+        f"src: url('{subset_path(weight, part).resolve().as_uri()}'); }}"
+        for part, weight in faces
     )
 
 
@@ -149,17 +164,18 @@ def font_kit() -> FontKit:
     from reports.rendering.pdf import LocalOnlyFetcher
 
     config = FontConfiguration()
-    weights = [weight for weight in WEIGHTS if subset_path(weight).is_file()]
-    if len(weights) < len(WEIGHTS):
+    faces = [(part, weight) for part in PARTS for weight in WEIGHTS if subset_path(weight, part).is_file()]
+    weights = [weight for part, weight in faces if part == "common"]
+    if len(faces) < len(PARTS) * len(WEIGHTS):
         logger.warning(
             "pre-subset CJK fonts missing in %s: Chinese reports fall back to the full system font "
             "(correct, slower); run `manage.py report_fonts`",
             font_dir(),
         )
     sheets = []
-    if weights:
+    if faces:
         fetcher = LocalOnlyFetcher(roots=[font_dir().resolve()])
-        sheets.append(weasyprint.CSS(string=_font_face_css(weights), font_config=config, url_fetcher=fetcher))
+        sheets.append(weasyprint.CSS(string=_font_face_css(faces), font_config=config, url_fetcher=fetcher))
     kit = FontKit(config=config, stylesheets=sheets, subset_weights=tuple(weights))
     _local.kit = kit
     return kit

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from fontTools.ttLib import TTFont
 
 from reports.rendering import fonts
+from tests.reports.test_pdf_layout import embedded_fonts
 
 KEPT = "清源公益基金会¥3,000 one surgery"
 
@@ -29,16 +30,42 @@ def test_report_fonts_leaves_fonts_in_place_unless_forced(tmp_path, settings, mo
     settings.REPORTS_FONT_DIR = tmp_path
     built = []
 
-    def build(weight):
-        built.append(weight)
-        fonts.subset_path(weight).write_bytes(b"built")
+    def build(weight, part):
+        built.append((part, weight))
+        fonts.subset_path(weight, part).write_bytes(b"built")
 
     monkeypatch.setattr("reports.management.commands.report_fonts.build_subset", build)
     fonts.subset_path(400).write_bytes(b"kept")
 
     call_command("report_fonts", stdout=io.StringIO())
-    assert built == [700]
+    assert built == [("common", 700), ("rare", 400), ("rare", 700)]
     assert fonts.subset_path(400).read_bytes() == b"kept"
 
     call_command("report_fonts", "--force", stdout=io.StringIO())
-    assert built == [700, 400, 700]
+    assert built[3:] == [("common", 400), ("common", 700), ("rare", 400), ("rare", 700)]
+
+
+def test_everyday_hanzi_are_in_the_common_face_and_rarer_ones_in_the_rare_face():
+    common, rare = fonts.subset_characters("common"), fonts.subset_characters("rare")
+    assert not common & rare
+    assert {ord(c) for c in "白内障复明手术清源公益基金会，。¥A"} <= common  # GB 2312 level 1, symbols
+    assert {ord(c) for c in "琰瑾邕"} <= rare  # GB 2312 level 2: names and places
+    assert len(common) < 5_200 and len(rare) == 3_008
+
+
+def test_a_rare_character_is_set_in_the_rare_face_and_nothing_falls_to_the_system_font(tmp_path, settings):
+    settings.REPORTS_FONT_DIR = tmp_path
+    fonts.build_subset(400, "common", characters={ord(c) for c in "患者姓名王"})
+    fonts.build_subset(400, "rare", characters={ord(c) for c in "琰"})
+    fonts.reset_font_kit()
+    try:
+        from reports.rendering.pdf import html_to_pdf
+
+        css = (Path(__file__).resolve().parents[2] / "reports/templates/reports/pdf/print.css").read_text()
+        pdf = html_to_pdf(
+            f'<html lang="zh-hans"><head><style>{css}</style></head><body><p>患者姓名王琰</p></body></html>'
+        )
+    finally:
+        fonts.reset_font_kit()
+    # the everyday characters from the common face, 琰 (GB 2312 level 2) from the rare one
+    assert embedded_fonts(pdf) == {"Clearfund-CJK-SC", "Clearfund-CJK-SC-Ext"}

@@ -1,0 +1,86 @@
+"""Whole anonymous responses of a campaign's public pages, kept until what they show changes.
+
+A campaign page or giving page holds nothing personal (no CSRF token, no user), and between two
+gifts nothing on it changes but the date. So its anonymous response is kept whole under its
+path and language together with a *validator*: a digest of everything the page is built from
+that can change, read before the render:
+
+- the site's content generation (any page publish, unpublish, move or delete; a Site, Locale or
+  SiteSettings save: navigation, the fundraising notice, the page's own revision);
+- the campaign's panel version (its record, beneficiaries, milestones, evidence, partners,
+  releases, reports and matching pools: ``campaigns.public_cache.bump_campaign_panels``);
+- the campaign's money figures (``CampaignTotals.signature``: every gift, refund, dispute, match,
+  release and payout changes it, and with it the donor count and the wall of support);
+- the site-time date (days left, the deadline, overdue evidence).
+
+A request reads the kept response and the validator's parts (one cache round trip for the two
+versions, and the figures: live from the ledger's kept balances when ``TOTALS_CACHE_SECONDS`` is
+0, otherwise from their short cache) and serves the kept body only when the validator it was
+stored under is the one computed now; otherwise the page is rendered and kept again. The figures
+on a served page are therefore exactly the ones a render would show now. What no validator part
+follows (an image replaced in the image library, a matching pool's window opening or closing by
+the clock) shows within ``PUBLIC_PAGE_KEEP_SECONDS``, the entry's timeout. Issue 11; ADR 0241.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from campaigns.models import Campaign
+from campaigns.public_cache import campaign_page_versions
+from campaigns.site_time import site_today
+from payments.figures.selectors import campaign_totals
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A kept response: its validator, body and content type, and the campaign it shows (so that
+    a request can validate it without routing or reading the campaign's row)."""
+
+    validator: str
+    body: bytes
+    content_type: str
+    campaign: Campaign
+
+
+def keep_seconds() -> int:
+    """How long a kept page may be served while its validator holds (0: pages are not kept)."""
+    return int(getattr(settings, "PUBLIC_PAGE_KEEP_SECONDS", 0))
+
+
+def page_validator(*, campaign: Campaign) -> str:
+    """The digest of what a public page of ``campaign`` shows that can change (module docstring).
+    Costs one cache round trip and one ``campaign_totals`` read."""
+    generation, version = campaign_page_versions(campaign_id=campaign.pk)
+    parts = (generation, version, campaign_totals(campaign=campaign).signature, site_today().isoformat())
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def kept_page(key: str) -> HttpResponse | None:
+    """The response kept under ``key`` if what it shows is still what a render would show now,
+    else None (nothing kept, expired, or any validator part changed)."""
+    if keep_seconds() <= 0:
+        return None
+    entry = cache.get(key)
+    if not isinstance(entry, KeptPage) or entry.validator != page_validator(campaign=entry.campaign):
+        return None
+    return HttpResponse(entry.body, content_type=entry.content_type)
+
+
+def keep_page(key: str, *, campaign: Campaign, validator: str, response: HttpResponse) -> None:
+    """Keep ``response`` (rendered after ``validator`` was read) under ``key``. Only a complete 200
+    that sets no cookie is kept. Reading the validator before the render errs on the safe side: a
+    change during the render leaves the kept page under an old validator, so the next request
+    renders again."""
+    seconds = keep_seconds()
+    if seconds <= 0 or response.status_code != 200 or response.cookies or response.streaming:
+        return
+    entry = KeptPage(
+        validator=validator, body=response.content, content_type=response["Content-Type"], campaign=campaign
+    )
+    cache.set(key, entry, seconds)
