@@ -366,6 +366,9 @@ PAYMENTS_GATEWAY = env.str("PAYMENTS_GATEWAY", default="payments.gateway.card.St
 # Payment method types offered for one-off gifts. Cards work everywhere; "alipay" and "wechat_pay"
 # slot in here once the Stripe account has them (see docs/adr/0201-donations-payment-methods.md).
 PAYMENTS_METHOD_TYPES = env.list("PAYMENTS_METHOD_TYPES", default=["card"])
+# A wallet gift's refund must be asked for this long before the wallet's window closes (Alipay 90
+# days, WeChat Pay 180 days from the payment): room for the outbox's retries (ADR 0233).
+PAYMENTS_WALLET_REFUND_MARGIN = timedelta(days=env.int("PAYMENTS_WALLET_REFUND_MARGIN_DAYS", default=1))
 # Each provider call is tried this many times on retryable errors (429, 5xx, timeouts) with
 # exponential backoff from the base delay, always with the same idempotency key.
 PAYMENTS_PROVIDER_ATTEMPTS = env.int("PAYMENTS_PROVIDER_ATTEMPTS", default=3)

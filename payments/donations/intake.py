@@ -68,14 +68,22 @@ def remember_gift(request: HttpRequest, donation: Donation) -> None:
         request.session[SESSION_KEY] = [*known, str(donation.public_id)]
 
 
-def start_card_gift(
-    request: HttpRequest, form: forms.Form, create: Callable[[dict[str, Any], str], Donation]
+def start_gift(
+    request: HttpRequest,
+    form: forms.Form,
+    create: Callable[[dict[str, Any], str], Donation],
+    start: Callable[[Donation, str], dict[str, Any]],
+    *,
+    unreachable: str,
 ) -> JsonResponse:
-    """Validate ``form``, count the attempt, make the gift with ``create(cleaned_data, client_ip)``
-    and set up its card at the provider. ``create`` may raise ``DonationNotPossible`` (400, nothing
-    written by it). Refusals: 400 invalid form, 429 attempt limits (before anything is written),
-    503 overload or an unreachable provider (the gift's row stays ``awaiting_card``; the donor may
-    try again)."""
+    """The steps every giving form shares: validate ``form``, count the attempt (the limits of
+    ``payments.donations.protection``: nothing is written when they refuse), make the gift with
+    ``create(cleaned_data, client_ip)``, remember it in this browser, then run the provider step
+    ``start(donation, client_ip)`` inside a provider slot; its dict is the JSON answer.
+
+    ``create`` and ``start`` may raise ``DonationNotPossible`` (400). Refusals: 400 invalid form,
+    429 attempt limits, 503 overload or an unreachable provider (``unreachable`` says so; the
+    gift's row stays as ``create`` left it and the donor may try again)."""
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         return JsonResponse({"status": "invalid", "errors": errors}, status=400)
@@ -89,15 +97,28 @@ def start_card_gift(
         donation = create(data, ip)
         remember_gift(request, donation)
         with provider_slot():
-            client_secret = donation_start_card(donation=donation, client_ip=ip or None)
+            body = start(donation, ip)
     except DonationNotPossible as exc:
         return json_error(" ".join(exc.messages), 400)
     except Overloaded:
         return busy_response()
     except GatewayError:
-        return json_error(_("We could not reach the card processor. Please try again in a minute."), 503, 30)
-    return JsonResponse(
-        {
+        return json_error(unreachable, 503, 30)
+    return JsonResponse(body)
+
+
+def start_card_gift(
+    request: HttpRequest, form: forms.Form, create: Callable[[dict[str, Any], str], Donation]
+) -> JsonResponse:
+    """Validate ``form``, count the attempt, make the gift with ``create(cleaned_data, client_ip)``
+    and set up its card at the provider (``start_gift``). ``create`` may raise
+    ``DonationNotPossible`` (400, nothing written by it). Refusals: 400 invalid form, 429 attempt
+    limits (before anything is written), 503 overload or an unreachable provider (the gift's row
+    stays ``awaiting_card``; the donor may try again)."""
+
+    def card_setup(donation: Donation, ip: str) -> dict[str, Any]:
+        client_secret = donation_start_card(donation=donation, client_ip=ip or None)
+        return {
             "status": "awaiting_card",
             "donation": str(donation.public_id),
             # What the server will charge (the gift's row, not the browser's reading of the field):
@@ -111,4 +132,6 @@ def start_card_gift(
             "charge_url": reverse("payments:donation_charge", kwargs={"public_id": donation.public_id}),
             "confirm_url": reverse("payments:donation_confirm", kwargs={"public_id": donation.public_id}),
         }
-    )
+
+    return start_gift(request, form, create, card_setup,
+                      unreachable=_("We could not reach the card processor. Please try again in a minute."))  # fmt: skip

@@ -40,6 +40,14 @@ class DonationStatus(models.TextChoices):
     MOVED = "moved", _("Moved to another campaign")
 
 
+class PaymentMethodType(models.TextChoices):
+    """How the donor paid: Stripe's payment method type of the gift's PaymentIntent (ADR 0231)."""
+
+    CARD = "card", _("Card")
+    WECHAT_PAY = "wechat_pay", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+
+
 # A donation has reached escrow once it is in one of these states.
 CAPTURED_STATES = (
     DonationStatus.SUCCEEDED,
@@ -87,6 +95,9 @@ class Donation(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.ONE_OFF
     )
+    payment_method_type = models.CharField(
+        _("paid with"), max_length=16, choices=PaymentMethodType.choices, default=PaymentMethodType.CARD
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=DonationStatus.choices, default=DonationStatus.CREATED
     )
@@ -132,6 +143,16 @@ class Donation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=DonationStatus.values), name="donation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_method_type__in=PaymentMethodType.values),
+                name="donation_payment_method_type_valid",
+            ),
+            # Wallets take one-off gifts only: WeChat Pay cannot be charged again off-session, and
+            # Alipay recurring needs Stripe's separate approval (ADR 0201).
+            models.CheckConstraint(
+                condition=Q(payment_method_type=PaymentMethodType.CARD) | Q(frequency=Frequency.ONE_OFF),
+                name="donation_wallet_gifts_one_off",
             ),
             models.UniqueConstraint(
                 fields=["provider_payment_intent_id"],

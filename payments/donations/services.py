@@ -26,7 +26,14 @@ from campaigns.money import Money
 from campaigns.verification.beneficiaries import NotFundable, check_fundable
 from campaigns.verification.selectors import campaign_gift_refusal
 from payments.donations.card_testing import card_setup_record
-from payments.donations.models import CAPTURED_STATES, Donation, DonationStatus, DonorProfile, Frequency
+from payments.donations.models import (
+    CAPTURED_STATES,
+    Donation,
+    DonationStatus,
+    DonorProfile,
+    Frequency,
+    PaymentMethodType,
+)
 from payments.donations.states import donation_begin, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
 from payments.ledger.models import AccountKind
@@ -111,11 +118,13 @@ def donation_create(
     earmark_beneficiary_id: int | None = None,
     client_ip: str | None = None,
     language: str = "",
+    payment_method_type: str = PaymentMethodType.CARD,
 ) -> Donation:
     """Write the gift before the provider hears of it; the same ``attempt`` asking for the same gift
     returns the first row (``donation_key``). ``language`` is the page's language (a code of
     ``settings.LANGUAGES``; anything else means the site's default): the receipt, its links and
-    later mail about the gift use it.
+    later mail about the gift use it. ``payment_method_type`` is how the donor will pay (a wallet
+    gift is one-off: ``payments.wallets``); a gift by another method is another gift.
 
     Raises ``DonationNotPossible`` if the campaign does not take gifts now (not live, past the end
     of its deadline day in site time, or paused for overdue outcome evidence:
@@ -143,6 +152,8 @@ def donation_create(
         "sibling_opt_in": sibling_opt_in and campaign.funding_model == FundingModel.ALL_OR_NOTHING,
         "earmark_beneficiary_id": earmark_beneficiary_id,
     }
+    if payment_method_type != PaymentMethodType.CARD:  # a card gift's key stays as it always was
+        request["payment_method_type"] = payment_method_type
     key = donation_key(campaign=campaign, attempt=attempt, request=request)
     fields = {k: v for k, v in request.items() if k != "email"}
     try:
@@ -339,6 +350,10 @@ def apply_payment_result(
             donation.save(update_fields=["provider_payment_intent_id", "updated_at"])
         elif known != result.id and not result.succeeded:
             return _outcome(donation)
+    if result.status == "requires_action" and donation.payment_method_type != PaymentMethodType.CARD:
+        # A wallet's intent waits for the donor to pay in their app: the gift stays ``processing``
+        # (no card authentication to ask for; ADR 0232).
+        return ChargeOutcome(donation, "processing")
     if result.status == "requires_action":
         with transaction.atomic():
             donation = Donation.objects.select_for_update().get(pk=donation.pk)
@@ -359,6 +374,12 @@ def _fail(donation: Donation, message: str, *, code: str = "") -> ChargeOutcome:
             donation.failure_message = message[:300]
             donation_transition(donation, S.FAILED, note=message)
     return ChargeOutcome(donation, "failed", message=donation.failure_message or message, code=code)
+
+
+def fail_gift(donation: Donation, message: str, *, code: str = "") -> ChargeOutcome:
+    """Mark a gift not yet received ``failed`` with ``message`` (a received or blocked gift is left
+    as it is): the provider refused it for good. Posts nothing to the ledger."""
+    return _fail(donation, message, code=code)
 
 
 def _outcome(donation: Donation) -> ChargeOutcome:

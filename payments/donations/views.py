@@ -47,7 +47,7 @@ from payments.figures.page_cache import keep_page, keep_seconds, kept_page, page
 from payments.gateway.card import GatewayError
 
 
-def _own_donation(request: HttpRequest, public_id) -> Donation:
+def own_donation(request: HttpRequest, public_id) -> Donation:
     """A gift started in this browser session; anyone else gets 404."""
     if str(public_id) not in request.session.get(SESSION_KEY, []):
         raise Http404
@@ -155,13 +155,13 @@ def _provider_step(step: Callable[[], ChargeOutcome]) -> JsonResponse:
 
 @require_POST
 def donation_charge_view(request: HttpRequest, public_id) -> JsonResponse:
-    donation = _own_donation(request, public_id)
+    donation = own_donation(request, public_id)
     return _provider_step(lambda: donation_charge(donation=donation))
 
 
 @require_POST
 def donation_confirm_view(request: HttpRequest, public_id) -> JsonResponse:
-    donation = _own_donation(request, public_id)
+    donation = own_donation(request, public_id)
     return _provider_step(lambda: donation_confirm_authenticated(donation=donation))
 
 
@@ -173,7 +173,7 @@ def donation_thanks(request: HttpRequest, public_id) -> HttpResponse:
     looks the same whether or not that gift exists."""
     if str(public_id) not in request.session.get(SESSION_KEY, []):
         return keep_private(render(request, "payments/thanks_elsewhere.html"))
-    donation = _own_donation(request, public_id)
+    donation = own_donation(request, public_id)
     campaign_url = campaign_page_url(campaign=donation.campaign, request=request)
     context = {
         "donation": donation,

@@ -32,6 +32,13 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from campaigns.money import Money
+from payments.gateway.wallet import (
+    ALIPAY,
+    WALLET_METHODS,
+    WECHAT_PAY,
+    WalletPayment,
+    wallet_payment_from_object,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -211,6 +218,20 @@ class PaymentGateway(Protocol):
     def refunds_for_charge(self, charge_id: str) -> list[ProviderRefund]: ...
 
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent: ...
+
+    # Wallets (ADR 0231). ``wallet_methods`` names the wallet payment method types this gateway can
+    # take (empty: none, e.g. Stripe at localstripe); callers offer a wallet only if it is here.
+    wallet_methods: tuple[str, ...]
+
+    def wallet_payment_create(
+        self, *, amount: Money, method: str, client: str, return_url: str, key: str, metadata: dict[str, str]
+    ) -> WalletPayment:
+        """Create and confirm a PaymentIntent for ``method`` (``wechat_pay`` | ``alipay``) paid from
+        ``client`` (``web`` | ``mobile``); the donor comes back to ``return_url`` after paying
+        elsewhere. Raises ``TerminalGatewayError`` for a method the gateway cannot take."""
+        ...
+
+    def wallet_payment_retrieve(self, payment_intent_id: str) -> WalletPayment: ...
 
 
 # lru_cache may call the factory twice when threads ask at once; an in-memory gateway (the fake)
@@ -414,6 +435,40 @@ class StripeGateway:
 
     def event_construct(self, *, payload: bytes, signature: str) -> ProviderEvent:
         return construct_event(payload=payload, signature=signature, secret=settings.STRIPE_WEBHOOK_SECRET)
+
+    @property
+    def wallet_methods(self) -> tuple[str, ...]:
+        """Both wallets on Stripe itself; none on a stand-in at ``STRIPE_API_BASE`` (localstripe
+        has no ``wechat_pay`` or ``alipay``: it answers 400, ADR 0231)."""
+        return () if settings.STRIPE_API_BASE else WALLET_METHODS
+
+    def wallet_payment_create(
+        self, *, amount: Money, method: str, client: str, return_url: str, key: str, metadata: dict[str, str]
+    ) -> WalletPayment:
+        if method not in self.wallet_methods:
+            raise TerminalGatewayError(f"{method} is not available here", code="payment_method_unavailable")
+        params: dict[str, Any] = {
+            "amount": amount.to_minor(),
+            "currency": amount.currency.lower(),
+            "payment_method_types": [method],
+            "payment_method_data": {"type": method},
+            "confirm": True,
+            "metadata": metadata,
+        }
+        if method == WECHAT_PAY:
+            # "web" on phones too: "android"/"ios" need an app id registered with WeChat; a phone
+            # is sent to Stripe's hosted page instead (``hosted_instructions_url``).
+            params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
+        if method == ALIPAY:
+            params["return_url"] = return_url
+        intent = self._call(
+            lambda: self.client.v1.payment_intents.create(params=params, options=self._opts(key))  # type: ignore[arg-type]
+        )
+        return wallet_payment_from_object(intent.to_dict())
+
+    def wallet_payment_retrieve(self, payment_intent_id: str) -> WalletPayment:
+        intent = self._call(lambda: self.client.v1.payment_intents.retrieve(payment_intent_id))
+        return wallet_payment_from_object(intent.to_dict())
 
 
 def construct_event(

@@ -32,6 +32,7 @@ from payments.gateway.card import (
     TerminalGatewayError,
     construct_event,
 )
+from payments.gateway.wallet_fake import FakeWallets
 
 DECLINING_PAYMENT_METHODS = {"pm_card_chargeCustomerFail", "pm_card_visa_chargeDeclined"}
 AUTHENTICATING_PAYMENT_METHODS = {"pm_card_authenticationRequired"}
@@ -39,7 +40,7 @@ AUTHENTICATING_PAYMENT_METHODS = {"pm_card_authenticationRequired"}
 DECLINING_SETUP_PREFIXES = ("pm_card_chargeDeclined", "pm_card_declined")
 
 
-class FakeGateway:
+class FakeGateway(FakeWallets):
     test_only = True  # refused by ``manage.py check --deploy`` (payments.E001) and production settings
 
     def __init__(self) -> None:
@@ -169,14 +170,15 @@ class FakeGateway:
     def _intent(self, pid: str) -> PaymentResult:
         i = self.intents[pid]
         declined = i["status"] == "requires_payment_method"
+        error = i.get("error") or {}  # a wallet's failed attempt (payments.gateway.wallet_fake)
         return PaymentResult(
             id=pid,
             status=i["status"],
             amount=i["amount"],
             client_secret=f"{pid}_secret_x",
             charge_id=i["charge"],
-            failure_code="card_declined" if declined else "",
-            failure_message="Your card was declined." if declined else "",
+            failure_code=error.get("code") or ("card_declined" if declined else ""),
+            failure_message=error.get("message") or ("Your card was declined." if declined else ""),
         )
 
     def payment_intent_retrieve(self, payment_intent_id: str) -> PaymentResult:

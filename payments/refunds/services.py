@@ -42,6 +42,7 @@ from payments.outbox.queueing import enqueue_on_commit
 from payments.outbox.states import outbox_transition
 from payments.refunds.models import Refund, RefundStatus
 from payments.refunds.states import refund_transition
+from payments.wallets.services import wallet_refund_refusal
 
 log = logging.getLogger(__name__)
 REFUND = "refund"
@@ -87,7 +88,8 @@ def refund_request(
     A person must be a finance officer and give a reason; the system (``actor=None``, e.g. the
     all-or-nothing job) passes its own ``key``. Raises ``PermissionDenied``, or
     ``RefundNotAllowed`` if the gift is not captured, the amount is not positive or exceeds what
-    is left to refund. The same request again (``refund_key``) returns the first refund and moves
+    is left to refund, or if the gift was paid with a wallet whose refund window has closed
+    (``payments.wallets.services.wallet_refund_refusal``). The same request again (``refund_key``) returns the first refund and moves
     nothing, unless that refund failed for good: then it is a new attempt under a new key.
     """
     if actor is not None and not in_role(actor, FINANCE_OFFICERS):
@@ -104,6 +106,9 @@ def refund_request(
             raise RefundNotAllowed(_("Only a received gift can be refunded."))
         if donation.idempotency_key.startswith("offline:"):  # ADR 0230: no provider payment to refund
             raise RefundNotAllowed(_("A gift received offline is not refunded through the payment provider."))
+        outside_window = wallet_refund_refusal(donation=donation)  # Alipay 90, WeChat Pay 180 days (ADR 0233)
+        if outside_window is not None:
+            raise RefundNotAllowed(outside_window)
         if amount.currency != donation.currency or amount.amount <= 0:
             raise RefundNotAllowed(_("The refund must be a positive amount in the gift's currency."))
         if amount > donation.refundable:

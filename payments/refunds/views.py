@@ -20,6 +20,7 @@ from campaigns.roles import FINANCE_OFFICERS, in_role
 from payments.donations.models import Donation
 from payments.refunds.models import Refund
 from payments.refunds.services import RefundNotAllowed, refund_request, refund_take_over
+from payments.wallets.services import wallet_label, wallet_refund_deadline, wallet_refund_refusal
 
 
 class RefundForm(LabelledForm):
@@ -66,8 +67,12 @@ def refund_view(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, _("The refund is on its way."))
             return redirect("payments:refund", public_id=donation.public_id)
     status = 400 if request.method == "POST" else 200
+    deadline = wallet_refund_deadline(donation)  # a wallet gift's refund window (ADR 0233)
+    wallet = {"name": wallet_label(donation.payment_method_type), "deadline": deadline,
+              "refusal": wallet_refund_refusal(donation=donation)} if deadline else None  # fmt: skip
     return render(request, "payments/refund.html", {"donation": donation, "form": form, "take_over": take_over,
-                                                    "refunds": donation.refunds.order_by("-created_at")},
+                                                    "refunds": donation.refunds.order_by("-created_at"),
+                                                    "wallet": wallet},
                   status=status)  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from campaigns.verification.selectors import campaign_gift_refusal, public_benef
 from payments.donations.card_errors import CARD_ERROR_CODES, card_error_messages
 from payments.donations.forms import DonationForm
 from payments.figures.selectors import CampaignTotals, campaign_totals
+from payments.wallets.services import wallet_label, wallet_methods_offered
 
 register = template.Library()
 
@@ -40,7 +41,8 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
     open_now = refusal is None
     earmark = _earmark(context, campaign)
     unit_label = _unit_label(context, campaign)
-    seconds, key = _form_cache(campaign=campaign, unit_label=unit_label, earmark=earmark)
+    wallets = wallet_methods_offered(campaign=campaign)
+    seconds, key = _form_cache(campaign=campaign, unit_label=unit_label, earmark=earmark, wallets=wallets)
     return {
         # Built only when the form's fragment is rendered (a cache miss).
         "form": SimpleLazyObject(lambda: DonationForm(campaign=campaign, initial={"frequency": "one_off"})),
@@ -55,6 +57,9 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         # Live, but stopped until overdue outcome evidence is reported.
         "paused": campaign.accepts_donations and not open_now,
         "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
+        # WeChat Pay and Alipay where the gateway takes them (ADR 0231): (method, name) pairs.
+        "wallets": [(method, wallet_label(method)) for method in wallets],
+        "wallet_url": reverse("payments:wallet_start", kwargs={"slug": campaign.slug}),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_locale": stripe_locale(),
@@ -64,19 +69,21 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
     }
 
 
-def _form_cache(*, campaign: Campaign, unit_label, earmark: Beneficiary | None) -> tuple[int, str]:
+def _form_cache(
+    *, campaign: Campaign, unit_label, earmark: Beneficiary | None, wallets: tuple[str, ...] = ()
+) -> tuple[int, str]:
     """Timeout and key of the cached ``<form>`` fragment of the panel (issue 11, ADR 0228).
 
     The form holds nothing live and nothing personal (no CSRF token, no figure): only the campaign's
-    currency, minimum, unit cost and label, funding model and slug, the provider's public settings
-    and the page's language. The key is a digest of exactly those values, so a change of any of
+    currency, minimum, unit cost and label, funding model and slug, the provider's public settings,
+    the wallets offered and the page's language. The key is a digest of exactly those values, so a change of any of
     them is a new key and shows at once: nothing to invalidate. An earmarked form (``?for=``) is
     never cached (timeout 0 under a key of its own)."""
     if earmark is not None:
         return 0, uuid.uuid4().hex
     parts = (campaign.pk, campaign.slug, campaign.currency, campaign.min_donation_minor, campaign.unit_cost_minor,
              str(unit_label), campaign.funding_model, get_language(), settings.STRIPE_PUBLISHABLE_KEY,
-             settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())))  # fmt: skip
+             settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())), wallets)  # fmt: skip
     return settings.CAMPAIGN_PANELS_CACHE_SECONDS, hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 

@@ -3,16 +3,40 @@
 (function () {
   "use strict";
   const form = document.getElementById("donate-form");
-  if (!form || typeof Stripe === "undefined") { return; }
+  // WeChat Pay and Alipay (data-wallet-url, ADR 0232) need no Stripe.js: our server creates the
+  // payment and the browser only follows where it says.
+  const walletUrl = form ? form.dataset.walletUrl : "";
+  if (!form || (typeof Stripe === "undefined" && !walletUrl)) { return; }
 
   const message = document.getElementById("donate-message");
   const submit = document.getElementById("donate-submit");
   const amountInput = document.getElementById("donate-amount");
   // Stripe.js writes its own messages (declines, incomplete card): in the page's language.
   const locale = form.dataset.stripeLocale || "auto";
-  const stripe = Stripe(form.dataset.stripeKey, { locale: locale });
-  const card = stripe.elements({ locale: locale }).create("card");
-  card.mount("#card-element");
+  const stripe = typeof Stripe === "undefined" ? null : Stripe(form.dataset.stripeKey, { locale: locale });
+  const card = stripe ? stripe.elements({ locale: locale }).create("card") : null;
+  if (card) { card.mount("#card-element"); }
+
+  // The way to pay: "card" unless the donor chose a wallet. A wallet gift is one-off and needs
+  // no card field.
+  function chosenMethod() {
+    const chosen = form.querySelector("input[name=method]:checked");
+    return chosen ? chosen.value : "card";
+  }
+  function methodChanged() {
+    const wallet = chosenMethod() !== "card";
+    document.getElementById("card-element").hidden = wallet;
+    const secure = document.getElementById("donate-secure");
+    if (secure) { secure.hidden = wallet; }
+    const monthly = form.querySelector("input[name=frequency][value=monthly]");
+    const oneOff = form.querySelector("input[name=frequency][value=one_off]");
+    if (monthly) {
+      monthly.disabled = wallet;
+      if (wallet && monthly.checked && oneOff) { oneOff.checked = true; }
+    }
+  }
+  form.querySelectorAll("input[name=method]").forEach((input) => input.addEventListener("change", methodChanged));
+  methodChanged();
 
   // One id per form: posting it twice (double click, retry after a network error) is one gift.
   function newAttempt() {
@@ -95,6 +119,19 @@
     submit.disabled = true;
     show(form.dataset.busyText || "…");
     try {
+      if (chosenMethod() !== "card") {
+        // The server writes the gift and creates the wallet payment; the browser goes where it
+        // says: our QR page (WeChat Pay on a desktop) or the wallet's own page (phones, Alipay).
+        const answer = await post(walletUrl, new FormData(form));
+        if (answer.status === "invalid") {
+          show(Object.values(answer.errors).flat().join(" "), "error");
+        } else if (answer.status === "redirect") {
+          window.location.assign(answer.url);
+        } else {
+          show(answer.message, "error");
+        }
+        return;
+      }
       if (started === null) {
         const answer = await post(form.action, new FormData(form));
         if (answer.status === "invalid") {
