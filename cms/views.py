@@ -12,7 +12,7 @@ from wagtail import views as wagtail_views
 
 from cms.routing import route_for_request
 from cms.selectors import HEADER_GENERATION_KEY, header_generation
-from payments.figures.page_cache import keep_page, keep_seconds, kept_page, page_validator
+from payments.public_pages.page_cache import keep_page, keep_seconds, kept_page, page_validator
 
 
 def _anonymous_read(request: HttpRequest) -> bool:
@@ -31,7 +31,7 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     First a short cache: ``TOTALS_CACHE_SECONDS`` (the age the live totals may have anyway), keyed
     by host, path and language under the site header's generation, so publishing, unpublishing or
     moving a page takes effect at once; a hit makes no database query. Then, for a campaign's page,
-    the kept response of ``payments.figures.page_cache``: served only while everything it shows is
+    the kept response of ``payments.public_pages.page_cache``: served only while everything it shows is
     what a render would show now (its figures read live when ``TOTALS_CACHE_SECONDS`` is 0).
     """
     seconds = settings.TOTALS_CACHE_SECONDS if _anonymous_read(request) else 0

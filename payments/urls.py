@@ -5,6 +5,7 @@ app_name = "payments"
 # webhook is mounted by config.urls outside them, at the stable /payments/webhooks/stripe/.
 urlpatterns = [
     path("", include("payments.donations.urls")),
+    path("", include("payments.public_pages.urls")),
     path("", include("payments.wallets.urls")),
     path("", include("payments.refunds.urls")),
     path("", include("payments.trace.urls")),

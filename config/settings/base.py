@@ -294,7 +294,7 @@ UNIT_FUNDING_COALESCE_SECONDS = env.float("CLEARFUND_UNIT_FUNDING_COALESCE_SECON
 CAMPAIGN_PANELS_CACHE_SECONDS = env.int("CLEARFUND_CAMPAIGN_PANELS_CACHE_SECONDS", default=60)
 # A campaign page's and giving page's whole anonymous response is kept and served while nothing it
 # shows has changed (its figures, read live when TOTALS_CACHE_SECONDS is 0, its panel version, the
-# site's content generation, the date: payments.figures.page_cache, ADR 0241); this timeout bounds
+# site's content generation, the date: payments.public_pages.page_cache, ADR 0241); this timeout bounds
 # what no validator part follows. 0 renders every request.
 PUBLIC_PAGE_KEEP_SECONDS = env.int("CLEARFUND_PUBLIC_PAGE_KEEP_SECONDS", default=60)
 # Public notice before a release (ADR 0104): a requested release is shown on its campaign page with

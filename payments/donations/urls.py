@@ -5,7 +5,6 @@ from payments.donations import donor_views, views
 # Mounted under /payments/ inside the language patterns (/en/payments/… for English).
 urlpatterns = [
     path("csrf/", views.csrf_token, name="csrf"),
-    path("donate/<slug:slug>/", views.donate_page, name="donate_page"),
     path("donate/<slug:slug>/start/", views.donation_start, name="donation_start"),
     path("gifts/<uuid:public_id>/charge/", views.donation_charge_view, name="donation_charge"),
     path("gifts/<uuid:public_id>/confirm/", views.donation_confirm_view, name="donation_confirm"),

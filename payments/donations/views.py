@@ -10,15 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
@@ -35,7 +31,7 @@ from payments.donations.intake import (
 )
 from payments.donations.models import Donation
 from payments.donations.protection import Overloaded, provider_slot
-from payments.donations.selectors import campaign_page_url, wall_of_support
+from payments.donations.selectors import campaign_page_url
 from payments.donations.services import (
     ChargeOutcome,
     DonationNotPossible,
@@ -43,7 +39,6 @@ from payments.donations.services import (
     donation_confirm_authenticated,
     donation_create,
 )
-from payments.figures.page_cache import keep_page, keep_seconds, kept_page, page_validator
 from payments.gateway.card import GatewayError
 
 
@@ -52,42 +47,6 @@ def own_donation(request: HttpRequest, public_id) -> Donation:
     if str(public_id) not in request.session.get(SESSION_KEY, []):
         raise Http404
     return get_object_or_404(Donation.objects.select_related("campaign", "donor"), public_id=public_id)
-
-
-def donate_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """A stand-alone donation page (the CMS campaign page embeds the same panel).
-
-    The page holds nothing personal (no CSRF token, no user), so the whole response is cached for
-    ``TOTALS_CACHE_SECONDS``: a cache hit makes no database query, and totals are at most that old.
-    Past that, the response kept by ``payments.figures.page_cache`` is served while everything it
-    shows is what a render would show now (figures read live when ``TOTALS_CACHE_SECONDS`` is 0).
-    """
-    # An earmarked page (?for=<beneficiary>) is rare and personal to the link: never cached.
-    earmarked = bool(request.GET.get("for"))
-    seconds = 0 if earmarked else settings.TOTALS_CACHE_SECONDS
-    key = f"donate-page:{slug}:{get_language()}"
-    kept_key = f"donate-page:kept:{slug}:{get_language()}"
-    if seconds > 0:
-        cached = cache.get(key)
-        if cached is not None:
-            return HttpResponse(cached)
-    kept = None if earmarked else kept_page(kept_key)
-    if kept is None:
-        campaign = get_object_or_404(Campaign, slug=slug)
-        validator = None if earmarked or keep_seconds() <= 0 else page_validator(campaign=campaign)
-        response = render(
-            request,
-            "payments/donate_page.html",
-            {"campaign": campaign, "wall": wall_of_support(campaign=campaign), "page": None},
-        )  # fmt: skip
-        if validator:
-            keep_page(kept_key, campaign=campaign, validator=validator, response=response)
-    else:
-        response = kept
-    if seconds > 0:
-        cache.set(key, response.content, seconds)
-    patch_cache_control(response, public=True, max_age=seconds)
-    return response
 
 
 @ensure_csrf_cookie

@@ -75,7 +75,7 @@ def test_a_change_of_the_campaign_renders_again(client, fake_gateway, campaign):
 def test_a_new_day_renders_again(client, fake_gateway, campaign, monkeypatch):
     import datetime
 
-    from payments.figures import page_cache
+    from payments.public_pages import page_cache
 
     path = f"/payments/donate/{campaign.slug}/"
     _settle(client, path)
