@@ -40,7 +40,11 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
     open_now = refusal is None
     earmark = _earmark(context, campaign)
     unit_label = _unit_label(context, campaign)
-    seconds, key = _form_cache(campaign=campaign, unit_label=unit_label, earmark=earmark)
+    # A supporter's page posts the same form to its own start (ADR 0234), which records the page.
+    start_url = context.get("donate_start_url") or reverse(
+        "payments:donation_start", kwargs={"slug": campaign.slug}
+    )
+    seconds, key = _form_cache(campaign=campaign, unit_label=unit_label, earmark=earmark, start_url=start_url)
     return {
         # Built only when the form's fragment is rendered (a cache miss).
         "form": SimpleLazyObject(lambda: DonationForm(campaign=campaign, initial={"frequency": "one_off"})),
@@ -54,7 +58,7 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "earmark": earmark,
         # Live, but stopped until overdue outcome evidence is reported.
         "paused": campaign.accepts_donations and not open_now,
-        "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
+        "start_url": start_url,
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_locale": stripe_locale(),
@@ -64,7 +68,9 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
     }
 
 
-def _form_cache(*, campaign: Campaign, unit_label, earmark: Beneficiary | None) -> tuple[int, str]:
+def _form_cache(
+    *, campaign: Campaign, unit_label, earmark: Beneficiary | None, start_url: str = ""
+) -> tuple[int, str]:
     """Timeout and key of the cached ``<form>`` fragment of the panel (issue 11, ADR 0228).
 
     The form holds nothing live and nothing personal (no CSRF token, no figure): only the campaign's
@@ -76,7 +82,7 @@ def _form_cache(*, campaign: Campaign, unit_label, earmark: Beneficiary | None) 
         return 0, uuid.uuid4().hex
     parts = (campaign.pk, campaign.slug, campaign.currency, campaign.min_donation_minor, campaign.unit_cost_minor,
              str(unit_label), campaign.funding_model, get_language(), settings.STRIPE_PUBLISHABLE_KEY,
-             settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())))  # fmt: skip
+             settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())), start_url)  # fmt: skip
     return settings.CAMPAIGN_PANELS_CACHE_SECONDS, hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
