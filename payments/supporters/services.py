@@ -132,7 +132,7 @@ def page_start(
             page = SupporterPage.objects.create(
                 campaign=campaign, owner=owner, team=team, slug=_slug("p"), title=title.strip()[:100],
                 words=words.strip()[:2000], goal_minor=goal.to_minor(), currency=goal.currency, photo=photo,
-                language=language or "zh-hans", status=S.PENDING,
+                language=language or "zh-hans",
             )  # fmt: skip
             SupporterPageTotal.objects.create(page=page)
             audit(actor=None, action="supporter_page.started", subject=page,

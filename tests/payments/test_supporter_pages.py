@@ -216,3 +216,49 @@ def test_the_campaign_supporters_page_lists_pages_and_teams(client, campaign, ed
     html = client.get(f"/supporters/for/{campaign.slug}/").content.decode()
 
     assert page.get_absolute_url() in html and "江华一中校友队" in html and 'data-testid="start-link"' in html
+
+
+def test_the_supporters_admin_lists_open_for_editors_only(client, campaign, editor, finance_officer):
+    page = public_page(campaign, editor, new_team_name="江华一中校友队")
+    SupporterPageReport.objects.create(page=page, reason="fraud", fingerprint="x")
+    urls = ["/admin/supporter_pages/", "/admin/supporter_page_reports/", "/admin/supporter_teams/",
+            f"/admin/supporter_pages/inspect/{page.pk}/", f"/admin/supporters/teams/{page.team.pk}/moderate/"]  # fmt: skip
+
+    client.force_login(editor)
+    pages = {url: client.get(url) for url in urls}
+    client.force_login(finance_officer)
+    refused = {url: client.get(url).status_code for url in urls}
+
+    assert {url: r.status_code for url, r in pages.items()} == dict.fromkeys(urls, 200)
+    assert page.owner.email not in pages[urls[3]].content.decode()  # editors moderate words, not donors
+    assert all(code in (302, 403) for code in refused.values())
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (11, 93, 75)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_photo_is_a_checked_image(client, campaign, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _sign_in(client, donor())
+    data = {"title": "t", "words": "w", "goal": "5000"}
+
+    bad = client.post(f"/en/supporters/start/{campaign.slug}/",
+                      {**data, "photo": SimpleUploadedFile("x.png", b"not an image", "image/png")})  # fmt: skip
+    assert bad.status_code == 400 and not SupporterPage.objects.exists()
+
+    good = client.post(f"/en/supporters/start/{campaign.slug}/",
+                       {**data, "photo": SimpleUploadedFile("me.png", _png(), "image/png")})  # fmt: skip
+    assert good.status_code == 302
+    page = SupporterPage.objects.get()
+    assert page.photo.width == 64
+    page_moderate(page=page, to=SupporterPageStatus.APPROVED, actor=editor)
+    shown = client.get(page.get_absolute_url())
+    assert shown.status_code == 200 and "<img" in shown.content.decode()
