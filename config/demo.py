@@ -48,6 +48,7 @@ DEMO_COMMANDS = [
     "demo_campaigns",
     "demo_donations",
     "demo_matching",
+    "demo_supporters",
     "demo_offline",
     "demo_verification",
     "demo_reports",

@@ -13,6 +13,7 @@ TASK_MODULES = (
     "payments.notifications.tasks",
     "payments.donor_accounts.tasks",
     "payments.matching.tasks",
+    "payments.supporters.tasks",
 )
 RECEIVER_MODULES = (
     "payments.donations.receivers",
@@ -21,6 +22,7 @@ RECEIVER_MODULES = (
     "payments.needs.receivers",
     "payments.notifications.receivers",
     "payments.matching.receivers",
+    "payments.supporters.receivers",
 )
 
 

@@ -42,6 +42,13 @@ from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
 from payments.releases.models import Objection, ObjectionResolution, PayoutMethod, Release, ReleaseStatus
+from payments.supporters.models import (
+    SupporterGift,
+    SupporterPage,
+    SupporterPageReport,
+    SupporterPageTotal,
+    Team,
+)
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 
 __all__ = [
@@ -92,6 +99,11 @@ __all__ = [
     "Release",
     "ReleaseStatus",
     "StatementImport",
+    "SupporterGift",
+    "SupporterPage",
+    "SupporterPageReport",
+    "SupporterPageTotal",
+    "Team",
     "UnmatchedItem",
     "UnmatchedSide",
     "WebhookEvent",

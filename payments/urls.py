@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("payments.notifications.urls")),
     path("", include("payments.donor_accounts.urls")),
     path("", include("payments.matching.urls")),
+    path("", include("payments.supporters.urls")),
 ]

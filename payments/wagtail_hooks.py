@@ -23,6 +23,7 @@ from payments.refunds.provider_admin import ProviderRefundViewSet
 from payments.refunds.viewsets import RefundViewSet
 from payments.releases import wagtail_hooks as releases_hooks
 from payments.releases.models import Release
+from payments.supporters import wagtail_hooks as supporters_hooks  # noqa: F401
 from payments.webhooks.models import WebhookEvent
 from payments.webhooks.viewsets import WebhookEventViewSet
 

@@ -49,6 +49,14 @@ class SiteSettings(BaseSiteSetting):
     footer_text_en = models.TextField(_("footer text (English)"), blank=True)
     legal_notice = models.TextField(_("legal notice (Chinese)"), blank=True)
     legal_notice_en = models.TextField(_("legal notice (English)"), blank=True)
+    supporter_pages_public_at_once = models.BooleanField(
+        _("supporters' pages public at once"),
+        default=False,
+        help_text=_(
+            "When ticked, a supporter's page is public as soon as it is started and editors moderate it "
+            "afterwards (a reported page can be hidden at once). When not, an editor approves each page first."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -72,6 +80,7 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading=_("Footer and legal"),
         ),
+        MultiFieldPanel([FieldPanel("supporter_pages_public_at_once")], heading=_("Supporters' pages")),
     ]
 
     class Meta:
@@ -104,6 +113,16 @@ def site_name_of_default_site(language: str) -> str | None:
         return None
     with translation.override(language):
         return found.display_name
+
+
+def supporter_pages_public_at_once_of_default_site() -> bool | None:
+    """The default site's "supporters' pages public at once" switch (``payments.supporters.publishing``
+    reads it); None when the site has no settings yet."""
+    return (
+        SiteSettings.objects.filter(site__is_default_site=True)
+        .values_list("supporter_pages_public_at_once", flat=True)
+        .first()
+    )
 
 
 def credentials_of_default_site() -> Credentials | None:

@@ -465,6 +465,9 @@ CELERY_BEAT_SCHEDULE["needs-funding-sweep"] = {"task": "payments.needs_funding_s
 # A gift whose matching task was lost (broker down) is matched, or gives its match back, within
 # five minutes (ADR 0227).
 CELERY_BEAT_SCHEDULE["matches-sweep"] = {"task": "payments.matching.matches_sweep", "schedule": 300.0}
+# A gift through a supporter's page whose follow-up task was lost moves the page's figure within
+# five minutes (ADR 0234).
+CELERY_BEAT_SCHEDULE["supporter-gifts-sweep"] = {"task": "payments.supporters.gifts_sweep", "schedule": 300.0}
 # Stripe Connect for partner payouts and the balance transactions reconciliation reads (dotted
 # path, always explicit). In the demo it is Stripe's class pointed at localstripe (STRIPE_API_BASE);
 # tests name the in-memory fake; production refuses any fake (payments.gateway.checks, ADR 0208).

@@ -41,8 +41,14 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
     open_now = refusal is None
     earmark = _earmark(context, campaign)
     unit_label = _unit_label(context, campaign)
-    wallets = wallet_methods_offered(campaign=campaign)
-    seconds, key = _form_cache(campaign=campaign, unit_label=unit_label, earmark=earmark, wallets=wallets)
+    # A supporter's page posts the same form to its own start (ADR 0234), which records the page;
+    # it offers cards only (a wallet gift would not pass through that start).
+    page_start = context.get("donate_start_url")
+    start_url = page_start or reverse("payments:donation_start", kwargs={"slug": campaign.slug})
+    wallets = () if page_start else wallet_methods_offered(campaign=campaign)
+    seconds, key = _form_cache(
+        campaign=campaign, unit_label=unit_label, earmark=earmark, wallets=wallets, start_url=start_url
+    )
     return {
         # Built only when the form's fragment is rendered (a cache miss).
         "form": SimpleLazyObject(lambda: DonationForm(campaign=campaign, initial={"frequency": "one_off"})),
@@ -56,7 +62,7 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "earmark": earmark,
         # Live, but stopped until overdue outcome evidence is reported.
         "paused": campaign.accepts_donations and not open_now,
-        "start_url": reverse("payments:donation_start", kwargs={"slug": campaign.slug}),
+        "start_url": start_url,
         # WeChat Pay and Alipay where the gateway takes them (ADR 0231): (method, name) pairs.
         "wallets": [(method, wallet_label(method)) for method in wallets],
         "wallet_url": reverse("payments:wallet_start", kwargs={"slug": campaign.slug}),
@@ -70,7 +76,12 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
 
 
 def _form_cache(
-    *, campaign: Campaign, unit_label, earmark: Beneficiary | None, wallets: tuple[str, ...] = ()
+    *,
+    campaign: Campaign,
+    unit_label,
+    earmark: Beneficiary | None,
+    wallets: tuple[str, ...] = (),
+    start_url: str = "",
 ) -> tuple[int, str]:
     """Timeout and key of the cached ``<form>`` fragment of the panel (issue 11, ADR 0228).
 
@@ -83,7 +94,8 @@ def _form_cache(
         return 0, uuid.uuid4().hex
     parts = (campaign.pk, campaign.slug, campaign.currency, campaign.min_donation_minor, campaign.unit_cost_minor,
              str(unit_label), campaign.funding_model, get_language(), settings.STRIPE_PUBLISHABLE_KEY,
-             settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())), wallets)  # fmt: skip
+             settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())), wallets,
+             start_url)  # fmt: skip
     return settings.CAMPAIGN_PANELS_CACHE_SECONDS, hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
