@@ -111,7 +111,7 @@ def match_pool_money_view(request: HttpRequest, pk: int) -> HttpResponse:
         "RECORDED": PayInStatus.RECORDED, "card_form": card_form,
         "returns": pool.returns.select_related("recorded_by", "decided_by"),
         "RETURN_RECORDED": ReturnStatus.RECORDED, "returnable_from": pool_returnable_from(pool),
-    }, status=400 if error else 200)  # fmt: skip
+    })  # fmt: skip
 
 
 def _card_link(request: HttpRequest, pay_in: PoolPayIn) -> str:

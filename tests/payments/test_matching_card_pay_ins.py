@@ -188,5 +188,7 @@ def test_forged_links_unknown_steps_and_the_admin_screen(client, campaign, fake_
     client.force_login(officer("finance-a"))
     url = reverse("match_pool_money", kwargs={"pk": pay_in.pool_id})
     assert client.post(url, {"card_request": "1", "card_amount": "500"}).status_code == 302
-    assert client.post(url, {"card_request": "1", "card_amount": "99999999"}).status_code == 400
+    too_much = client.post(url, {"card_request": "1", "card_amount": "99999999"})
+    assert too_much.status_code == 200 and 'role="alert"' in too_much.content.decode()
+    assert PoolPayIn.objects.filter(pool=pay_in.pool).count() == 3
     assert 'data-testid="card-link"' in client.get(url).content.decode()
