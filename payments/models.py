@@ -28,7 +28,7 @@ from payments.ledger.models import (
     LedgerEntry,
     Posting,
 )
-from payments.matching.models import MatchAllocation, Matcher, MatchPool, PoolMatch, PoolPayIn
+from payments.matching.models import MatchAllocation, Matcher, MatchPool, PoolMatch, PoolPayIn, PoolReturn
 from payments.needs.models import NeedGift
 from payments.notifications.models import (
     DonorNotification,
@@ -37,7 +37,7 @@ from payments.notifications.models import (
     NotificationEvent,
     NotificationKind,
 )
-from payments.offline.models import BankStatementLine, OfflineGift, StatementImport
+from payments.offline.models import BankStatementLine, OfflineGift, OfflineRefund, StatementImport
 from payments.outbox.models import OutboxCommand, OutboxStatus
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem, UnmatchedSide
 from payments.refunds.models import Refund, RefundStatus
@@ -87,11 +87,13 @@ __all__ = [
     "Objection",
     "ObjectionResolution",
     "OfflineGift",
+    "OfflineRefund",
     "OutboxCommand",
     "OutboxStatus",
     "PayoutMethod",
     "PoolMatch",
     "PoolPayIn",
+    "PoolReturn",
     "Posting",
     "ReconciliationRun",
     "Refund",

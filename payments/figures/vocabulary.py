@@ -20,6 +20,8 @@ LABELS: dict[str, Promise] = {
     "lost_to_disputes": _("Lost to disputes"),
     "to_recover": _("Refunded after release, to recover"),
     "matched": _("Matched funds"),
+    # A matching pool's figure, not a campaign's (ADR 0238): read in ``payments.matching.selectors``.
+    "returned_to_matcher": _("Returned to the matcher"),
     "donors": _("Donors"),
     "captured": _("Received"),
 }

@@ -33,6 +33,9 @@ class AccountKind(models.TextChoices):
     # into one account per pool, which matches spend from and may never take below zero.
     MATCHER_FUNDS = "matcher_funds", _("Matchers' funds (external)")
     MATCH_POOL = "match_pool", _("Matching pool, paid in")
+    # A closed pool's paid-in but unmatched money, owed back to its matcher (ADR 0238): external,
+    # like refunds to donors; one per currency.
+    MATCHER_RETURNED = "matcher_returned", _("Returned to matchers (external)")
 
 
 # Buckets that hold money on behalf of someone: spending from them locks the account row and

@@ -155,6 +155,10 @@ class PayInMethod(models.TextChoices):
     OFFLINE = "offline", _("Offline record (cheque, cash at the office)")
 
 
+# The reference of a pay-in the matcher makes on its card payment page: ``checkout-<random>``.
+CARD_CHECKOUT_PREFIX = "checkout-"
+
+
 class PayInStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded, awaiting confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -183,6 +187,12 @@ class PoolPayIn(models.Model):
                                    related_name="+", verbose_name=_("confirmed or rejected by"))  # fmt: skip
     decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A card pay-in the matcher makes on its payment page (ADR 0238 §card): the card setup and the
+    # payment at the provider, and when the provider said it was paid (webhook or the page's own
+    # answer). Empty for pay-ins recorded after the fact.
+    provider_setup_intent_id = models.CharField(_("provider's card setup id"), max_length=64, blank=True)
+    provider_payment_intent_id = models.CharField(_("provider's payment id"), max_length=64, blank=True)
+    card_paid_at = models.DateTimeField(_("paid by card at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pledge pay-in")
@@ -209,6 +219,66 @@ class PoolPayIn(models.Model):
     @property
     def entry_key(self) -> str:
         return f"pledge:{self.pk}:paid_in"
+
+    @property
+    def is_card_checkout(self) -> bool:
+        """Paid by the matcher on its card payment page (not recorded after the fact)."""
+        return self.method == PayInMethod.CARD and self.reference.startswith(CARD_CHECKOUT_PREFIX)
+
+
+class ReturnStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded, awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PoolReturn(models.Model):
+    """A closed pool's paid-in but unmatched money returned to its matcher (ADR 0238): recorded by
+    one finance officer, confirmed by another (money leaving, like releases), posted once as
+    ``pool_return.to_matcher`` (the pool's account → returned to matchers, key
+    ``pool:<pool>:returned:<id>``)."""
+
+    pool = models.ForeignKey(
+        MatchPool, on_delete=models.PROTECT, related_name="returns", verbose_name=_("pool")
+    )
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    reference = models.CharField(_("bank reference of the transfer back"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReturnStatus.choices, default=ReturnStatus.RECORDED
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))  # fmt: skip
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("confirmed or rejected by"))  # fmt: skip
+    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("leftover returned to the matcher")
+        verbose_name_plural = _("leftovers returned to matchers")
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="pool_return_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=ReturnStatus.values), name="pool_return_status_valid"
+            ),
+            # One return awaiting its second officer per pool: two cannot promise the same money.
+            models.UniqueConstraint(
+                fields=["pool"], condition=Q(status="recorded"), name="pool_return_one_awaiting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool} → {self.amount}"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def entry_key(self) -> str:
+        return f"pool:{self.pool_id}:returned:{self.pk}"
 
 
 class PoolMatch(models.Model):

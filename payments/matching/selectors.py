@@ -22,19 +22,22 @@ from payments.matching.models import MatchAllocation, Matcher, MatchPool, PoolMa
 
 PAID_IN = "pledge."
 MATCHES = "match."
+RETURNED = "pool_return."  # the leftover of a closed pool returned to its matcher (ADR 0238)
 
 
 @dataclass(frozen=True)
 class PoolFigures:
     """A pool in money: ``pledged`` (its cap), ``paid_in`` (confirmed pay-ins), ``unpaid`` (pledged,
-    not paid in yet), ``matched`` (net of what refunds gave back) and ``left`` (paid in, not
-    matched: what it can still match)."""
+    not paid in yet), ``matched`` (net of what refunds gave back), ``returned`` (returned to the
+    matcher once the pool closed, ADR 0238) and ``left`` (paid in, not matched, not returned: what
+    it can still match, or still return)."""
 
     pool: MatchPool
     pledged: Money
     paid_in: Money
     matched: Money
     left: Money
+    returned: Money
 
     @property
     def unpaid(self) -> Money:
@@ -68,8 +71,9 @@ def pools_figures(pools: Iterable[MatchPool]) -> list[PoolFigures]:
         m = lambda minor, cur=p.currency: Money.from_minor(minor, cur)  # noqa: E731
         paid_in = sums[(p.account_code, PAID_IN)]
         matched = -sums[(p.account_code, MATCHES)]
+        returned = -sums[(p.account_code, RETURNED)]
         out.append(PoolFigures(pool=p, pledged=p.cap, paid_in=m(paid_in), matched=m(matched),
-                               left=m(paid_in - matched)))  # fmt: skip
+                               returned=m(returned), left=m(paid_in - matched - returned)))  # fmt: skip
     return out
 
 
@@ -203,15 +207,19 @@ def matcher_summary(*, matcher: Matcher) -> MatcherSummary:
     )  # fmt: skip
 
 
-def showcase() -> list[tuple[Matcher, list[Money]]]:
-    """Every matcher with a pool, with what it has matched per currency (the "enterprises helping
-    villages" list): two queries."""
+def showcase() -> list[tuple[Matcher, list[Money], list[Money]]]:
+    """Every matcher with a pool, with what it has matched and what was returned to it once its
+    pools closed (ADR 0238), per currency (the "enterprises helping villages" list): two queries."""
     pools = list(MatchPool.objects.select_related("matcher").order_by("matcher__name", "pk"))
     figures = pools_figures(pools)
-    per: dict[int, dict[str, Money]] = defaultdict(dict)
+    matched: dict[int, dict[str, Money]] = defaultdict(dict)
+    returned: dict[int, dict[str, Money]] = defaultdict(dict)
     matchers: dict[int, Matcher] = {}
     for f in figures:
         matchers[f.pool.matcher_id] = f.pool.matcher
-        cur = f.matched.currency
-        per[f.pool.matcher_id][cur] = per[f.pool.matcher_id].get(cur, Money.zero(cur)) + f.matched
-    return [(matchers[pk], list(per[pk].values())) for pk in matchers]
+        for per, value in ((matched, f.matched), (returned, f.returned)):
+            cur = value.currency
+            per[f.pool.matcher_id][cur] = per[f.pool.matcher_id].get(cur, Money.zero(cur)) + value
+    return [
+        (matchers[pk], list(matched[pk].values()), [m for m in returned[pk].values() if m]) for pk in matchers
+    ]

@@ -101,7 +101,8 @@ def pool_pay_in_confirm(*, pay_in: PoolPayIn, actor: Actor) -> PoolPayIn:
     """A second finance officer confirms a recorded pay-in: ``pledge.paid_in`` (matcher funds →
     the pool, key ``pledge:<id>:paid_in``) is posted and the money can match gifts. Confirming
     twice changes nothing. Raises ``PermissionDenied`` (not finance, or the officer who recorded
-    it), ``TransitionNotAllowed`` (already rejected)."""
+    it), ``PayInNotAllowed`` (a card pay-in the matcher has not paid yet, ``payments.matching.card``),
+    ``TransitionNotAllowed`` (already rejected)."""
     _finance_only(actor)
     with transaction.atomic():
         pay_in = PoolPayIn.objects.select_for_update().select_related("pool").get(pk=pay_in.pk)
@@ -109,6 +110,9 @@ def pool_pay_in_confirm(*, pay_in: PoolPayIn, actor: Actor) -> PoolPayIn:
             return pay_in
         if pay_in.recorded_by_id == actor.pk:
             raise PermissionDenied(_("Another finance officer must confirm a payment you recorded."))
+        if pay_in.status == PayInStatus.RECORDED and pay_in.is_card_checkout and pay_in.card_paid_at is None:
+            # Paid on the matcher's card page: only once the provider said so (ADR 0238).
+            raise PayInNotAllowed(_("The matcher has not paid this by card yet."))
         pay_in.decided_by, pay_in.decided_at = actor, timezone.now()
         pay_in_transition(pay_in, PayInStatus.CONFIRMED, actor=actor, fields=("decided_by", "decided_at"))
         funds = account_for(kind=AccountKind.MATCHER_FUNDS, currency=pay_in.currency)

@@ -35,6 +35,8 @@ from payments.notifications.models import (
 from payments.outbox.queueing import enqueue_on_commit
 
 SKIPPED_BY_PREFERENCE = "preferences"
+# An offline gift's donor who gave no email (``payments.donations.services.NO_MAIL_DOMAIN``).
+SKIPPED_NO_ADDRESS = "no_address"
 
 
 def _event(*, kind: str, key: str, campaign_id: int, data: dict) -> NotificationEvent:
@@ -135,6 +137,12 @@ def notification_send(*, notification_id: int) -> bool:
             .get(pk=notification_id)
         )
         if notification.sent_at or notification.skipped or notification.in_digest:
+            return False
+        from payments.donations.services import NO_MAIL_DOMAIN
+
+        if notification.donor.email.endswith(NO_MAIL_DOMAIN):  # nobody to write to (ADR 0230)
+            notification.skipped = SKIPPED_NO_ADDRESS
+            notification.save(update_fields=["skipped"])
             return False
         if not selectors.mail_preferences(donor=notification.donor).wants(notification.event.kind):
             notification.skipped = SKIPPED_BY_PREFERENCE

@@ -24,7 +24,11 @@ from payments.offline.models import (
     OfflineChannel,
     OfflineGift,
     OfflineGiftStatus,
+    OfflineRefund,
+    OfflineRefundMethod,
+    OfflineRefundStatus,
 )
+from payments.offline.refunds import offline_refund_confirm, offline_refund_record, offline_refund_reject
 from payments.offline.services import offline_gift_confirm, offline_gift_record, offline_gift_reject
 from payments.offline.statements import (
     StatementRefused,
@@ -61,6 +65,23 @@ class OfflineGiftForm(LabelledForm):
         if scan and scan.size > 10 * 1024 * 1024:
             raise ValidationError(_("The scan is larger than 10 MB."))
         return scan
+
+
+class OfflineGiftChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OfflineGift) -> str:
+        return f"{_('No.')} {obj.pk} · {obj.amount} · {obj.campaign} · {obj.reference} · {obj.received_on}"
+
+
+class OfflineRefundForm(LabelledForm):
+    gift = OfflineGiftChoice(
+        label=gettext_lazy("Offline gift"),
+        queryset=OfflineGift.objects.filter(status=OfflineGiftStatus.CONFIRMED).select_related("campaign"),
+    )
+    amount = AmountField(currency="CNY", label=gettext_lazy("Amount paid back"))
+    method = forms.ChoiceField(label=gettext_lazy("Paid back as"), choices=OfflineRefundMethod.choices)
+    reference = forms.CharField(label=gettext_lazy("Receipt number or bank reference"), max_length=120,
+                                help_text=gettext_lazy("The number of the receipt the donor signed, or the bank's reference of the transfer back."))  # fmt: skip
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
 
 
 class StatementForm(LabelledForm):
@@ -167,3 +188,43 @@ def bank_statement_view(request: HttpRequest) -> HttpResponse:
         "page_title": _("Bank statements"), "header_icon": "doc-full", "form": form, "errors": errors,
         "open_lines": open_lines[:200], "matched_lines": matched[:50],
     }, status=400 if errors else 200)  # fmt: skip
+
+
+def offline_refunds_view(request: HttpRequest) -> HttpResponse:
+    """Record money of an offline gift paid back outside the provider; a second finance officer
+    confirms (it enters the ledger and gives back the gift's match) or rejects it (ADR 0237)."""
+    _finance(request)
+    recording = "record" in request.POST
+    form = OfflineRefundForm(request.POST if recording else None)
+    if form.is_bound and _number(form.data.get("gift")):
+        chosen = OfflineGift.objects.filter(pk=_number(form.data.get("gift"))).first()
+        if chosen is not None:
+            form.fields["amount"].currency = chosen.currency
+    error = None
+    if request.method == "POST":
+        try:
+            if recording and form.is_valid():
+                offline_refund_record(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Refund recorded; another finance officer must confirm it."))
+                return redirect("offline_refunds")
+            if "confirm" in request.POST or "reject" in request.POST:
+                refund = get_object_or_404(OfflineRefund, pk=_number(request.POST.get("refund")))
+                if "confirm" in request.POST:
+                    offline_refund_confirm(refund=refund, actor=request.user)
+                    messages.success(request, _("Refund confirmed: it is in the ledger and the figures now."))
+                else:
+                    offline_refund_reject(
+                        refund=refund, actor=request.user, reason=request.POST.get("reason", "")
+                    )
+                    messages.success(request, _("Refund rejected."))
+                return redirect("offline_refunds")
+        except (PermissionDenied, ValidationError) as exc:
+            error = exc.messages[0] if isinstance(exc, ValidationError) else (str(exc) or _("Not allowed."))
+    refunds = OfflineRefund.objects.select_related("gift__campaign", "recorded_by", "decided_by", "refund")[
+        :100
+    ]
+    status = 400 if error or (form.is_bound and form.errors) else 200
+    return render(request, "payments/admin/offline_refunds.html", {
+        "page_title": _("Offline refunds"), "header_icon": "doc-full", "form": form, "error": error,
+        "refunds": refunds, "RECORDED": OfflineRefundStatus.RECORDED,
+    }, status=status)  # fmt: skip

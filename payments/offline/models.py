@@ -97,6 +97,74 @@ class OfflineGift(models.Model):
         return Money.from_minor(self.amount_minor, self.currency)
 
 
+class OfflineRefundMethod(models.TextChoices):
+    CASH = "cash", _("Cash handed back")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer back to the donor")
+
+
+class OfflineRefundStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded, awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OfflineRefund(models.Model):
+    """Money of a confirmed offline gift paid back to its donor outside the payment provider (cash
+    or a bank transfer), recorded by one finance officer and confirmed by another (ADR 0237). On
+    confirmation it becomes a ``Refund`` posted through the card refunds' own posting, so figures,
+    the match's give-back and the credit note follow. ``key`` (gift, method, reference) refuses
+    the same repayment typed twice."""
+
+    key = models.CharField(max_length=200)
+    gift = models.ForeignKey(OfflineGift, on_delete=models.PROTECT, related_name="refunds",
+                             verbose_name=_("offline gift"))  # fmt: skip
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    method = models.CharField(_("paid back as"), max_length=16, choices=OfflineRefundMethod.choices)
+    reference = models.CharField(_("receipt number or bank reference"), max_length=120,
+                                 help_text=_("The number of the receipt the donor signed, or the bank's reference of the transfer back."))  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=16, choices=OfflineRefundStatus.choices,
+                              default=OfflineRefundStatus.RECORDED)  # fmt: skip
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))  # fmt: skip
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("confirmed or rejected by"))  # fmt: skip
+    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
+    refund = models.OneToOneField("payments.Refund", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="offline", verbose_name=_("refund"))  # fmt: skip
+
+    class Meta:
+        verbose_name = _("offline refund")
+        verbose_name_plural = _("offline refunds")
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="offline_refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=OfflineRefundStatus.values), name="offline_refund_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=OfflineRefundMethod.values), name="offline_refund_method_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(status="rejected"), name="offline_refund_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(refund__isnull=True, status__in=["recorded", "rejected"])
+                | Q(refund__isnull=False, status="confirmed"),
+                name="offline_refund_in_ledger_only_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ← {self.gift_id} ({self.get_status_display()})"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
 class StatementImport(models.Model):
     """One bank statement file imported by a finance officer (the file itself is not kept)."""
 

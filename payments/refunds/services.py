@@ -74,6 +74,68 @@ def _key_for_attempt(base: str) -> tuple[str, Refund | None]:
     return f"{base}:retry-{len(tried)}", None
 
 
+REFUND_KIND = "refund.issued"
+
+
+def refund_reserve(
+    *, donation: Donation, amount: Money, reason: str, actor: Actor, key: str, kind: str = REFUND_KIND
+) -> Refund:
+    """The refund posting every refund we make goes through (card and offline, ADR 0237): check
+    the gift (captured, not moved or disputed), the amount (positive, in its currency, at most
+    what is left refundable and the gift's own held cents), then write the ``Refund`` (pending),
+    post ``kind`` (escrow → refunds, under ``key``), add to ``refunded_minor`` and let the gift's
+    status follow. Call inside a transaction with ``donation`` locked (``select_for_update``): two
+    refunds of one gift queue on that lock, so together they never exceed what is refundable.
+    Raises ``RefundNotAllowed``; nothing is written then."""
+    if donation.captured_at is None or donation.status in (DonationStatus.MOVED, DonationStatus.DISPUTED):
+        raise RefundNotAllowed(_("Only a received gift can be refunded."))
+    if amount.currency != donation.currency or amount.amount <= 0:
+        raise RefundNotAllowed(_("The refund must be a positive amount in the gift's currency."))
+    if amount > donation.refundable:
+        raise RefundNotAllowed(
+            _("At most %(left)s of this gift can still be refunded.") % {"left": donation.refundable}
+        )
+    # Cents already released to a partner paid for an outcome; refunding them would spend
+    # other donors' gifts. Only the gift's own held cents can go back.
+    held = donation_unreleased(donation=donation)
+    if amount > held:
+        raise RefundNotAllowed(
+            _("Only %(held)s of this gift is still held; the rest has been released to partners.")
+            % {"held": held}
+        )
+    with transaction.atomic():  # a refusal below leaves no refund row behind
+        refund = Refund.objects.create(
+            donation=donation,
+            amount_minor=amount.to_minor(),
+            currency=amount.currency,
+            reason=reason.strip(),
+            requested_by=actor if actor is not None and actor.is_authenticated else None,
+            key=key,
+        )
+        try:
+            with transaction.atomic():
+                entry_post(
+                    key=key,
+                    kind=kind,
+                    legs=[
+                        Leg(escrow_account(donation.campaign), -amount),
+                        Leg(account_for(kind=AccountKind.REFUNDS, currency=amount.currency), amount),
+                    ],
+                    memo=f"refund of gift {donation.public_id}",
+                )
+        except InsufficientFunds as exc:
+            # The gift's money has already been released to a partner: it is no longer ours to give back.
+            raise RefundNotAllowed(
+                _("The campaign holds only %(held)s in escrow; released money cannot be refunded from it.")
+                % {"held": exc.balance}
+            ) from exc
+    donation.refunded_minor += amount.to_minor()
+    donation.save(update_fields=["refunded_minor", "updated_at"])
+    donation_follow_money(donation=donation, note=f"refund {refund.pk} requested",
+                          data={"amount_minor": refund.amount_minor})  # fmt: skip
+    return refund
+
+
 def refund_request(
     *,
     donation: Donation,
@@ -102,56 +164,12 @@ def refund_request(
         key, existing = _key_for_attempt(base)
         if existing is not None:
             return existing
-        if donation.captured_at is None or donation.status in (DonationStatus.MOVED, DonationStatus.DISPUTED):
-            raise RefundNotAllowed(_("Only a received gift can be refunded."))
         if donation.idempotency_key.startswith("offline:"):  # ADR 0230: no provider payment to refund
             raise RefundNotAllowed(_("A gift received offline is not refunded through the payment provider."))
         outside_window = wallet_refund_refusal(donation=donation)  # Alipay 90, WeChat Pay 180 days (ADR 0233)
         if outside_window is not None:
             raise RefundNotAllowed(outside_window)
-        if amount.currency != donation.currency or amount.amount <= 0:
-            raise RefundNotAllowed(_("The refund must be a positive amount in the gift's currency."))
-        if amount > donation.refundable:
-            raise RefundNotAllowed(
-                _("At most %(left)s of this gift can still be refunded.") % {"left": donation.refundable}
-            )
-        # Cents already released to a partner paid for an outcome; refunding them would spend
-        # other donors' gifts. Only the gift's own held cents can go back.
-        held = donation_unreleased(donation=donation)
-        if amount > held:
-            raise RefundNotAllowed(
-                _("Only %(held)s of this gift is still held; the rest has been released to partners.")
-                % {"held": held}
-            )
-        refund = Refund.objects.create(
-            donation=donation,
-            amount_minor=amount.to_minor(),
-            currency=amount.currency,
-            reason=reason.strip(),
-            requested_by=actor if actor is not None and actor.is_authenticated else None,
-            key=key,
-        )
-        try:
-            with transaction.atomic():
-                entry_post(
-                    key=key,
-                    kind="refund.issued",
-                    legs=[
-                        Leg(escrow_account(donation.campaign), -amount),
-                        Leg(account_for(kind=AccountKind.REFUNDS, currency=amount.currency), amount),
-                    ],
-                    memo=f"refund of gift {donation.public_id}",
-                )
-        except InsufficientFunds as exc:
-            # The gift's money has already been released to a partner: it is no longer ours to give back.
-            raise RefundNotAllowed(
-                _("The campaign holds only %(held)s in escrow; released money cannot be refunded from it.")
-                % {"held": exc.balance}
-            ) from exc
-        donation.refunded_minor += amount.to_minor()
-        donation.save(update_fields=["refunded_minor", "updated_at"])
-        donation_follow_money(donation=donation, note=f"refund {refund.pk} requested",
-                              data={"amount_minor": refund.amount_minor})  # fmt: skip
+        refund = refund_reserve(donation=donation, amount=amount, reason=reason, actor=actor, key=key)
         command = OutboxCommand.objects.create(
             kind=REFUND, key=key, payload={"refund_id": refund.pk}, next_attempt_at=timezone.now()
         )

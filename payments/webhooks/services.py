@@ -111,6 +111,12 @@ def _donation_for_intent(obj: dict) -> Donation | None:
 
 
 def _on_payment_intent(obj: dict) -> str:
+    from payments.matching.card import pay_in_for_intent, pool_pay_in_card_result
+
+    pay_in_id = pay_in_for_intent(obj)
+    if pay_in_id is not None:  # a matcher's card pay-in (ADR 0238): re-fetched, as a gift's is
+        current = get_gateway().payment_intent_retrieve(obj["id"])
+        return f"pledge pay-in {pay_in_id}: {pool_pay_in_card_result(pay_in_id=pay_in_id, result=current)}"
     donation = _donation_for_intent(obj)
     if donation is None:
         raise NotYetKnown("no gift for this payment intent yet")

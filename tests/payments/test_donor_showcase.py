@@ -48,7 +48,7 @@ def test_thank_you_links_the_trace_of_this_gift_the_campaign_and_a_link_to_share
     assert f'href="{trace}" data-testid="trace-link"' in html
     assert f'href="{campaign_path}" data-testid="campaign-link"' in html
     assert f'data-share-url="http://testserver{campaign_path}"' in html
-    assert 'src="/static/payments/share.js"' in html
+    assert 'src="/static/js/share.js"' in html
     # and never the donor's own page: anyone may type someone else's email into the gift form
     assert donor_token(donation.donor) not in html and "/payments/donor/" not in html
     assert response["Referrer-Policy"] == "same-origin"

@@ -12,7 +12,8 @@ from campaigns.state_tables import StateTable, TransitionNotAllowed, table
 from payments.disputes.states import DISPUTE_STATES
 from payments.donations.models import DonationStatus
 from payments.donations.states import DONATION_STATES, MONTHLY_PLAN_STATES
-from payments.offline.states import OFFLINE_GIFT_STATES
+from payments.matching.states import PAY_IN_STATES, POOL_STATES, RETURN_STATES
+from payments.offline.states import OFFLINE_GIFT_STATES, OFFLINE_REFUND_STATES
 from payments.outbox.states import OUTBOX_STATES
 from payments.refunds.states import REFUND_STATES
 from payments.releases.states import RELEASE_STATES
@@ -26,6 +27,10 @@ TABLES = [
     RELEASE_STATES,
     OUTBOX_STATES,
     OFFLINE_GIFT_STATES,
+    OFFLINE_REFUND_STATES,
+    POOL_STATES,
+    PAY_IN_STATES,
+    RETURN_STATES,
 ]
 # The modules allowed to write a money object's status: the transition functions.
 TRANSITION_MODULES = {

@@ -17,6 +17,8 @@ from payments.allocation.services import breakdown_of
 from payments.donations.selectors import donor_gifts, wall_of_support
 from payments.figures.selectors import campaign_totals_uncached
 from payments.ledger.models import NON_NEGATIVE_KINDS
+from payments.matching.models import PoolMatch
+from payments.matching.selectors import pools_figures
 from payments.models import Donation, DonorProfile, LedgerEntry, Posting
 from payments.trace.selectors import gift_trace
 from payments.trace.selectors import platform_transparency as trace_transparency
@@ -90,6 +92,7 @@ def check_campaign(world: World, model: Model, name: str) -> None:
             same(where, name_, figure(totals, name_), yuan(expected[name_]))
     if hasattr(totals, "counted"):
         same(where, "counted", totals.counted, yuan(expected["counted"]))
+    same(where, "matched", totals.matched, yuan(expected["matched"]))
     same(where, "donors", totals.donors, expected["donors"])
     if name == AON:
         same(where, "status", campaign.status, model.aon_status)
@@ -221,6 +224,10 @@ def check_balances(world: World, model: Model) -> None:
         put(("disputed", pk, None), t["disputed"])
         put(("dispute_losses", pk, None), t["lost"])
         put(("platform_receivable", pk, None), -t["to_recover"])
+    if model.pool is not None:
+        put(("matcher_funds", None, None), -model.pool.paid_in)
+        put(("match_pool", None, None), model.pool.balance)
+        put(("matcher_returned", None, None), model.pool.returned)
     for r in model.releases.values():
         partner = world.partners[r.connect].pk
         if r.state == "approved":
@@ -232,11 +239,29 @@ def check_balances(world: World, model: Model) -> None:
     assert not diff, f"ledger balances (kind, campaign, partner): (product, model) {diff}"
 
 
+def check_pool(world: World, model: Model, labels_to_pk: dict[str, int]) -> None:
+    """The pool's figures (matcher page, statement, admin) and each gift's match, against the model."""
+    pool = model.pool
+    if pool is None:
+        return
+    figures = pools_figures([world.pool])[0]
+    where = "matcher page"
+    for name_, value in (("paid_in", pool.paid_in), ("matched", pool.matched), ("returned", pool.returned),
+                         ("left", pool.balance), ("unpaid", pool.cap - pool.paid_in)):  # fmt: skip
+        same(where, name_, getattr(figures, name_), yuan(value))
+    pk_to_label = {pk: label for label, pk in labels_to_pk.items()}
+    product = {pk_to_label[m.donation_id]: (m.amount_minor, m.reduced_minor) for m in PoolMatch.objects.all()}
+    want = {label: (m.amount, m.reduced) for label, m in pool.matches.items()}
+    same("gifts' matches (amount, given back)", "by gift", product, want)
+
+
 def check_after_step(world: World, model: Model, labels_to_pk: dict[str, int]) -> None:
     """The ledger's rules and every account against the model; both campaign pages' figures, wall
-    and donor count (a few queries); the money columns and status of each gift."""
+    and donor count (a few queries); the pool's figures and every match; the money columns and
+    status of each gift."""
     check_ledger()
     check_balances(world, model)
+    check_pool(world, model, labels_to_pk)
     for name in (KEEP, AON):
         check_campaign(world, model, name)
     rows = {d.pk: d for d in Donation.objects.filter(pk__in=labels_to_pk.values())}

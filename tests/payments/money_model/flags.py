@@ -31,6 +31,11 @@ RECEIPT_ONCE = _flag("RECEIPT_ONCE", True)  # landed: ADR 0209 (send_once)
 # the card-holder), as it is net of refunds. The model's reading first; the product's since 0d08142.
 STATEMENT_NET_OF_LOST = _flag("STATEMENT_NET_OF_LOST", True)
 
+# Issue 14: a matching pool on the all-or-nothing campaign (pledge, pay-ins, each gift matched
+# once from paid-in money, matches given back on refunds and lost disputes, the pool closed and its
+# leftover returned to the matcher); ``matched`` and the pool's accounts checked with the rest.
+MATCHING = _flag("MATCHING", True)  # landed: ADR 0227, 0238
+
 
 def active() -> dict[str, bool]:
     return {name: value for name, value in globals().items() if name.isupper() and isinstance(value, bool)}

@@ -30,6 +30,15 @@ from payments.donations.services import DonationNotPossible
 from payments.donations.tasks import send_receipt
 from payments.gateway.card import RetryableGatewayError, TerminalGatewayError
 from payments.ledger.services import InsufficientFunds
+from payments.matching.models import PayInMethod
+from payments.matching.returns import ReturnNotAllowed, pool_return_confirm, pool_return_record
+from payments.matching.services import (
+    PayInNotAllowed,
+    matches_sweep,
+    pool_close,
+    pool_pay_in_confirm,
+    pool_pay_in_record,
+)
 from payments.models import Donation, OutboxCommand, Refund, Release
 from payments.refunds.services import RefundNotAllowed, refund_request, refund_take_over
 from payments.refunds.tasks import outbox_run
@@ -60,7 +69,9 @@ def counted(step):
     @functools.wraps(step)
     def run(self, **kwargs):
         MoneyMachine.calls[step.__name__] += 1
-        return step(self, **kwargs)
+        result = step(self, **kwargs)
+        self._matching_sweep()  # the beat's sweep may run between any two steps
+        return result
 
     return run
 
@@ -233,6 +244,9 @@ class MoneyMachine(RuleBasedStateMachine):
         r = m.Refund(label=f"r{len(self.model.refunds)}", gift=g.label, amount=amount)
         self.model.refund_request(r)
         self.refund_pk[r.label] = refund.pk
+        # Matching follows the gift while the refund is reserved (its status event, or the sweep if
+        # that was lost), before the provider answers: a refund that later fails keeps it given back.
+        self._matching_sweep()
         if mode == "queued":
             return
         self._inject(mode)
@@ -326,6 +340,7 @@ class MoneyMachine(RuleBasedStateMachine):
             refund_take_over(refund=Refund.objects.get(pk=self.refund_pk[r.label]), actor=self.world.finance,
                              reason="the card account is closed; paying back by bank transfer")  # fmt: skip
         self.model.refund_given_up(r)
+        self._matching_sweep()
 
     @precondition(lambda self: flags.PROVIDER_REFUND_EVENTS and self._dashboard_candidates())
     @rule(i=PICK, part=st.sampled_from(["all", "half", "fen"]))
@@ -513,6 +528,93 @@ class MoneyMachine(RuleBasedStateMachine):
             with tasks():
                 all_or_nothing_settle()
             assert self.world.side_effects() == before, "the deadline job run twice moved money again"
+
+    # --- matching (issue 14, ADR 0227, 0238) -----------------------------------------------
+    def _matching_sweep(self) -> None:
+        """``matches_sweep`` (the beat, every five minutes) and the model's reading of it."""
+        if self.model.pool is None:
+            return
+        with tasks():
+            matches_sweep()
+        self.model.match_sweep()
+
+    @precondition(lambda self: flags.MATCHING and self.model.pool is None)
+    @rule(ratio_tenths=st.sampled_from([10, 5]), cap=st.sampled_from([50_000, 300_000]),
+          first=st.sampled_from(["none", "half", "all"]))  # fmt: skip
+    @counted
+    def matcher_pledges(self, ratio_tenths, cap, first):
+        """A company pledges to match gifts to the all-or-nothing campaign and pays some in."""
+        self.world.pool_create(ratio_tenths=ratio_tenths, cap=cap)
+        self.model.pool = m.Pool(ratio_tenths=ratio_tenths, cap=cap)
+        amount = {"none": 0, "half": cap // 2, "all": cap}[first]
+        if amount:
+            self.world.pay_in(amount, self._next())
+            self.model.pool.paid_in += amount
+
+    @precondition(lambda self: self.model.pool is not None)
+    @rule(part=st.sampled_from(["fen", "some", "rest", "over"]), recorder_confirms=st.booleans())
+    @counted
+    def matcher_pays_in(self, part, recorder_confirms):
+        """A payment towards the pledge: recorded by one finance officer, confirmed by another."""
+        pool = self.model.pool
+        unpaid = pool.cap - pool.paid_in
+        amount = {"fen": 1, "some": 20_000, "rest": unpaid, "over": unpaid + 100}[part]
+        allowed = self.model.pay_in_allowed(amount)
+        before = self.world.side_effects()
+        if recorder_confirms and allowed:
+            recorded = pool_pay_in_record(pool=self.world.pool, amount=cny(amount), method=PayInMethod.BANK_TRANSFER,
+                                          reference=f"ICBC-MM-{self._next()}", actor=self.world.finance)  # fmt: skip
+            try:
+                pool_pay_in_confirm(pay_in=recorded, actor=self.world.finance)
+            except PermissionDenied:
+                pass
+            else:
+                raise AssertionError("the officer who recorded a pay-in confirmed it")
+            assert self.world.side_effects()[0] == before[0], "a pay-in reached the ledger unconfirmed"
+            pool_pay_in_confirm(pay_in=recorded, actor=self.world.finance_b)
+            pool.paid_in += amount
+            return
+        try:
+            self.world.pay_in(amount, self._next())
+        except PayInNotAllowed:
+            assert not allowed, f"a pay-in of ¥{amount / 100:.2f} refused ({unpaid / 100:.2f} unpaid)"
+            assert self.world.side_effects() == before, "a refused pay-in left rows behind"
+            return
+        assert allowed, f"a pay-in of ¥{amount / 100:.2f} accepted with ¥{unpaid / 100:.2f} unpaid"
+        pool.paid_in += amount
+
+    @precondition(lambda self: self.model.pool is not None and self.model.pool.open)
+    @rule()
+    @counted
+    def pool_closes(self):
+        """The matcher withdraws: finance closes the pool; no further gift is matched by it."""
+        pool_close(pool=self.world.pool, actor=self.world.finance, reason="the giving day is over")
+        self.model.pool.open = False
+
+    @precondition(lambda self: self.model.pool is not None)
+    @rule(twice=st.booleans())
+    @counted
+    def leftover_returned(self, twice):
+        """Finance returns what the pool holds to the matcher (recorded, then confirmed by another
+        officer): refused while the pool is open (gifts may still be matched) or holds nothing."""
+        allowed = self.model.return_allowed()
+        before = self.world.side_effects()
+        try:
+            recorded = pool_return_record(pool=self.world.pool, actor=self.world.finance)
+        except ReturnNotAllowed:
+            assert not allowed, f"the leftover ¥{self.model.pool.balance / 100:.2f} of a closed pool refused"
+            assert self.world.side_effects() == before, "a refused return left rows behind"
+            return
+        assert allowed, (
+            f"a return recorded (pool open: {self.model.pool.open}, holds {self.model.pool.balance})"
+        )
+        assert recorded.amount_minor == self.model.pool.balance, "the return is not the pool's leftover"
+        pool_return_confirm(pool_return=recorded, actor=self.world.finance_b)
+        if twice:
+            entries = self.world.side_effects()[0]
+            pool_return_confirm(pool_return=recorded, actor=self.world.finance_b)
+            assert self.world.side_effects()[0] == entries, "a return confirmed twice posted twice"
+        self.model.pool.returned += recorded.amount_minor
 
     # --- after every step ------------------------------------------------------------------
     @invariant()

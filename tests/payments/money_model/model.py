@@ -61,6 +61,39 @@ class Refund:
 
 
 @dataclass
+class Match:
+    """A gift's match by the pool: moved into escrow at ``amount``, ``reduced`` of it given back."""
+
+    amount: int
+    reduced: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.amount - self.reduced
+
+
+@dataclass
+class Pool:
+    """The matching pool on the all-or-nothing campaign (ADR 0227, 0238): ``ratio_tenths`` (10 is
+    1:1), a pledge of ``cap``, ``paid_in`` confirmed, ``returned`` to the matcher once closed."""
+
+    ratio_tenths: int
+    cap: int
+    paid_in: int = 0
+    returned: int = 0
+    open: bool = True
+    matches: dict[str, Match] = field(default_factory=dict)  # gift label -> its match
+
+    @property
+    def matched(self) -> int:
+        return sum(m.net for m in self.matches.values())
+
+    @property
+    def balance(self) -> int:
+        return self.paid_in - self.matched - self.returned
+
+
+@dataclass
 class Gift:
     label: str
     campaign: str
@@ -101,6 +134,7 @@ class Model:
         self.next_seq = 0
         self.aon_status = "live"  # live | funded | failed
         self.aon_deadline_passed = False
+        self.pool: Pool | None = None  # on the all-or-nothing campaign (flags.MATCHING)
 
     # --- derived cents -------------------------------------------------------------------
     def released(self, g: Gift, states: tuple[str, ...] = ("approved", "paid")) -> int:
@@ -136,15 +170,23 @@ class Model:
             return 0
         return g.amount - g.refunded - g.receivable - self.disputed(g) - self.lost(g)
 
+    def matched(self, campaign: str) -> int:
+        """Matched funds in the campaign's escrow (the pool matches the all-or-nothing campaign)."""
+        if self.pool is None or campaign != AON:
+            return 0
+        return self.pool.matched
+
     def captured_gifts(self, campaign: str | None = None) -> list[Gift]:
         gifts = [g for g in self.gifts.values() if g.captured and campaign in (None, g.campaign)]
         return sorted(gifts, key=lambda g: g.seq)
 
     def totals(self, campaign: str) -> dict[str, int]:
         gifts = self.captured_gifts(campaign)
+        matched = self.matched(campaign)  # in escrow, belongs to no gift (no releases here)
         return {
             "raised": sum(g.amount for g in gifts),
-            "held": sum(self.held(g) for g in gifts),
+            "matched": matched,
+            "held": sum(self.held(g) for g in gifts) + matched,
             "released": sum(self.released(g) for g in gifts),
             "approved": sum(self.released(g, ("approved",)) for g in gifts),
             "paid": sum(self.released(g, ("paid",)) for g in gifts),
@@ -152,7 +194,7 @@ class Model:
             "to_recover": sum(self.to_recover(g) for g in gifts),
             "disputed": sum(self.disputed(g) for g in gifts),
             "lost": sum(self.lost(g) for g in gifts),
-            "counted": sum(self.counted(g) for g in gifts),
+            "counted": sum(self.counted(g) for g in gifts) + matched,
             "donors": len({g.donor for g in gifts if self.still_given(g) > 0}),
         }
 
@@ -207,7 +249,71 @@ class Model:
             return False
         g.seq = self.next_seq
         self.next_seq += 1
+        self.match_follow(g)  # the capture's event queues matching, run on commit
         return True
+
+    # --- matching (ADR 0227, 0238) ---------------------------------------------------------
+    def still_counts(self, g: Gift) -> int:
+        """What of the gift the match follows: less refunds (ours and the provider's, failed ones
+        back) and what a lost dispute took; an open dispute does not count."""
+        lost = g.dispute.amount if g.dispute and g.dispute.state == "lost" else 0
+        return max(0, g.amount - g.refunded - g.receivable - lost)
+
+    def match_follow(self, g: Gift) -> None:
+        """Give back the share of the gift's match it lost (never brought back), then match it if
+        it lost nothing, the pool is open and holds money: floor(gift × ratio), at most the pool's
+        balance."""
+        pool = self.pool
+        if pool is None or g.campaign != AON or not g.captured:
+            return
+        counts = self.still_counts(g)
+        match = pool.matches.get(g.label)
+        if match is not None:
+            keep = match.amount * counts // g.amount
+            back = match.amount - match.reduced - keep
+            if back > 0:
+                match.reduced += back
+        if match is None and counts == g.amount and pool.open:
+            amount = min(g.amount * pool.ratio_tenths // 10, pool.balance)
+            if amount > 0:
+                pool.matches[g.label] = Match(amount=amount)
+
+    def _succeeded(self, g: Gift) -> bool:
+        return g.refunded + g.receivable == 0 and not (g.dispute and g.dispute.state in ("open", "lost"))
+
+    def match_sweep(self) -> None:
+        """``matches_sweep``: gifts in the open pool's window it has not matched (succeeded, nothing
+        refunded) while it holds money, and matched gifts that lost money and did not give it all
+        back, followed in the order they were made."""
+        pool = self.pool
+        if pool is None:
+            return
+        due: dict[str, Gift] = {}
+        if pool.open and pool.balance > 0:
+            for g in self.captured_gifts(AON):
+                if g.label not in pool.matches and self._succeeded(g):
+                    due[g.label] = g
+        for label, m in pool.matches.items():
+            g = self.gifts[label]
+            lost_money = g.refunded + g.receivable > 0 or (
+                g.dispute is not None and g.dispute.state == "lost"
+            )
+            if m.reduced < m.amount and lost_money:
+                due[label] = g
+        for g in sorted(due.values(), key=self._made):
+            self.match_follow(g)
+
+    @staticmethod
+    def _made(g: Gift) -> int:
+        return int(g.label[1:])  # g<n>: gifts are labelled in the order they were made (pk order)
+
+    def pay_in_allowed(self, amount: int) -> bool:
+        return self.pool is not None and 0 < amount <= self.pool.cap - self.pool.paid_in
+
+    def return_allowed(self) -> bool:
+        """The leftover may go back once the pool is closed (the test's pool window runs a day),
+        if it holds anything."""
+        return self.pool is not None and not self.pool.open and self.pool.balance > 0
 
     def refund_allowed(self, g: Gift, amount: int) -> bool:
         return (

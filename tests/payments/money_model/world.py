@@ -14,6 +14,7 @@ import itertools
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -29,6 +30,8 @@ from payments.donations.services import donation_charge, donation_create, donati
 from payments.gateway.card import RetryableGatewayError, get_gateway
 from payments.gateway.card_fake import sign_payload
 from payments.gateway.connect import get_connect_gateway
+from payments.matching.models import Matcher, MatchPool, PayInMethod
+from payments.matching.services import pool_pay_in_confirm, pool_pay_in_record
 from payments.models import Donation, LedgerEntry
 from payments.webhooks.services import webhook_receive
 from tests.factories import CampaignFactory, PartnerFactory
@@ -71,6 +74,7 @@ class World:
         self.events = itertools.count(1)
         self.intent_of: dict[int, str] = {}  # gifts charged while our call timed out
         self.release_labels: dict[int, str] = {}  # Release pk -> the model's label
+        self.pool: MatchPool | None = None
         self.gateway = get_gateway()
         self.gateway.reset()
         self.connect = get_connect_gateway()
@@ -78,6 +82,7 @@ class World:
         self.connect.add_account(CONNECT_ACCOUNT)
         self.connect.fund_platform(cny(10**12))
         self.finance = self._member("mm-finance", FINANCE_OFFICERS)
+        self.finance_b = self._member("mm-finance-b", FINANCE_OFFICERS)  # the second pair of eyes
         self.verifier = self._member("mm-verifier", VERIFIERS)
         self.campaigns = {
             # Open for years: monthly renewals run months ahead of today.
@@ -211,16 +216,38 @@ class World:
 
         OutboxCommand.objects.filter(pk=command_id).update(next_attempt_at=timezone.now())
 
+    # --- matching (ADR 0227, 0238) -----------------------------------------------------------
+    def pool_create(self, *, ratio_tenths: int, cap: int) -> MatchPool:
+        """Finance sets up a matcher's pledge on the all-or-nothing campaign (the admin's model
+        form): open from an hour ago for a day."""
+        matcher = Matcher.objects.create(name="湘江建材有限公司", name_en="Xiangjiang Building Materials",
+                                         slug=f"xiangjiang-{uuid.uuid4().hex[:8]}")  # fmt: skip
+        now = timezone.now()
+        self.pool = MatchPool.objects.create(matcher=matcher, title="九九公益日配捐", ratio=Decimal(ratio_tenths) / 10,
+                                             cap_minor=cap, starts_at=now - timedelta(hours=1),
+                                             ends_at=now + timedelta(days=1))  # fmt: skip
+        self.pool.campaigns.set([self.campaigns[AON]])
+        return self.pool
+
+    def pay_in(self, amount: int, n: int) -> None:
+        """A pay-in recorded by one finance officer and confirmed by the other (raises
+        ``PayInNotAllowed`` when it is more than the pledge left unpaid)."""
+        recorded = pool_pay_in_record(pool=self.pool, amount=cny(amount), method=PayInMethod.BANK_TRANSFER,
+                                      reference=f"ICBC-MM-{n}", actor=self.finance)  # fmt: skip
+        pool_pay_in_confirm(pay_in=recorded, actor=self.finance_b)
+
     @staticmethod
     def side_effects() -> tuple[int, ...]:
         """Rows that a refused action must not have written."""
-        from payments.models import Allocation, OutboxCommand, Refund
+        from payments.models import Allocation, OutboxCommand, PoolPayIn, PoolReturn, Refund
 
         return (
             LedgerEntry.objects.count(),
             Allocation.objects.count(),
             Refund.objects.count(),
             OutboxCommand.objects.count(),
+            PoolPayIn.objects.count(),
+            PoolReturn.objects.count(),
         )
 
 
