@@ -39,7 +39,8 @@ from django import forms
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.utils import formats
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 # Stored group name (the role key) -> the label people read. Literal msgids for makemessages.
 GROUP_LABELS = {
@@ -83,7 +84,8 @@ def permission_label(permission: Permission) -> str:
     if model is not None:
         for action, pattern in PERMISSION_ACTIONS.items():
             if permission.codename == get_permission_codename(action, model._meta):
-                return str(pattern) % {"name": model._meta.verbose_name}
+                # gettext: a Wagtail model without a verbose name of its own ("locale") has a msgid
+                return str(pattern) % {"name": gettext(str(model._meta.verbose_name))}
     return gettext(permission.name)
 
 
@@ -141,6 +143,20 @@ def _site_zone_field(original_init):
     return __init__
 
 
+def _wagtail_labels_without_translation() -> None:
+    """Labels Wagtail derives from a name in English: the sites list's "Port", "Site name", "Root
+    page" columns (its model fields' translated verbose names instead) and the group screen's page
+    permission "Page" field."""
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView as SitesIndexView
+    from wagtail.users.forms import PagePermissionsForm
+
+    for column in SitesIndexView.columns:
+        if column.name in ("port", "site_name", "root_page"):
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+    PagePermissionsForm.base_fields["page"].label = gettext_lazy("Page")
+
+
 def _header_title(self) -> str:
     from campaigns.templatetags.labels import label_value
 
@@ -183,6 +199,7 @@ def install() -> None:
     if not hasattr(Page.get_admin_display_title, "replaced"):
         Page.get_admin_display_title = _root_display_title(Page.get_admin_display_title)
     Permission.__str__ = permission_label  # the page and collection permission checkboxes' labels
+    _wagtail_labels_without_translation()
     if not hasattr(wagtailusers_tags.format_permissions, "translated"):
         wagtailusers_tags.format_permissions = _translated_permissions(wagtailusers_tags.format_permissions)
         wagtailusers_tags.register.inclusion_tag(

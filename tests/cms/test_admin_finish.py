@@ -111,6 +111,8 @@ def test_the_group_screen_lists_permissions_in_chinese(chinese_admin):
     )
     assert english == []
     assert "可以添加" in html and "可以删除" in html
+    assert "可以添加语言区域" in html  # a Wagtail model named by a msgid, not "locale"
+    assert "Wagtail 核心组件 | 页面" not in html  # page permissions by their labels, not Django's str()
     assert "可以访问 Wagtail 管理后台" in html
 
 
@@ -174,6 +176,14 @@ def test_the_account_page_names_the_sites_zone_in_words_not_gmt(chinese_admin):
     assert len(options) == 1
     assert options[0].startswith("北京时间（UTC+8），现在 "), options
     assert "Asia/Shanghai" not in shown(html)
+
+
+@pytest.mark.django_db
+def test_the_sites_list_names_its_columns_in_chinese(chinese_admin):
+    html = shown(chinese_admin.get("/admin/sites/").content.decode())
+
+    assert "端口号" in html and "站点名称" in html and "根页面" in html
+    assert " Port " not in html and " Site name " not in html
 
 
 def test_the_sites_zone_name_in_each_language():
