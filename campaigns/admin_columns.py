@@ -2,15 +2,15 @@
 
 from wagtail.admin.ui.tables import Column
 
-from campaigns.site_time import site_moment_text
+from campaigns.site_time import site_datetime_text
 
 
 class SiteMomentColumn(Column):
-    """A moment as ``site_moment_text`` shows it: the clock in the site's zone, with the zone named
-    ("2026-12-02 04:45 (UTC+8)"). Wagtail's ``DateColumn`` shows how long ago a moment was, which
-    reads "just now" for a moment still to come, such as the end of a release's public notice
-    (issue 13)."""
+    """A moment as the admin shows every date and time: in the site's zone, in the language's one
+    format ("2026年12月2日 04:45", ``site_datetime_text``; the account page names the zone). Wagtail's
+    ``DateColumn`` shows how long ago a moment was, which reads "just now" for a moment still to
+    come, such as the end of a release's public notice (issue 13)."""
 
     def get_value(self, instance) -> str:
         moment = super().get_value(instance)
-        return "" if moment is None else site_moment_text(moment)
+        return "" if moment is None else site_datetime_text(moment)

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import pgettext, pgettext_lazy
+
+# The site's zone by the name people use for it; a zone not listed is named by its UTC offset.
+ZONE_NAMES = {
+    "Asia/Shanghai": pgettext_lazy("time zone", "China Standard Time"),
+}
 
 
 def site_zone() -> tzinfo:
@@ -58,12 +65,35 @@ def site_moment_text(moment: datetime, *, today: date | None = None) -> str:
     is today in the site's zone, "2026-12-02 04:45 (UTC+8)" on another day. A reader in another
     zone (a donor abroad) can tell which 04:45 it is. Raises ``ValueError`` for a naive datetime."""
     local = timezone.localtime(moment, site_zone())
-    offset = local.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    zone = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    zone = _utc_offset_text(local)
     clock = local.strftime("%H:%M")
     if local.date() != (today or site_today()):
         clock = f"{local:%Y-%m-%d} {clock}"
     return f"{clock} ({zone})"
+
+
+def _utc_offset_text(local: datetime) -> str:
+    offset = local.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def site_zone_name() -> str:
+    """The site's zone as people read it in the active language: "北京时间（UTC+8）" / "China Standard
+    Time (UTC+8)"; a zone without a name in ``ZONE_NAMES`` as its offset ("UTC+8"). Never the IANA
+    key ("Asia/Shanghai") nor the browser's "GMT+8" (issue 13)."""
+    offset = _utc_offset_text(site_now())
+    name = ZONE_NAMES.get(settings.TIME_ZONE)
+    if name is None:
+        return offset
+    return pgettext("time zone", "%(name)s (%(offset)s)") % {"name": name, "offset": offset}
+
+
+def site_datetime_text(moment: datetime) -> str:
+    """A moment for the admin: in the site's zone, in the active language's one date-and-time format
+    (Django's ``DATETIME_FORMAT``: "2026年12月1日 10:31", "Dec. 1, 2026, 10:31 a.m."), the format
+    Wagtail's own screens use, so a column never reads "2026-12-01 10:31" beside them (issue 13).
+    Raises ``ValueError`` for a naive datetime."""
+    return formats.date_format(timezone.localtime(moment, site_zone()), "DATETIME_FORMAT")

@@ -13,6 +13,19 @@ ADR 0405).
   compares ``group.name``, never ``str(group)``.
 - **The root page** is stored as "Root" (Wagtail's migration); ``root_title_shown`` shows it as
   "All sites" / "所有站点" wherever Wagtail prints the page's admin title.
+- **Permissions.** Django stores each permission's name in English when it migrates ("Can add
+  campaign", built from ``verbose_name_raw``), and Wagtail's group screen prints that name (the
+  checkboxes' screen-reader labels, the custom and "other" permissions). ``permission_label``
+  builds the label in the active language from the codename and the model's translated
+  ``verbose_name`` ("可以添加筹款项目"); a permission of another form is looked up as a msgid (our
+  ``Meta.permissions`` names are, Wagtail's "Can access Wagtail admin" is). ``install()`` wraps
+  Wagtail's ``format_permissions`` tag to pass these labels, and makes ``Permission.__str__``
+  return it (Django's "app | model | Can add page" labels the page and collection permission
+  checkboxes).
+- **Time zone.** Staff see every time in the site's zone (``WAGTAIL_USER_TIME_ZONES`` holds only
+  it), so Wagtail drops the account page's zone choice, whose script wrote "GMT+8" next to each
+  zone; ``install()`` puts back a read-only field naming the site's zone in the reader's language
+  with its time now, formatted on the server ("北京时间（UTC+8），现在 10:31").
 
 Each replaced Wagtail method is checked by ``tests/cms/test_admin_language.py`` against the
 installed Wagtail, so an upgrade that changes it fails a test instead of silently undoing this.
@@ -20,8 +33,14 @@ installed Wagtail, so an upgrade that changes it fails a test instead of silentl
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
-from django.utils.translation import pgettext_lazy
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib.auth import get_permission_codename
+from django.contrib.auth.models import Group, Permission
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 # Stored group name (the role key) -> the label people read. Literal msgids for makemessages.
 GROUP_LABELS = {
@@ -31,6 +50,17 @@ GROUP_LABELS = {
     "Field officers": pgettext_lazy("staff group", "Field officers"),
     "Partners": pgettext_lazy("staff group", "Partners"),
     "Moderators": pgettext_lazy("staff group", "Moderators"),
+}
+# The actions Django and Wagtail name permissions by ("Can <action> <verbose_name_raw>").
+PERMISSION_ACTIONS = {
+    "add": pgettext_lazy("permission", "Can add %(name)s"),
+    "change": pgettext_lazy("permission", "Can change %(name)s"),
+    "delete": pgettext_lazy("permission", "Can delete %(name)s"),
+    "view": pgettext_lazy("permission", "Can view %(name)s"),
+    "choose": pgettext_lazy("permission", "Can choose %(name)s"),
+    "publish": pgettext_lazy("permission", "Can publish %(name)s"),
+    "lock": pgettext_lazy("permission", "Can lock %(name)s"),
+    "unlock": pgettext_lazy("permission", "Can unlock %(name)s"),
 }
 ROOT_TITLE = "Root"
 ROOT_LABEL = pgettext_lazy("root page", "All sites")
@@ -44,6 +74,87 @@ def group_label(name: str) -> str:
 
 def _group_str(self: Group) -> str:
     return group_label(self.name)
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission as people read it in the active language. Its stored ``name`` is English
+    whatever the language (Django writes it at migrate time), so the label is built from the
+    codename and the model's translated verbose name, or looked up as a msgid."""
+    model = permission.content_type.model_class()
+    if model is not None:
+        for action, pattern in PERMISSION_ACTIONS.items():
+            if permission.codename == get_permission_codename(action, model._meta):
+                # gettext: a Wagtail model without a verbose name of its own ("locale") has a msgid
+                return str(pattern) % {"name": gettext(str(model._meta.verbose_name))}
+    return gettext(permission.name)
+
+
+def _translated_permissions(original):
+    """Wagtail's ``format_permissions`` inclusion tag, its labels replaced by ``permission_label``.
+    Label-only stand-ins are passed, so no Permission row is changed in memory."""
+
+    def format_permissions(permission_bound_field):
+        context = original(permission_bound_field)
+        for row in context["object_perms"]:
+            # A Wagtail model without a verbose name of its own ("locale") is named by a msgid.
+            row["object"] = gettext(row["object"])
+            for action in ("add", "change", "delete"):
+                if action in row:
+                    perm = row[action]["perm"]
+                    row[action] = {
+                        **row[action],
+                        "perm": SimpleNamespace(id=perm.id, name=permission_label(perm)),
+                    }
+            for custom in row["custom"]:
+                custom["name"] = permission_label(custom["perm"])
+        context["other_perms"] = [
+            (SimpleNamespace(id=perm.id, name=permission_label(perm)), checkbox)
+            for perm, checkbox in context["other_perms"]
+        ]
+        return context
+
+    format_permissions.translated = True
+    return format_permissions
+
+
+def site_zone_choice_text() -> str:
+    """The site's zone and its time now, as the account page shows them: "北京时间（UTC+8），现在 10:31"."""
+    from campaigns.site_time import site_now, site_zone_name
+
+    now = formats.time_format(site_now(), "TIME_FORMAT")
+    return pgettext("time zone", "%(zone)s, now %(time)s") % {"zone": site_zone_name(), "time": now}
+
+
+def _site_zone_field(original_init):
+    def __init__(self, *args, **kwargs) -> None:
+        original_init(self, *args, **kwargs)
+        if "current_time_zone" in self.fields:
+            return  # more than one zone configured: Wagtail's own choice stays
+        stored = self.instance.current_time_zone if self.instance else ""
+        self.fields["current_time_zone"] = forms.ChoiceField(
+            label=gettext("Current time zone"),
+            choices=[(stored or "", site_zone_choice_text())],
+            required=False,
+            disabled=True,  # the stored value is kept as it is; nothing to choose
+            help_text=pgettext("time zone", "Every date and time in the admin is in the site's time zone."),
+        )
+
+    __init__.replaced = original_init
+    return __init__
+
+
+def _wagtail_labels_without_translation() -> None:
+    """Labels Wagtail derives from a name in English: the sites list's "Port", "Site name", "Root
+    page" columns (its model fields' translated verbose names instead) and the group screen's page
+    permission "Page" field."""
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView as SitesIndexView
+    from wagtail.users.forms import PagePermissionsForm
+
+    for column in SitesIndexView.columns:
+        if column.name in ("port", "site_name", "root_page"):
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+    PagePermissionsForm.base_fields["page"].label = gettext_lazy("Page")
 
 
 def _header_title(self) -> str:
@@ -67,9 +178,11 @@ def _root_display_title(original):
 
 def install() -> None:
     """Called once from ``CmsConfig.ready``."""
+    from wagtail.admin.forms.account import LocalePreferencesForm
     from wagtail.admin.ui.tables import TitleColumn
     from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
     from wagtail.models import Page
+    from wagtail.users.templatetags import wagtailusers_tags
     from wagtail.users.views import groups
 
     WagtailAdminTemplateMixin.get_header_title = _header_title
@@ -85,3 +198,12 @@ def install() -> None:
     ]
     if not hasattr(Page.get_admin_display_title, "replaced"):
         Page.get_admin_display_title = _root_display_title(Page.get_admin_display_title)
+    Permission.__str__ = permission_label  # the page and collection permission checkboxes' labels
+    _wagtail_labels_without_translation()
+    if not hasattr(wagtailusers_tags.format_permissions, "translated"):
+        wagtailusers_tags.format_permissions = _translated_permissions(wagtailusers_tags.format_permissions)
+        wagtailusers_tags.register.inclusion_tag(
+            "wagtailusers/groups/includes/formatted_permissions.html", name="format_permissions"
+        )(wagtailusers_tags.format_permissions)
+    if not hasattr(LocalePreferencesForm.__init__, "replaced"):
+        LocalePreferencesForm.__init__ = _site_zone_field(LocalePreferencesForm.__init__)

@@ -26,7 +26,9 @@ SITE_SETTINGS = {
     "organisation_address": "湖南省长沙市岳麓区示例路 1 号（演示地址）",
     "organisation_address_en": "1 Example Road, Yuelu District, Changsha, Hunan (demo address)",
     "registration_number": "53430000MJ0000001F",
-    "fundraising_qualification": "HNMZ-GM-2025-001 (demo)",
+    # An official number is shown as issued in both languages; "示例" marks it invented, and no
+    # English "(demo)" sits on the Chinese pages (issue 13).
+    "fundraising_qualification": "湘民慈〔2025〕示例 001 号",
     "contact_email": "hello@clearfund.example",
     "contact_phone": "0731 0000 0000",
     "footer_text": "每一分善款都可追溯：托管在独立账户，核实成果后才拨付给合作机构。",

@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from payments.donations.donor_links import PRIVATE_PAGE_REFERRER_POLICY, donor_from_token
+from payments.donations.donor_links import PRIVATE_PAGE_REFERRER_POLICY, donor_from_token, keep_private
 from payments.donations.models import Donation, DonorProfile
 from payments.donor_accounts.services import session_donor
 from payments.refunds.models import Refund, RefundStatus
@@ -70,6 +71,23 @@ def my_statement(request: HttpRequest) -> HttpResponse:
     donor = session_donor(session=request.session)
     if donor is None:
         raise Http404
+    return _statement(request, donor, again=reverse("reports:my_statement"))
+
+
+@require_GET
+def private_statement(request: HttpRequest, token: str) -> HttpResponse:
+    """The same statement by the donor's private link (the token of their gifts page, so the same
+    donor, expiry and revocation), for a donor without an account (issue 13). A forged, expired or
+    revoked token is a 404 that says nothing of any donor; the answer is never cached and its URL
+    never sent as a referrer."""
+    donor = donor_from_token(token)
+    if donor is None:
+        raise Http404
+    response = _statement(request, donor, again=reverse("reports:private_statement", kwargs={"token": token}))
+    return keep_private(response)
+
+
+def _statement(request: HttpRequest, donor: DonorProfile, *, again: str) -> HttpResponse:
     period = ""
     year = request.GET.get("year")
     if year is not None:
@@ -85,7 +103,7 @@ def my_statement(request: HttpRequest) -> HttpResponse:
     run = request_donor_statement(donor_id=donor.pk, period=period, language=get_language())
     if run.status == ReportStatus.DONE:
         return _file_response(run, public=False)
-    response = render(request, "reports/statement_preparing.html", status=202)
+    response = render(request, "reports/statement_preparing.html", {"again": again}, status=202)
     response["Cache-Control"] = "private, no-store"
     response["Retry-After"] = "30"
     return response

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.site_time import site_zone
+from campaigns.site_time import site_datetime_text
 
 
 class AuditEvent(models.Model):
@@ -38,8 +37,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         # What the admin's headings show: labels in the reader's language, not codes (issue 13).
-        at = timezone.localtime(self.at, site_zone())  # site time, like every date people see
-        return f"{at:%Y-%m-%d %H:%M} {self.get_action_display()} · {self.get_subject_type_display()} {self.subject_id}"
+        at = site_datetime_text(self.at)  # site time, in the admin's one format (issue 13)
+        return f"{at} {self.get_action_display()} · {self.get_subject_type_display()} {self.subject_id}"
 
     def get_action_display(self) -> str:
         """The action's label (the admin's inspect view reads ``get_<field>_display``)."""

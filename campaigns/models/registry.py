@@ -11,11 +11,10 @@ a household's ``key`` is a keyed hash too.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.encryption import EncryptedTextField
-from campaigns.site_time import site_zone
+from campaigns.site_time import site_datetime_text
 
 # Field names that hold restricted data; the admin shows them only to roles that need them.
 RESTRICTED_PERSON_FIELDS = ("name", "id_number", "phone")
@@ -68,7 +67,7 @@ class RegistryImport(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self) -> str:
-        return f"{self.source} @ {timezone.localtime(self.imported_at, site_zone()):%Y-%m-%d %H:%M}"
+        return f"{self.source} @ {site_datetime_text(self.imported_at)}"
 
     def get_report_display(self) -> str:
         """The report as labelled figures in the reader's language, not its stored keys (the admin's

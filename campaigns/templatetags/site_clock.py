@@ -3,7 +3,7 @@ and naming it ("04:45 (UTC+8)"; with the date when it is not today). ADR 0004.""
 
 from django import template
 
-from campaigns.site_time import site_moment_text
+from campaigns.site_time import site_datetime_text, site_moment_text
 
 register = template.Library()
 
@@ -11,3 +11,10 @@ register = template.Library()
 @register.filter
 def site_moment(moment) -> str:
     return "" if moment is None else site_moment_text(moment)
+
+
+@register.filter
+def site_datetime(moment) -> str:
+    """``{{ run.generated_at|site_datetime }}``: a moment in the admin, in the site's zone and the
+    language's one date-and-time format ("2026年12月1日 10:31"); "" for None."""
+    return "" if moment is None else site_datetime_text(moment)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import Money
+from campaigns.site_time import site_datetime_text
 
 
 class ReconciliationRun(models.Model):
@@ -22,7 +23,7 @@ class ReconciliationRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return _("Reconciliation of %(when)s") % {"when": f"{self.started_at:%Y-%m-%d %H:%M}"}
+        return _("Reconciliation of %(when)s") % {"when": site_datetime_text(self.started_at)}
 
 
 class UnmatchedSide(models.TextChoices):

@@ -4,9 +4,12 @@ the delivery log with its attempts, replay by hand with the same event id."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from integrations.models import DeliveryStatus, EventType, WebhookDelivery, WebhookSubscription
 from integrations.signing import verify
@@ -208,6 +211,16 @@ def test_the_attempt_log_says_what_went_wrong_in_words(
     assert "无法连接" in page  # "Could not connect"
     assert "将重试" in page  # "Will retry"
     assert ">network<" not in page and ">retrying<" not in page
+    # the exception's own (English) text is kept for finance, folded away under "technical detail"
+    attempt = WebhookDelivery.objects.get().attempts.get()
+    assert attempt.error
+    cell = re.search(r'data-testid="attempt-problem">(.*?)</td>', page, re.S).group(1)
+    reason, detail = cell.split("<details>")
+    assert reason.strip() == "无法连接"
+    assert "<summary>技术细节</summary>" in detail and escape(attempt.error) in detail
+    # and the attempt's time is in the admin's one Chinese format, not "2026-12-01 10:31:05"
+    sent = timezone.localtime(attempt.started_at)
+    assert f"{sent.year}年{sent.month}月{sent.day}日 {sent:%H:%M}" in page
 
 
 def test_the_webhooks_menu_is_shown_to_finance_officers_only(client, finance_officer, editor):

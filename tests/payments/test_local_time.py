@@ -338,7 +338,8 @@ def test_dates_in_admin_labels_and_file_names_are_site_dates(clock):
     event = AuditEvent(at=at, action="campaign.approved", subject_type="campaigns.Campaign", subject_id="7")
     run = ReportRun(pk=12, kind="campaign_impact", language="en", generated_at=at)
 
-    assert str(event).startswith("2026-01-15 00:30 ")  # the site date, then the action by its label
+    with translation.override("zh-hans"):  # the site date in the admin's one format, then the action's label
+        assert str(event).startswith("2026年1月15日 00:30 ")
     assert run.filename == "clearfund-campaign-12-en-20260115.pdf"
     clock.set("2026-01-14T15:30:00")  # 14 Jan 23:30 in Beijing
     assert days_until(date(2026, 1, 15)) == 1

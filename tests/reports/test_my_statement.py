@@ -45,3 +45,61 @@ def test_without_a_donor_session_there_is_no_statement(client):
 
     assert response.status_code == 404
     assert not ReportRun.objects.exists()
+
+
+def test_the_private_link_gets_the_same_statement_without_signing_in(
+    client, private_root, django_capture_on_commit_callbacks
+):
+    from payments.donations.donor_links import PRIVATE_PAGE_REFERRER_POLICY, donor_token
+
+    campaign = CampaignFactory(status="live", min_donation_minor=1000)
+    mine = gift(campaign, 30_000, email="li.hua@example.com")
+    gift(campaign, 777_700, email="someone.else@example.com")
+    url = f"/en/reports/donor/{donor_token(mine.donor)}/statement/"
+
+    # when the donor follows the statement link of their private page (no session)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(url)
+    assert first.status_code == 202
+    assert url in first.content.decode()  # "come back" points at the same private link
+    assert first["Cache-Control"] == "private, no-store"
+    response = client.get(url)
+
+    # then it is their statement only, kept out of caches and other sites' referrers
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == PRIVATE_PAGE_REFERRER_POLICY
+    text = pdf_text(b"".join(response.streaming_content))
+    assert "¥300" in text
+    assert "¥7,777" not in text
+
+
+def test_a_forged_or_revoked_private_link_has_no_statement(client):
+    from payments.donations.donor_links import donor_token
+
+    campaign = CampaignFactory(status="live", min_donation_minor=1000)
+    donor = gift(campaign, 30_000, email="li.hua@example.com").donor
+    token = donor_token(donor)
+    donor.link_version += 1  # every link sent before is revoked
+    donor.save(update_fields=["link_version"])
+
+    assert client.get(f"/en/reports/donor/{token}/statement/").status_code == 404
+    assert client.get(f"/en/reports/donor/{token[:-2]}xx/statement/").status_code == 404
+    assert not ReportRun.objects.exists()
+
+
+def test_the_private_page_links_the_statement_in_the_donors_language(client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from payments.donations.donor_links import donor_token
+
+    campaign = CampaignFactory(status="live", min_donation_minor=1000)
+    token = donor_token(gift(campaign, 30_000, email="li.hua@example.com").donor)
+    with translation.override("zh-hans"):
+        page_url = reverse("payments:donor_page", kwargs={"token": token})
+        statement_url = reverse("reports:private_statement", kwargs={"token": token})
+
+    page = client.get(page_url).content.decode()
+
+    assert f'<a href="{statement_url}">全部捐款对账单（PDF）</a>' in page

@@ -124,6 +124,8 @@ class Command(BaseCommand):
                        if not getattr(settings, name)]  # fmt: skip
             if not uscc_is_valid(settings.registration_number):
                 missing.append("registration_number")
+            if settings.fundraising_qualification == "HNMZ-GM-2025-001 (demo)":  # English on Chinese pages
+                missing.append("fundraising_qualification")
             for name in missing:
                 setattr(settings, name, content.SITE_SETTINGS[name])
             if missing:
