@@ -7,6 +7,7 @@ from campaigns.models.campaign import (
     FundingModel,
     PublicFundraisingFields,
 )
+from campaigns.models.four_eyes import FourEyesRecord
 from campaigns.models.grant import Grant
 from campaigns.models.milestone import Milestone, MilestoneKind, MilestoneStatus
 from campaigns.models.need import (
@@ -39,6 +40,7 @@ __all__ = [
     "CampaignKind",
     "CampaignStatus",
     "Evidence",
+    "FourEyesRecord",
     "FundingModel",
     "Grant",
     "Milestone",

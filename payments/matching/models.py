@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.four_eyes import FourEyesRecord
 from campaigns.money import CURRENCY_CHOICES, Money
 
 
@@ -165,7 +165,7 @@ class PayInStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class PoolPayIn(models.Model):
+class PoolPayIn(FourEyesRecord):
     """Money a matcher paid towards its pledge, recorded by one finance officer and confirmed by
     another (four eyes); only a confirmed pay-in reaches the pool's ledger account."""
 
@@ -180,12 +180,6 @@ class PoolPayIn(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PayInStatus.choices, default=PayInStatus.RECORDED
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("recorded by"))  # fmt: skip
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("confirmed or rejected by"))  # fmt: skip
-    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     # A card pay-in the matcher makes on its payment page (ADR 0238 §card): the card setup and the
     # payment at the provider, and when the provider said it was paid (webhook or the page's own
@@ -232,7 +226,7 @@ class ReturnStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class PoolReturn(models.Model):
+class PoolReturn(FourEyesRecord):
     """A closed pool's paid-in but unmatched money returned to its matcher (ADR 0238): recorded by
     one finance officer, confirmed by another (money leaving, like releases), posted once as
     ``pool_return.to_matcher`` (the pool's account → returned to matchers, key
@@ -247,12 +241,6 @@ class PoolReturn(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ReturnStatus.choices, default=ReturnStatus.RECORDED
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("recorded by"))  # fmt: skip
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("confirmed or rejected by"))  # fmt: skip
-    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("leftover returned to the matcher")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.four_eyes import FourEyesRecord
 from campaigns.money import CURRENCY_CHOICES, Money
 from campaigns.storage import private_storage
 
@@ -30,7 +31,7 @@ class OfflineGiftStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class OfflineGift(models.Model):
+class OfflineGift(FourEyesRecord):
     """A gift received outside the payment provider. ``key`` identifies it (channel, station or
     bank, reference, amount, date received): the same paper receipt typed twice is refused."""
 
@@ -53,12 +54,6 @@ class OfflineGift(models.Model):
                             upload_to="offline/%Y/%m/", blank=True)  # fmt: skip
     status = models.CharField(_("status"), max_length=16, choices=OfflineGiftStatus.choices,
                               default=OfflineGiftStatus.RECORDED)  # fmt: skip
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("recorded by"))  # fmt: skip
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("confirmed or rejected by"))  # fmt: skip
-    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     donation = models.OneToOneField("payments.Donation", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="offline", verbose_name=_("gift"))  # fmt: skip
@@ -108,7 +103,7 @@ class OfflineRefundStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class OfflineRefund(models.Model):
+class OfflineRefund(FourEyesRecord):
     """Money of a confirmed offline gift paid back to its donor outside the payment provider (cash
     or a bank transfer), recorded by one finance officer and confirmed by another (ADR 0237). On
     confirmation it becomes a ``Refund`` posted through the card refunds' own posting, so figures,
@@ -126,12 +121,6 @@ class OfflineRefund(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(_("status"), max_length=16, choices=OfflineRefundStatus.choices,
                               default=OfflineRefundStatus.RECORDED)  # fmt: skip
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("recorded by"))  # fmt: skip
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("confirmed or rejected by"))  # fmt: skip
-    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
     refund = models.OneToOneField("payments.Refund", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="offline", verbose_name=_("refund"))  # fmt: skip
 
