@@ -197,6 +197,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 RECEIPTS_QUEUE = "receipts"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(RECEIPTS_QUEUE))
+# How much a worker consuming only the receipts queue lowers its CPU priority (``os.nice``): on
+# cores it shares with the drains, mail takes the CPU they leave (``config.celery``). 0: unchanged.
+CLEARFUND_RECEIPTS_WORKER_NICE = env.int("CLEARFUND_RECEIPTS_WORKER_NICE", default=10)
 CELERY_TASK_ROUTES = {
     name: {"queue": RECEIPTS_QUEUE}
     for name in (

@@ -157,3 +157,28 @@ def test_the_demo_runs_a_worker_for_each_queue(tmp_path):
     assert worker[worker.index("-Q") + 1] == "celery"
     assert receipts[receipts.index("-Q") + 1] == "receipts"
     assert worker[worker.index("-n") + 1] != receipts[receipts.index("-n") + 1]
+
+
+def test_a_worker_of_the_receipts_queue_alone_lowers_its_cpu_priority(monkeypatch, settings):
+    from types import SimpleNamespace
+
+    from config import celery as celery_config
+
+    niced = []
+    monkeypatch.setattr(celery_config.os, "nice", niced.append)
+
+    def worker(*queues):
+        consume_from = {name: object() for name in queues}
+        return SimpleNamespace(
+            app=SimpleNamespace(amqp=SimpleNamespace(queues=SimpleNamespace(consume_from=consume_from)))
+        )
+
+    # a worker of the receipts queue alone yields the CPU; one of both queues, or of the default, does not
+    celery_config.receipts_worker_yields_the_cpu(worker("receipts"))
+    celery_config.receipts_worker_yields_the_cpu(worker("celery", "receipts"))
+    celery_config.receipts_worker_yields_the_cpu(worker("celery"))
+    assert niced == [settings.CLEARFUND_RECEIPTS_WORKER_NICE] == [10]
+    # and 0 turns it off
+    settings.CLEARFUND_RECEIPTS_WORKER_NICE = 0
+    celery_config.receipts_worker_yields_the_cpu(worker("receipts"))
+    assert niced == [10]
