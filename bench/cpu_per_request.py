@@ -27,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=150)
     parser.add_argument("--profile", type=Path, default=None, help="write one cProfile per path here")
+    parser.add_argument("--only", default="", help="measure only the paths whose label contains this")
     args = parser.parse_args()
     django_setup()
     from django.conf import settings
@@ -51,6 +52,8 @@ def main() -> None:
              ("giving page, uncached", 0, lambda n: client.get(giving)),
              ("donation intake", 0, gift)]  # fmt: skip
     for label, cache_seconds, call in cases:
+        if args.only not in label:
+            continue
         settings.TOTALS_CACHE_SECONDS = cache_seconds
         for n in range(5):
             call(n)

@@ -90,12 +90,18 @@ def seed_gifts(campaign, n: int) -> list:
     return [(g, bench_intent_id(amount_minor=g.amount_minor, gift_pk=g.pk)) for g in gifts]
 
 
-def celery_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    """The worker as the demo runs it (``celery -A config worker --concurrency 2``); returns once it
-    says it is ready."""
+def celery_worker(
+    env: dict[str, str], log_path: Path, *, queue: str = "", concurrency: int = 2
+) -> subprocess.Popen:
+    """A worker as the demo runs it (``celery -A config worker --concurrency 2``, with ``-Q queue``
+    and a node name of its own when the tree routes receipts to a queue of their own, ADR 0239);
+    returns once it says it is ready."""
     log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "2",
-                             "--loglevel", "INFO"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    argv = [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", str(concurrency),
+            "--loglevel", "INFO"]  # fmt: skip
+    if queue:
+        argv += ["-Q", queue, "-n", f"bench-{queue}@%h"]
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(1200):
         if " ready." in log_path.read_text(errors="replace"):
             return proc
@@ -103,6 +109,21 @@ def celery_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
             raise RuntimeError(f"celery worker exited: {log_path.read_text()[-2000:]}")
         time.sleep(0.1)
     raise RuntimeError("celery worker not ready after 120 s")
+
+
+def celery_workers(env: dict[str, str], log_dir: Path) -> list[subprocess.Popen]:
+    """The demo's workers: one (both queues) for a tree without a receipts queue; else the
+    default queue's worker (concurrency 2) and the receipts worker (concurrency 1), as
+    ``config.demo`` starts them."""
+    from django.conf import settings
+
+    receipts = getattr(settings, "RECEIPTS_QUEUE", "")
+    if not receipts:
+        return [celery_worker(env, log_dir / "worker.log")]
+    return [
+        celery_worker(env, log_dir / "worker.log", queue=settings.CELERY_TASK_DEFAULT_QUEUE),
+        celery_worker(env, log_dir / "receipts.log", queue=receipts, concurrency=1),
+    ]
 
 
 def deliver_all(port: int, bodies: list[bytes], *, clients: int, deliveries: int, secret: str) -> Counter:
@@ -163,10 +184,11 @@ def production(args: argparse.Namespace) -> None:
            "PAYMENTS_GATEWAY": "bench.gateway.BenchGateway"}  # fmt: skip
     app.control.purge()  # nothing left on this broker from an earlier run
     cache.delete(DRAIN_MARK)
-    log_path = Path(tempfile.mkdtemp(prefix="bench-webhook-")) / "worker.log"
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
+    log_path = log_dir / "worker.log"
     print(f"load average at start: {load()}")
     started_at = timezone.now()
-    worker = celery_worker(env, log_path)
+    workers = celery_workers(env, log_dir)
     try:
         web_env = {k: env[k] for k in ("CELERY_TASK_ALWAYS_EAGER", "PAYMENTS_GATEWAY")}
         with gunicorn(workers=2, threads=8, env=web_env) as port:
@@ -189,11 +211,13 @@ def production(args: argparse.Namespace) -> None:
         receipts_done = time.perf_counter() - start
         receipts_sent = receipts.count()
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     load_end = load()
 
     check_escrow(campaign, expected)
@@ -202,6 +226,9 @@ def production(args: argparse.Namespace) -> None:
     assert states == Counter({(WebhookStatus.PROCESSED, 1): args.events}), states
     drains = sum(1 for line in log_path.read_text(errors="replace").splitlines()
                  if "payments.tasks.webhook_drain[" in line and line.rstrip().endswith("received"))  # fmt: skip
+    logs = "\n".join(p.read_text(errors="replace") for p in log_dir.glob("*.log"))
+    receipt_tasks = sum(1 for line in logs.splitlines()
+                        if re.search(r"payments\.tasks\.send_receipts?\[", line) and line.rstrip().endswith("received"))  # fmt: skip
     tps = pgbench_tps(database_url(), args.pgbench_seconds, clients=args.clients, scale=max(5, args.clients))
     events_per_s = args.events / elapsed
     print(f"deliveries: {args.events} events × {args.deliveries} from {args.clients} clients in {delivered:.2f}s "
@@ -209,7 +236,7 @@ def production(args: argparse.Namespace) -> None:
     print(f"webhook → ledger: last of {args.events} gifts in the ledger {elapsed:.2f}s after the first delivery: "
           f"{events_per_s:.1f} events/s")  # fmt: skip
     print(f"receipts: {receipts_sent} of {args.events} sent {receipts_done:.2f}s after the first delivery")
-    print(f"drain tasks run by the worker: {drains}")
+    print(f"drain tasks run by the worker: {drains}; receipt tasks: {receipt_tasks}")
     print(
         f"pgbench (TPC-B-like, {args.clients} clients, scale {max(5, args.clients)}, {args.pgbench_seconds}s): {tps:.1f} TPS"
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 
-from celery import Celery, bootsteps
+from celery import Celery, bootsteps, signals
 
 from payments.outbox.queueing import BROKER_UNREACHABLE
 
@@ -47,3 +47,18 @@ class SweepOnConnect(bootsteps.StartStopStep):
 
 
 app.steps["consumer"].add(SweepOnConnect)
+
+
+@signals.worker_init.connect
+def receipts_worker_yields_the_cpu(sender, **kwargs) -> None:
+    """A worker that consumes only the receipts queue (``-Q receipts``, as the demo starts it)
+    lowers its CPU priority by ``CLEARFUND_RECEIPTS_WORKER_NICE`` before it forks its pool, so on
+    cores shared with the drains of the webhook inbox mail takes only the CPU they leave (ADR
+    0239). A worker consuming any other queue keeps its priority."""
+    from django.conf import settings
+
+    queues = set(sender.app.amqp.queues.consume_from or {})
+    step = settings.CLEARFUND_RECEIPTS_WORKER_NICE
+    if step > 0 and queues == {settings.RECEIPTS_QUEUE}:
+        os.nice(step)
+        log.info("receipts worker: CPU priority lowered by %s", step)

@@ -3,7 +3,8 @@
     python -m config.demo [--host 127.0.0.1] [--port 8000] [--smoke] [--no-report-fonts]
 
 Starts embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set, then localstripe,
-gunicorn, a Celery worker and Celery beat, each its own process; applies migrations, creates an admin
+gunicorn, two Celery workers (one for receipts, ADR 0239) and Celery beat, each its own process;
+applies migrations, creates an admin
 account, loads the demo content (each area's ``demo_*`` command) and prints where to go.
 
 - Ports are bound by the launcher and handed to gunicorn (``--bind fd://``) and localstripe
@@ -241,18 +242,26 @@ def children(var_dir: Path, web_sock, stripe_sock, site: str) -> list:
               "--no-control-socket"],
         sock=web_sock, health=INSTANCE_PATH, log=var_dir / "web.log",
     )  # fmt: skip
+    # One worker per queue (ADR 0239): receipts never hold a process the inbox's drains need.
     worker = Child(
         name="worker",
-        argv=[python, "-m", "celery", "-A", "config", "worker", "--concurrency", "2", "--loglevel", "INFO"],
+        argv=[python, "-m", "celery", "-A", "config", "worker", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+              "-n", "worker@%h", "--concurrency", "2", "--loglevel", "INFO"],
         log=var_dir / "worker.log",
-    )
+    )  # fmt: skip
+    receipts = Child(
+        name="receipts",
+        argv=[python, "-m", "celery", "-A", "config", "worker", "-Q", settings.RECEIPTS_QUEUE,
+              "-n", "receipts@%h", "--concurrency", "1", "--loglevel", "INFO"],
+        log=var_dir / "receipts.log",
+    )  # fmt: skip
     beat = Child(
         name="beat",
         argv=[python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
               "--schedule", str(var_dir / "celerybeat-schedule")],
         log=var_dir / "beat.log",
     )  # fmt: skip
-    return [stripe, web, worker, beat]
+    return [stripe, web, worker, receipts, beat]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             embedded={w.name: w.pid() for w in supervisor.watched},
         )
 
-        stripe, web, worker, beat = children(var_dir, web_sock, stripe_sock, site)
+        stripe, web, worker, receipts, beat = children(var_dir, web_sock, stripe_sock, site)
         supervisor.start(stripe)
         log("applying migrations")
         manage("migrate", "--noinput", "-v", "0")
@@ -321,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         supervisor.start(web)
         if not args.no_report_fonts:
             report_fonts()
-        for child in (worker, beat):
+        for child in (worker, receipts, beat):
             supervisor.start(child)
 
         commands = available_commands()
@@ -369,7 +378,7 @@ def print_welcome(site: str, stripe_base: str, var_dir: Path) -> None:
         f" / {STAFF_PASSWORD}",
         f"  Payments:    localstripe at {stripe_base} (test card 4242 4242 4242 4242)",
         f"  Mail:        {var_dir / 'mail'}/ (receipts and links)",
-        f"  Logs:        {var_dir}/*.log (web, worker, beat, localstripe)",
+        f"  Logs:        {var_dir}/*.log (web, worker, receipts, beat, localstripe)",
         "Press Ctrl-C to stop.",
         "",
     ]

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.functional import lazy
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -190,6 +191,23 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = env.str("CLEARFUND_TIME_ZONE", default="Asia/Shanghai")  # = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Receipts go to a queue of their own (ADR 0239), so mail never holds a worker process that a
+# drain of the webhook inbox needs. A worker started without ``-Q`` consumes both queues (the
+# README's ``celery -A config worker``); the demo runs a worker per queue (``config.demo``).
+RECEIPTS_QUEUE = "receipts"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(RECEIPTS_QUEUE))
+# How much a worker consuming only the receipts queue lowers its CPU priority (``os.nice``): on
+# cores it shares with the drains, mail takes the CPU they leave (``config.celery``). 0: unchanged.
+CLEARFUND_RECEIPTS_WORKER_NICE = env.int("CLEARFUND_RECEIPTS_WORKER_NICE", default=10)
+CELERY_TASK_ROUTES = {
+    name: {"queue": RECEIPTS_QUEUE}
+    for name in (
+        "payments.tasks.send_receipts",
+        "payments.tasks.send_receipt",
+        "payments.tasks.receipts_sweep",
+    )
+}
 # Queued by the worker each time it (re)connects to the broker (config.celery.SweepOnConnect), so
 # work stored while Redis was down runs as soon as it is back (ADR 0007). Task name -> kwargs.
 CLEARFUND_SWEEPS_ON_CONNECT: dict[str, dict] = {

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -27,9 +28,14 @@ from payments.donations.protection import AttemptBlocked, Overloaded, attempt_ch
 from payments.donations.services import DonationNotPossible, donation_start_card
 from payments.gateway.card import GatewayError
 
-# The session's list of gifts started in this browser (the thank-you page and the charge steps
-# answer only for these).
+# The list of gifts started in this browser (the thank-you page and the charge steps answer only
+# for these): a signed cookie (ADR 0240), so an anonymous giver's first gift writes no session row.
+# Sessions that noted gifts before under ``SESSION_KEY`` are still read.
 SESSION_KEY = "payments.donations"
+GIFTS_COOKIE = "cf_gifts"
+GIFTS_COOKIE_SALT = "payments.donations.started"
+GIFTS_KEPT = 20
+# Public ids (UUIDs) joined by "." (a cookie value needs no quoting with it; a comma would).
 
 
 def json_error(message: str, status: int, retry_after: int | None = None) -> JsonResponse:
@@ -61,11 +67,37 @@ def submit_label(donation: Donation) -> str:
     return _("Give %(amount)s") % {"amount": exact_amount(donation.amount)}
 
 
-def remember_gift(request: HttpRequest, donation: Donation) -> None:
-    """Note in this browser's session that it started ``donation`` (the last 20 are kept)."""
-    known = request.session.get(SESSION_KEY, [])[-20:]
-    if str(donation.public_id) not in known:
-        request.session[SESSION_KEY] = [*known, str(donation.public_id)]
+def started_gifts(request: HttpRequest) -> list[str]:
+    """The public ids of the gifts started in this browser, oldest first: from the signed cookie
+    (``GIFTS_COOKIE``; a forged, altered or expired one counts as none), else from a session that
+    noted them before the cookie (ADR 0240). Reads the session only if a session cookie was sent."""
+    value = request.get_signed_cookie(GIFTS_COOKIE, default="", salt=GIFTS_COOKIE_SALT,
+                                      max_age=settings.SESSION_COOKIE_AGE)  # fmt: skip
+    if value:
+        return value.split(".")
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return list(request.session.get(SESSION_KEY, []))
+    return []
+
+
+def gift_started_here(request: HttpRequest, public_id: object) -> bool:
+    """Whether the gift ``public_id`` was started in this browser (``started_gifts``)."""
+    return str(public_id) in started_gifts(request)
+
+
+def remember_gift(request: HttpRequest, response: HttpResponse, donation: Donation) -> None:
+    """Note on ``response`` that this browser started ``donation`` (the last ``GIFTS_KEPT`` are
+    kept): a signed cookie, HttpOnly, SameSite and Secure as the session's cookie, lasting as
+    long as a session would (``SESSION_COOKIE_AGE``)."""
+    known = started_gifts(request)[-(GIFTS_KEPT - 1) :]
+    public_id = str(donation.public_id)
+    if public_id in known:
+        return
+    response.set_signed_cookie(
+        GIFTS_COOKIE, ".".join([*known, public_id]), salt=GIFTS_COOKIE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE, path="/", secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True, samesite=settings.SESSION_COOKIE_SAMESITE,
+    )  # fmt: skip
 
 
 def start_gift(
@@ -95,7 +127,20 @@ def start_gift(
         return json_error(str(exc), 429, exc.retry_after)
     try:
         donation = create(data, ip)
-        remember_gift(request, donation)
+    except DonationNotPossible as exc:
+        return json_error(" ".join(exc.messages), 400)
+    # The gift exists: whatever happens at the provider, this browser may come back to it.
+    response = _provider_answer(donation, ip, start, unreachable)
+    remember_gift(request, response, donation)
+    return response
+
+
+def _provider_answer(
+    donation: Donation, ip: str, start: Callable[[Donation, str], dict[str, Any]], unreachable: str
+) -> JsonResponse:
+    """``start(donation, ip)`` inside a provider slot, its dict as the JSON answer; its refusals
+    as ``start_gift`` lists them."""
+    try:
         with provider_slot():
             body = start(donation, ip)
     except DonationNotPossible as exc:

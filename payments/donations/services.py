@@ -34,11 +34,10 @@ from payments.donations.models import (
     Frequency,
     PaymentMethodType,
 )
-from payments.donations.states import donation_begin, donation_transition
+from payments.donations.states import donation_begin, donation_capture_transition, donation_transition
 from payments.gateway.card import CardDeclined, PaymentResult, get_gateway
 from payments.ledger.models import AccountKind
 from payments.ledger.services import Leg, accounts_for, entry_post
-from payments.outbox.queueing import enqueue_on_commit
 
 S = DonationStatus
 # The donor of an offline gift who gave no email stands for a donor of their own under an address
@@ -325,20 +324,24 @@ def donation_confirm_authenticated(*, donation: Donation) -> ChargeOutcome:
 
 
 def apply_payment_result(
-    *, donation: Donation, result: PaymentResult, current_attempt: bool = False
+    *, donation: Donation, result: PaymentResult, current_attempt: bool = False, locked: bool = False
 ) -> ChargeOutcome:
     """Bring the donation in line with the provider's view of its PaymentIntent.
 
     ``current_attempt`` says the intent was just created for this gift; otherwise (a webhook, a
     re-fetch) a non-successful intent of an earlier attempt is stale and changes nothing.
+    ``locked`` says the caller read ``donation`` with its row locked (``select_for_update``, its
+    campaign loaded) in the current transaction, so a capture reads it no second time (ADR 0240).
     """
     if result.amount != donation.amount:
         raise DonationNotPossible(f"intent {result.id} is for {result.amount}, not {donation.amount}")
     if result.succeeded:
-        # The capture locks the gift and stores the intent id in its one UPDATE (ADR 0212).
-        donation_record_capture(donation=donation, payment_intent_id=result.id, charge_id=result.charge_id,
-                                current_attempt=current_attempt)  # fmt: skip
-        donation.refresh_from_db()
+        # The capture locks the gift and stores the intent id in its one UPDATE (ADR 0212). A
+        # gift the caller locked is the capture's own object, up to date (no read back, ADR 0240).
+        _record_capture(donation=donation, payment_intent_id=result.id, charge_id=result.charge_id,
+                        current_attempt=current_attempt, locked=locked)  # fmt: skip
+        if not locked:
+            donation.refresh_from_db()
         return _outcome(donation)
     # No savepoint inside a caller's transaction (a webhook handler's): nothing here is caught
     # and carried on from, so a failure rolls back with the caller's block (ADR 0212).
@@ -412,17 +415,38 @@ def donation_record_capture(
     ``kind="donation.captured_offline"`` (the provider's reconciliation leaves it alone) and
     ``via`` naming its receipt or bank reference in the entry's memo.
     """
+    posted, _donation = _record_capture(donation=donation, payment_intent_id=payment_intent_id,
+                                        charge_id=charge_id, current_attempt=current_attempt, kind=kind, via=via)  # fmt: skip
+    return posted
+
+
+def _record_capture(
+    *,
+    donation: Donation,
+    payment_intent_id: str,
+    charge_id: str = "",
+    current_attempt: bool = False,
+    kind: str = "donation.captured",
+    via: str = "",
+    locked: bool = False,
+) -> tuple[bool, Donation]:
+    """``donation_record_capture``, returning also the gift as it now stands. With ``locked`` the
+    caller has read ``donation`` with its row locked and its campaign loaded in the current
+    transaction, and it is not read again (ADR 0240)."""
     from payments.donations.monthly import monthly_plan_start_for
-    from payments.donations.tasks import send_receipt
+    from payments.donations.receipt_mail import receipt_on_commit
 
     with transaction.atomic(savepoint=False):  # no savepoint inside a caller's transaction (ADR 0212)
-        # Lock the gift only: a bare select_for_update() with select_related would lock the campaign
-        # row too, and every capture into one campaign would queue on it (ADR 0211).
-        donation = (
-            Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation.pk)
-        )
+        if not locked:
+            # Lock the gift only: a bare select_for_update() with select_related would lock the
+            # campaign row too, and every capture into one campaign would queue on it (ADR 0211).
+            donation = (
+                Donation.objects.select_for_update(of=("self",))
+                .select_related("campaign")
+                .get(pk=donation.pk)
+            )
         if donation.captured_at is not None:
-            return False
+            return False, donation
         donor_funds, escrow = accounts_for(
             {"kind": AccountKind.DONOR_FUNDS, "currency": donation.currency},
             {"kind": AccountKind.CAMPAIGN_ESCROW, "currency": donation.campaign.currency,
@@ -442,14 +466,14 @@ def donation_record_capture(
         provider_fields = ("provider_payment_intent_id", "provider_charge_id")
         if donation.status == S.SUCCEEDED:  # no transition to write: save the provider's ids alone
             donation.save(update_fields=[*provider_fields, "captured_at", "failure_message", "updated_at"])
-        else:  # one UPDATE for the status and the provider's ids
+        else:  # the status event and one UPDATE for the status and the provider's ids: one statement
             data = {"payment_intent": payment_intent_id} if payment_intent_id else {"via": via}
-            donation_transition(donation, S.SUCCEEDED, data=data, fields=provider_fields)
+            donation_capture_transition(donation, data=data)
         if donation.frequency == Frequency.MONTHLY and donation.monthly_plan_id is None:
             monthly_plan_start_for(donation=donation)
-        enqueue_on_commit(send_receipt, donation.pk)
+        receipt_on_commit(donation.pk)  # one task per drained batch inside a drain (ADR 0239)
         _announce_on_commit(donation)
-    return True
+    return True, donation
 
 
 def _announce_on_commit(donation: Donation) -> None:

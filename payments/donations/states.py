@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db import connection
+from django.db.models.signals import post_save
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import status_transition
@@ -83,6 +86,47 @@ def donation_transition(
     )
     donation.status = to
     donation.save(update_fields=["status", "updated_at", "failure_message", "captured_at", *fields])
+
+
+# The capture's status event and the gift's UPDATE in one statement (ADR 0240): the columns
+# ``donation_transition`` writes for a capture (status, updated_at, failure_message, captured_at
+# and the provider's ids).
+_CAPTURE_WRITE = (
+    "WITH event AS ("
+    " INSERT INTO payments_donationevent (donation_id, at, from_status, to_status, note, data)"
+    " VALUES (%s, %s, %s, %s, '', %s) RETURNING id"
+    ") UPDATE payments_donation SET status = %s, updated_at = %s, failure_message = %s, captured_at = %s,"
+    " provider_payment_intent_id = %s, provider_charge_id = %s WHERE id = %s"
+    " RETURNING (SELECT id FROM event)"
+)
+
+
+def donation_capture_transition(donation: Donation, *, data: dict) -> None:
+    """``donation_transition(donation, SUCCEEDED, data=data, fields=(provider ids))`` in one
+    statement instead of two: the ``DonationEvent`` insert and the gift's UPDATE (status,
+    ``updated_at``, ``failure_message``, ``captured_at``, ``provider_payment_intent_id``,
+    ``provider_charge_id``, as the caller set them). ``post_save`` of the event is sent as the
+    ORM would send it (matching, unit funding and the needs board listen to it). Call inside
+    the caller's transaction with the row locked. Raises ``TransitionNotAllowed`` (nothing
+    written) if ``DONATION_STATES`` does not allow the move.
+    """
+    to = DonationStatus.SUCCEEDED
+    DONATION_STATES.check(current=donation.status, to=to)
+    now = timezone.now()
+    event = DonationEvent(donation=donation, at=now, from_status=donation.status, to_status=to, note="",
+                          data=data)  # fmt: skip
+    json_data = DonationEvent._meta.get_field("data").get_db_prep_save(data, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_CAPTURE_WRITE, [
+            donation.pk, now, donation.status, to, json_data,
+            to, now, donation.failure_message, donation.captured_at,
+            donation.provider_payment_intent_id, donation.provider_charge_id, donation.pk,
+        ])  # fmt: skip
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
+    donation.status, donation.updated_at = to, now
+    post_save.send(sender=DonationEvent, instance=event, created=True, update_fields=None, raw=False,
+                   using=connection.alias)  # fmt: skip
 
 
 def donation_begin(*, donation: Donation, note: str = "") -> None:

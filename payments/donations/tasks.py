@@ -34,19 +34,22 @@ def _mail(*, template: str, to: str, language: str, context: Callable[[], dict])
     send_mail(subject, body, sender, [to])
 
 
+@shared_task(name="payments.tasks.send_receipts", ignore_result=True, acks_late=True)
+def send_receipts(donation_pks: list[int]) -> int:
+    """The receipts of a batch of captured gifts (ids), each once, each in its gift's language,
+    with the signed link to the donor's own page (ADR 0239). Routed to the ``receipts`` queue."""
+    from payments.donations.receipt_mail import receipts_send
+
+    return receipts_send(donation_pks)
+
+
 @shared_task(name="payments.tasks.send_receipt", ignore_result=True)
 def send_receipt(donation_pk: int) -> None:
-    """The receipt, with the signed link to the donor's own page, in the language of the gift."""
-    from payments.donations.donor_links import donor_page_url
-    from payments.donations.services import NO_MAIL_DOMAIN
+    """One gift's receipt. Nothing queues it any more (captures queue ``send_receipts``); kept so
+    that messages queued before ADR 0239 still run."""
+    from payments.donations.receipt_mail import receipts_send
 
-    donation = Donation.objects.select_related("donor", "campaign").get(pk=donation_pk)
-    if donation.donor.email.endswith(NO_MAIL_DOMAIN):  # an offline gift whose donor gave no email
-        return
-    context = lambda: {"donation": donation, "donor_url": donor_page_url(donation.donor)}  # noqa: E731
-    send_once(kind="receipt", subject_key=f"donation:{donation.pk}",
-              send=lambda: _mail(template="receipt", to=donation.donor.email, language=donation.language,
-                                 context=context))  # fmt: skip
+    receipts_send([donation_pk])
 
 
 @shared_task(name="payments.tasks.receipts_sweep", ignore_result=True)
@@ -75,8 +78,9 @@ def receipts_sweep(within_hours: int = 48, older_than_seconds: int = 60) -> int:
         .order_by("captured_at")
         .values_list("pk", flat=True)[:500]
     )
-    for pk in missing:
-        send_receipt(pk)
+    from payments.donations.receipt_mail import receipts_send
+
+    receipts_send(missing)
     return len(missing)
 
 

@@ -24,8 +24,8 @@ from payments.donations.card_errors import card_error_for_reader
 from payments.donations.donor_links import keep_private
 from payments.donations.forms import DonationForm
 from payments.donations.intake import (
-    SESSION_KEY,
     busy_response,
+    gift_started_here,
     json_error,
     start_card_gift,
 )
@@ -44,7 +44,7 @@ from payments.gateway.card import GatewayError
 
 def own_donation(request: HttpRequest, public_id) -> Donation:
     """A gift started in this browser session; anyone else gets 404."""
-    if str(public_id) not in request.session.get(SESSION_KEY, []):
+    if not gift_started_here(request, public_id):
         raise Http404
     return get_object_or_404(Donation.objects.select_related("campaign", "donor"), public_id=public_id)
 
@@ -130,7 +130,7 @@ def donation_thanks(request: HttpRequest, public_id) -> HttpResponse:
     browser, an ended session) it answers a friendly page saying where the gift can be followed,
     and nothing of any gift: the id in the URL alone does not prove whose gift it is, and the page
     looks the same whether or not that gift exists."""
-    if str(public_id) not in request.session.get(SESSION_KEY, []):
+    if not gift_started_here(request, public_id):
         return keep_private(render(request, "payments/thanks_elsewhere.html"))
     donation = own_donation(request, public_id)
     campaign_url = campaign_page_url(campaign=donation.campaign, request=request)

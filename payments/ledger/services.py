@@ -145,14 +145,16 @@ def entry_post(
         raise UnbalancedEntry(f"entry {key} does not balance: {dict(sums)}")
 
     if not _spends(legs):
-        # Nothing to check before writing (a capture, a credit): insert the entry unless its key
-        # is taken, and its postings, with no read before and no savepoint (ADR 0212). A repeat
-        # (or a concurrent caller that posted first) finds the key taken and returns that entry.
+        # Nothing to check before writing (a capture, a credit): the entry unless its key is
+        # taken, and its postings, in one statement, with no read before and no savepoint (ADR
+        # 0212, 0240). A repeat (or a concurrent caller that posted first) finds the key taken,
+        # inserts nothing, and returns that entry.
         with transaction.atomic(savepoint=False):
-            entry = _entry_insert(key=key, kind=kind, memo=memo[:300], reverses=reverses)
+            entry = _entry_with_postings_insert(
+                key=key, kind=kind, memo=memo[:300], reverses=reverses, legs=legs
+            )
             if entry is None:
                 return LedgerEntry.objects.get(key=key)
-            _postings_insert(entry, legs)
         return entry
 
     existing = LedgerEntry.objects.filter(key=key).first()
@@ -181,18 +183,34 @@ def _spends(legs: Sequence[Leg]) -> bool:
     return any(delta < 0 for delta in outflows.values())
 
 
-_ENTRY_INSERT = (
-    "INSERT INTO payments_ledgerentry (key, kind, memo, created_at, reverses_id) "
-    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id"
+# The entry and its postings in one statement: the postings are inserted only if the entry was
+# (its key was free). The triggers run as for two statements: the kept balances
+# (``ledger_posting_balance``, per statement, joining the entry inserted by the same statement:
+# AFTER triggers see every row the statement wrote) and the balance check (deferred to commit).
+_ENTRY_WITH_POSTINGS_INSERT = (
+    "WITH entry AS ("
+    " INSERT INTO payments_ledgerentry (key, kind, memo, created_at, reverses_id)"
+    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id"
+    "), postings AS ("
+    " INSERT INTO payments_posting (entry_id, account_id, amount_minor, currency)"
+    " SELECT entry.id, p.account_id, p.amount_minor, p.currency FROM entry,"
+    " unnest(%s::bigint[], %s::bigint[], %s::varchar[]) WITH ORDINALITY AS p(account_id, amount_minor, currency, n)"
+    " ORDER BY p.n"
+    ") SELECT id FROM entry"
 )
 
 
-def _entry_insert(*, key: str, kind: str, memo: str, reverses: LedgerEntry | None) -> LedgerEntry | None:
-    """Insert the entry row; None if an entry with ``key`` exists (or a concurrent transaction
-    committed one first: PostgreSQL waits for it, then skips)."""
+def _entry_with_postings_insert(
+    *, key: str, kind: str, memo: str, reverses: LedgerEntry | None, legs: Sequence[Leg]
+) -> LedgerEntry | None:
+    """Insert the entry and its postings in one statement; None (nothing written) if an entry with
+    ``key`` exists (or a concurrent transaction committed one first: PostgreSQL waits, then skips)."""
     entry = LedgerEntry(key=key, kind=kind, memo=memo, reverses=reverses, created_at=timezone.now())
+    params = [key, kind, memo, entry.created_at, reverses.pk if reverses else None,
+              [leg.account.pk for leg in legs], [leg.amount.to_minor() for leg in legs],
+              [leg.amount.currency for leg in legs]]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_ENTRY_INSERT, [key, kind, memo, entry.created_at, reverses.pk if reverses else None])
+        cursor.execute(_ENTRY_WITH_POSTINGS_INSERT, params)
         row = cursor.fetchone()
     if row is None:
         return None

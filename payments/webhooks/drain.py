@@ -19,7 +19,8 @@ as a whole (an error outside any handler), its events are handled again one by o
 own transaction. While batches come back full, the drain recruits helper drains
 (``PAYMENTS_WEBHOOK_DRAINERS``) on the worker's other processes: waiting on the database is most
 of a batch's time, so two drainers overlap it. The batch commits with the server's ``synchronous_commit`` (ADR 0229 says why
-not ``off``). ADR 0229.
+not ``off``). The receipts of the gifts a batch captured go in one task, queued after its commit
+on the ``receipts`` queue (ADR 0239). ADR 0229.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from payments.donations.receipt_mail import receipts_collected, receipts_queue_on_commit
 from payments.outbox.queueing import enqueue
 from payments.webhooks.models import WebhookEvent, WebhookStatus
 from payments.webhooks.services import ATTEMPT_FIELDS, event_handle, webhook_process
@@ -131,10 +133,12 @@ def webhook_process_batch(*, limit: int) -> int:
             )
             taken = [event.pk for event in events]
             now = timezone.now()
-            for event in events:
-                event_handle(event, now=now)
+            with receipts_collected() as receipts:  # one receipts task for the batch (ADR 0239)
+                for event in events:
+                    event_handle(event, now=now)
             if events:
                 outcomes_save(events)
+                receipts_queue_on_commit(receipts)  # after the gifts' own callbacks
     except Exception:
         if not taken:
             raise

@@ -102,12 +102,16 @@ def _event_insert(*, event_id: str, type: str, payload: dict) -> tuple[int, bool
 
 
 def _donation_for_intent(obj: dict) -> Donation | None:
+    """The gift of a payment intent, by the gift id in its metadata or else by the intent id, read
+    with its row locked and its campaign loaded: the capture uses this read as its lock and reads
+    the gift no second time (ADR 0240). Called inside the event's savepoint."""
+    gifts = Donation.objects.select_for_update(of=("self",)).select_related("campaign")
     public_id = (obj.get("metadata") or {}).get("donation_id")
     if public_id:
-        found = Donation.objects.filter(public_id=public_id).first()
+        found = gifts.filter(public_id=public_id).first()
         if found:
             return found
-    return Donation.objects.filter(provider_payment_intent_id=obj.get("id", "")).first()
+    return gifts.filter(provider_payment_intent_id=obj.get("id", "")).first()
 
 
 def _on_payment_intent(obj: dict) -> str:
@@ -124,7 +128,7 @@ def _on_payment_intent(obj: dict) -> str:
         return f"gift {donation.pk}: already captured"  # capture is final; nothing to re-check
     # The event may be stale (a failure delivered after a success): ask the provider now.
     current = get_gateway().payment_intent_retrieve(obj["id"])
-    outcome = apply_payment_result(donation=donation, result=current)
+    outcome = apply_payment_result(donation=donation, result=current, locked=True)
     return f"gift {donation.pk}: {outcome.status}"
 
 

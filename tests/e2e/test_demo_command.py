@@ -23,7 +23,7 @@ import requests
 from config import embedded, launch
 
 ROOT = Path(__file__).resolve().parents[2]
-CHILDREN = ["localstripe", "web", "worker", "beat"]
+CHILDREN = ["localstripe", "web", "worker", "receipts", "beat"]
 pytestmark = pytest.mark.slow
 
 

@@ -53,6 +53,61 @@ def test_another_browser_cannot_drive_someone_elses_gift(client, fake_gateway, c
     assert Client().post(started["charge_url"]).status_code == 404
 
 
+def test_an_anonymous_gift_writes_no_session_and_its_browser_alone_may_drive_it(
+    client, fake_gateway, campaign, django_capture_on_commit_callbacks
+):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from payments.donations.intake import GIFTS_COOKIE
+
+    # given a gift started by an anonymous giver (ADR 0240)
+    started = start(client, campaign).json()
+    gift = Donation.objects.get(public_id=started["donation"])
+    fake_gateway.setup_intent_confirm(gift.provider_setup_intent_id, "pm_card_visa")
+
+    # then no session row was written, and the browser holds the gift in a signed, HttpOnly cookie
+    assert Session.objects.count() == 0
+    assert settings_session_cookie_not_sent(client)
+    cookie = client.cookies[GIFTS_COOKIE]
+    assert cookie["httponly"] and str(gift.public_id) in cookie.value
+
+    # and a browser without it, or with a forged one (the id kept, the signature not), is refused
+    assert Client().post(started["charge_url"]).status_code == 404
+    forged = Client()
+    forged.cookies[GIFTS_COOKIE] = f"{gift.public_id}:1tZ7xQ:forgedsignatureforgedsignaturexx"
+    assert forged.post(started["charge_url"]).status_code == 404
+    # nor can the thank-you page be opened from another browser
+    assert (
+        "¥100"
+        not in Client().get(reverse("payments:donation_thanks", args=[gift.public_id])).content.decode()
+    )
+
+    # while the giver's browser charges it and sees its thank-you page
+    with django_capture_on_commit_callbacks(execute=True):
+        charged = client.post(started["charge_url"]).json()
+    assert charged["status"] == "succeeded"
+    assert "¥100" in client.get(charged["redirect"]).content.decode()
+
+
+def test_a_second_gift_from_the_same_browser_keeps_the_first_drivable(client, fake_gateway, campaign):
+    # given two gifts started in one browser, one after the other
+    first = start(client, campaign).json()
+    second = start(client, campaign, email="wang.fang@example.cn").json()
+
+    # then each may still be charged from it (neither refused as another browser's)
+    for started in (first, second):
+        gift = Donation.objects.get(public_id=started["donation"])
+        fake_gateway.setup_intent_confirm(gift.provider_setup_intent_id, "pm_card_visa")
+        assert client.post(started["charge_url"]).status_code == 200
+
+
+def settings_session_cookie_not_sent(client) -> bool:
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME not in client.cookies
+
+
 def test_below_minimum_is_refused_before_the_provider(client, fake_gateway, campaign):
     response = start(client, campaign, amount="9.99")
     assert response.status_code == 400

@@ -36,7 +36,7 @@ def test_a_receipt_whose_send_failed_is_sent_by_the_retry(fake_gateway, campaign
     def smtp_down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connection lost")
 
-    monkeypatch.setattr("payments.donations.tasks.send_mail", smtp_down)
+    monkeypatch.setattr("payments.donations.receipt_mail.send_mail", smtp_down)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         send_receipt(gift.pk)
     assert not SentMessage.objects.exists()  # nothing claims it was sent
@@ -78,7 +78,7 @@ def test_a_receipt_whose_task_was_never_queued_is_sent_by_the_sweep_once(fake_ga
     from payments.models import Donation
 
     # given a gift captured while the broker was down: its receipt task never reached a worker
-    monkeypatch.setattr("payments.donations.services.enqueue_on_commit", lambda *a, **k: None)
+    monkeypatch.setattr("payments.donations.receipt_mail.enqueue_on_commit", lambda *a, **k: None)
     gift = give(campaign, "100")
     mailoutbox.clear()
     Donation.objects.filter(pk=gift.pk).update(captured_at=timezone.now() - timedelta(minutes=5))

@@ -6,10 +6,12 @@ transaction an outermost ``atomic`` block becomes a savepoint, so those blocks c
 """
 
 import json
+from unittest import mock
 
 import pytest
 
 from campaigns.money import Money
+from payments.donations import receipt_mail
 from payments.ledger.services import Leg, account_for, balance_of, entry_post, escrow_account
 from payments.models import AccountKind, DonationEvent, LedgerEntry, Posting, WebhookEvent
 from tests.payments.conftest import cny, event, post_signed
@@ -24,14 +26,15 @@ def _succeeded(gift, n=1):
                   "metadata": {"donation_id": str(gift.public_id)}})  # fmt: skip
 
 
-def test_a_credit_is_posted_in_two_statements_and_a_repeat_posts_nothing(campaign, django_assert_num_queries):
+def test_a_credit_is_posted_in_one_statement_and_a_repeat_posts_nothing(campaign, django_assert_num_queries):
     # given the two accounts of a capture
     donor_funds = account_for(kind=AccountKind.DONOR_FUNDS, currency="CNY")
     escrow = escrow_account(campaign)
     legs = [Leg(donor_funds, -Money("30", "CNY")), Leg(escrow, Money("30", "CNY"))]
 
-    # when it is posted: the entry and its postings, no read before, no savepoint
-    with django_assert_num_queries(2):
+    # when it is posted: the entry and its postings in one statement, no read before, no
+    # savepoint (ADR 0240)
+    with django_assert_num_queries(1):
         first = entry_post(key="budget:1", kind="donation.captured", legs=legs)
     # and posted again under the same key: the insert skips, the first entry is read back
     with django_assert_num_queries(2):
@@ -98,10 +101,12 @@ def test_processing_a_payment_event_captures_once_within_its_statement_budget(
         post_signed(client, _succeeded(gift))
 
     # when the worker drains it (the receipt and unit funding tasks it queues are not counted):
-    # the batch's read and UPDATE of the inbox, the handler's savepoint (2) and its 8 statements,
-    # + 2 for the batch's transaction inside the test's (ADR 0212, 0229; an ordinary gift is not
-    # asked whether it pays for a need: only an earmarked one can, ADR 0223)
-    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(12 + 2):
+    # the batch's read and UPDATE of the inbox, the handler's savepoint (2) and its 4 statements
+    # (the gift read with its lock, the two accounts, the entry with its postings, the status
+    # event with the gift's UPDATE: ADR 0240), + 2 for the batch's transaction inside the test's
+    # (ADR 0212, 0229; an ordinary gift is not asked whether it pays for a need: only an
+    # earmarked one can, ADR 0223)
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(1 + 2 + 4 + 1 + 2):
         queued[0]()
     # and a second delivery of the same provider state is processed too
     with django_capture_on_commit_callbacks(execute=True):
@@ -129,11 +134,19 @@ def test_a_batch_of_events_shares_its_inbox_read_and_update(
             post_signed(client, _succeeded(gift))
 
     # when one drain takes them in one batch: one read and one UPDATE of the inbox for the five,
-    # 2 + 8 per event, + 2 for the batch's transaction inside the test's
-    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(1 + 5 * 10 + 1 + 2):
+    # 2 + 4 per event, + 2 for the batch's transaction inside the test's
+    with (
+        django_capture_on_commit_callbacks(execute=False) as queued,
+        django_assert_num_queries(1 + 5 * 6 + 1 + 2),
+    ):
         assert webhook_drain(batch=10) == 5
 
     # then each gift is in escrow once and each event is processed after one attempt
     assert balance_of(escrow_account(campaign)) == cny(10 + 11 + 12 + 13 + 14)
     assert LedgerEntry.objects.filter(kind="donation.captured").count() == 5
     assert sorted(WebhookEvent.objects.values_list("status", "attempts")) == [("processed", 1)] * 5
+    # and after the commit one receipts task is queued for the five gifts (ADR 0239)
+    with mock.patch.object(receipt_mail, "enqueue") as receipts_queued:
+        for callback in queued:
+            callback()
+    assert [call.args[1] for call in receipts_queued.call_args_list] == [[gift.pk for gift in gifts]]

@@ -24,6 +24,7 @@ def test_payments_task_names_stay_what_queued_messages_and_beat_use():
 
     assert {
         "payments.tasks.send_receipt",
+        "payments.tasks.send_receipts",
         "payments.tasks.send_monthly_notice",
         "payments.tasks.monthly_renewals",
         "payments.tasks.outbox_run",
