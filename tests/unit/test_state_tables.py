@@ -110,6 +110,7 @@ def test_no_code_but_the_transition_functions_writes_a_money_objects_status():
         "payments/webhooks/services.py",
         "payments/gateway/card_fake.py",
         "payments/gateway/connect_fake.py",
+        "payments/gateway/wallet_fake.py",  # the provider's intents, not our money objects
     }
     offenders = [
         f"{path.relative_to(ROOT).as_posix()}:{line}"
