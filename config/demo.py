@@ -374,7 +374,7 @@ def print_welcome(site: str, stripe_base: str, var_dir: Path) -> None:
         "Clearfund demo is running.",
         f"  Site:        {site}/            (English: {site}/en/)",
         f"  Admin:       {site}/admin/      login {ADMIN_USER} / {ADMIN_PASSWORD}",
-        f"  Staff:       editor, verifier, finance, fieldofficer, hospital and trainer (partners)"
+        f"  Staff:       editor, verifier, finance, finance2, fieldofficer, hospital and trainer (partners)"
         f" / {STAFF_PASSWORD}",
         f"  Payments:    localstripe at {stripe_base} (test card 4242 4242 4242 4242)",
         f"  Mail:        {var_dir / 'mail'}/ (receipts and links)",

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from campaigns.admin_columns import SiteMomentColumn
 from campaigns.amount_input import AmountField
 from payments.matching.models import Matcher, MatchPool, PayInStatus
 
@@ -104,8 +105,11 @@ class MatchPoolViewSet(ModelViewSet):
     model = MatchPool
     icon = "tag"
     menu_label = _("Matching pools")
-    list_display = ["title", "matcher", "ratio", "status", DateColumn("starts_at", label=_("From")),
-                    DateColumn("ends_at", label=_("Until")), PayInsColumn("money", label=_("Money"))]  # fmt: skip
+    # Moments in the site's zone and format (a pool's end is usually still to come: Wagtail's
+    # DateColumn would call it "just now"); the ratio as every other screen writes it ("1:1").
+    list_display = ["title", "matcher", Column("ratio_label", label=_("Ratio")), "status",
+                    SiteMomentColumn("starts_at", label=_("From")), SiteMomentColumn("ends_at", label=_("Until")),
+                    PayInsColumn("money", label=_("Money"))]  # fmt: skip
     list_filter = ["status", "matcher"]
     inspect_view_enabled = True
 

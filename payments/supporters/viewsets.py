@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -77,7 +77,7 @@ class TeamViewSet(ModelViewSet):
     model = Team
     icon = "group"
     menu_label = _("Teams")
-    list_display = ["name", "campaign", "hidden",
+    list_display = ["name", "campaign", BooleanColumn("hidden", label=_("Hidden")),
                     ModerateColumn("moderate", label=_("Moderate"), url_name="supporter_team_moderate")]  # fmt: skip
     list_filter = ["hidden", "campaign"]
     search_fields = ["name", "slug"]

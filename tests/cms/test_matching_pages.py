@@ -151,3 +151,21 @@ def test_finance_creates_a_pool_in_the_admin_with_amounts_in_yuan(client, page):
     assert (pool.cap_minor, pool.per_donor_cap_minor) == (2_000_000, 200_000)
     assert pool.starts_at.isoformat() == "2026-11-30T16:00:00+00:00"  # midnight in Asia/Shanghai
     assert list(pool.campaigns.all()) == [page.campaign]
+
+
+def test_the_pool_list_shows_its_window_as_moments_and_its_ratio_as_on_every_other_screen(client, page):
+    # given an open pool whose window ends in three weeks (the new-user check saw "刚刚", just now)
+    p = pool([page.campaign], cap=100_000, paid_in=40_000)
+    p.ends_at = timezone.now() + timedelta(days=21)
+    p.save(update_fields=["ends_at"])
+    client.force_login(officer("finance-list"))
+
+    # when finance reads the pools list in the Chinese admin
+    html = client.get("/admin/match_pools/").content.decode()
+
+    # then the end is a date in the site's zone and format, and the ratio reads 1:1
+    from campaigns.site_time import site_datetime_text
+
+    assert "刚刚" not in html
+    assert site_datetime_text(p.ends_at) in html
+    assert ">1:1<" in html.replace(" ", "").replace("\n", "")
