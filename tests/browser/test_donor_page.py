@@ -48,7 +48,7 @@ def _started_here(context, live_server, donation) -> None:
 
     from django.conf import settings
 
-    from payments.donations.views import SESSION_KEY
+    from payments.donations.intake import SESSION_KEY
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = [str(donation.public_id)]
