@@ -12,3 +12,5 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from integrations import receivers, tasks  # noqa: F401
+
+        receivers.connect()

@@ -1,11 +1,21 @@
 """Signal receivers of outbound webhooks, connected in ``IntegrationsConfig.ready``: each domain
 event (ADR 0401), after its transaction commits, becomes one ``OutboundEvent`` row (once per
-event key) whose fan-out is queued (ADR 0420)."""
+event key) whose fan-out is queued (ADR 0420).
+
+``ANNOUNCED`` is the whole list: which domain signal (and sender) becomes which event type, and
+which payload builder of ``integrations.events`` it calls with which of the signal's arguments.
+``connect`` makes one receiver per row.
+"""
+
+from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
-from django.dispatch import receiver
+from django.db import models
+from django.dispatch import Signal
 
 from campaigns.models import Campaign, Milestone
 from campaigns.signals import campaign_status_changed
@@ -23,6 +33,40 @@ from payments.releases.signals import release_approved, release_paid
 logger = logging.getLogger(__name__)
 
 
+class Announced(NamedTuple):
+    """One domain signal announced to integrators."""
+
+    signal: Signal
+    sender: type[models.Model]
+    # Called with the signal's ``arguments`` (in this order); returns the event key and ``data``.
+    build: Callable[..., tuple[str, dict[str, Any]]]
+    arguments: tuple[str, ...]
+    # The event type; ``None`` when it follows the campaign's new status (``events.CAMPAIGN_EVENTS``,
+    # a status not listed there is not announced).
+    type: EventType | None
+
+
+# Domain event (the signal's name, also the receiver's ``dispatch_uid``) → how it is announced.
+ANNOUNCED: dict[str, Announced] = {
+    "gift_received": Announced(
+        gift_received, Donation, events.gift_received, ("donation_id",), EventType.GIFT_RECEIVED
+    ),
+    "refund_made": Announced(refund_made, Refund, events.refund_made, ("refund_id",), EventType.REFUND_MADE),
+    "release_approved": Announced(
+        release_approved, Release, events.release_approved, ("release_id",), EventType.RELEASE_APPROVED
+    ),
+    "release_paid": Announced(
+        release_paid, Release, events.release_paid, ("release_id",), EventType.RELEASE_PAID
+    ),
+    "outcome_verified": Announced(
+        outcome_verified, Milestone, events.outcome_verified, ("milestone_id",), EventType.OUTCOME_VERIFIED
+    ),
+    "campaign_status_changed": Announced(
+        campaign_status_changed, Campaign, events.campaign_moved, ("campaign_id", "status"), None
+    ),
+}
+
+
 def never_breaks_the_sender(announce):
     """Outbound webhooks are a side channel: a receiver that fails (the object gone, a bug) is
     logged and leaves the domain event's other receivers (donor notices, reports) to run; the
@@ -38,45 +82,29 @@ def never_breaks_the_sender(announce):
     return wrapper
 
 
-@receiver(gift_received, sender=Donation, dispatch_uid="integrations.gift_received")
-@never_breaks_the_sender
-def announce_gift_received(sender, donation_id, **kwargs) -> None:
-    key, data = events.gift_received(donation_id)
-    event_record(type=EventType.GIFT_RECEIVED, key=key, data=data)
+def announcer(name: str, announced: Announced) -> Callable[..., None]:
+    """The receiver of one ``ANNOUNCED`` row: records its ``OutboundEvent`` (``event_record``,
+    once per event key); a failure is logged, never raised (``never_breaks_the_sender``)."""
+
+    def announce(sender, **kwargs) -> None:
+        event_type = announced.type or events.CAMPAIGN_EVENTS.get(kwargs.get("status"))
+        if event_type is None:
+            return
+        key, data = announced.build(*(kwargs[argument] for argument in announced.arguments))
+        event_record(type=event_type, key=key, data=data)
+
+    announce.__name__ = announce.__qualname__ = f"announce_{name}"
+    return never_breaks_the_sender(announce)
 
 
-@receiver(refund_made, sender=Refund, dispatch_uid="integrations.refund_made")
-@never_breaks_the_sender
-def announce_refund_made(sender, refund_id, **kwargs) -> None:
-    key, data = events.refund_made(refund_id)
-    event_record(type=EventType.REFUND_MADE, key=key, data=data)
+# Kept here as well as in the signals (connected strongly): one receiver per row, for the life
+# of the process.
+RECEIVERS: dict[str, Callable[..., None]] = {name: announcer(name, row) for name, row in ANNOUNCED.items()}
 
 
-@receiver(release_approved, sender=Release, dispatch_uid="integrations.release_approved")
-@never_breaks_the_sender
-def announce_release_approved(sender, release_id, **kwargs) -> None:
-    key, data = events.release_approved(release_id)
-    event_record(type=EventType.RELEASE_APPROVED, key=key, data=data)
-
-
-@receiver(release_paid, sender=Release, dispatch_uid="integrations.release_paid")
-@never_breaks_the_sender
-def announce_release_paid(sender, release_id, **kwargs) -> None:
-    key, data = events.release_paid(release_id)
-    event_record(type=EventType.RELEASE_PAID, key=key, data=data)
-
-
-@receiver(outcome_verified, sender=Milestone, dispatch_uid="integrations.outcome_verified")
-@never_breaks_the_sender
-def announce_outcome_verified(sender, milestone_id, **kwargs) -> None:
-    key, data = events.outcome_verified(milestone_id)
-    event_record(type=EventType.OUTCOME_VERIFIED, key=key, data=data)
-
-
-@receiver(campaign_status_changed, sender=Campaign, dispatch_uid="integrations.campaign_status_changed")
-@never_breaks_the_sender
-def announce_campaign_published_or_closed(sender, campaign_id, status, **kwargs) -> None:
-    if (event_type := events.CAMPAIGN_EVENTS.get(status)) is None:
-        return
-    key, data = events.campaign_moved(campaign_id, status)
-    event_record(type=event_type, key=key, data=data)
+def connect() -> None:
+    """Connect every ``ANNOUNCED`` receiver to its signal and sender (idempotent: one
+    ``dispatch_uid`` each, ``integrations.<name>``)."""
+    for name, announced in ANNOUNCED.items():
+        announced.signal.connect(RECEIVERS[name], sender=announced.sender, weak=False,
+                                 dispatch_uid=f"integrations.{name}")  # fmt: skip

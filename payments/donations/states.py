@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import status_transition
 from campaigns.state_tables import table
 from payments.donations.models import Donation, DonationEvent, DonationStatus, MonthlyPlan, MonthlyPlanStatus
+from payments.donations.signals import gift_status_changed
 
 S = DonationStatus
 # After capture, every status the money can put a gift in; the money decides which (see above).
@@ -74,17 +75,18 @@ def donation_transition(
 
     Staying in the same status writes nothing unless ``note`` says why (a new card attempt).
     Also saves ``failure_message`` and ``captured_at``, which callers set just before, and the
-    ``fields`` they name (in the same UPDATE).
+    ``fields`` they name (in the same UPDATE). Then sends ``gift_status_changed``.
     Raises ``TransitionNotAllowed`` (nothing written) if ``DONATION_STATES`` does not allow it.
     """
     if donation.status == to and not note:
         return
     DONATION_STATES.check(current=donation.status, to=to)
-    DonationEvent.objects.create(
-        donation=donation, from_status=donation.status, to_status=to, note=note[:300], data=data or {}
-    )
+    previous = donation.status
+    DonationEvent.objects.create(donation=donation, from_status=previous, to_status=to, note=note[:300],
+                                 data=data or {})  # fmt: skip
     donation.status = to
     donation.save(update_fields=["status", "updated_at", "failure_message", "captured_at", *fields])
+    gift_status_changed.send(sender=Donation, donation=donation, previous=previous, status=to)
 
 
 # The capture's status event and the gift's UPDATE in one statement (ADR 0240): the columns
@@ -93,10 +95,9 @@ def donation_transition(
 _CAPTURE_WRITE = (
     "WITH event AS ("
     " INSERT INTO payments_donationevent (donation_id, at, from_status, to_status, note, data)"
-    " VALUES (%s, %s, %s, %s, '', %s) RETURNING id"
+    " VALUES (%s, %s, %s, %s, '', %s)"
     ") UPDATE payments_donation SET status = %s, updated_at = %s, failure_message = %s, captured_at = %s,"
     " provider_payment_intent_id = %s, provider_charge_id = %s WHERE id = %s"
-    " RETURNING (SELECT id FROM event)"
 )
 
 
@@ -104,29 +105,23 @@ def donation_capture_transition(donation: Donation, *, data: dict) -> None:
     """``donation_transition(donation, SUCCEEDED, data=data, fields=(provider ids))`` in one
     statement instead of two: the ``DonationEvent`` insert and the gift's UPDATE (status,
     ``updated_at``, ``failure_message``, ``captured_at``, ``provider_payment_intent_id``,
-    ``provider_charge_id``, as the caller set them). ``post_save`` of the event is sent as the
-    ORM would send it (matching, unit funding and the needs board listen to it). Call inside
-    the caller's transaction with the row locked. Raises ``TransitionNotAllowed`` (nothing
-    written) if ``DONATION_STATES`` does not allow the move.
+    ``provider_charge_id``, as the caller set them), then ``gift_status_changed`` as
+    ``donation_transition`` sends it (matching, supporter pages, unit funding and the needs board
+    listen to it). Call inside the caller's transaction with the row locked. Raises
+    ``TransitionNotAllowed`` (nothing written) if ``DONATION_STATES`` does not allow the move.
     """
-    to = DonationStatus.SUCCEEDED
-    DONATION_STATES.check(current=donation.status, to=to)
+    to, previous = DonationStatus.SUCCEEDED, donation.status
+    DONATION_STATES.check(current=previous, to=to)
     now = timezone.now()
-    event = DonationEvent(donation=donation, at=now, from_status=donation.status, to_status=to, note="",
-                          data=data)  # fmt: skip
     json_data = DonationEvent._meta.get_field("data").get_db_prep_save(data, connection)
     with connection.cursor() as cursor:
         cursor.execute(_CAPTURE_WRITE, [
-            donation.pk, now, donation.status, to, json_data,
+            donation.pk, now, previous, to, json_data,
             to, now, donation.failure_message, donation.captured_at,
             donation.provider_payment_intent_id, donation.provider_charge_id, donation.pk,
         ])  # fmt: skip
-        event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
     donation.status, donation.updated_at = to, now
-    # Sends, never listens (listening stays in receivers modules: tests/unit/test_receivers.py).
-    models.signals.post_save.send(sender=DonationEvent, instance=event, created=True, update_fields=None, raw=False,
-                   using=connection.alias)  # fmt: skip
+    gift_status_changed.send(sender=Donation, donation=donation, previous=previous, status=to)
 
 
 def donation_begin(*, donation: Donation, note: str = "") -> None:

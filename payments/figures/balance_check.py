@@ -1,9 +1,10 @@
 """The balance check: kept balances and figures against the postings and gifts they summarise.
 
-Balances and the donor count are kept by database triggers as money moves (ADR 0211). This check
-recomputes them from their definitions, reading both sides in one snapshot, and turns every
-difference into an open ``BalanceDrift`` alert: logged as an error, audited, and, while it is open,
-releases from that account are refused (``payments.ledger.services.entry_post`` and
+Balances and the donor count are kept by database triggers as money moves (ADR 0211), and each
+supporter page's figure per gift (ADR 0234). This check recomputes them from their definitions,
+reading both sides in one snapshot, and turns every difference into an open ``BalanceDrift``
+alert (a page's on its campaign's escrow account, family ``page:<id>``: ADR 0235): logged as an
+error, audited, and, while it is open, releases from that account are refused (``payments.ledger.services.entry_post`` and
 ``release_approve``). It never corrects a kept row: a difference means a bug or a hand edit, and
 finance decides what happened (``balance_drift_resolve``). It runs every
 ``CLEARFUND_LEDGER_BALANCE_CHECK_SECONDS`` (Celery beat, default hourly) and on demand (``manage.py ledger_balances_check``).
@@ -24,12 +25,15 @@ from campaigns.services import audit
 from payments.figures.selectors import MONEY_FIGURES, campaign_totals_from_postings, campaign_totals_uncached
 from payments.ledger.models import AccountKind, BalanceDrift, LedgerAccount, LedgerBalance, Posting
 from payments.ledger.services import escrow_account
+from payments.supporters.selectors import page_differences
 
 logger = logging.getLogger("payments.ledger")
 
-# ``BalanceDrift.family`` of a whole account's balance, and the prefix of a campaign figure's.
+# ``BalanceDrift.family`` of a whole account's balance, and the prefixes of a campaign figure's
+# and of a supporter page's figure (followed by the page's id).
 WHOLE_ACCOUNT = "*"
 FIGURE = "figure:"
+SUPPORTER_PAGE = "page:"
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,17 @@ def _figure_differences() -> list[tuple[Campaign, str, int, int]]:
         for name in MONEY_FIGURES:
             k, p = getattr(kept, name).to_minor(), getattr(posted, name).to_minor()
             if k != p:
-                out.append((campaign, name, k, p))
+                out.append((campaign, FIGURE + name, k, p))
         if kept.donors != posted.donors:
-            out.append((campaign, "donors", kept.donors, posted.donors))
+            out.append((campaign, FIGURE + "donors", kept.donors, posted.donors))
     return out
+
+
+def _page_differences() -> list[tuple[Campaign, str, int, int]]:
+    return [
+        (page.campaign, f"{SUPPORTER_PAGE}{page.pk}", kept, recomputed)
+        for page, kept, recomputed in page_differences()
+    ]
 
 
 def _read_differences() -> tuple[list[Difference], list[tuple[Campaign, str, int, int]]]:
@@ -72,18 +83,18 @@ def _read_differences() -> tuple[list[Difference], list[tuple[Campaign, str, int
         if outermost:  # inside a caller's transaction (tests) its snapshot rules stand
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return _account_differences(), _figure_differences()
+        return _account_differences(), _figure_differences() + _page_differences()
 
 
 def balances_check() -> list[BalanceDrift]:
-    """Compare every kept balance and campaign figure with its definition; open an alert for each
-    difference not already under an open alert. Returns the alerts opened now (empty when all
-    agree). Raises nothing; never changes a kept balance.
+    """Compare every kept balance, campaign figure and supporter page figure with its definition;
+    open an alert for each difference not already under an open alert. Returns the alerts opened
+    now (empty when all agree). Raises nothing; never changes a kept balance.
     """
     accounts, figures = _read_differences()
     found = list(accounts)
-    for campaign, name, kept, posted in figures:
-        found.append(Difference(escrow_account(campaign).pk, FIGURE + name, kept, posted))
+    for campaign, family, kept, posted in figures:
+        found.append(Difference(escrow_account(campaign).pk, family, kept, posted))
     opened = []
     for d in found:
         with transaction.atomic():

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.constraints import money_constraints
 from campaigns.models.four_eyes import FourEyesRecord
 from campaigns.money import CURRENCY_CHOICES, Money
 
@@ -107,13 +108,14 @@ class MatchPool(models.Model):
         ordering = ["-starts_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ratio__gte=0), name="match_pool_ratio_not_negative"),
-            models.CheckConstraint(condition=Q(cap_minor__gt=0), name="match_pool_cap_positive"),
+            *money_constraints(
+                "match_pool", positive={"cap": "cap_minor"}, choices={"status": PoolStatus.values}
+            ),
             models.CheckConstraint(
                 condition=Q(per_donor_cap_minor__isnull=True) | Q(per_donor_cap_minor__gt=0),
                 name="match_pool_per_donor_cap_positive",
             ),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="match_pool_window_ordered"),
-            models.CheckConstraint(condition=Q(status__in=PoolStatus.values), name="match_pool_status_valid"),
         ]
         indexes = [models.Index(fields=["status", "ends_at"], name="match_pool_open_idx")]
 
@@ -193,12 +195,8 @@ class PoolPayIn(FourEyesRecord):
         verbose_name_plural = _("pledge pay-ins")
         ordering = ["-recorded_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="pool_pay_in_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=PayInStatus.values), name="pool_pay_in_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(method__in=PayInMethod.values), name="pool_pay_in_method_valid"
+            *money_constraints(
+                "pool_pay_in", choices={"status": PayInStatus.values, "method": PayInMethod.values}
             ),
             models.UniqueConstraint(fields=["method", "reference"], name="pool_pay_in_reference_once"),
         ]
@@ -247,10 +245,7 @@ class PoolReturn(FourEyesRecord):
         verbose_name_plural = _("leftovers returned to matchers")
         ordering = ["-recorded_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="pool_return_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=ReturnStatus.values), name="pool_return_status_valid"
-            ),
+            *money_constraints("pool_return", choices={"status": ReturnStatus.values}),
             # One return awaiting its second officer per pool: two cannot promise the same money.
             models.UniqueConstraint(
                 fields=["pool"], condition=Q(status="recorded"), name="pool_return_one_awaiting"
@@ -290,7 +285,7 @@ class PoolMatch(models.Model):
         verbose_name_plural = _("matches")
         constraints = [
             models.UniqueConstraint(fields=["pool", "donation"], name="pool_match_once_per_gift"),
-            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="pool_match_amount_positive"),
+            *money_constraints("pool_match"),
             models.CheckConstraint(
                 condition=Q(reduced_minor__gte=0) & Q(reduced_minor__lte=F("amount_minor")),
                 name="pool_match_reduced_within_amount",
@@ -345,7 +340,7 @@ class MatchAllocation(models.Model):
         verbose_name = _("matched funds allocation")
         verbose_name_plural = _("matched funds allocations")
         constraints = [
-            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="match_allocation_amount_positive"),
+            *money_constraints("match_allocation"),
             models.UniqueConstraint(fields=["release", "match"], name="match_allocation_once_per_release"),
         ]
 

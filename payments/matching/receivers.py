@@ -1,7 +1,7 @@
 """Signal receivers of matching, connected in ``PaymentsConfig.ready``.
 
-This is matching's only hook into the gift flow: a gift's status event (``DonationEvent``, written
-by ``donation_transition`` in the transaction of the capture, refund, dispute or move) queues
+This is matching's only hook into the gift flow: a gift's status change (``gift_status_changed``,
+sent in the transaction of the capture, refund, dispute or move) queues
 ``gift_matches_follow`` once that transaction commits, if a pool names the gift's campaign
 (``campaigns_with_matching``, read from the cache after the commit); a refund made
 (``refund_made``, a second partial refund changes no status) queues it too. Nothing is read or
@@ -15,19 +15,20 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from campaigns.public_cache import bump_campaign_panels
-from payments.donations.models import CAPTURED_STATES, DonationEvent
+from payments.donations.models import CAPTURED_STATES, Donation
+from payments.donations.signals import gift_status_changed
 from payments.matching.models import MatchPool, PoolMatch, PoolPayIn
 from payments.outbox.queueing import enqueue, enqueue_on_commit
 from payments.refunds.models import Refund
 from payments.refunds.signals import refund_made
 
 
-@receiver(post_save, sender=DonationEvent, dispatch_uid="payments.matching_on_gift_event")
-def follow_gift_money(sender, instance: DonationEvent, created: bool, **kwargs) -> None:
+@receiver(gift_status_changed, sender=Donation, dispatch_uid="payments.matching_on_gift_event")
+def follow_gift_money(sender, donation: Donation, status: str, **kwargs) -> None:
     """Captured, refunded, charged back or moved: match it or give back its match, after commit."""
-    if not created or instance.to_status not in CAPTURED_STATES:
+    if status not in CAPTURED_STATES:
         return
-    donation_id, campaign_id = instance.donation_id, instance.donation.campaign_id
+    donation_id, campaign_id = donation.pk, donation.campaign_id
 
     def queue() -> None:
         from payments.matching.selectors import campaigns_with_matching

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.constraints import money_constraints
 from campaigns.models.four_eyes import FourEyesRecord
 from campaigns.money import CURRENCY_CHOICES, Money
 from campaigns.storage import private_storage
@@ -63,16 +64,13 @@ class OfflineGift(FourEyesRecord):
         verbose_name_plural = _("offline gifts")
         ordering = ["-recorded_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="offline_gift_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=OfflineGiftStatus.values), name="offline_gift_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(channel__in=OfflineChannel.values), name="offline_gift_channel_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(currency__in=[c for c, _n in CURRENCY_CHOICES]),
-                name="offline_gift_currency_valid",
+            *money_constraints(
+                "offline_gift",
+                choices={
+                    "status": OfflineGiftStatus.values,
+                    "channel": OfflineChannel.values,
+                    "currency": [c for c, _n in CURRENCY_CHOICES],
+                },
             ),
             # A rejected entry (a typing mistake) does not block typing it again correctly.
             models.UniqueConstraint(
@@ -129,12 +127,12 @@ class OfflineRefund(FourEyesRecord):
         verbose_name_plural = _("offline refunds")
         ordering = ["-recorded_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="offline_refund_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=OfflineRefundStatus.values), name="offline_refund_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(method__in=OfflineRefundMethod.values), name="offline_refund_method_valid"
+            *money_constraints(
+                "offline_refund",
+                choices={
+                    "status": OfflineRefundStatus.values,
+                    "method": OfflineRefundMethod.values,
+                },
             ),
             models.UniqueConstraint(
                 fields=["key"], condition=~Q(status="rejected"), name="offline_refund_once"
@@ -210,9 +208,8 @@ class BankStatementLine(models.Model):
         verbose_name_plural = _("bank statement lines")
         ordering = ["-booked_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="statement_line_credit_positive"),
-            models.CheckConstraint(
-                condition=Q(outcome__in=LineOutcome.values), name="statement_line_outcome_valid"
+            *money_constraints(
+                "statement_line", positive={"credit": "amount_minor"}, choices={"outcome": LineOutcome.values}
             ),
             models.CheckConstraint(
                 condition=Q(outcome="matched", offline_gift__isnull=False, pay_in__isnull=True)

@@ -1,6 +1,7 @@
 """Signal receivers of supporters' pages, connected in ``PaymentsConfig.ready`` (ADR 0234).
 
-As matching's (ADR 0227): a gift's status event (capture, refund, dispute, move) queues
+As matching's (ADR 0227): a gift's status change (``gift_status_changed``: capture, refund, dispute,
+move) queues
 ``supporter_gift_follow`` once its transaction commits, if the gift's campaign has supporter pages
 (``campaigns_with_supporter_pages``, read from the cache after the commit); a refund made (a second
 partial refund changes no status) queues it too. Nothing is read or written in the capture's own
@@ -12,19 +13,20 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from payments.donations.models import CAPTURED_STATES, DonationEvent
+from payments.donations.models import CAPTURED_STATES, Donation
+from payments.donations.signals import gift_status_changed
 from payments.outbox.queueing import enqueue, enqueue_on_commit
 from payments.refunds.models import Refund
 from payments.refunds.signals import refund_made
 from payments.supporters.models import SupporterPage
 
 
-@receiver(post_save, sender=DonationEvent, dispatch_uid="payments.supporters_on_gift_event")
-def follow_gift_money(sender, instance: DonationEvent, created: bool, **kwargs) -> None:
+@receiver(gift_status_changed, sender=Donation, dispatch_uid="payments.supporters_on_gift_event")
+def follow_gift_money(sender, donation: Donation, status: str, **kwargs) -> None:
     """Captured, refunded, disputed or moved: bring its page's figure up to date, after commit."""
-    if not created or instance.to_status not in CAPTURED_STATES:
+    if status not in CAPTURED_STATES:
         return
-    donation_id, campaign_id = instance.donation_id, instance.donation.campaign_id
+    donation_id, campaign_id = donation.pk, donation.campaign_id
 
     def queue() -> None:
         from payments.supporters.selectors import campaigns_with_supporter_pages

@@ -51,6 +51,13 @@ def test_the_private_link_page_carries_the_card_element_and_its_own_steps(client
     assert 'id="card-element"' in html and "payments/card_update.js" in html
     assert f'data-start-url="{link}start/"' in html
     assert f'data-finish-url="{link}finish/"' in html
+    # and the shared card form (payments/includes/card_form.html) carries this page's own words
+    assert 'data-busy-text="Saving your card…"' in html
+    assert (
+        'data-card-error-text="The card could not be set up. Check its number, expiry date and code."' in html
+    )
+    assert '<button type="submit" id="card-update-submit">Save the new card</button>' in html
+    assert ">Sign in again</a></p>" in html
 
 
 def test_the_donor_page_and_the_account_link_to_the_card_page(client, plan):

@@ -55,6 +55,15 @@ def test_a_card_pay_in_is_heard_once_and_confirmed_by_another_officer(
     page = client.get(reverse("payments:matcher_card_pay", kwargs={"token": pay_in_card_token(pay_in)}))
     assert page.status_code == 200 and 'id="card-element"' in page.content.decode()
     assert page["Cache-Control"] == "private, no-store"
+    # in the shared card form (payments/includes/card_form.html) with the pay-in's own words
+    html = page.content.decode()
+    assert 'data-busy-text="Paying…"' in html
+    assert (
+        'data-card-error-text="The card could not be charged. Check its number, expiry date and code."'
+        in html
+    )
+    assert f'<button type="submit" id="card-update-submit">Pay {pay_in.amount}</button>' in html
+    assert f'<a href="{page.wsgi_request.path}">Reload this page</a>' in html
     # and it cannot be confirmed before the matcher paid
     with pytest.raises(PayInNotAllowed):
         pool_pay_in_confirm(pay_in=pay_in, actor=officer("finance-b"))

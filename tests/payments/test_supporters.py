@@ -295,3 +295,32 @@ def test_goal_money_is_in_the_campaigns_currency(campaign):
         from payments.supporters.services import goal_check
 
         goal_check(goal=Money.from_minor(100, "USD"), campaign=campaign)
+
+
+def test_the_balance_check_alerts_on_a_drifted_page_figure_and_not_on_an_exact_one(
+    campaign, editor, django_capture_on_commit_callbacks
+):
+    from payments.figures.balance_check import balances_check
+    from payments.ledger.services import account_drifted, escrow_account
+    from payments.models import BalanceDrift
+    from payments.supporters.models import SupporterPageTotal
+
+    # given two pages with a gift each, their kept figures exact
+    page, other = public_page(campaign, editor), public_page(campaign, editor)
+    give_via(page, 20_000, django_capture_on_commit_callbacks)
+    give_via(other, 5_000, django_capture_on_commit_callbacks)
+    assert balances_check() == [] and not BalanceDrift.objects.exists()
+
+    # when one page's kept figure drifts (a bug, a hand edit) and the scheduled check runs
+    SupporterPageTotal.objects.filter(page=page).update(raised_minor=12_000)
+    opened = balances_check()
+
+    # then that page alone is an open alert on its campaign's escrow, audited, not corrected
+    escrow = escrow_account(campaign)
+    assert [(d.account_id, d.family, d.kept_minor, d.posted_minor) for d in opened] == [
+        (escrow.pk, f"page:{page.pk}", 12_000, 20_000)
+    ]
+    assert AuditEvent.objects.filter(action="ledger.balance_drift").count() == 1
+    assert raised_minor(page) == 12_000 and account_drifted(escrow)
+    # and the next check opens no second alert for it
+    assert balances_check() == []
