@@ -69,6 +69,7 @@ def supporter_page(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": figures,
         "is_owner": owner is not None and owner.pk == page.owner_id,
         "donate_start_url": reverse("payments:supporter_gift_start", kwargs={"slug": page.slug}),
+        "donate_wallet_url": reverse("payments:supporter_wallet_start", kwargs={"slug": page.slug}),
         "preview": preview_context(
             request=request,
             title=page.title,

@@ -1,8 +1,9 @@
 """Giving through a supporter's page: the campaign's donate form, posted here (ADR 0234).
 
-Thin: the same intake as the campaign's form (``start_card_gift``: limits, the gift's row, the
-card setup), and the gift is attributed to the page in the transaction that writes its row. A page
-no longer public by then gives the gift to the campaign only (``gift_attribute``).
+Thin: the same intakes as the campaign's form (``start_card_gift`` for a card, ``wallet_gift_start``
+for WeChat Pay and Alipay: limits, the gift's row, the provider step), and the gift is attributed
+to the page in the transaction that writes its row. A page no longer public by then gives the gift
+to the campaign only (``gift_attribute``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from payments.donations.models import Donation
 from payments.donations.services import donation_create
 from payments.supporters.models import SupporterPage
 from payments.supporters.services import gift_attribute
+from payments.wallets.views import wallet_gift_start
 
 
 @require_POST
@@ -35,9 +37,23 @@ def supporter_gift_start(request: HttpRequest, slug: str) -> JsonResponse:
                 frequency=data["frequency"], display_name=data.get("display_name", ""),
                 anonymous=data.get("anonymous", False), dedication=data.get("dedication", ""),
                 public_message=data.get("public_message", ""), sibling_opt_in=data.get("sibling_opt_in", False),
-                client_ip=ip or None, language=translation.get_language() or "",
+                earmark_beneficiary_id=data.get("earmark"), client_ip=ip or None,
+                language=translation.get_language() or "",
             )  # fmt: skip
             gift_attribute(donation=donation, page=page)
         return donation
 
     return start_card_gift(request, DonationForm(request.POST, campaign=campaign), create)
+
+
+@require_POST
+def supporter_wallet_start(request: HttpRequest, slug: str) -> JsonResponse:
+    """A WeChat Pay or Alipay gift through the page: the campaign's wallet start (its refusals:
+    400 for a wallet not offered, nothing written), the gift attributed to the page as a card
+    gift is. The provider's events then settle it as any wallet gift (ADR 0232)."""
+    page = get_object_or_404(SupporterPage.objects.select_related("campaign"), slug=slug)
+    return wallet_gift_start(
+        request,
+        campaign=page.campaign,
+        attribute=lambda donation: gift_attribute(donation=donation, page=page),
+    )

@@ -41,14 +41,17 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
     open_now = refusal is None
     earmark = _earmark(context, campaign)
     unit_label = _unit_label(context, campaign)
-    # A supporter's page posts the same form to its own start (ADR 0234), which records the page;
-    # it offers cards only (a wallet gift would not pass through that start).
-    page_start = context.get("donate_start_url")
+    # A supporter's page posts the same form to its own starts, card and wallet, which record the
+    # page (ADR 0234). A page that names no wallet start offers cards only: a wallet gift posted to
+    # the campaign's start would not count to the page.
+    page_start, page_wallet = context.get("donate_start_url"), context.get("donate_wallet_url")
     start_url = page_start or reverse("payments:donation_start", kwargs={"slug": campaign.slug})
-    wallets = () if page_start else wallet_methods_offered(campaign=campaign)
+    wallet_url = page_wallet or reverse("payments:wallet_start", kwargs={"slug": campaign.slug})
+    wallets = wallet_methods_offered(campaign=campaign) if page_wallet or not page_start else ()
     seconds, key = _form_cache(
-        campaign=campaign, unit_label=unit_label, earmark=earmark, wallets=wallets, start_url=start_url
-    )
+        campaign=campaign, unit_label=unit_label, earmark=earmark, wallets=wallets,
+        start_url=start_url, wallet_url=wallet_url,
+    )  # fmt: skip
     return {
         # Built only when the form's fragment is rendered (a cache miss).
         "form": SimpleLazyObject(lambda: DonationForm(campaign=campaign, initial={"frequency": "one_off"})),
@@ -65,7 +68,7 @@ def donation_panel_context(context, campaign: Campaign) -> dict:
         "start_url": start_url,
         # WeChat Pay and Alipay where the gateway takes them (ADR 0231): (method, name) pairs.
         "wallets": [(method, wallet_label(method)) for method in wallets],
-        "wallet_url": reverse("payments:wallet_start", kwargs={"slug": campaign.slug}),
+        "wallet_url": wallet_url,
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_locale": stripe_locale(),
@@ -82,12 +85,13 @@ def _form_cache(
     earmark: Beneficiary | None,
     wallets: tuple[str, ...] = (),
     start_url: str = "",
+    wallet_url: str = "",
 ) -> tuple[int, str]:
     """Timeout and key of the cached ``<form>`` fragment of the panel (issue 11, ADR 0228).
 
     The form holds nothing live and nothing personal (no CSRF token, no figure): only the campaign's
     currency, minimum, unit cost and label, funding model and slug, the provider's public settings,
-    the wallets offered and the page's language. The key is a digest of exactly those values, so a change of any of
+    the wallets offered, where the form posts (card and wallet) and the page's language. The key is a digest of exactly those values, so a change of any of
     them is a new key and shows at once: nothing to invalidate. An earmarked form (``?for=``) is
     never cached (timeout 0 under a key of its own)."""
     if earmark is not None:
@@ -95,7 +99,7 @@ def _form_cache(
     parts = (campaign.pk, campaign.slug, campaign.currency, campaign.min_donation_minor, campaign.unit_cost_minor,
              str(unit_label), campaign.funding_model, get_language(), settings.STRIPE_PUBLISHABLE_KEY,
              settings.STRIPE_JS_URL, tuple(settings.PAYMENTS_PRESETS.get(campaign.currency, ())), wallets,
-             start_url)  # fmt: skip
+             start_url, wallet_url)  # fmt: skip
     return settings.CAMPAIGN_PANELS_CACHE_SECONDS, hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 

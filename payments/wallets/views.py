@@ -9,9 +9,11 @@ party) and moves on to the thank-you page once the provider's event has settled 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import segno
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,30 +51,44 @@ def wallet_client(request: HttpRequest) -> str:
 
 @require_POST
 def wallet_start(request: HttpRequest, slug: str) -> JsonResponse:
-    """Start a wallet gift. 400 (nothing written) if the method is not offered here: not named
-    in ``PAYMENTS_METHOD_TYPES``, or the gateway cannot take it (localstripe), or the campaign is
-    all-or-nothing. Otherwise ``start_gift``'s answers, or ``{"status": "redirect", "url": …}``."""
-    campaign = get_object_or_404(Campaign, slug=slug)
+    """Start a wallet gift from the campaign's own donate form (``wallet_gift_start``)."""
+    return wallet_gift_start(request, campaign=get_object_or_404(Campaign, slug=slug))
+
+
+def wallet_gift_start(
+    request: HttpRequest, *, campaign: Campaign, attribute: Callable[[Donation], object] | None = None
+) -> JsonResponse:
+    """Start a wallet gift to ``campaign`` from a posted donate form. 400 (nothing written) if the
+    method is not offered here: not named in ``PAYMENTS_METHOD_TYPES``, or the gateway cannot take
+    it (localstripe), or the campaign is all-or-nothing. Otherwise ``start_gift``'s answers, or
+    ``{"status": "redirect", "url": …}``.
+
+    ``attribute(donation)`` runs in the transaction that writes the gift's row: a supporter's page
+    records the gift there (ADR 0234), as its card start does."""
     method = request.POST.get("method", "")
     if method not in wallet_methods_offered(campaign=campaign):
         return json_error(_("This way of paying is not available here. Please give by card."), 400)
     client = wallet_client(request)
 
     def create(data: dict[str, Any], ip: str) -> Donation:
-        return donation_create(
-            campaign=campaign,
-            amount=data["amount"],
-            email=data["email"],
-            attempt=data["attempt"],
-            display_name=data.get("display_name", ""),
-            anonymous=data.get("anonymous", False),
-            dedication=data.get("dedication", ""),
-            public_message=data.get("public_message", ""),
-            earmark_beneficiary_id=data.get("earmark"),
-            client_ip=ip or None,
-            language=translation.get_language() or "",
-            payment_method_type=method,
-        )
+        with transaction.atomic():
+            donation = donation_create(
+                campaign=campaign,
+                amount=data["amount"],
+                email=data["email"],
+                attempt=data["attempt"],
+                display_name=data.get("display_name", ""),
+                anonymous=data.get("anonymous", False),
+                dedication=data.get("dedication", ""),
+                public_message=data.get("public_message", ""),
+                earmark_beneficiary_id=data.get("earmark"),
+                client_ip=ip or None,
+                language=translation.get_language() or "",
+                payment_method_type=method,
+            )
+            if attribute is not None:
+                attribute(donation)
+        return donation
 
     def start(donation: Donation, ip: str) -> dict[str, Any]:
         pay_page = reverse("payments:wallet_pay", kwargs={"public_id": donation.public_id})
