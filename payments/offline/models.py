@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models.four_eyes import FourEyesRecord
 from campaigns.money import CURRENCY_CHOICES, Money
 from campaigns.storage import private_storage
+from campaigns.templatetags.labels import bracketed_text
 
 
 class OfflineChannel(models.TextChoices):
@@ -85,7 +86,7 @@ class OfflineGift(FourEyesRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.campaign} ({self.get_status_display()})"
+        return bracketed_text(f"{self.amount} → {self.campaign}", self.get_status_display())
 
     @property
     def amount(self) -> Money:
@@ -147,7 +148,7 @@ class OfflineRefund(FourEyesRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} ← {self.gift_id} ({self.get_status_display()})"
+        return bracketed_text(f"{self.amount} ← {self.gift_id}", self.get_status_display())
 
     @property
     def amount(self) -> Money:
