@@ -3,7 +3,8 @@
 
 The checks are general, so a new ``__str__``, column, template or catalogue entry is held to it
 too: every row the demo loaders make, by its ``__str__`` under zh-hans; every admin screen a
-superuser reaches from the dashboard (links and the sidebar's menu); every Chinese translation
+superuser reaches from the dashboard (links and the sidebar's menu); one public page of each kind
+(the crawler's list); every Chinese translation
 Django loads (ours, Wagtail's, Django's)."""
 
 import re
@@ -20,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from campaigns.templatetags.labels import bracketed_text
+from tests.browser.test_crawl import PAGE_KINDS
 from tests.payments.conftest import localstripe_url, stripe_api  # noqa: F401
 
 CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
@@ -138,6 +140,7 @@ def test_the_demo_in_chinese_has_no_ascii_brackets_around_chinese_text(stripe_ap
             for obj in model._default_manager.all()[:20]
         }
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    pages = {path: shown(client.get(path).content.decode()) for path in PAGE_KINDS}
     client.force_login(User.objects.create_superuser("root", password="x"))
     screens = admin_screens(client)
 
@@ -145,6 +148,10 @@ def test_the_demo_in_chinese_has_no_ascii_brackets_around_chinese_text(stripe_ap
     assert {name: text for name, text in names.items() if chinese_text_with_ascii_brackets(text)} == {}
     assert {url: chinese_text_with_ascii_brackets(text) for url, text in screens.items()
             if chinese_text_with_ascii_brackets(text)} == {}  # fmt: skip
+    # nor a public page (one of each kind, as the crawler visits them)
+    assert {path: chinese_text_with_ascii_brackets(text) for path, text in pages.items()
+            if chinese_text_with_ascii_brackets(text)} == {}  # fmt: skip
+    assert "白内障复明手术项目" in pages["/campaigns/cataract-surgery/"]
     # and the check did look: the rows and screens the new user saw are there
     assert any(name.startswith("Beneficiary") for name in names)
     assert any(name.startswith("Donation") for name in names)
