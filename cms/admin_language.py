@@ -22,6 +22,9 @@ ADR 0405).
   Wagtail's ``format_permissions`` tag to pass these labels, and makes ``Permission.__str__``
   return it (Django's "app | model | Can add page" labels the page and collection permission
   checkboxes).
+- **Page choosers.** Wagtail names the page type a chooser takes by appending ``" (" + name + ")"``
+  to its button text in Python ("选择一个页面 (项目页面)"); ``install()`` makes it the project's
+  translated "text (note)" pattern, evaluated when the button is drawn ("选择一个页面（项目页面）").
 - **Time zone.** Staff see every time in the site's zone (``WAGTAIL_USER_TIME_ZONES`` holds only
   it), so Wagtail drops the account page's zone choice, whose script wrote "GMT+8" next to each
   zone; ``install()`` puts back a read-only field naming the site's zone in the reader's language
@@ -39,6 +42,7 @@ from django import forms
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
@@ -157,6 +161,24 @@ def _wagtail_labels_without_translation() -> None:
     PagePermissionsForm.base_fields["page"].label = gettext_lazy("Page")
 
 
+def _page_chooser_bracket(original_init):
+    def __init__(self, *args, **kwargs) -> None:
+        from wagtail.models import Page
+
+        from campaigns.templatetags.labels import bracketed_text
+
+        original_init(self, *args, **kwargs)
+        if len(self.target_models) == 1 and self.target_models[0] is not Page:
+            name = self.target_models[0]._meta.verbose_name
+            # Lazy: forms are built once, the button is drawn in each reader's language.
+            self.choose_one_text = lazy(bracketed_text, str)(
+                type(self).choose_one_text, lazy(capfirst, str)(name)
+            )
+
+    __init__.replaced = original_init
+    return __init__
+
+
 def _header_title(self) -> str:
     from campaigns.templatetags.labels import label_value
 
@@ -181,6 +203,7 @@ def install() -> None:
     from wagtail.admin.forms.account import LocalePreferencesForm
     from wagtail.admin.ui.tables import TitleColumn
     from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+    from wagtail.admin.widgets import AdminPageChooser
     from wagtail.models import Page
     from wagtail.users.templatetags import wagtailusers_tags
     from wagtail.users.views import groups
@@ -205,5 +228,7 @@ def install() -> None:
         wagtailusers_tags.register.inclusion_tag(
             "wagtailusers/groups/includes/formatted_permissions.html", name="format_permissions"
         )(wagtailusers_tags.format_permissions)
+    if not hasattr(AdminPageChooser.__init__, "replaced"):
+        AdminPageChooser.__init__ = _page_chooser_bracket(AdminPageChooser.__init__)
     if not hasattr(LocalePreferencesForm.__init__, "replaced"):
         LocalePreferencesForm.__init__ = _site_zone_field(LocalePreferencesForm.__init__)

@@ -99,13 +99,31 @@ CARD_FORM_JUMP = "this.value.card.number.length >= 16"
 CARD_FORM_JUMP_ON_DIGITS = "this.value.card.number.replace(/\\D/g, '').length >= 16"
 
 
+# Its expiry year field puts "20" before what is typed: "31" is sent as 2031, but "2031" (what the
+# field's label asks for, and what a donor used to four-digit years types) was sent as 202031,
+# which localstripe refuses ("Bad request": the card setup failed, the gift waited for its card).
+# Stripe accepts a two- or four-digit year; the form we serve sends four digits either way
+# ("31" → 2031, "2031" → 2031) and moves to the security code once the year is complete (four
+# digits, or two that cannot begin a four-digit year: not "20"), not after "20" of "2031".
+CARD_FORM_YEAR = "exp_year: '20' + this._inputs.exp_year.value,"
+CARD_FORM_YEAR_NORMALISED = (
+    "exp_year: ((typed) => typed.length > 2 ? typed : '20' + typed)"
+    "(this._inputs.exp_year.value.replace(/\\D/g, '')),"
+)
+CARD_FORM_YEAR_JUMP = "this.value.card.exp_year.length >= 4"
+CARD_FORM_YEAR_JUMP_WHEN_COMPLETE = (
+    "((typed) => typed.length >= 4 || (typed.length === 2 && typed !== '20'))"
+    "(this._inputs.exp_year.value.replace(/\\D/g, ''))"
+)
+
+
 # Its fields show their codes ("number", "exp_month", "cvc") as placeholders. The browser tests (and
 # their shared helpers) find the fields by those placeholders, so they stay; the form we serve adds
 # a label in the page's language (the <html lang> of the donate page) that screen readers announce.
 CARD_FORM_PLACEHOLDER = "this._inputs[field].setAttribute('placeholder', field);"
 CARD_FORM_PLACEHOLDER_NAMED = (
     CARD_FORM_PLACEHOLDER + " const cardFieldNames = (document.documentElement.lang || '').startsWith('zh')"
-    " ? {number: '卡号', exp_month: '有效期月份 (MM)', exp_year: '有效期年份 (YYYY)', cvc: '安全码', postal_code: '邮编'}"
+    " ? {number: '卡号', exp_month: '有效期月份（MM）', exp_year: '有效期年份（YYYY）', cvc: '安全码', postal_code: '邮编'}"
     " : {number: 'Card number', exp_month: 'Expiry month (MM)', exp_year: 'Expiry year (YYYY)', cvc: 'Security code',"
     " postal_code: 'Postcode'};"
     " this._inputs[field].setAttribute('aria-label', cardFieldNames[field] || field);"
@@ -113,16 +131,21 @@ CARD_FORM_PLACEHOLDER_NAMED = (
 
 
 def card_form_counting_digits(source: str) -> str:
-    """localstripe's Stripe.js stand-in with the number field's jump made on digits only and its
-    fields labelled for people (aria-label). Raises ``ValueError`` when the stand-in no longer has either line (a
-    localstripe upgrade: look again)."""
-    if CARD_FORM_JUMP not in source:
-        raise ValueError("localstripe-v3.js changed: its card number jump was not found")
-    if CARD_FORM_PLACEHOLDER not in source:
-        raise ValueError("localstripe-v3.js changed: its field placeholders were not found")
-    return source.replace(CARD_FORM_JUMP, CARD_FORM_JUMP_ON_DIGITS).replace(
-        CARD_FORM_PLACEHOLDER, CARD_FORM_PLACEHOLDER_NAMED
-    )
+    """localstripe's Stripe.js stand-in with the number field's jump made on digits only, the
+    expiry year sent with four digits whether two or four were typed, and its fields labelled for
+    people (aria-label). Raises ``ValueError`` when the stand-in no longer has one of those lines
+    (a localstripe upgrade: look again)."""
+    changes = [
+        (CARD_FORM_JUMP, CARD_FORM_JUMP_ON_DIGITS, "card number jump"),
+        (CARD_FORM_YEAR, CARD_FORM_YEAR_NORMALISED, "expiry year"),
+        (CARD_FORM_YEAR_JUMP, CARD_FORM_YEAR_JUMP_WHEN_COMPLETE, "expiry year jump"),
+        (CARD_FORM_PLACEHOLDER, CARD_FORM_PLACEHOLDER_NAMED, "field placeholders"),
+    ]
+    for old, new, what in changes:
+        if old not in source:
+            raise ValueError(f"localstripe-v3.js changed: its {what} was not found")
+        source = source.replace(old, new)
+    return source
 
 
 def serve_card_form_counting_digits(app, web) -> None:

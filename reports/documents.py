@@ -48,7 +48,7 @@ def _subject_id(run: ReportRun, prefix: str) -> int:
 def _appendix_heading(part: AppendixPart) -> str:
     sections = {
         "disbursements": _("Disbursements"),
-        "milestones": _("Milestones"),
+        "milestones": _("Outcomes"),
         "beneficiaries": _("Beneficiaries and outcomes"),
     }
     heading = _("Appendix %(year)s: %(section)s") % {"year": part.year, "section": sections[part.section]}

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.storage import private_storage
+from campaigns.templatetags.labels import bracketed_text
 
 
 class AgeBand(models.TextChoices):
@@ -103,7 +104,7 @@ class Beneficiary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pseudonym} ({self.campaign})"
+        return bracketed_text(self.pseudonym, self.campaign)  # "盘奶奶（白内障复明手术项目）"
 
     @property
     def is_verified(self) -> bool:

@@ -31,7 +31,7 @@ class Milestone(models.Model):
         on_delete=models.PROTECT,
         related_name="milestones",
     )
-    kind = models.CharField(_("outcome"), max_length=32, choices=MilestoneKind.choices)
+    kind = models.CharField(_("kind of outcome"), max_length=32, choices=MilestoneKind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("e.g. “Term 1, 2026–27”."))
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
@@ -69,8 +69,10 @@ class Milestone(models.Model):
     )  # fmt: skip
 
     class Meta:
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
+        # People call it an outcome everywhere (menu, headings, pages, PDFs; issue 13): the code
+        # keeps the name ``Milestone``.
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
         ordering = ["due_date", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="milestone_amount_positive"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.encryption import EncryptedTextField
 from campaigns.site_time import site_datetime_text
+from campaigns.templatetags.labels import bracketed_text
 
 # Field names that hold restricted data; the admin shows them only to roles that need them.
 RESTRICTED_PERSON_FIELDS = ("name", "id_number", "phone")
@@ -116,7 +117,7 @@ class RegistryHousehold(models.Model):
 
     def __str__(self) -> str:
         # No restricted data: the household id and county only.
-        return f"{self.household_id} ({self.county})"
+        return bracketed_text(self.household_id, self.county)
 
 
 class RegistryPerson(models.Model):

@@ -141,7 +141,7 @@ def evidence_add(
     if file is None and document is None:
         raise ValidationError(_("Evidence needs a file or a document."))
     if sum(x is not None for x in (beneficiary, milestone, need)) != 1:
-        raise ValidationError(_("Evidence belongs to exactly one beneficiary, milestone or need."))
+        raise ValidationError(_("Evidence belongs to exactly one beneficiary, outcome or need."))
     with transaction.atomic():
         evidence = Evidence(
             beneficiary=beneficiary,
@@ -212,7 +212,7 @@ def beneficiary_reject(*, actor: Actor, beneficiary: Beneficiary, reason: str) -
     """Reject a beneficiary who is not yet funded, with a reason. Verifier only."""
     require_verifier(actor)
     if beneficiary.funded_at is not None:
-        raise ValidationError(_("A funded beneficiary cannot be rejected; close their milestones instead."))
+        raise ValidationError(_("A funded beneficiary cannot be rejected; close their outcomes instead."))
     with transaction.atomic():
         beneficiary.status = BeneficiaryStatus.REJECTED
         beneficiary.save(update_fields=["status"])

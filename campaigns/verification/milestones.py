@@ -76,7 +76,7 @@ def milestone_report(*, actor: Actor, milestone: Milestone) -> Milestone:
     with transaction.atomic():
         locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if locked.status not in (MilestoneStatus.PLANNED, MilestoneStatus.REPORTED):
-            raise ValidationError(_("This milestone is already closed."))
+            raise ValidationError(_("This outcome is already closed."))
         if not locked.evidence.exists():
             raise ValidationError(_("Add evidence of the outcome first."))
         locked.status = MilestoneStatus.REPORTED
@@ -102,7 +102,7 @@ def milestone_verify(*, actor: Actor, milestone: Milestone, note: str) -> Milest
     with transaction.atomic():
         locked = Milestone.objects.select_for_update().select_related("beneficiary").get(pk=milestone.pk)
         if locked.status != MilestoneStatus.REPORTED:
-            raise ValidationError(_("Only a milestone with reported evidence can be verified."))
+            raise ValidationError(_("Only an outcome with reported evidence can be verified."))
         # Four eyes on evidence (ADR 0309): who reported the outcome or uploaded its evidence is
         # not who signs it off.
         if locked.reported_by_id == actor.pk or locked.evidence.filter(uploaded_by=actor).exists():

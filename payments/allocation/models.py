@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.templatetags.labels import bracketed_text
 
 
 class Allocation(models.Model):
@@ -56,4 +57,4 @@ class AllocationCursor(models.Model):
         verbose_name_plural = _("allocation cursors")
 
     def __str__(self) -> str:
-        return f"campaign {self.campaign_id}: from gift {self.donation_id} ({self.captured_at})"
+        return bracketed_text(f"campaign {self.campaign_id}: from gift {self.donation_id}", self.captured_at)

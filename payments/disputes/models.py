@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.templatetags.labels import bracketed_text
 
 
 class DisputeStatus(models.TextChoices):
@@ -39,7 +40,7 @@ class Dispute(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider_dispute_id} ({self.status})"
+        return bracketed_text(self.provider_dispute_id, self.get_status_display())
 
     @property
     def amount(self) -> Money:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.templatetags.labels import bracketed_text
 
 
 class Frequency(models.TextChoices):
@@ -176,7 +177,7 @@ class Donation(models.Model):
 
     def __str__(self) -> str:
         # Read by people (admin lists): the campaign's title and the status's label, never codes.
-        return f"{self.amount} → {self.campaign} ({self.get_status_display()})"
+        return bracketed_text(f"{self.amount} → {self.campaign}", self.get_status_display())
 
     @property
     def amount(self) -> Money:

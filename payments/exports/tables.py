@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaigns.reader_language import in_reader_language
+from campaigns.templatetags.labels import bracketed_text
 from payments.donations.models import Donation
 from payments.exports.cells import Cell, amount_cell, moment_cell, text_cell
 from payments.reconciliation.models import UnmatchedItem
@@ -46,9 +47,10 @@ class Export:
     columns: tuple[Column, ...]
 
     def headers(self, zone_name: str) -> list[str]:
-        """Column headers in the active language; moment columns name the site's zone."""
+        """Column headers in the active language; moment columns name the site's zone in the
+        language's brackets ("到账时间（Asia/Shanghai）")."""
         return [
-            f"{column.header} ({zone_name})" if column.kind == MOMENT else str(column.header)
+            bracketed_text(column.header, zone_name) if column.kind == MOMENT else str(column.header)
             for column in self.columns
         ]
 

@@ -19,6 +19,7 @@ from campaigns.models.constraints import money_constraints
 from campaigns.models.four_eyes import FourEyesRecord
 from campaigns.money import CURRENCY_CHOICES, Money
 from campaigns.storage import private_storage
+from campaigns.templatetags.labels import bracketed_text
 
 
 class OfflineChannel(models.TextChoices):
@@ -83,7 +84,7 @@ class OfflineGift(FourEyesRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.campaign} ({self.get_status_display()})"
+        return bracketed_text(f"{self.amount} → {self.campaign}", self.get_status_display())
 
     @property
     def amount(self) -> Money:
@@ -145,7 +146,7 @@ class OfflineRefund(FourEyesRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} ← {self.gift_id} ({self.get_status_display()})"
+        return bracketed_text(f"{self.amount} ← {self.gift_id}", self.get_status_display())
 
     @property
     def amount(self) -> Money:

@@ -8,6 +8,8 @@ commands with backoff until they are done or fail for good.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.templatetags.labels import bracketed_text
+
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -35,7 +37,7 @@ class OutboxCommand(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.key} ({self.status})"
+        return bracketed_text(f"{self.kind} {self.key}", self.get_status_display())
 
 
 class SentMessage(models.Model):

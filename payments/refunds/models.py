@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.templatetags.labels import bracketed_text
 
 
 class RefundStatus(models.TextChoices):
@@ -50,7 +51,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} ← {self.donation_id} ({self.status})"
+        return bracketed_text(f"{self.amount} ← {self.donation_id}", self.get_status_display())
 
     @property
     def amount(self) -> Money:

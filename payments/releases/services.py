@@ -35,7 +35,7 @@ from payments.releases.states import release_transition
 def release_request(*, milestone: Milestone, actor: Actor = None, now: datetime | None = None) -> Release:
     """Create the release request for a verified milestone (idempotent: one per milestone)."""
     if milestone.status != MilestoneStatus.VERIFIED:
-        raise ReleaseNotAllowed(_("Only a verified milestone can be paid."))
+        raise ReleaseNotAllowed(_("Only a verified outcome can be paid."))
     now = now or timezone.now()
     campaign = milestone.beneficiary.campaign
     release, created = Release.objects.get_or_create(

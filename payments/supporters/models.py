@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.templatetags.labels import bracketed_text
 
 # A supporter's goal: more than nothing, at most ¥1,000,000 (a personal page asking for more is
 # a campaign of its own, and a typo of three zeros should be refused, not published).
@@ -233,4 +234,4 @@ class SupporterPageReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.page} ({self.created_at:%Y-%m-%d})"
+        return bracketed_text(self.page, f"{self.created_at:%Y-%m-%d}")

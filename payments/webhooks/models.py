@@ -38,8 +38,11 @@ class WebhookEvent(models.Model):
         ordering = ["received_at", "id"]
 
     def __str__(self) -> str:
-        # Read in the admin (the inspect view's title): the status by its label, in the reader's language.
-        return f"{self.event_id} {self.type} · {self.get_status_display()}"
+        # Read in the admin (the inspect view's title): the type and the status by their labels, in
+        # the reader's language; the event id is the provider's.
+        from payments.webhooks.event_types import event_type_label
+
+        return f"{self.event_id} {event_type_label(self.type)} · {self.get_status_display()}"
 
     def get_error_display(self) -> str:
         """The note as people read it in the admin, translated (``payments.webhooks.notes``)."""

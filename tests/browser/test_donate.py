@@ -179,3 +179,50 @@ def test_card_number_typed_with_spaces_gives(live_server, stripe_js, page):
     page.wait_for_url("**/thanks/", timeout=20_000)
     assert Donation.objects.get().status == DonationStatus.SUCCEEDED
     assert balance_of(escrow_account(campaign)) == cny("100")
+
+
+def test_a_four_digit_expiry_year_typed_on_the_english_page_gives(live_server, stripe_js, page):
+    """Issue 13: the stand-in's card form put "20" before the year typed, so "2031" (what its label
+    asks for, and what English cards print) went to localstripe as 202031: "Bad request" on the
+    English page (which shows the processor's message), a generic card error on the Chinese one."""
+    campaign = CampaignFactory(status=CampaignStatus.LIVE)
+    page.goto(f"{live_server.url}/en/payments/donate/{campaign.slug}/")
+    page.fill("#donate-amount", "100")
+    page.fill("#donate-email", "li.na@example.com")
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill("4242424242424242")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    # when the donor types the year with four digits, one key at a time
+    card.locator("input[placeholder=exp_year]").press_sequentially("2031")
+    # then all four digits stay in the year (no jump to the security code after "20")
+    expect(card.locator("input[placeholder=exp_year]")).to_have_value("2031")
+    expect(card.locator("input[placeholder=cvc]")).to_be_focused()
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("425000")
+    page.click("#donate-submit")
+    expect(page.locator("#donate-submit")).to_contain_text("100")
+    page.click("#donate-submit")
+    # and the gift goes through
+    page.wait_for_url("**/thanks/", timeout=20_000)
+    assert Donation.objects.get().status == DonationStatus.SUCCEEDED
+    assert balance_of(escrow_account(campaign)) == cny("100")
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent", "complete"),
+    [("31", "2031", True), ("2031", "2031", True), ("20", "2020", False), ("203", "203", False),
+     ("3", "203", False), ("20 31", "2031", True)],
+)  # fmt: skip
+def test_the_served_card_form_sends_a_four_digit_year(page, typed, sent, complete):
+    """The served form's own expressions, run in Chromium: the year it sends, and whether the year
+    is complete (so the form moves on to the security code)."""
+    from config.localstripe import CARD_FORM_YEAR_JUMP_WHEN_COMPLETE, CARD_FORM_YEAR_NORMALISED
+
+    script = f"""(typed) => {{
+      const self = {{ _inputs: {{ exp_year: {{ value: typed }} }} }};
+      const card = (function () {{ return {{ {CARD_FORM_YEAR_NORMALISED} }}; }}).call(self);
+      const complete = (function () {{ return {CARD_FORM_YEAR_JUMP_WHEN_COMPLETE}; }}).call(self);
+      return [card.exp_year, complete];
+    }}"""
+
+    assert page.evaluate(script, typed) == [sent, complete]

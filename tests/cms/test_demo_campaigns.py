@@ -96,3 +96,37 @@ def test_the_demo_update_states_only_what_the_demo_records_show(client):
     assert "0.6" in zh.summary and "0.6" in en.summary
     assert "3,000 元" in str(zh.body) and "¥3,000" in str(en.body)
     assert "18" not in zh.title + zh.summary + str(zh.body) + en.title + en.summary + str(en.body)
+
+
+def test_a_demo_left_with_wagtails_welcome_page_loses_it_on_the_next_load(client, english):
+    """Issue 13: a demo whose first load stopped after making the home page kept Wagtail's
+    "Welcome to your new Wagtail site!" under the root (the loader removed it only when it made the
+    home page), in the page explorer in both languages."""
+    # given a demo, and Wagtail's welcome page (a plain Page) under the root, with an English copy
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    root = Page.get_first_root_node()
+    welcome = root.add_child(instance=Page(title="Welcome to your new Wagtail site!", slug="home"))
+    welcome.copy_for_translation(english)
+
+    # when the demo is loaded again (twice: removing it is idempotent)
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    # then no welcome page is left, and the root's children are the demo's two home pages
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail").exists()
+    assert sorted(type(page.specific).__name__ for page in root.get_children()) == ["HomePage", "HomePage"]
+    assert Site.objects.get(is_default_site=True).root_page.specific.slug == "clearfund"
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    explorer = client.get(f"/admin/pages/{root.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Welcome to your new Wagtail site" not in explorer
+
+
+def test_a_plain_page_someone_put_pages_under_is_kept(english):
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    root = Page.get_first_root_node()
+    folder = root.add_child(instance=Page(title="Archive", slug="archive"))
+    folder.add_child(instance=Page(title="Old page", slug="old"))
+
+    call_command("demo_campaigns", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert Page.objects.filter(pk=folder.pk).exists()

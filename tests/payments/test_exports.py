@@ -108,7 +108,7 @@ def test_gifts_csv_has_headers_amounts_in_yuan_site_time_and_neutralised_names(
 def test_headers_and_labels_follow_the_officers_language(client, finance_officer, campaign):
     donation = gift(campaign, 10_000)
     rows = _csv_rows(_get(client, finance_officer, "gifts", "csv", language="zh-hans"))
-    assert rows[0][:3] == ["捐款", "收据编号", "到账时间 (Asia/Shanghai)"]
+    assert rows[0][:3] == ["捐款", "收据编号", "到账时间（Asia/Shanghai）"]
     assert "金额" in rows[0]
     with translation.override("zh-hans"):
         status = donation.get_status_display()

@@ -200,6 +200,6 @@ def test_the_admin_refund_list_reads_in_words_not_codes(client, fake_gateway, ca
 
     html = client.get("/admin/refunds/").content.decode()
 
-    assert f"¥300 → {campaign.title} (部分退款)" in html
-    assert "partially_refunded" not in html and "→ 1 (" not in html
+    assert f"¥300 → {campaign.title}（部分退款）" in html  # Chinese brackets (ADR 0417)
+    assert "partially_refunded" not in html and "→ 1 (" not in html and "→ 1（" not in html
     assert "支付机构给出的原因" in html  # column headers in the admin's language

@@ -3,8 +3,15 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import translation
 
 from campaigns.site_time import site_moment_text
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def test_today_shows_the_clock_and_the_zone(settings):
@@ -13,6 +20,15 @@ def test_today_shows_the_clock_and_the_zone(settings):
     shown = site_moment_text(datetime(2026, 11, 30, 20, 45, tzinfo=UTC), today=date(2026, 12, 1))
 
     assert shown == "04:45 (UTC+8)"  # 20:45 UTC is 04:45 the next morning in Beijing
+
+
+def test_in_chinese_the_zone_is_in_full_width_brackets(settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+
+    with translation.override("zh-hans"):
+        shown = site_moment_text(datetime(2026, 11, 30, 20, 45, tzinfo=UTC), today=date(2026, 11, 30))
+
+    assert shown == "2026-12-01 04:45（UTC+8）"
 
 
 def test_another_day_shows_the_date_too(settings):

@@ -11,6 +11,7 @@ import json
 from io import BytesIO
 
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -149,14 +150,13 @@ class Command(BaseCommand):
         root = Page.get_first_root_node()
         home = HomePage.objects.filter(locale=self.zh).first()
         if home is None:
-            welcome = site.root_page
             home = HomePage(slug="clearfund", locale=self.zh, **content.HOME["zh"])
             root.add_child(instance=home)
             self.publish(home)
+        if site.root_page_id != home.pk:
             site.root_page = home
             site.save()
-            if welcome.specific_class is Page and not welcome.get_children().exists():
-                welcome.delete()
+        self.remove_welcome_pages(root)
         if home.get_translation_or_none(self.en) is None:
             english = home.copy_for_translation(self.en)
             for name, value in content.HOME["en"].items():
@@ -164,6 +164,18 @@ class Command(BaseCommand):
             english.save()
             self.publish(english)
         return home
+
+    def remove_welcome_pages(self, root: Page) -> None:
+        """Wagtail's own "Welcome to your new Wagtail site!" page (made by its migrations as a
+        plain ``Page`` under the root), and any copy of it in another language: no demo page is a
+        plain ``Page``, so such a leaf under the root is the welcome page. On every run, so a demo
+        whose first load stopped between making the home page and removing it is put right
+        (issue 13). A plain page with pages under it, or a site's root, is someone's: kept."""
+        site_roots = Site.objects.values_list("root_page_id", flat=True)
+        plain = ContentType.objects.get_for_model(Page)
+        for page in Page.objects.child_of(root).filter(content_type=plain).exclude(pk__in=site_roots):
+            if not page.get_children().exists():
+                page.delete()
 
     @staticmethod
     def localized(spec: dict, *stream_fields: str) -> dict:
