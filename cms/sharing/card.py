@@ -78,9 +78,13 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int
     return lines
 
 
-def render_card(*, title: str, percent: int, raised: str, of_goal: str, footer: str) -> bytes:
+def render_card(
+    *, title: str, percent: int, raised: str, of_goal: str, footer: str, counted: str = ""
+) -> bytes:
     """PNG bytes of the preview card. ``percent`` is whole percent (may exceed 100; the bar stops
-    full); ``raised``, ``of_goal`` and ``footer`` are already translated and formatted."""
+    full); ``raised``, ``counted`` (what counts towards the goal, given only when it differs from
+    what was raised: matching, refunds), ``of_goal`` and ``footer`` are already translated and
+    formatted. The progress block sits in the middle of the space the title leaves."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 14), fill=GREEN)
@@ -89,7 +93,10 @@ def render_card(*, title: str, percent: int, raised: str, of_goal: str, footer: 
     for line in _wrap(draw, title, title_font, WIDTH - 160, 3):
         draw.text((80, y), line, font=title_font, fill=INK)
         y += 80
-    bar_top = 380
+    lines = [(text, colour) for text, colour in ((raised, INK), (counted, INK), (of_goal, MUTED)) if text]
+    block = 44 + 76 + 44 * len(lines)  # the bar, the gap to the figures, a line per figure
+    footer_top = HEIGHT - 50
+    bar_top = max(y + 30, y + (footer_top - y - block) // 2)
     draw.rounded_rectangle((80, bar_top, WIDTH - 80, bar_top + 44), radius=22, fill=TRACK)
     filled = int((WIDTH - 160) * min(max(percent, 0), 100) / 100)
     if filled >= 44:
@@ -98,8 +105,8 @@ def render_card(*, title: str, percent: int, raised: str, of_goal: str, footer: 
         draw.ellipse((80, bar_top, 124, bar_top + 44), fill=GREEN)
     draw.text((80, bar_top + 70), f"{percent}%", font=_font(64, bold=True), fill=GREEN)
     figures = _font(34)
-    draw.text((300, bar_top + 76), raised, font=figures, fill=INK)
-    draw.text((300, bar_top + 120), of_goal, font=figures, fill=MUTED)
+    for i, (text, colour) in enumerate(lines):
+        draw.text((300, bar_top + 76 + 44 * i), text, font=figures, fill=colour)
     draw.text((80, HEIGHT - 50), footer, font=_font(26), fill=MUTED)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)

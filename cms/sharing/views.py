@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from campaigns.site_name import site_name
+from campaigns.templatetags.labels import label_value
 from cms.sharing.card import render_card
 from cms.sharing.qr import qr_svg
 from cms.sharing.selectors import (
@@ -25,7 +26,8 @@ from cms.sharing.selectors import (
     progress_bucket,
     shared_campaign_page,
 )
-from payments.figures.selectors import campaign_totals
+from payments.figures import vocabulary
+from payments.figures.selectors import CampaignTotals, campaign_totals
 
 # The figures on an image or poster are at most this old (and at most one bucket behind).
 SHARE_CACHE_SECONDS = 60 * 60
@@ -44,6 +46,14 @@ def _key(kind: str, page, language: str, bucket: int | str) -> str:
     return f"cms:share:{kind}:{page.pk}:{language}:{page_version(page)}:{bucket}"
 
 
+def counted_line(totals: CampaignTotals) -> str:
+    """ "Counts towards the goal: ¥17,600" in the active language when that differs from what was
+    raised (a match adds to it, a refund takes from it: the bar's percentage is of it), else ""."""
+    if totals.counted == totals.raised:
+        return ""
+    return label_value(vocabulary.label("counted"), totals.counted)
+
+
 @require_GET
 def share_card(request: HttpRequest, page_id: int) -> HttpResponse:
     """The 1200×630 PNG that link previews show (``og:image``)."""
@@ -58,6 +68,7 @@ def share_card(request: HttpRequest, page_id: int) -> HttpResponse:
                 title=page.title,
                 percent=totals.percent,
                 raised=_("%(amount)s raised") % {"amount": totals.raised},
+                counted=counted_line(totals),
                 of_goal=_("of a goal of %(amount)s") % {"amount": totals.goal},
                 footer=_("%(organisation)s · every cent traced to a verified outcome")
                 % {"organisation": site_name(language)},

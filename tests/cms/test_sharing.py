@@ -192,3 +192,44 @@ def test_a_matchers_page_has_share_metadata_in_the_readers_language(client, inde
     assert meta(english, "og:title") == "Qingshan Technology"
     assert meta(english, "og:url") == SITE + "/en" + url
     assert meta(english, "og:locale") == "en_GB"
+
+
+def _totals(raised: str, matched: str, goal: str = "600000"):
+    from campaigns.money import Money
+    from payments.figures.selectors import CampaignTotals
+
+    zero = Money("0", "CNY")
+    return CampaignTotals(
+        raised=Money(raised, "CNY"), held=zero, approved_unpaid=zero, paid=zero, refunded=zero, disputed=zero,
+        lost_to_disputes=zero, donors=1, to_recover=zero, goal=Money(goal, "CNY"), matched=Money(matched, "CNY"),
+    )  # fmt: skip
+
+
+def test_a_matched_campaigns_preview_says_what_counts_towards_the_goal_its_percentage_is_of():
+    from django.utils import translation
+
+    from cms.sharing.views import counted_line
+
+    # given ¥9,950 raised and ¥7,650 matched: the bar's 3 % is of ¥17,600, not of what was raised
+    with translation.override("en"):
+        assert counted_line(_totals("9950", "7650")) == "Counts towards the goal: ¥17,600"
+    with translation.override("zh-hans"):
+        assert counted_line(_totals("9950", "7650")).endswith("：¥17,600")
+    # and nothing matched or refunded: the raised line alone says it
+    assert counted_line(_totals("9950", "0")) == ""
+
+
+def test_a_short_titles_preview_has_no_empty_band_between_the_title_and_the_bar():
+    from cms.sharing.card import render_card
+
+    png = render_card(title="Cataract surgery programme", percent=3, raised="¥9,950 raised",
+                      counted="Counts towards the goal: ¥17,600", of_goal="of a goal of ¥600,000",
+                      footer="Clearfund · every cent traced")  # fmt: skip
+    image = Image.open(io.BytesIO(png)).convert("L")
+    blank = [all(image.getpixel((x, y)) > 245 for x in range(0, 1200, 4)) for y in range(20, 580)]
+    longest, run = 0, 0
+    for empty in blank:
+        run = run + 1 if empty else 0
+        longest = max(longest, run)
+    # the layout of before left a 230-pixel white band under a one-line title
+    assert longest < 130
