@@ -233,3 +233,17 @@ def test_a_short_titles_preview_has_no_empty_band_between_the_title_and_the_bar(
         longest = max(longest, run)
     # the layout of before left a 230-pixel white band under a one-line title
     assert longest < 130
+
+
+def test_the_poster_says_what_counts_towards_the_goal_when_a_match_adds_to_it(shared):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    page, _ = shared
+    with translation.override("en"):
+        html = render_to_string(
+            "cms/sharing/poster.html",
+            {"page": page, "campaign": page.campaign, "totals": _totals("9950", "7650"), "units_funded": 0,
+             "qr": "", "url": "https://give.example.org/", "organisation": "Clearfund", "language": "en"},
+        )  # fmt: skip
+    assert "Counts towards the goal: ¥17,600" in html
