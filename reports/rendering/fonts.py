@@ -13,7 +13,7 @@ HarfBuzz subsets the face a document uses on every render, and its time follows 
 a document embeds the small common face, and the rare one only when it has such a character. A
 character outside both falls back to the full system font, so nothing is ever lost, only slower.
 
-One weight only (ADR 0410, second amendment): every CJK face a document uses is one more font
+One weight only (ADR 0419): every CJK face a document uses is one more font
 to copy out of HarfBuzz, subset and compress on every render, and the bold face was most of a
 Chinese statement's cost. Chinese text is set in the regular weight; Chinese headings and labels
 stand out by size and colour (``print.css``), and WeasyPrint has no synthetic bold to fake it.
@@ -43,7 +43,7 @@ SUBSET_FAMILY = "Clearfund CJK SC"
 PARTS = {"common": (SUBSET_FAMILY, 0xB0, 0xD7), "rare": (f"{SUBSET_FAMILY} Ext", 0xD8, 0xF7)}
 SYSTEM_FAMILY = "Noto Sans CJK SC"
 # CSS weight → the fontconfig style of the source face and the file name of its subset. Regular
-# only: a bold CJK face doubled the per-document font work (ADR 0410, second amendment).
+# only: a bold CJK face doubled the per-document font work (ADR 0419).
 WEIGHTS = {400: "Regular"}
 
 

@@ -38,7 +38,7 @@ def test_report_fonts_leaves_fonts_in_place_unless_forced(tmp_path, settings, mo
     fonts.subset_path(400).write_bytes(b"kept")
 
     call_command("report_fonts", stdout=io.StringIO())
-    assert built == [("rare", 400)]  # one weight (ADR 0410, second amendment)
+    assert built == [("rare", 400)]  # one weight (ADR 0419)
     assert fonts.subset_path(400).read_bytes() == b"kept"
 
     call_command("report_fonts", "--force", stdout=io.StringIO())

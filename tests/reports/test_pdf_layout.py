@@ -107,7 +107,7 @@ def test_a_chinese_statement_embeds_one_cjk_face_and_nothing_else(
     services.run_generate(run_id=run.pk)
     run.refresh_from_db()
     # then headings, labels, numbers and the checksum all come from the one regular CJK face: no
-    # bold face, no monospace face, no Latin font (ADR 0410, second amendment)
+    # bold face, no monospace face, no Latin font (ADR 0419)
     data = run.file.read()
     assert embedded_fonts(data) == {"Clearfund-CJK-SC"}
     glyphs = drawn_glyphs(data)
