@@ -6,16 +6,16 @@ every document. The print CSS therefore lists fonts per document language (``htm
 ``print.css``): English text is set in DejaVu Sans and reaches the CJK font only for characters
 DejaVu lacks (a Chinese name), so an English statement with no Chinese embeds no CJK font. For the
 CJK font itself, ``manage.py report_fonts`` writes once per machine two subsets of Noto Sans CJK SC
-in two weights: the *common* part (GB 2312 level 1, the 3,755 hanzi of everyday text, with its
+Regular: the *common* part (GB 2312 level 1, the 3,755 hanzi of everyday text, with its
 symbols, Latin and punctuation: ~5,000 characters), family "Clearfund CJK SC", and the *rare* part
 (GB 2312 level 2, 3,008 hanzi: rarer names and places), family "Clearfund CJK SC Ext", listed next.
 HarfBuzz subsets the face a document uses on every render, and its time follows the face's size:
 a document embeds the small common face, and the rare one only when it has such a character. A
 character outside both falls back to the full system font, so nothing is ever lost, only slower.
 
-One weight only (ADR 0419): every CJK face a document uses is one more font
-to copy out of HarfBuzz, subset and compress on every render, and the bold face was most of a
-Chinese statement's cost. Chinese text is set in the regular weight; Chinese headings and labels
+One weight only (ADR 0419): every CJK face a document uses is one more font to copy out of
+HarfBuzz, subset and compress on every render, and the bold face was most of a Chinese
+statement's cost. Chinese text is set in the regular weight; Chinese headings and labels
 stand out by size and colour (``print.css``), and WeasyPrint has no synthetic bold to fake it.
 
 Fontconfig state, the ``@font-face`` sheet and the parsed report stylesheet (``print.css``) are
