@@ -90,6 +90,28 @@ def test_an_english_statement_naming_a_chinese_campaign_draws_the_title_from_the
     assert all(drawn for char in "Cataract¥0123456789" for _font, drawn in glyphs[char])
 
 
+def test_an_english_statement_of_a_charity_with_a_bilingual_name_embeds_the_cjk_face_once(
+    cjk_subset, settings, private_root, django_capture_on_commit_callbacks
+):
+    # given the charity's legal name in English and Chinese (the default), and a Chinese title
+    settings.REPORTS_ORGANISATION = {
+        **ENGLISH_ORGANISATION,
+        "legal_name": "Clearfund Foundation 清源公益基金会",
+    }
+    cjk_subset("清源公益基金会白内障复明手术")
+    campaign = CampaignFactory(title="白内障复明手术", status=CampaignStatus.LIVE)
+    gift = captured_donation(campaign, email="jane@example.com", minor=10_000)
+    # when the English statement is rendered
+    run = _statement(gift.donor_id, django_capture_on_commit_callbacks)
+    # then the Chinese of both is drawn from one regular CJK face: the legal name is set in colour,
+    # not bold, so the face is not embedded a second time under a bold name (ADR 0419)
+    data = run.file.read()
+    assert embedded_fonts(data) == {"DejaVu-Sans", "DejaVu-Sans-Bold", "Clearfund-CJK-SC"}
+    glyphs = drawn_glyphs(data)
+    assert {glyphs[char] == {("Clearfund-CJK-SC", True)} for char in "清源公益基金会白内障复明手术"} == {True}
+    assert "Clearfund Foundation 清源公益基金会" in pdf_text(data)
+
+
 def test_a_chinese_statement_embeds_one_cjk_face_and_nothing_else(
     cjk_subset, private_root, django_capture_on_commit_callbacks
 ):
