@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -185,12 +186,14 @@ OLD_CSS = ROOT / "bench" / "reports_print_before.css"
 
 def _old_statement_html(html: str) -> str:
     """Today's statement HTML as it was rendered before ADR 0410: print.css inline (as it was before
-    session 9: ``.mono`` in DejaVu Sans Mono, a bold CJK face), every language in Noto Sans CJK SC."""
+    session 9: ``.mono`` in DejaVu Sans Mono, a bold CJK face, the legal name in bold), every
+    language in Noto Sans CJK SC."""
     css = OLD_CSS.read_text(encoding="utf-8")
     for selector in ("html:lang(zh) { font-family: ", "html:lang(en) { font-family: "):
         start = css.index(selector) + len(selector)
         css = css[:start] + OLD_FONTS + css[css.index(";", start) :]
     html = html.replace('class="code"', 'class="mono"')
+    html = re.sub(r'<span class="legal-name">(.*?)</span>', r"<strong>\1</strong>", html)
     return html.replace("</head>", f"<style>{css}</style>\n</head>", 1)
 
 
