@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -179,14 +180,31 @@ def campaign(repeat: int) -> None:
 
 
 OLD_FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "Noto Sans", "DejaVu Sans", sans-serif'
+# print.css as it was before session 9, so that "old" stays what a statement cost then.
+OLD_CSS = ROOT / "bench" / "reports_print_before.css"
+
+
+def _old_statement_html(html: str) -> str:
+    """Today's statement HTML as it was rendered before ADR 0410: print.css inline (as it was before
+    session 9: ``.mono`` in DejaVu Sans Mono, a bold CJK face, the legal name in bold), every
+    language in Noto Sans CJK SC."""
+    css = OLD_CSS.read_text(encoding="utf-8")
+    for selector in ("html:lang(zh) { font-family: ", "html:lang(en) { font-family: "):
+        start = css.index(selector) + len(selector)
+        css = css[:start] + OLD_FONTS + css[css.index(";", start) :]
+    html = html.replace('class="code"', 'class="mono"')
+    html = re.sub(r'<span class="legal-name">(.*?)</span>', r"<strong>\1</strong>", html)
+    return html.replace("</head>", f"<style>{css}</style>\n</head>", 1)
 
 
 def fonts(rounds: int) -> None:
     """A one-gift donor statement, the old way and the new, interleaved in one process (ADR 0410).
 
-    Old: every language sets all text in Noto Sans CJK SC and each render builds its own font
-    configuration. New: ``html_to_pdf`` (fonts per language, pre-subset CJK font, one font
-    configuration per process). WeasyPrint only; the HTML is built once per language.
+    Old: print.css of before session 9 inline in the document, every language set in Noto Sans CJK
+    SC, each render building its own font configuration. New: ``html_to_pdf`` with the reports'
+    stylesheet (fonts per language, one pre-subset CJK face, one font configuration and one parsed
+    stylesheet per process). WeasyPrint only; the HTML is built once per language. Prints medians of
+    wall time (the target's measure) and of this process's CPU time (steadier on a shared machine).
     """
     setup_django()
     import statistics
@@ -211,28 +229,30 @@ def fonts(rounds: int) -> None:
         run = ReportRun(kind=ReportKind.DONOR_STATEMENT, subject=f"donor:{donor}", period="", language=language,
                         data_version="bench", pk=0)  # fmt: skip
         html = build_document(run).html
-        family = "html:lang(zh) { font-family: " if language == "zh-hans" else "html:lang(en) { font-family: "
-        start = html.index(family) + len(family)
-        old_html = html[:start] + OLD_FONTS + html[html.index(";", start) :]
+        old_html = _old_statement_html(html)
 
         def old(old_html: str = old_html) -> bytes:
             return weasyprint.HTML(string=old_html, url_fetcher=LocalOnlyFetcher()).write_pdf()
 
         def new(html: str = html) -> bytes:
-            return html_to_pdf(html)
+            return html_to_pdf(html, report_css=True)
 
         old(), new()  # warm imports and caches alike
-        times: dict[str, list[float]] = {"old": [], "new": []}
+        wall: dict[str, list[float]] = {"old": [], "new": []}
+        cpu: dict[str, list[float]] = {"old": [], "new": []}
         sizes = {}
         for _ in range(rounds):
             for name, render in (("old", old), ("new", new)):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 sizes[name] = len(render())
-                times[name].append(time.perf_counter() - started)
-        o, n = (statistics.median(times[k]) * 1000 for k in ("old", "new"))
+                wall[name].append(time.perf_counter() - started)
+                cpu[name].append(time.process_time() - started_cpu)
+        o, n = (statistics.median(wall[k]) * 1000 for k in ("old", "new"))
+        oc, nc = (statistics.median(cpu[k]) * 1000 for k in ("old", "new"))
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"{language}: old {o:.0f} ms ({sizes['old'] / 1000:.0f} KB) | new {n:.0f} ms "
-              f"({sizes['new'] / 1000:.0f} KB) | new/old {n / o:.2f} | medians of {rounds}; load {load}")  # fmt: skip
+              f"({sizes['new'] / 1000:.0f} KB) | new/old {n / o:.2f} | CPU old {oc:.0f} ms, new {nc:.0f} ms, "
+              f"new/old {nc / oc:.2f} | medians of {rounds}; load {load}")  # fmt: skip
 
 
 def statements(donors: int, workers: list[int]) -> None:

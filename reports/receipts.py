@@ -67,9 +67,9 @@ def credit_note_html(*, refund: Refund, language: str) -> str:
 
 def gift_receipt_pdf(*, donation: Donation, language: str) -> bytes:
     """``gift_receipt_html`` as PDF bytes. Raises ``NoReceipt`` as it does."""
-    return html_to_pdf(gift_receipt_html(donation=donation, language=language))
+    return html_to_pdf(gift_receipt_html(donation=donation, language=language), report_css=True)
 
 
 def credit_note_pdf(*, refund: Refund, language: str) -> bytes:
     """``credit_note_html`` as PDF bytes. Raises ``NoReceipt`` as it does."""
-    return html_to_pdf(credit_note_html(refund=refund, language=language))
+    return html_to_pdf(credit_note_html(refund=refund, language=language), report_css=True)

@@ -6,13 +6,20 @@ every document. The print CSS therefore lists fonts per document language (``htm
 ``print.css``): English text is set in DejaVu Sans and reaches the CJK font only for characters
 DejaVu lacks (a Chinese name), so an English statement with no Chinese embeds no CJK font. For the
 CJK font itself, ``manage.py report_fonts`` writes once per machine two subsets of Noto Sans CJK SC
-in two weights: the *common* part (GB 2312 level 1, the 3,755 hanzi of everyday text, with its
+Regular: the *common* part (GB 2312 level 1, the 3,755 hanzi of everyday text, with its
 symbols, Latin and punctuation: ~5,000 characters), family "Clearfund CJK SC", and the *rare* part
 (GB 2312 level 2, 3,008 hanzi: rarer names and places), family "Clearfund CJK SC Ext", listed next.
 HarfBuzz subsets the face a document uses on every render, and its time follows the face's size:
 a document embeds the small common face, and the rare one only when it has such a character. A
 character outside both falls back to the full system font, so nothing is ever lost, only slower.
-Fontconfig state is built once per process and reused by every report that process renders.
+
+One weight only (ADR 0419): every CJK face a document uses is one more font to copy out of
+HarfBuzz, subset and compress on every render, and the bold face was most of a Chinese
+statement's cost. Chinese text is set in the regular weight; Chinese headings and labels
+stand out by size and colour (``print.css``), and WeasyPrint has no synthetic bold to fake it.
+
+Fontconfig state, the ``@font-face`` sheet and the parsed report stylesheet (``print.css``) are
+built once per process and reused by every report that process renders.
 """
 
 from __future__ import annotations
@@ -35,8 +42,9 @@ SUBSET_FAMILY = "Clearfund CJK SC"
 # The parts of GB 2312 cut into faces of their own: part → (family, first and last row of hanzi).
 PARTS = {"common": (SUBSET_FAMILY, 0xB0, 0xD7), "rare": (f"{SUBSET_FAMILY} Ext", 0xD8, 0xF7)}
 SYSTEM_FAMILY = "Noto Sans CJK SC"
-# CSS weight → the fontconfig style of the source face and the file name of its subset.
-WEIGHTS = {400: "Regular", 700: "Bold"}
+# CSS weight → the fontconfig style of the source face and the file name of its subset. Regular
+# only: a bold CJK face doubled the per-document font work (ADR 0419).
+WEIGHTS = {400: "Regular"}
 
 
 class FontSourceMissing(LookupError):
@@ -94,8 +102,8 @@ def _source(weight: int) -> tuple[Path, int]:
 def build_subset(
     weight: int, part: str = "common", *, characters: set[int] | None = None, target: Path | None = None
 ) -> Path:
-    """Write the ``part`` subset of Noto Sans CJK SC at ``weight`` (400 or 700), renamed to the
-    part's family ("Clearfund CJK SC", "Clearfund CJK SC Ext").
+    """Write the ``part`` subset of Noto Sans CJK SC at ``weight`` (a key of ``WEIGHTS``), renamed
+    to the part's family ("Clearfund CJK SC", "Clearfund CJK SC Ext").
 
     Takes 10–30 s per face (fontTools, pure Python): run at deploy through
     ``manage.py report_fonts``, never in a task. Raises ``FontSourceMissing`` without the font.
@@ -138,11 +146,13 @@ def build_subset(
 
 @dataclass
 class FontKit:
-    """What every render in one process shares: fontconfig state and the @font-face sheet."""
+    """What every render in one thread shares: fontconfig state, the @font-face sheet of the
+    pre-subset faces and the reports' parsed stylesheet."""
 
     config: FontConfiguration
-    stylesheets: list[weasyprint.CSS]
+    stylesheets: list[weasyprint.CSS]  # the @font-face sheet (empty without the subset files)
     subset_weights: tuple[int, ...]  # weights of the common face present
+    report_sheet: weasyprint.CSS  # reports/pdf/print.css, parsed once (reports.rendering.pdf)
 
 
 _local = threading.local()  # Pango font maps are not thread-safe: one kit per thread
@@ -157,7 +167,8 @@ def _font_face_css(faces: list[tuple[str, int]]) -> str:
 
 
 def font_kit() -> FontKit:
-    """This thread's font configuration, built on first use and reused by every later render."""
+    """This thread's font configuration and report stylesheet, built on first use and reused by
+    every later render."""
     kit = getattr(_local, "kit", None)
     if kit is not None:
         return kit
@@ -176,7 +187,12 @@ def font_kit() -> FontKit:
     if faces:
         fetcher = LocalOnlyFetcher(roots=[font_dir().resolve()])
         sheets.append(weasyprint.CSS(string=_font_face_css(faces), font_config=config, url_fetcher=fetcher))
-    kit = FontKit(config=config, stylesheets=sheets, subset_weights=tuple(weights))
+    from django.template.loader import render_to_string
+
+    # Parsing the 60 rules of print.css took ~10 % of a one-gift statement when every document
+    # carried them inline; parsed here, they apply to every report this thread renders.
+    report_sheet = weasyprint.CSS(string=render_to_string("reports/pdf/print.css"), font_config=config)
+    kit = FontKit(config=config, stylesheets=sheets, subset_weights=tuple(weights), report_sheet=report_sheet)
     _local.kit = kit
     return kit
 

@@ -52,22 +52,29 @@ class LocalOnlyFetcher(URLFetcher):
         raise RefusedURL(f"refused to fetch {parts.scheme or 'relative'} resource while rendering")
 
 
-def html_to_pdf(html: str, *, fetcher: LocalOnlyFetcher | None = None, first_page: int = 1) -> bytes:
+def html_to_pdf(
+    html: str, *, fetcher: LocalOnlyFetcher | None = None, first_page: int = 1, report_css: bool = False
+) -> bytes:
     """Render a complete HTML document (inline CSS, inline SVG) to PDF bytes.
 
     Fonts are embedded and subset (by HarfBuzz when libharfbuzz-subset is present); the font
     configuration and the pre-subset CJK font are shared by every render of this process
     (``reports.rendering.fonts``). ``first_page`` is the number printed on the first page.
+    ``report_css`` adds the reports' stylesheet (``reports/pdf/print.css``, parsed once per
+    process): the report templates carry none inline, the campaign poster has its own.
     """
-    return _render(html, fetcher=fetcher, first_page=first_page)[0]
+    return _render(html, fetcher=fetcher, first_page=first_page, report_css=report_css)[0]
 
 
-def _render(html: str, *, fetcher: LocalOnlyFetcher | None, first_page: int) -> tuple[bytes, int]:
+def _render(
+    html: str, *, fetcher: LocalOnlyFetcher | None, first_page: int, report_css: bool
+) -> tuple[bytes, int]:
     from reports.rendering.fonts import font_kit
 
     fetcher = fetcher or LocalOnlyFetcher()
     kit = font_kit()
-    sheets = list(kit.stylesheets)
+    # A user stylesheet: above WeasyPrint's defaults, below anything a document says itself.
+    sheets = [*kit.stylesheets, kit.report_sheet] if report_css else list(kit.stylesheets)
     if first_page != 1:
         sheets.append(weasyprint.CSS(string=f"@page :first {{ counter-set: page {int(first_page)}; }}"))
     base_url = Path(str(settings.PRIVATE_STORAGE_ROOT)).resolve().as_uri() + "/"
@@ -78,23 +85,26 @@ def _render(html: str, *, fetcher: LocalOnlyFetcher | None, first_page: int) -> 
     return document.write_pdf(pdf_variant=None, uncompressed_pdf=False), pages
 
 
-def html_parts_to_pdf(parts: Sequence[str], *, fetcher: LocalOnlyFetcher | None = None) -> bytes:
+def html_parts_to_pdf(
+    parts: Sequence[str], *, fetcher: LocalOnlyFetcher | None = None, report_css: bool = True
+) -> bytes:
     """Render each complete HTML document on its own and join the PDFs, pages numbered throughout.
 
     Only one part's layout is in memory at a time, so a long report's peak memory is that of its
-    largest part (ADR 0410). Each part embeds its own font subsets. Raises ``ValueError`` when
+    largest part (ADR 0410). Each part embeds its own font subsets. The parts are reports, so the
+    reports' stylesheet applies unless ``report_css`` is false. Raises ``ValueError`` when
     ``parts`` is empty.
     """
     if not parts:
         raise ValueError("nothing to render")
     if len(parts) == 1:
-        return html_to_pdf(parts[0], fetcher=fetcher)
+        return html_to_pdf(parts[0], fetcher=fetcher, report_css=report_css)
     import pypdf
 
     writer = pypdf.PdfWriter()
     next_page = 1
     for html in parts:
-        pdf, pages = _render(html, fetcher=fetcher, first_page=next_page)
+        pdf, pages = _render(html, fetcher=fetcher, first_page=next_page, report_css=report_css)
         next_page += pages
         writer.append(pypdf.PdfReader(io.BytesIO(pdf)))
     out = io.BytesIO()

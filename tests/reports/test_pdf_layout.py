@@ -19,7 +19,7 @@ from reports.models import ReportKind, ReportRun, ReportStatus
 from reports.rendering.fonts import font_kit
 from reports.selectors.outcomes import BeneficiaryOutcome, Disbursement, MilestoneEvent
 from tests.factories import CampaignFactory, PartnerFactory
-from tests.reports.conftest import pdf_text
+from tests.reports.conftest import drawn_glyphs, pdf_text
 from tests.reports.factories import captured_donation, paid_release
 from tests.verification.factories import BeneficiaryFactory, verifier_user
 
@@ -62,27 +62,78 @@ def test_an_english_statement_with_nothing_chinese_embeds_no_cjk_font(
     gift = captured_donation(campaign, email="jane@example.com", minor=10_000)
     # when their statement is rendered in English
     run = _statement(gift.donor_id, django_capture_on_commit_callbacks)
-    # then the text is set in DejaVu only: no CJK font is embedded
+    # then the text is set in DejaVu only (receipt numbers too: no monospace face): no CJK font
     data = run.file.read()
-    assert embedded_fonts(data) == {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Mono"}
+    assert embedded_fonts(data) == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
     assert "Cataract surgery Yongzhou" in re.sub(r"\s+", " ", pdf_text(data))
 
 
-def test_an_english_statement_naming_a_chinese_campaign_embeds_the_cjk_font(
-    settings, private_root, django_capture_on_commit_callbacks
+def test_an_english_statement_naming_a_chinese_campaign_draws_the_title_from_the_cjk_subset(
+    cjk_subset, settings, private_root, django_capture_on_commit_callbacks
 ):
-    # given the same donor, but the campaign's title is Chinese
+    # given the same donor, but the campaign's title is Chinese, and the pre-subset CJK face
     settings.REPORTS_ORGANISATION = ENGLISH_ORGANISATION
+    cjk_subset("白内障复明手术永州")
     campaign = CampaignFactory(title="白内障复明手术 永州", status=CampaignStatus.LIVE)
     gift = captured_donation(campaign, email="jane@example.com", minor=10_000)
     # when the English statement is rendered
     run = _statement(gift.donor_id, django_capture_on_commit_callbacks)
-    # then Latin text stays in DejaVu and the Chinese title is set (and embedded) in a CJK font
+    # then Latin text stays in DejaVu and the Chinese title is set in the regular CJK subset ...
     data = run.file.read()
-    fonts = embedded_fonts(data)
-    assert {"DejaVu-Sans", "DejaVu-Sans-Mono"} <= fonts
-    assert [f for f in fonts if "CJK" in f], fonts
+    assert embedded_fonts(data) == {"DejaVu-Sans", "DejaVu-Sans-Bold", "Clearfund-CJK-SC"}
     assert "白内障复明手术 永州" in pdf_text(data)
+    # ... with a real glyph for every character: no tofu, nothing missing
+    glyphs = drawn_glyphs(data)
+    assert {char: glyphs.get(char) for char in "白内障复明手术永州"} == {
+        char: {("Clearfund-CJK-SC", True)} for char in "白内障复明手术永州"
+    }
+    assert all(drawn for char in "Cataract¥0123456789" for _font, drawn in glyphs[char])
+
+
+def test_an_english_statement_of_a_charity_with_a_bilingual_name_embeds_the_cjk_face_once(
+    cjk_subset, settings, private_root, django_capture_on_commit_callbacks
+):
+    # given the charity's legal name in English and Chinese (the default), and a Chinese title
+    settings.REPORTS_ORGANISATION = {
+        **ENGLISH_ORGANISATION,
+        "legal_name": "Clearfund Foundation 清源公益基金会",
+    }
+    cjk_subset("清源公益基金会白内障复明手术")
+    campaign = CampaignFactory(title="白内障复明手术", status=CampaignStatus.LIVE)
+    gift = captured_donation(campaign, email="jane@example.com", minor=10_000)
+    # when the English statement is rendered
+    run = _statement(gift.donor_id, django_capture_on_commit_callbacks)
+    # then the Chinese of both is drawn from one regular CJK face: the legal name is set in colour,
+    # not bold, so the face is not embedded a second time under a bold name (ADR 0419)
+    data = run.file.read()
+    assert embedded_fonts(data) == {"DejaVu-Sans", "DejaVu-Sans-Bold", "Clearfund-CJK-SC"}
+    glyphs = drawn_glyphs(data)
+    assert {glyphs[char] == {("Clearfund-CJK-SC", True)} for char in "清源公益基金会白内障复明手术"} == {True}
+    assert "Clearfund Foundation 清源公益基金会" in pdf_text(data)
+
+
+def test_a_chinese_statement_embeds_one_cjk_face_and_nothing_else(
+    cjk_subset, private_root, django_capture_on_commit_callbacks
+):
+    # given a donor's gift to a Chinese campaign, and the pre-subset CJK face holding every
+    # character of their Chinese statement
+    campaign = CampaignFactory(title="白内障复明手术 永州", status=CampaignStatus.LIVE)
+    gift = captured_donation(campaign, email="li.hua@example.com", minor=10_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.request_donor_statement(donor_id=gift.donor_id, period="", language="zh-hans")
+    html = build_document(run).html
+    cjk_subset(set(re.sub(r"<[^>]*>", "", html)))
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportStatus.FAILED)
+    # when it is rendered (again, now with the subset)
+    run = services.request_donor_statement(donor_id=gift.donor_id, period="", language="zh-hans")
+    services.run_generate(run_id=run.pk)
+    run.refresh_from_db()
+    # then headings, labels, numbers and the checksum all come from the one regular CJK face: no
+    # bold face, no monospace face, no Latin font (ADR 0419)
+    data = run.file.read()
+    assert embedded_fonts(data) == {"Clearfund-CJK-SC"}
+    glyphs = drawn_glyphs(data)
+    assert all(drawn for char in "捐赠人对账单白内障复明手术永州¥100" for _font, drawn in glyphs[char])
 
 
 def _boxes_in_tables(box, inside_table=False):
@@ -118,7 +169,9 @@ def test_every_cell_of_a_report_wraps_inside_the_page(
     assert long_name in html and url in html
     # when WeasyPrint lays the report out
     kit = font_kit()
-    document = weasyprint.HTML(string=html).render(stylesheets=kit.stylesheets, font_config=kit.config)
+    document = weasyprint.HTML(string=html).render(
+        stylesheets=[*kit.stylesheets, kit.report_sheet], font_config=kit.config
+    )
     # then every box of every table, down to each line of text, lies inside the page's content area
     checked = 0
     for page in document.pages:

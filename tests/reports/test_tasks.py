@@ -23,7 +23,12 @@ def queued_run(private_root):
 def test_task_options_survive_a_lost_worker(settings):
     visibility_timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert visibility_timeout == 2 * 60 * 60
-    for task in (tasks.generate_report, tasks.fan_out_donor_statements, tasks.email_donor_statement):
+    for task in (
+        tasks.generate_report,
+        tasks.generate_reports,
+        tasks.fan_out_donor_statements,
+        tasks.email_donor_statement,
+    ):
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True
         assert task.soft_time_limit < task.time_limit

@@ -12,9 +12,9 @@ from reports.rendering.fonts import (
 
 class Command(BaseCommand):
     help = (
-        "Write the pre-subset Chinese fonts reports embed (Noto Sans CJK SC cut to GB 2312 level 1 and "
-        "level 2, two weights each, 10-30 s per face). Run once per machine at deploy; workers started "
-        "afterwards use them."
+        "Write the pre-subset Chinese fonts reports embed (Noto Sans CJK SC Regular cut to GB 2312 level 1 "
+        "and level 2, 10-30 s per face; one weight, ADR 0419). Run once per machine at deploy; workers "
+        "started afterwards use them."
     )
 
     def add_arguments(self, parser):
