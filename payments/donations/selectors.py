@@ -66,7 +66,7 @@ def donor_gifts(*, donor: DonorProfile) -> list[Donation]:
     return list(
         Donation.objects.filter(donor=donor)
         .exclude(status__in=[DonationStatus.CREATED, DonationStatus.AWAITING_CARD])
-        .select_related("campaign", "moved_to")
+        .select_related("campaign", "moved_to", "offline")  # the trace shows how an offline gift came
         .prefetch_related("refunds")
         .order_by("-created_at")
     )
