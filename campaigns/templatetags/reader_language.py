@@ -3,12 +3,17 @@
 An English page shows ``name_en``; where it is empty, the Chinese original in a ``lang="zh-Hans"``
 span marked "not yet translated" (see ``campaigns.reader_language``). ``{{ line.partner|reader }}``
 renders a ``ReaderText`` a selector already picked. ``reader_plain`` gives plain text (mails,
-``<title>``)."""
+``<title>``). ``{{ team.name|written_text }}``: what a supporter wrote, in the one language they
+wrote it in, marked "written in Chinese" on an English page (issue 13)."""
+
+import re
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
-from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.reader_language import ReaderText, in_reader_language, reads_english
 from campaigns.site_name import site_name as _site_name
 from campaigns.site_name import site_name_fallback as _site_name_fallback
 
@@ -50,3 +55,34 @@ def site_name_offline() -> str:
     """The organisation's default name in the active language, without reading the database: for
     the pages shown when it fails or cannot be reached (500, 503)."""
     return _site_name_fallback()
+
+
+# Han ideographs, CJK punctuation and full-width forms: text a reader of English cannot read.
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+@register.filter
+def written_text(value: object, element: str = "span") -> SafeString:
+    """Text a supporter wrote (a team's name, a page's title or story) exists in one language only.
+    On an English page, text with Chinese characters in it is shown as written, in a
+    ``lang="zh-Hans"`` element, followed by a visible "(written in Chinese)" mark, as untranslated
+    records are (``ReaderText``); anywhere else it is shown as it is. ``element``: ``span`` inline,
+    ``div`` for a block (``{{ spage.words|linebreaks|written_text:"div" }}``). Both carry
+    ``data-donor-text``: people's own words, which no catalogue translates. The text is escaped
+    unless it is already safe HTML."""
+    tag = "div" if element == "div" else "span"
+    text = "" if value is None else value
+    if not (reads_english() and _CJK.search(str(text))):
+        return format_html("<{} data-donor-text>{}</{}>", mark_safe(tag), text, mark_safe(tag))  # noqa: S308
+    mark = (
+        '<p class="untranslated"><small>({})</small></p>'
+        if tag == "div"
+        else ' <small class="untranslated">({})</small>'
+    )
+    return format_html(
+        '<{} lang="zh-Hans" data-donor-text>{}</{}>' + mark,
+        mark_safe(tag),  # noqa: S308
+        text,
+        mark_safe(tag),  # noqa: S308
+        _("written in Chinese"),
+    )

@@ -32,6 +32,7 @@ from cms.sharing.qr import qr_svg
 from cms.supporters.forms import ReportForm, SupporterPageForm, SupporterPageStartForm
 from payments.donations.client_ip import client_ip
 from payments.donations.donor_links import keep_private
+from payments.donations.selectors import wall_of_support
 from payments.donor_accounts.services import session_donor
 from payments.supporters import selectors, services
 from payments.supporters.models import SupporterPage
@@ -80,6 +81,8 @@ def supporter_page(request: HttpRequest, slug: str) -> HttpResponse:
             size=(WIDTH, HEIGHT),
         ),
         "qr_url": reverse("cms:supporter_qr", args=[page.slug]),
+        # The names its form promises a place for: the gifts given through this page (issue 13).
+        "wall": wall_of_support(campaign=page.campaign, supporter_page_id=page.pk),
     }
     return render(request, "cms/supporters/page.html", context)
 

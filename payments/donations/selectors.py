@@ -24,12 +24,15 @@ class WallEntry:
     day: object  # a site-time date (ADR 0004): the day only, so a time cannot single out a donor
 
 
-def wall_of_support(*, campaign: Campaign, limit: int = 20) -> list[WallEntry]:
+def wall_of_support(
+    *, campaign: Campaign, limit: int = 20, supporter_page_id: int | None = None
+) -> list[WallEntry]:
     """Public messages of gifts whose money counts in this campaign, newest first: the same gifts
     the donor count counts (``payments.figures.selectors.donors_count``). A gift refunded in full,
     or taken back by open or lost chargebacks, leaves the wall; a gift moved from a failed campaign
     shows where its money went. Amounts are never shown, and an anonymous gift shows neither name
-    nor anything from the donor's profile."""
+    nor anything from the donor's profile. With ``supporter_page_id``, only the gifts given through
+    that supporter page (``SupporterGift``; its wall, issue 13)."""
     # Disputes build on gifts, so their model is looked up by name (ADR 0206).
     dispute = apps.get_model("payments", "Dispute")
     disputed = dispute.objects.filter(donation=OuterRef("pk"), status__in=dispute.HOLDING_STATUSES)
@@ -46,6 +49,7 @@ def wall_of_support(*, campaign: Campaign, limit: int = 20) -> list[WallEntry]:
         )
         .filter(amount_minor__gt=F("refunded_minor") + F("disputed_minor"))
         .filter(~Q(public_message="") | ~Q(dedication="") | Q(anonymous=False))
+        .filter(Q() if supporter_page_id is None else Q(supporter_gift__page_id=supporter_page_id))
         .order_by("-captured_at")
         .only("display_name", "anonymous", "public_message", "dedication", "captured_at")[:limit]
     )
@@ -62,7 +66,7 @@ def donor_gifts(*, donor: DonorProfile) -> list[Donation]:
     return list(
         Donation.objects.filter(donor=donor)
         .exclude(status__in=[DonationStatus.CREATED, DonationStatus.AWAITING_CARD])
-        .select_related("campaign", "moved_to")
+        .select_related("campaign", "moved_to", "offline")  # the trace shows how an offline gift came
         .prefetch_related("refunds")
         .order_by("-created_at")
     )

@@ -19,6 +19,7 @@ from campaigns.reader_language import ReaderText, in_reader_language, reads_engl
 from campaigns.verification.selectors import campaign_gift_refusal, public_beneficiaries
 from payments.donations.card_errors import CARD_ERROR_CODES, card_error_messages
 from payments.donations.forms import DonationForm
+from payments.donations.selectors import WallEntry, wall_of_support
 from payments.figures.selectors import CampaignTotals, campaign_totals
 from payments.wallets.services import wallet_label, wallet_methods_offered
 
@@ -110,6 +111,13 @@ def _earmark(context, campaign: Campaign) -> Beneficiary | None:
     if not wanted.isdigit():
         return None
     return public_beneficiaries(campaign=campaign).filter(pk=int(wanted)).first()
+
+
+@register.simple_tag
+def campaign_wall(campaign: Campaign) -> list[WallEntry]:
+    """``{% campaign_wall campaign as wall %}``: the wall of support of a page that embeds the give
+    panel (the CMS campaign page), read only when its cached fragment is rendered."""
+    return wall_of_support(campaign=campaign)
 
 
 @register.simple_tag(name="stripe_locale")

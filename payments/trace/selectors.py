@@ -4,8 +4,9 @@ platform's transparency figures. Public output names roles, partners and pseudon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
@@ -62,12 +63,32 @@ class Disbursement:
 
 
 @dataclass(frozen=True)
+class ReceivedOffline:
+    """How and when a gift made outside the payment provider reached us (ADR 0230)."""
+
+    day: date  # the day the village station or the bank received it, not the day it was typed in
+    method: str  # the channel's label in the active language ("Cash at a village station")
+
+
+@dataclass(frozen=True)
 class GiftTrace:
     donation: Donation
     breakdown: Breakdown
     disbursements: tuple[Disbursement, ...] = field(default_factory=tuple)  # amounts: this gift's share
     # Matching pools that matched this gift, with what of each match is still in escrow (ADR 0227).
     matches: tuple[GiftMatch, ...] = field(default_factory=tuple)
+    # A cash or bank-transfer gift: the trace shows the day it was received and how (issue 13).
+    offline: ReceivedOffline | None = None
+
+
+def _received_offline(donation: Donation) -> ReceivedOffline | None:
+    """The offline record of a confirmed offline gift (``OfflineGift.donation``), or ``None`` for a
+    gift through the provider. One query unless the caller selected ``offline`` with the gift."""
+    try:
+        record = donation.offline
+    except ObjectDoesNotExist:
+        return None
+    return ReceivedOffline(day=record.received_on, method=str(record.get_channel_display()))
 
 
 def _role_of(user, *, expected: str) -> str:
@@ -143,6 +164,7 @@ def gift_trace(*, donation: Donation) -> GiftTrace:
         breakdown=breakdown_of(donation),
         disbursements=tuple(_disbursement(a.release, a.amount, paid=a.paid_out) for a in allocations),
         matches=tuple(gifts_matches([donation.pk]).get(donation.pk, ())),
+        offline=_received_offline(donation),
     )
 
 
@@ -175,6 +197,7 @@ def donor_gift_traces(*, donor: DonorProfile) -> list[GiftTrace]:
             breakdown=breakdown_annotated(annotated[gift.pk]),
             disbursements=tuple(lines[gift.pk]),
             matches=tuple(matches.get(gift.pk, ())),
+            offline=_received_offline(gift),
         )
         for gift in gifts
     ]

@@ -2,6 +2,7 @@
 until when, the trace says who matched the gift, the matcher's page and the showcase show what it
 matched, the transparency page counts it; finance records and confirms pay-ins in the admin."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -169,3 +170,20 @@ def test_the_pool_list_shows_its_window_as_moments_and_its_ratio_as_on_every_oth
     assert "刚刚" not in html
     assert site_datetime_text(p.ends_at) in html
     assert ">1:1<" in html.replace(" ", "").replace("\n", "")
+
+
+def test_an_offer_ending_at_a_time_in_the_afternoon_reads_with_one_full_stop(client, page):
+    # given a pool whose window ends at 4:15 p.m. site time (English writes "4:15 p.m.")
+    from datetime import datetime, time
+
+    from campaigns.site_time import site_today, site_zone
+
+    ends = datetime.combine(site_today() + timedelta(days=3), time(16, 15), tzinfo=site_zone())
+    pool([page.campaign], cap=100_000, ends=ends)
+
+    # when the campaign page is read in English
+    html = client.get("/en" + page.url).content.decode()
+
+    # then the sentence ends in the time's own stop, not in two
+    assert re.search(r"left to match until [^<]*, 4:15 p\.m\.\s", html), html
+    assert "p.m.." not in html

@@ -202,6 +202,7 @@ DONATE_COLD = 12
 # Cold (cache emptied): + site, locale, localized root, restriction flag (routing), header (7),
 # panels (beneficiary counts, beneficiaries, disbursements, notice-period releases, latest report,
 # partners), the charity's credentials for the fundraising notice (ADR 0413: read once per header
-# generation, then cached).
+# generation, then cached), the wall of support (issue 13: one query, cached with the figures'
+# signature like the panels).
 CAMPAIGN_WARM = 6
-CAMPAIGN_COLD = 24
+CAMPAIGN_COLD = 25

@@ -301,3 +301,26 @@ def test_the_gifts_export_names_the_offline_receipt(campaign, client):
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "JH-0777" in body
+
+
+def test_the_trace_of_an_offline_gift_shows_the_day_received_and_how(
+    client, campaign, django_capture_on_commit_callbacks
+):
+    # given cash taken at a village station three days before a finance officer typed it in, confirmed
+    from datetime import timedelta
+
+    received = site_today() - timedelta(days=3)
+    gift = record(campaign, received_on=received)
+    with django_capture_on_commit_callbacks(execute=True):
+        offline_gift_confirm(gift=gift, actor=officer("finance-b"))
+    gift.refresh_from_db()
+    public_id = gift.donation.public_id
+
+    # when its public trace is read in English and in Chinese
+    english = client.get(f"/en/payments/trace/{public_id}/").content.decode()
+    chinese = client.get(f"/payments/trace/{public_id}/").content.decode()
+
+    # then the gift's step names the method and the day the station took it, not the day it was typed in
+    assert f"Cash at a village station, received {received:%Y-%m-%d}" in english
+    assert f"村服务站现金，{received:%Y-%m-%d} 收到" in chinese
+    assert f"received {site_today():%Y-%m-%d}" not in english

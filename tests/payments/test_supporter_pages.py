@@ -262,3 +262,51 @@ def test_a_photo_is_a_checked_image(client, campaign, editor):
     page_moderate(page=page, to=SupporterPageStatus.APPROVED, actor=editor)
     shown = client.get(page.get_absolute_url())
     assert shown.status_code == 200 and "<img" in shown.content.decode()
+
+
+def test_a_supporter_page_shows_the_wall_of_its_own_gifts(
+    client, campaign, editor, django_capture_on_commit_callbacks
+):
+    # given a page with a gift through it, and a gift to the campaign not through the page
+    from payments.donations.models import Donation
+    from tests.builders import gift
+
+    page = public_page(campaign, editor)
+    through = give_via(page, 30_000, django_capture_on_commit_callbacks)
+    Donation.objects.filter(pk=through.pk).update(display_name="李华", public_message="为外婆加油")
+    other = gift(campaign, 20_000, email="wang.fang@example.cn")
+    Donation.objects.filter(pk=other.pk).update(display_name="王芳", public_message="别的留言")
+
+    # when the page is read
+    html = client.get(f"/supporters/{page.slug}/").content.decode()
+
+    # then its wall names the gift given through it, and only that one
+    assert 'class="wall-of-support"' in html
+    assert "李华" in html and "为外婆加油" in html
+    assert "王芳" not in html and "别的留言" not in html
+
+
+def test_an_english_page_marks_a_supporters_chinese_words_as_written_in_chinese(client, campaign, editor):
+    # given a page (and its team) written in Chinese
+    page = public_page(campaign, editor, new_team_name="江华同学会")
+
+    # when it is read in English and in Chinese
+    english = client.get(f"/en/supporters/{page.slug}/").content.decode()
+    chinese = client.get(f"/supporters/{page.slug}/").content.decode()
+
+    # then in English the title, the team and the words carry lang="zh-Hans" and a visible mark
+    assert (
+        '<h1><span lang="zh-Hans" data-donor-text>周敏为外婆筹款</span> <small class="untranslated">(written in Chinese)</small></h1>'
+        in english
+    )
+    assert (
+        '<span lang="zh-Hans" data-donor-text>江华同学会</span> <small class="untranslated">(written in Chinese)</small>'
+        in english
+    )
+    assert (
+        '<div lang="zh-Hans" data-donor-text><p>三千元一台手术。</p></div><p class="untranslated"><small>(written in Chinese)</small></p>'
+        in english
+    )
+    # and the Chinese page shows them unmarked
+    assert "<h1><span data-donor-text>周敏为外婆筹款</span></h1>" in chinese
+    assert "written in Chinese" not in chinese and "中文撰写" not in chinese
