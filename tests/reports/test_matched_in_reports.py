@@ -48,7 +48,12 @@ def test_the_disbursement_feed_shows_matched_funds_beside_raised_and_held(client
     campaign, _gift, _pool = matched_campaign
     # given the ledger's figures, which balance only with the matched funds counted in
     t = campaign_totals_uncached(campaign=campaign)
-    assert (str(t.raised), str(t.matched), str(t.held), str(t.paid)) == ("¥3,000", "¥1,000", "¥1,500", "¥2,500")
+    assert (str(t.raised), str(t.matched), str(t.held), str(t.paid)) == (
+        "¥3,000",
+        "¥1,000",
+        "¥1,500",
+        "¥2,500",
+    )
     assert t.raised + t.matched == t.held + t.approved_unpaid + t.paid + t.refunded
     # when the public feed is read in English
     html = client.get(f"/en/payments/campaigns/{campaign.slug}/disbursements/").content.decode()
@@ -72,7 +77,9 @@ def test_the_campaign_report_shows_matched_funds_in_its_figures_and_its_chart(
     # then the figures and the "where the money is" chart carry the matched figure, in the glossary's words
     with translation.override(language):
         matched_label = label("matched")
-    assert f'data-figure="matched"><span class="value">¥1,000</span><span class="label">{matched_label}<' in html
+    assert (
+        f'data-figure="matched"><span class="value">¥1,000</span><span class="label">{matched_label}<' in html
+    )
     assert f'<th scope="row" class="chart-label">{matched_label}</th>' in html
 
 
@@ -109,7 +116,7 @@ def test_a_donor_statement_lists_each_gifts_match(matched_campaign, django_captu
     row = re.search(r"(CF-\d{4}-\d+) (.+?) ¥1,000", text[text.index("Matched funds added") :])
     assert row is not None, text
     assert row[2] == matching.matcher.name_en
-    assert f'<td class="num" data-figure="matched">¥1,000</td>' in html
+    assert '<td class="num" data-figure="matched">¥1,000</td>' in html
     # ... and the receipt's total is still what the donor gave: the match is not theirs
     assert re.search(r"Total received, net of refunds: ¥3,000\b", text)
 
