@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
+from campaigns.site_time import site_zone_name
 from payments.figures.vocabulary import label as figure_label
 from reports.appendix import AppendixPart, split_long_tables
 from reports.models import ReportKind, ReportRun
@@ -78,7 +79,8 @@ def _campaign_appendix(d: CampaignImpact, context: dict[str, Any]) -> list[str]:
 def _campaign_context(d: CampaignImpact) -> dict[str, Any]:
     t = d.totals
     # The glossary's figures (docs/glossary.md), with the words every page uses.
-    names = ("raised", "held", "approved_unpaid", "paid", "refunded")
+    # Matched beside raised: together they are what came into escrow (held + released + refunded).
+    names = ("raised", "matched", "held", "approved_unpaid", "paid", "refunded")
     funds = [Bar(figure_label(n), getattr(t, n).to_minor(), str(getattr(t, n))) for n in names]
     months = [Bar(m.month[2:], m.amount.to_minor(), str(m.amount)) for m in d.gifts_by_month[-12:]]
     return {
@@ -141,7 +143,8 @@ def build_document(run: ReportRun) -> Document:
             "org": organisation(),
             "language": run.language,
             "generated_at": timezone.localtime(),
-            "timezone": settings.TIME_ZONE,
+            # The zone as the account page names it, in the reader's language: "北京时间（UTC+8）".
+            "timezone": site_zone_name(),
             "data_version": run.data_version,
             "data_checksum": checksum,
             "run_id": run.pk,

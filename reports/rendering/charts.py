@@ -1,4 +1,5 @@
-"""Small SVG charts drawn on the server, inlined into the report HTML (no scripts, no network)."""
+"""Small charts drawn on the server, inlined into the report HTML (no scripts, no network): bar
+charts as tables, columns over time as SVG."""
 
 from __future__ import annotations
 
@@ -16,29 +17,26 @@ class Bar:
     caption: str  # what is printed next to the bar, e.g. "¥12,000"
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 480, row: int = 26) -> str:
-    """Horizontal bars, one per item, scaled to the largest value."""
-    label_w = 150
-    caption_w = 110
-    plot_w = width - label_w - caption_w
-    height = row * len(bars) + 30
+def bar_chart(bars: Sequence[Bar], *, title: str) -> str:
+    """Horizontal bars, one per item, scaled to the largest value, as an HTML table of three
+    columns: the label (wraps inside its column), the bar, the value (its own column). Drawn in
+    SVG, a long label ("Approved, not yet paid", or its Chinese) ran into the value beside it;
+    laid out by the table, the two can never overlap (issue 14). Widths: ``print.css``."""
     top = max([b.value for b in bars] + [1])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}">',
-        f'<text x="0" y="14" class="chart-title">{escape(title)}</text>',
-    ]
+    rows = []
     for i, bar in enumerate(bars):
-        y = 24 + i * row
-        length = round(plot_w * max(bar.value, 0) / top)
-        colour = PALETTE[i % len(PALETTE)]
-        parts.append(f'<text x="0" y="{y + 15}" class="chart-label">{escape(bar.label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{length}" height="{row - 8}" fill="{colour}"/>')
-        parts.append(
-            f'<text x="{label_w + length + 6}" y="{y + 15}" class="chart-label">{escape(bar.caption)}</text>'
+        # Tenths of a percent of the widest bar, in whole numbers (no float from money).
+        permille = max(bar.value, 0) * 1000 // top
+        rows.append(
+            f'<tr><th scope="row" class="chart-label">{escape(bar.label)}</th>'
+            f'<td class="chart-bar"><span style="width: {permille // 10}.{permille % 10}%; '
+            f'background: {PALETTE[i % len(PALETTE)]}"></span></td>'
+            f'<td class="chart-value">{escape(bar.caption)}</td></tr>'
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    return (
+        f'<table class="chart bar-chart"><caption class="chart-title">{escape(title)}</caption>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def column_chart(columns: Sequence[Bar], *, title: str, width: int = 480, height: int = 180) -> str:

@@ -1,6 +1,6 @@
 """HTML → PDF with WeasyPrint, fetching nothing from the network.
 
-Everything a report needs is either inline (CSS, SVG charts) or a local file below a directory we
+Everything a report needs is either inline (CSS, charts as tables and SVG) or a local file below a directory we
 allow (consented photos in private storage or media). Any other URL is refused and recorded, so a
 stray ``<img src="https://…">`` in a story can neither leak who reads the report nor hang a worker
 on a slow host.

@@ -41,6 +41,17 @@ class TraceLine:
 
 
 @dataclass(frozen=True)
+class GiftMatch:
+    """What a matching pool added to one of the gifts, net of what refunds and lost disputes gave
+    back (``payments.matching.selectors.gifts_matches``): the matcher's money, not the donor's, so
+    it is listed beside the gift and never counted in the receipt's total."""
+
+    receipt_number: str
+    matcher: str
+    amount: Money
+
+
+@dataclass(frozen=True)
 class DonorStatement:
     donor_id: int
     donor_email: str
@@ -51,6 +62,7 @@ class DonorStatement:
     totals: list[Money]  # one per currency
     trace: list[TraceLine] = field(default_factory=list)
     credit_notes: list[CreditNote] = field(default_factory=list)
+    matches: list[GiftMatch] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,12 +120,14 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
     gifts = []
     credit_notes: list[CreditNote] = []
     trace: list[TraceLine] = []
+    matches: list[GiftMatch] = []
     sums: dict[str, Money] = {}
     for d in donations.iterator(chunk_size=2000):
         when = site_date(d.day)
         # The gift's one receipt number (ADR 0412), as the mail and the donor's page show it.
         number = format_receipt_number(year=when.year, donation_id=d.pk)
-        lines, lost = _trace_lines(d, number)
+        lines, lost, matched = _trace_lines(d, number)
+        matches.extend(matched)
         credit_notes.extend(
             CreditNote(
                 number=r.credit_note_number,
@@ -150,12 +164,14 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         totals=[sums[c] for c in sorted(sums)],
         trace=trace,
         credit_notes=credit_notes,
+        matches=matches,
     )
 
 
-def _trace_lines(donation, number: str) -> tuple[list[TraceLine], Money]:
-    """Where this gift's cents are now, from the verification area's allocation trace, and how much
-    of it was lost to disputes (returned to the card-holder by their bank)."""
+def _trace_lines(donation, number: str) -> tuple[list[TraceLine], Money, list[GiftMatch]]:
+    """Where this gift's cents are now, from the verification area's allocation trace, how much
+    of it was lost to disputes (returned to the card-holder by their bank), and what matching pools
+    added to it (the trace's matches: no query of its own)."""
     from payments.trace.selectors import gift_trace
 
     trace = gift_trace(donation=donation)
@@ -176,7 +192,8 @@ def _trace_lines(donation, number: str) -> tuple[list[TraceLine], Money]:
         amount = getattr(b, name)
         if amount:
             lines.append(TraceLine(receipt_number=number, state=figure_label(name), amount=amount))
-    return lines, b.lost_to_disputes
+    matches = [GiftMatch(number, str(m.matcher.public_name), m.amount) for m in trace.matches]
+    return lines, b.lost_to_disputes, matches
 
 
 def donors_with_gifts(*, period: str) -> list[int]:

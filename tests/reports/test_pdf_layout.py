@@ -280,3 +280,82 @@ def test_a_campaign_report_with_many_beneficiaries_prints_them_in_a_yearly_appen
         ["Person2", "Person3"],
         ["Person4"],
     ]
+
+
+def _laid_out(html: str):
+    kit = font_kit()
+    return weasyprint.HTML(string=html).render(
+        stylesheets=[*kit.stylesheets, kit.report_sheet], font_config=kit.config
+    )
+
+
+def _cells(document):
+    """Every laid-out table cell with its page, its lines' text and its text boxes."""
+    for page in document.pages:
+        for cell in page._page_box.descendants():
+            if not isinstance(cell, boxes.TableCellBox):
+                continue
+            lines = [
+                "".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox))
+                for line in cell.descendants()
+                if isinstance(line, boxes.LineBox)
+            ]
+            texts = [t for t in cell.descendants() if isinstance(t, boxes.TextBox)]
+            yield page._page_box, cell, [line for line in lines if line.strip()], texts
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_statement_and_report_keep_dates_headers_and_chart_labels_whole_and_wrap_long_strings(
+    language, cjk_subset, verifier, finance_officer, private_root, django_capture_on_commit_callbacks
+):
+    # given a gift to a campaign whose title is 150 letters with no space, matched 1:1, part of it
+    # paid to a partner whose name is as long, dated 2026-12-01 (issue 14: "2026-12-0 / 1")
+    from tests.payments.matching_helpers import pool
+
+    long_title = ("Cataract" + "Surgery" * 21)[:150]
+    long_partner = ("Yongzhou" + "Ophthalmology" * 12)[:142] + "Hospital"
+    campaign = CampaignFactory(title=long_title, status=CampaignStatus.LIVE)
+    pool([campaign], cap=100_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        gift = captured_donation(campaign, email="a@example.com", minor=300_000)
+    person = BeneficiaryFactory(campaign=campaign, pseudonym="Grandma Pan")
+    paid_release(beneficiary=person, partner=PartnerFactory(name=long_partner), verifier=verifier,
+                 finance_officer=finance_officer, minor=250_000)  # fmt: skip
+    statement = ReportRun(
+        kind=ReportKind.DONOR_STATEMENT, subject=f"donor:{gift.donor_id}", language=language
+    )
+    report = ReportRun(kind=ReportKind.CAMPAIGN_IMPACT, subject=f"campaign:{campaign.pk}", language=language)
+    htmls = [build_document(statement).html, build_document(report).html]
+    if language == "zh-hans":
+        cjk_subset(set(re.sub(r"<[^>]*>", "", "".join(htmls))))
+    assert long_title in htmls[0] and long_partner in htmls[0] and "bar-chart" in htmls[1]
+
+    # when WeasyPrint lays both out
+    checked = {"date": 0, "th": 0, "chart-label": 0, "text": 0}
+    broken = []
+    for html in htmls:
+        for page_box, cell, lines, texts in _cells(_laid_out(html)):
+            classes = (cell.element.get("class") or "").split()
+            whole = re.sub(r"\s+", " ", "".join(cell.element.itertext())).strip()
+            # then every line of text lies inside its own cell (so a chart's label never runs into
+            # its value) and inside the page: long strings wrap, nothing is pushed out
+            left = page_box.margin_left
+            right = page_box.margin_width() - page_box.margin_right
+            for t in texts:
+                end = t.position_x + t.width
+                assert cell.position_x - 0.5 <= t.position_x and end <= cell.position_x + cell.border_width() + 0.5, (
+                    t.text, whole)  # fmt: skip
+                assert left - 0.5 <= t.position_x and end <= right + 0.5, (t.text, whole)
+                checked["text"] += 1
+            # a date is on one line
+            if cell.element_tag == "td" and "date" in classes and whole != "—":
+                assert lines == [whole], lines
+                checked["date"] += 1
+            # a header or a chart's label breaks, if at all, between words only: never "Beneficia/ry"
+            if cell.element_tag == "th":
+                if " ".join(line.strip() for line in lines) != whole:
+                    broken.append((htmls.index(html), lines, round(cell.width)))
+                checked["chart-label" if "chart-label" in classes else "th"] += 1
+    assert broken == []
+    assert checked["date"] >= 2 and checked["th"] >= 20 and checked["chart-label"] == 6, checked
+    assert checked["text"] > 100
