@@ -169,7 +169,6 @@ class RegistryPersonViewSet(ModelViewSet):
     name = "registry"
     model = RegistryPerson
     icon = "group"
-    menu_label = _("Registry")
     list_display = [
         Column("household", label=_("Household")),
         "relation",
@@ -219,7 +218,6 @@ class RegistryImportViewSet(ModelViewSet):
     name = "registry_imports"
     model = RegistryImport
     icon = "download"
-    menu_label = _("Registry imports")
     list_display = [
         "source",
         "imported_at",

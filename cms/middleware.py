@@ -1,4 +1,5 @@
-"""Tells a verifier why a review action was refused, instead of Wagtail's generic error."""
+"""Tells a verifier what came of a review action: why it was refused, instead of Wagtail's generic
+error, or that the page was approved (and published)."""
 
 from django.db import transaction
 from django.shortcuts import redirect
@@ -20,6 +21,23 @@ def _is_review_action_from_the_editor(request) -> bool:
     return match.view_name == "wagtailadmin_pages:edit" and "action-workflow-action" in request.POST
 
 
+def _approval_from_the_dashboard(request) -> int | None:
+    """The task state approved by this request, when it is an "approve" posted to Wagtail's
+    workflow action view (the dashboard's 批准 button and its dialog), else ``None``."""
+    if request.method != "POST":
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if (
+        match.view_name != "wagtailadmin_pages:workflow_action"
+        or match.kwargs.get("action_name") != "approve"
+    ):
+        return None
+    return int(match.kwargs["task_state_id"])
+
+
 class ReviewRefusedMiddleware:
     """Answers a ``ReviewRefused`` raised by ``CampaignReviewTask.on_action`` with its message.
 
@@ -37,6 +55,12 @@ class ReviewRefusedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        approved = _approval_from_the_dashboard(request)
+        if approved is not None:
+            response = self.get_response(request)
+            if not getattr(request, "review_refused", False):
+                _tell_approved(request, task_state_id=approved)
+            return response
         if not _is_review_action_from_the_editor(request):
             return self.get_response(request)
         with transaction.atomic():
@@ -81,3 +105,19 @@ class ReviewRefusedMiddleware:
                 request, "", None, {}, json_data={"step": "success", "redirect": url}
             )
         return redirect(url)
+
+
+def _tell_approved(request, *, task_state_id: int) -> None:
+    """Wagtail's workflow action view approves without a word and sends the reviewer back to the
+    dashboard: say which page was approved, and whether it is now live (issue 13), with the
+    message the edit view's approval gives (``cms.wagtail_hooks.land_reviewers_where_they_may_be``).
+    Nothing is said when the task was not approved (a form error re-shown in the dialog)."""
+    from wagtail.models import TaskState
+
+    from cms.services import approval_message
+
+    state = TaskState.objects.select_related("workflow_state").filter(pk=task_state_id).first()
+    if state is None or state.status != TaskState.STATUS_APPROVED:
+        return
+    page = state.workflow_state.content_object
+    messages.success(request, approval_message(page=page.specific))

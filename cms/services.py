@@ -180,6 +180,16 @@ def review_refusal_reason(*, page: Page, actor: Actor) -> str | None:
     return None
 
 
+def approval_message(*, page: Page) -> str:
+    """What a reviewer is told after approving ``page`` (a fresh copy, as the approval left it):
+    "页面“关于我们”已批准并发布。" when it is live with no workflow left and no later draft, else
+    "页面“关于我们”已批准。" (another task follows, or a later edit waits)."""
+    title = page.get_admin_display_title()
+    if page.live and page.current_workflow_state is None and not page.has_unpublished_changes:
+        return _("Page '%(title)s' approved and published.") % {"title": title}
+    return _("Page '%(title)s' approved.") % {"title": title}
+
+
 def page_review_approved(*, page: Page, actor: Actor, submitter: Actor) -> None:
     """The approved revision of a page was published (now, or at its scheduled go-live): apply its
     terms to the Campaign and put a campaign in review live, acting as the approving verifier.

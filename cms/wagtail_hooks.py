@@ -15,9 +15,11 @@ from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from campaigns.admin_names import TitledByMenuLabel
 from campaigns.audit_labels import audit_action_label, audit_subject_label
 from campaigns.models import AuditEvent, Campaign, Partner
 from cms.services import (
+    approval_message,
     campaign_page_ensure_record,
     check_copy_publication,
     check_direct_publication,
@@ -38,7 +40,7 @@ register_permission_policy(Campaign, ViewOnlyPolicy(Campaign))
 register_permission_policy(AuditEvent, ViewOnlyPolicy(AuditEvent))
 
 
-class CampaignViewSet(ModelViewSet):
+class CampaignViewSet(TitledByMenuLabel, ModelViewSet):
     model = Campaign
     icon = "clipboard-list"
     menu_label = _("Campaign records")
@@ -239,11 +241,7 @@ def land_reviewers_where_they_may_be(request, page):
     page = Page.objects.get(pk=page.pk).specific
     action = _posted_workflow_action(request)
     if action == "approve":
-        title = page.get_admin_display_title()
-        if page.live and page.current_workflow_state is None and not page.has_unpublished_changes:
-            messages.success(request, _("Page '%(title)s' approved and published.") % {"title": title})
-        else:
-            messages.success(request, _("Page '%(title)s' approved.") % {"title": title})
+        messages.success(request, approval_message(page=page))
         next_url = get_valid_next_url_from_request(request)
         if next_url:
             return redirect(next_url)

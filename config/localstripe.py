@@ -117,29 +117,50 @@ CARD_FORM_YEAR_JUMP_WHEN_COMPLETE = (
 )
 
 
-# Its fields show their codes ("number", "exp_month", "cvc") as placeholders. The browser tests (and
-# their shared helpers) find the fields by those placeholders, so they stay; the form we serve adds
-# a label in the page's language (the <html lang> of the donate page) that screen readers announce.
+# Its fields show their codes ("number", "exp_month", "cvc") as placeholders, after a "localstripe: "
+# label. The form we serve names them for people in the page's language (the <html lang> of the
+# donate page): a placeholder and a label screen readers announce, each field wide enough for its
+# placeholder, and "测试卡（演示）：" before them. The code stays in ``data-field`` (not ``name``: the
+# fields sit inside the donate form, which must never post a card number), where the browser tests
+# find the fields.
+CARD_FORM_LABEL = "labelSpan.textContent = 'localstripe: ';"
+CARD_FORM_LABEL_NAMED = (
+    "labelSpan.textContent = (document.documentElement.lang || '').startsWith('zh')"
+    " ? '测试卡（演示）：' : 'Test card (demo): ';"
+)
 CARD_FORM_PLACEHOLDER = "this._inputs[field].setAttribute('placeholder', field);"
 CARD_FORM_PLACEHOLDER_NAMED = (
-    CARD_FORM_PLACEHOLDER + " const cardFieldNames = (document.documentElement.lang || '').startsWith('zh')"
+    "const cardFieldNames = (document.documentElement.lang || '').startsWith('zh')"
+    " ? {number: '卡号', exp_month: '月（MM）', exp_year: '年（YYYY）', cvc: '安全码', postal_code: '邮编'}"
+    " : {number: 'Card number', exp_month: 'MM', exp_year: 'YYYY', cvc: 'CVC', postal_code: 'Postcode'};"
+    " const cardFieldLabels = (document.documentElement.lang || '').startsWith('zh')"
     " ? {number: '卡号', exp_month: '有效期月份（MM）', exp_year: '有效期年份（YYYY）', cvc: '安全码', postal_code: '邮编'}"
     " : {number: 'Card number', exp_month: 'Expiry month (MM)', exp_year: 'Expiry year (YYYY)', cvc: 'Security code',"
     " postal_code: 'Postcode'};"
-    " this._inputs[field].setAttribute('aria-label', cardFieldNames[field] || field);"
+    " this._inputs[field].setAttribute('data-field', field);"
+    " this._inputs[field].setAttribute('placeholder', cardFieldNames[field] || field);"
+    " this._inputs[field].setAttribute('aria-label', cardFieldLabels[field] || field);"
+)
+# Its widths are the codes' (2 for a month): the placeholders need more.
+CARD_FORM_SIZE = "field === 'cvc' ? 3 : 2);"
+CARD_FORM_SIZE_OF_PLACEHOLDER = (
+    "field === 'cvc' ? 3 : 2); this._inputs[field].setAttribute('size',"
+    " Math.max(Number(this._inputs[field].getAttribute('size')), 2 * this._inputs[field].placeholder.length));"
 )
 
 
 def card_form_counting_digits(source: str) -> str:
     """localstripe's Stripe.js stand-in with the number field's jump made on digits only, the
-    expiry year sent with four digits whether two or four were typed, and its fields labelled for
-    people (aria-label). Raises ``ValueError`` when the stand-in no longer has one of those lines
+    expiry year sent with four digits whether two or four were typed, and its fields named for
+    people in the page's language (placeholder, aria-label, the label before them). Raises ``ValueError`` when the stand-in no longer has one of those lines
     (a localstripe upgrade: look again)."""
     changes = [
         (CARD_FORM_JUMP, CARD_FORM_JUMP_ON_DIGITS, "card number jump"),
         (CARD_FORM_YEAR, CARD_FORM_YEAR_NORMALISED, "expiry year"),
         (CARD_FORM_YEAR_JUMP, CARD_FORM_YEAR_JUMP_WHEN_COMPLETE, "expiry year jump"),
         (CARD_FORM_PLACEHOLDER, CARD_FORM_PLACEHOLDER_NAMED, "field placeholders"),
+        (CARD_FORM_SIZE, CARD_FORM_SIZE_OF_PLACEHOLDER, "field sizes"),
+        (CARD_FORM_LABEL, CARD_FORM_LABEL_NAMED, "label"),
     ]
     for old, new, what in changes:
         if old not in source:

@@ -45,7 +45,7 @@ def subscriptions_view(request: HttpRequest) -> HttpResponse:
     if refusal := _refusal(request):
         return refusal
     return render(request, "integrations/admin/subscriptions.html", {
-        "page_title": _("Webhooks"), "header_icon": "link",
+        "page_title": _("Webhook subscriptions"), "header_icon": "link",
         "subscriptions": WebhookSubscription.objects.all(),
     })  # fmt: skip
 

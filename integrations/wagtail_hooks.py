@@ -45,7 +45,7 @@ def register_webhook_urls():
 @hooks.register("register_admin_menu_item")
 def register_webhooks_menu():
     menu = Menu(items=[
-        WebhooksMenuItem(_("Subscriptions"), reverse("integrations_subscriptions"), icon_name="link", order=10),
-        WebhooksMenuItem(_("Delivery log"), reverse("integrations_deliveries"), icon_name="list-ul", order=20),
+        WebhooksMenuItem(_("Webhook subscriptions"), reverse("integrations_subscriptions"), icon_name="link", order=10),
+        WebhooksMenuItem(_("Webhook deliveries"), reverse("integrations_deliveries"), icon_name="list-ul", order=20),
     ])  # fmt: skip
     return WebhooksSubmenu(_("Webhooks"), menu, icon_name="link", order=270)

@@ -81,7 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/admin/index.html",
-        {"form": form, "page": page, "refresh": busy, "title": _("Reports")},
+        {"form": form, "page": page, "refresh": busy, "title": _("PDF reports")},
     )
 
 

@@ -9,6 +9,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_names import TitledByMenuLabel
 from payments.disputes.models import Dispute
 from payments.refunds.provider_admin import MoneyColumn, fronted_by_platform
 
@@ -26,7 +27,7 @@ class DisputeIndexView(IndexView):
         )
 
 
-class DisputeViewSet(ModelViewSet):
+class DisputeViewSet(TitledByMenuLabel, ModelViewSet):
     name = "disputes"
     model = Dispute
     icon = "warning"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.form_labels import LabelledForm
 from campaigns.roles import FINANCE_OFFICERS, in_role
-from campaigns.site_time import site_day_start, site_today
+from campaigns.site_time import site_day_start, site_today, site_zone_name
 from payments.exports.tables import EXPORTS, Export
 from payments.exports.writers import csv_lines, xlsx_file
 
@@ -67,7 +67,7 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
 def _page(request: HttpRequest, form: ExportRangeForm, *, status: int = 200) -> HttpResponse:
     return render(request, "payments/admin/exports.html", {
         "page_title": _("Finance exports"), "header_icon": "download", "form": form,
-        "exports": list(EXPORTS.values()), "formats": FORMATS, "zone": settings.TIME_ZONE,
+        "exports": list(EXPORTS.values()), "formats": FORMATS, "zone": site_zone_name(),
     }, status=status)  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_names import TitledByMenuLabel
 from payments.reconciliation.models import ReconciliationRun, UnmatchedItem
 
 
@@ -18,7 +19,7 @@ class ReconciliationRunViewSet(ModelViewSet):
     form_fields = []
 
 
-class UnmatchedItemViewSet(ModelViewSet):
+class UnmatchedItemViewSet(TitledByMenuLabel, ModelViewSet):
     name = "unmatched"
     model = UnmatchedItem
     icon = "warning"

@@ -1,12 +1,13 @@
 """Admin menu entry of the donations area (imported by ``payments.wagtail_hooks``): finance
 officers find a gift and refund it from the gift list."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from campaigns.roles import FINANCE_OFFICERS, in_role
+from payments.refunds.views import gifts_list
 
 
 class GiftsMenuItem(MenuItem):
@@ -14,8 +15,11 @@ class GiftsMenuItem(MenuItem):
         return in_role(request.user, FINANCE_OFFICERS)
 
 
+@hooks.register("register_admin_urls")
+def register_gifts_url():
+    return [path("finance/gifts/", gifts_list, name="finance_gifts")]
+
+
 @hooks.register("register_admin_menu_item")
 def register_gifts_menu_item():
-    return GiftsMenuItem(
-        _("Gifts and refunds"), reverse("payments:finance_gifts"), icon_name="tag", order=850
-    )
+    return GiftsMenuItem(_("Gifts and refunds"), reverse("finance_gifts"), icon_name="tag", order=850)

@@ -59,7 +59,6 @@ class ReportViewSet(ModelViewSet):
     name = "supporter_page_reports"
     model = SupporterPageReport
     icon = "warning"
-    menu_label = _("Reports of pages")
     list_display = ["page", "reason", DateColumn("created_at", label=_("Reported")), "handled_at",
                     ModerateColumn("moderate", label=_("Moderate"), url_name="supporter_page_moderate",
                                    attr="page_id")]  # fmt: skip
@@ -76,7 +75,6 @@ class TeamViewSet(ModelViewSet):
     name = "supporter_teams"
     model = Team
     icon = "group"
-    menu_label = _("Teams")
     list_display = ["name", "campaign", BooleanColumn("hidden", label=_("Hidden")),
                     ModerateColumn("moderate", label=_("Moderate"), url_name="supporter_team_moderate")]  # fmt: skip
     list_filter = ["hidden", "campaign"]

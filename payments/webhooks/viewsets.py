@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_names import TitledByMenuLabel
 from payments.webhooks.event_types import event_type_choices, event_type_html
 from payments.webhooks.models import WebhookEvent
 
@@ -39,7 +40,7 @@ class WebhookEventInspectView(InspectView):
         return event_type_html(self.object.type)
 
 
-class WebhookEventViewSet(ModelViewSet):
+class WebhookEventViewSet(TitledByMenuLabel, ModelViewSet):
     name = "webhook_inbox"
     model = WebhookEvent
     icon = "download"

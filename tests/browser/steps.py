@@ -16,15 +16,15 @@ def fill_card(
     """Type a test card into the card field (expiry 12/31, code 123, postcode 425000).
     ``key_by_key`` types the number one key at a time, as a person does (spaces included)."""
     card = page.locator(within)
-    field = card.locator("input[placeholder=number]")
+    field = card.locator("input[data-field=number]")
     if key_by_key:
         field.press_sequentially(number)
     else:
         field.fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("425000")
+    card.locator("input[data-field=exp_month]").fill("12")
+    card.locator("input[data-field=exp_year]").fill("31")
+    card.locator("input[data-field=cvc]").fill("123")
+    card.locator("input[data-field=postal_code]").fill("425000")
 
 
 def press_give(page: Page, label: str) -> None:

@@ -81,7 +81,7 @@ def test_every_page_kind_runs_without_a_policy_violation(browser, live_server, s
     # when the donor reads the site, and Stripe.js mounts the card field on the campaign page
     for path in ("/", "/campaigns/", "/campaigns/cataract-surgery/", "/en/campaigns/cataract-surgery/"):
         assert donor.visit(site + path).status == 200
-    expect(donor.page.locator("#card-element input[placeholder=number]")).to_be_visible()
+    expect(donor.page.locator("#card-element input[data-field=number]")).to_be_visible()
 
     # and gives through Stripe.js on the donate page, landing on the thank-you page
     give_through_stripe_js(donor, f"{site}/payments/donate/cataract-surgery/")
@@ -112,7 +112,7 @@ def test_every_page_kind_runs_without_a_policy_violation(browser, live_server, s
     editor.page.click('[data-side-panel-toggle="preview"]')
     preview = editor.page.frame_locator("#w-preview-iframe")
     expect(preview.get_by_role("heading", level=1)).to_have_text("白内障复明手术项目")
-    expect(preview.locator("#card-element input[placeholder=number]")).to_be_visible()
+    expect(preview.locator("#card-element input[data-field=number]")).to_be_visible()
 
     # then nothing anywhere broke the policy
     assert donor.violations == []
