@@ -84,3 +84,16 @@ def keep_page(key: str, *, campaign: Campaign, validator: str, response: HttpRes
         validator=validator, body=response.content, content_type=response["Content-Type"], campaign=campaign
     )
     cache.set(key, entry, seconds)
+    # The response now goes out through the rest of the middleware stack; on its way out,
+    # ``payments.public_pages.early`` keeps it again with the headers the stack gave it (ADR 0242).
+    response.kept_page = KeptMark(key=key, campaign=campaign, validator=validator)
+
+
+@dataclass(frozen=True)
+class KeptMark:
+    """What ``keep_page`` leaves on a response it kept: the key of the view's entry, the campaign and
+    the validator read before the render."""
+
+    key: str
+    campaign: Campaign
+    validator: str
