@@ -44,12 +44,15 @@ from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_path
 
 from campaigns.models import Campaign
-from payments.public_pages.page_cache import KeptMark, keep_seconds, page_validator
+from payments.public_pages.page_cache import KeptMark, keep_seconds, page_validator, render_for_early_copy
 
 log = logging.getLogger(__name__)
 
 # django.contrib.messages' cookie (CookieStorage.cookie_name): pending messages are personal.
 MESSAGES_COOKIE = "messages"
+# Kept under a page's early key when its render could not be kept early (another language, a Vary,
+# a status): the view's own kept copy serves it meanwhile.
+NOT_KEPT_EARLY = "not-kept-early"
 # Vary values a kept page may carry: it is kept only for requests without a session or messages
 # cookie, its language is the URL's, and the body is the same whatever encoding a client accepts
 # (no compression middleware here).
@@ -102,18 +105,20 @@ def early_key(request: HttpRequest) -> str | None:
     return "kept-early:" + hashlib.blake2b(where.encode(), digest_size=16).hexdigest()
 
 
-def early_response(key: str) -> HttpResponse | None:
-    """The page kept under ``key`` if its validator still holds, else None. Costs one cache read,
-    plus the validator's (one cache round trip and the campaign's figures)."""
+def early_response(key: str) -> tuple[HttpResponse | None, bool]:
+    """``(response, render)``: the page kept under ``key`` if its validator still holds, else None;
+    ``render`` is True when none is served and the page was not found unfit to keep early
+    (``NOT_KEPT_EARLY``): the view should then render, which makes a new early copy. Costs one cache
+    read, plus the validator's (one cache round trip and the figures)."""
     entry = cache.get(key)
     if not isinstance(entry, EarlyPage):
-        return None
+        return None, entry != NOT_KEPT_EARLY
     try:
         if entry.validator != page_validator(campaign=entry.campaign):
-            return None
+            return None, True
     except (OperationalError, InterfaceError):
-        return None  # the stack answers: the view's own database error becomes a 503 (ADR 0007)
-    return HttpResponse(entry.body, headers=entry.headers)
+        return None, True  # the stack answers: the view's own database error becomes a 503 (ADR 0007)
+    return HttpResponse(entry.body, headers=entry.headers), False
 
 
 def carries_secrets(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -134,15 +139,18 @@ def keep_early(request: HttpRequest, response: HttpResponseBase, *, key: str | N
         cache.delete(mark.key)
         log.warning("kept page dropped: %s sets a cookie, a CSRF token or a CSP nonce", request.path)
         return False
+    if key is None or request.method != "GET":
+        return False
     vary = {value.strip().lower() for value in cc_delim_re.split(response.get("Vary", "")) if value.strip()}
     if (
-        key is None
-        or request.method != "GET"
-        or response.status_code != 200
+        response.status_code != 200
         or response.streaming
         or response.get("Content-Language") != url_language(request)
         or not vary <= HARMLESS_VARY
     ):
+        # Remembered for as long as a page is kept, so that the view serves its own copy meanwhile
+        # instead of rendering for an early copy on every request.
+        cache.set(key, NOT_KEPT_EARLY, keep_seconds())
         return False
     entry = EarlyPage(
         validator=mark.validator,
@@ -162,11 +170,17 @@ class KeptPagesFirstMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = early_key(request) if keep_seconds() > 0 else None
-        if key is not None:
-            kept = early_response(key)
-            if kept is not None:
-                return kept
-        response = self.get_response(request)
+        kept, render = early_response(key) if key is not None else (None, False)
+        if kept is not None:
+            return kept
+        if render:  # no early copy that holds: a kept page's view renders, to make a new one
+            token = render_for_early_copy.set(True)
+            try:
+                response = self.get_response(request)
+            finally:
+                render_for_early_copy.reset(token)
+        else:
+            response = self.get_response(request)
         mark = getattr(response, "kept_page", None)
         if isinstance(mark, KeptMark):
             keep_early(request, response, key=key, mark=mark)

@@ -25,6 +25,7 @@ the clock) shows within ``PUBLIC_PAGE_KEEP_SECONDS``, the entry's timeout. Issue
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,6 +49,14 @@ class KeptPage:
     campaign: Campaign
 
 
+# Set by ``payments.public_pages.early`` while a request it had no early copy to serve passes
+# through the stack: the view then renders and keeps instead of serving its own kept copy, because
+# only a render through the whole stack can make the early copy (it records the stack's headers).
+# Without this a view's copy shared by another host (the giving page's key has none), or one that
+# outlived the early copy, would be served until it expired and no early copy made (ADR 0242).
+render_for_early_copy: ContextVar[bool] = ContextVar("render_for_early_copy", default=False)
+
+
 def keep_seconds() -> int:
     """How long a kept page may be served while its validator holds (0: pages are not kept)."""
     return int(getattr(settings, "PUBLIC_PAGE_KEEP_SECONDS", 0))
@@ -63,8 +72,9 @@ def page_validator(*, campaign: Campaign) -> str:
 
 def kept_page(key: str) -> HttpResponse | None:
     """The response kept under ``key`` if what it shows is still what a render would show now,
-    else None (nothing kept, expired, or any validator part changed)."""
-    if keep_seconds() <= 0:
+    else None (nothing kept, expired, any validator part changed, or the request is to make the
+    early copy: ``render_for_early_copy``)."""
+    if keep_seconds() <= 0 or render_for_early_copy.get():
         return None
     entry = cache.get(key)
     if not isinstance(entry, KeptPage) or entry.validator != page_validator(campaign=entry.campaign):

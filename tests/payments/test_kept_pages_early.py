@@ -164,6 +164,18 @@ def test_an_expired_kept_page_takes_the_stack(client, fake_gateway, campaign):
     assert not _early(response) and any("payments_donation" in q for q in sql)
 
 
+def test_a_view_copy_without_an_early_copy_is_rendered_again_to_make_one(client, fake_gateway, campaign):
+    path = _giving_path(campaign)
+    _settle(client, path)
+    # The early copy is gone (evicted, or kept for another host) while the view's copy holds: the
+    # view renders rather than serve its copy, since only a render through the stack makes one.
+    cache.delete(early.early_key(RequestFactory().get(path)))
+    assert cache.get(f"donate-page:kept:{campaign.slug}:zh-hans") is not None
+    response, sql = _fetch(client, path)
+    assert not _early(response) and any("payments_donation" in q for q in sql)
+    assert _early(client.get(path))
+
+
 def test_signed_in_editor_query_string_post_and_cookies_take_the_stack(client, campaign_page, editor):
     path = campaign_page.url
     _settle(client, path)
@@ -246,8 +258,22 @@ def test_a_render_that_varies_on_another_header_is_not_kept_early(campaign):
         response["Vary"] = "Cookie, User-Agent"
 
     request, _response = _through_middleware(_keeping_view(campaign, then=vary))
-    assert cache.get(early.early_key(request)) is None
+    assert cache.get(early.early_key(request)) == early.NOT_KEPT_EARLY
     assert cache.get("view-key") is not None  # nothing secret: the view's own entry stays
+
+
+def test_the_view_serves_its_own_copy_only_where_no_early_copy_can_be_made(campaign):
+    seen = []
+
+    def view(request):
+        seen.append(page_cache.render_for_early_copy.get())
+        return HttpResponse(b"<p>page</p>")
+
+    _through_middleware(view)  # nothing kept early yet: render, to make an early copy
+    cache.set(early.early_key(RequestFactory().get("/payments/donate/x/")), early.NOT_KEPT_EARLY)
+    _through_middleware(view)  # found unfit: the view's own kept copy may serve
+    assert seen == [True, False]
+    assert page_cache.render_for_early_copy.get() is False
 
 
 def test_a_database_error_while_validating_falls_through(campaign, monkeypatch):
