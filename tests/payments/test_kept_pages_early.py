@@ -289,3 +289,19 @@ def test_a_database_error_while_validating_falls_through(campaign, monkeypatch):
         RequestFactory().get("/payments/donate/x/")
     )
     assert reached and response.status_code == 503
+
+
+def test_a_password_protected_page_whose_form_holds_a_csrf_token_is_never_kept(client, campaign_page):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=campaign_page, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    first = client.get(campaign_page.url)
+    assert first.status_code == 200 and "csrfmiddlewaretoken" in first.content.decode()
+    client.cookies.clear()  # another visitor
+    second = client.get(campaign_page.url)
+    assert not _early(second)
+    assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value  # a token of its own
+    assert cache.get(early.early_key(RequestFactory().get(campaign_page.url))) is None
+    assert cache.get(f"cms:kept:testserver:{campaign_page.url}:zh-hans") is None  # the view's, dropped
