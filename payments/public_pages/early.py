@@ -85,9 +85,12 @@ def url_language(request: HttpRequest) -> str | None:
 
 def early_key(request: HttpRequest) -> str | None:
     """The cache key of ``request``'s kept page if it may be served one, else None: not a GET or
-    HEAD, a query string, a session or messages cookie, a language not decided by the URL, or a
-    host outside ``ALLOWED_HOSTS`` (left to the stack, which answers 400)."""
+    HEAD, a query string, a session or messages cookie, a language not decided by the URL, a host
+    outside ``ALLOWED_HOSTS`` (left to the stack, which answers 400), or user agents refused by
+    ``DISALLOWED_USER_AGENTS``."""
     if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return None
+    if settings.DISALLOWED_USER_AGENTS:  # CommonMiddleware refuses by user agent: not in the key
         return None
     if request.META.get("HTTP_COOKIE"):
         cookies = request.COOKIES
