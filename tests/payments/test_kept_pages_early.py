@@ -30,8 +30,10 @@ def kept_pages(settings):
     settings.TOTALS_CACHE_SECONDS = 0  # the figures read live on every request
     settings.PUBLIC_PAGE_KEEP_SECONDS = 60
     cache.clear()
+    early.forget_not_kept()
     yield
     cache.clear()
+    early.forget_not_kept()
 
 
 @pytest.fixture
@@ -193,6 +195,14 @@ def test_signed_in_editor_query_string_post_and_cookies_take_the_stack(client, c
     assert response.wsgi_request.user == editor
 
 
+def test_a_refused_user_agent_is_refused_as_by_the_stack(client, settings, campaign_page):
+    import re
+
+    _settle(client, campaign_page.url)
+    settings.DISALLOWED_USER_AGENTS = [re.compile(r"BadBot")]
+    assert client.get(campaign_page.url, HTTP_USER_AGENT="BadBot/1.0").status_code == 403
+
+
 def test_a_csrf_cookie_alone_is_anonymous_and_gets_no_cookie_back(client, campaign_page):
     _kept, hit = _settle(client, campaign_page.url)
     client.cookies["csrftoken"] = "a" * 32
@@ -305,3 +315,16 @@ def test_a_password_protected_page_whose_form_holds_a_csrf_token_is_never_kept(c
     assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value  # a token of its own
     assert cache.get(early.early_key(RequestFactory().get(campaign_page.url))) is None
     assert cache.get(f"cms:kept:testserver:{campaign_page.url}:zh-hans") is None  # the view's, dropped
+
+
+def test_a_page_that_is_not_kept_is_not_looked_up_again_for_a_few_seconds(client, home, monkeypatch):  # noqa: F811
+    looked_up = []
+    lookup = early.early_response
+    monkeypatch.setattr(early, "early_response", lambda key: looked_up.append(key) or lookup(key))
+    assert client.get("/").status_code == 200 and client.get("/").status_code == 200
+    assert len(looked_up) == 1  # the home page is not kept: the second read costs no cache read
+    monkeypatch.setattr(early, "NOT_KEPT_MEMORY_SECONDS", 0.0)
+    early.forget_not_kept()
+    client.get("/")
+    client.get("/")
+    assert len(looked_up) == 3  # remembered for no time: looked up on each request
