@@ -20,6 +20,9 @@ stored under is the one computed now; otherwise the page is rendered and kept ag
 on a served page are therefore exactly the ones a render would show now. What no validator part
 follows (an image replaced in the image library, a matching pool's window opening or closing by
 the clock) shows within ``PUBLIC_PAGE_KEEP_SECONDS``, the entry's timeout. Issue 11; ADR 0241.
+
+A kept render is also kept with the headers the whole middleware stack gave it and served before
+that stack by ``payments.public_pages.early`` (ADR 0242).
 """
 
 from __future__ import annotations
