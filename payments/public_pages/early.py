@@ -45,7 +45,14 @@ from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_path
 
 from campaigns.models import Campaign
-from payments.public_pages.page_cache import KeptMark, keep_seconds, page_validator, render_for_early_copy
+from payments.public_pages.page_cache import (
+    KeptMark,
+    keep_seconds,
+    page_validator,
+    render_for_early_copy,
+    validator_keys,
+    validator_parts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +72,9 @@ HARMLESS_VARY = frozenset({"cookie", "accept-language", "accept-encoding"})
 NOT_KEPT_MEMORY_SECONDS = 5.0
 NOT_KEPT_MEMORY_SIZE = 4096
 _not_kept: dict[str, float] = {}
+# Each kept key's campaign, as this process last found it: its validator's parts are then read
+# in the same round trip as the entry.
+_campaign_of: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -119,13 +129,25 @@ def early_key(request: HttpRequest) -> str | None:
 def early_response(key: str) -> tuple[HttpResponse | None, bool]:
     """``(response, render)``: the page kept under ``key`` if its validator still holds, else None;
     ``render`` is True when none is served and the page was not found unfit to keep early
-    (``NOT_KEPT_EARLY``): the view should then render, which makes a new early copy. Costs one cache
-    read, plus the validator's (one cache round trip and the figures)."""
-    entry = cache.get(key)
+    (``NOT_KEPT_EARLY``): the view should then render, which makes a new early copy.
+
+    Costs one cache round trip and, when ``TOTALS_CACHE_SECONDS`` is 0, the figures' query: once
+    this process knows the key's campaign, the validator's versions (and short-cached figures) are
+    read with the entry (``page_cache.validator_keys``); the first time, one or two more."""
+    campaign_id = _campaign_of.get(key)
+    found = cache.get_many([key, *validator_keys(campaign_id)] if campaign_id else [key])
+    entry = found.get(key)
     if not isinstance(entry, EarlyPage):
         return None, entry != NOT_KEPT_EARLY
+    if campaign_id == entry.campaign.pk:
+        versions, totals = validator_parts(found, campaign_id=campaign_id)
+    else:
+        versions, totals = None, None
+        if len(_campaign_of) >= NOT_KEPT_MEMORY_SIZE:
+            _campaign_of.clear()
+        _campaign_of[key] = entry.campaign.pk
     try:
-        if entry.validator != page_validator(campaign=entry.campaign):
+        if entry.validator != page_validator(campaign=entry.campaign, versions=versions, totals=totals):
             return None, True
     except (OperationalError, InterfaceError):
         return None, True  # the stack answers: the view's own database error becomes a 503 (ADR 0007)
@@ -187,8 +209,10 @@ def remember_not_kept(key: str) -> None:
 
 
 def forget_not_kept() -> None:
-    """Forget every key remembered as not kept (tests that clear the cache)."""
+    """Forget every key remembered as not kept, and every key's campaign (tests that clear the
+    cache)."""
     _not_kept.clear()
+    _campaign_of.clear()
 
 
 class KeptPagesFirstMiddleware:

@@ -36,9 +36,9 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from campaigns.models import Campaign
-from campaigns.public_cache import campaign_page_versions
+from campaigns.public_cache import SITE_GENERATION_KEY, campaign_page_versions
 from campaigns.site_time import site_today
-from payments.figures.selectors import campaign_totals
+from payments.figures.selectors import CampaignTotals, campaign_totals
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,40 @@ def keep_seconds() -> int:
     return int(getattr(settings, "PUBLIC_PAGE_KEEP_SECONDS", 0))
 
 
-def page_validator(*, campaign: Campaign) -> str:
+def page_validator(
+    *, campaign: Campaign, versions: tuple[str, str] | None = None, totals: CampaignTotals | None = None
+) -> str:
     """The digest of what a public page of ``campaign`` shows that can change (module docstring).
-    Costs one cache round trip and one ``campaign_totals`` read."""
-    generation, version = campaign_page_versions(campaign_id=campaign.pk)
-    parts = (generation, version, campaign_totals(campaign=campaign).signature, site_today().isoformat())
+    Costs one cache round trip and one ``campaign_totals`` read, less what the caller has already
+    read: ``versions`` (site generation, panel version) and ``totals`` (``validator_parts``)."""
+    generation, version = versions or campaign_page_versions(campaign_id=campaign.pk)
+    signature = (totals or campaign_totals(campaign=campaign)).signature
+    parts = (generation, version, signature, site_today().isoformat())
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def validator_keys(campaign_id: int) -> list[str]:
+    """The cache keys of the validator's parts, for a caller to read with its own entry in one
+    round trip (``validator_parts``): the site generation and the campaign's panel version
+    (``campaigns.public_cache``) and, when ``TOTALS_CACHE_SECONDS`` > 0, the figures' short cache
+    (``payments.figures.selectors.campaign_totals``). Their owners' keys, written out here: a key
+    that drifted from its owner's only costs the round trips back (``validator_parts`` finds
+    nothing), and a test pins them (``tests/payments/test_kept_pages_early.py``)."""
+    keys = [SITE_GENERATION_KEY, f"campaigns:panels-version:{campaign_id}"]
+    if settings.TOTALS_CACHE_SECONDS > 0:
+        keys.append(f"campaign-totals:v2:{campaign_id}")
+    return keys
+
+
+def validator_parts(found: dict, *, campaign_id: int) -> tuple[tuple[str, str] | None, CampaignTotals | None]:
+    """From a ``get_many`` of ``validator_keys(campaign_id)``: ``(versions, totals)``, each None
+    where it was not found (``page_validator`` then reads it itself)."""
+    keys = validator_keys(campaign_id)
+    generation, version = found.get(keys[0]), found.get(keys[1])
+    totals = found.get(keys[2]) if len(keys) > 2 else None
+    if not isinstance(totals, CampaignTotals) or totals.campaign_id != campaign_id:
+        totals = None
+    return ((generation, version) if generation and version else None), totals
 
 
 def kept_page(key: str) -> HttpResponse | None:

@@ -290,7 +290,7 @@ def test_a_database_error_while_validating_falls_through(campaign, monkeypatch):
     request, _response = _through_middleware(_keeping_view(campaign))
     assert cache.get(early.early_key(request)) is not None
 
-    def unavailable(*, campaign):
+    def unavailable(**parts):
         raise OperationalError("the database is restarting")
 
     monkeypatch.setattr(early, "page_validator", unavailable)
@@ -328,3 +328,25 @@ def test_a_page_that_is_not_kept_is_not_looked_up_again_for_a_few_seconds(client
     client.get("/")
     client.get("/")
     assert len(looked_up) == 3  # remembered for no time: looked up on each request
+
+
+def test_the_validator_keys_are_where_their_owners_keep_them(settings, fake_gateway, campaign):
+    from campaigns.public_cache import campaign_page_versions
+    from payments.figures.selectors import campaign_totals
+
+    settings.TOTALS_CACHE_SECONDS = 3
+    give(campaign, "100")
+    versions = campaign_page_versions(campaign_id=campaign.pk)
+    totals = campaign_totals(campaign=campaign)  # now in its short cache
+    found = cache.get_many(page_cache.validator_keys(campaign.pk))
+    assert page_cache.validator_parts(found, campaign_id=campaign.pk) == (versions, totals)
+    assert totals.raised.amount == 100
+
+
+def test_a_panel_change_is_seen_at_once_with_the_versions_read_beside_the_entry(client, campaign_page):
+    from campaigns.public_cache import bump_campaign_panels
+
+    _settle(client, campaign_page.url)
+    assert _early(client.get(campaign_page.url))  # this process now reads the versions with the entry
+    bump_campaign_panels(campaign_id=campaign_page.campaign.pk)
+    assert not _early(client.get(campaign_page.url))
