@@ -236,9 +236,8 @@ class KeptPagesFirstMiddleware:
             response = self.get_response(request)
         mark = getattr(response, "kept_page", None)
         made = isinstance(mark, KeptMark) and keep_early(request, response, key=key, mark=mark)
-        if key is not None:
-            if made:
-                _not_kept.pop(key, None)
-            else:
-                remember_not_kept(key)
+        if made:
+            _not_kept.pop(key, None)
+        elif key is not None and request.method == "GET":  # a HEAD never makes an early copy
+            remember_not_kept(key)
         return response

@@ -350,3 +350,11 @@ def test_a_panel_change_is_seen_at_once_with_the_versions_read_beside_the_entry(
     assert _early(client.get(campaign_page.url))  # this process now reads the versions with the entry
     bump_campaign_panels(campaign_id=campaign_page.campaign.pk)
     assert not _early(client.get(campaign_page.url))
+
+
+def test_a_head_does_not_keep_the_page_from_being_answered_early(client, campaign_page):
+    _settle(client, campaign_page.url)
+    cache.delete(early.early_key(RequestFactory().get(campaign_page.url)))  # evicted, say
+    assert not _early(client.head(campaign_page.url))  # a HEAD makes no early copy ...
+    client.get(campaign_page.url)  # ... and is no reason not to look for one: this GET renders
+    assert _early(client.get(campaign_page.url))
