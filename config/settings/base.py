@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CORS headers for the public API's configured origins only (API_CORS_ORIGINS; ADR 0414)
     "corsheaders.middleware.CorsMiddleware",
+    # An anonymous read of a kept campaign page is answered here, with the headers the rest of the
+    # stack gave it, while its validator holds; everything else goes on (ADR 0242)
+    "payments.public_pages.early.KeptPagesFirstMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
