@@ -88,7 +88,7 @@ def receipts_send(donation_pks: Sequence[int]) -> int:
     (SMTP down) raises, after the receipts before it were recorded; the rest are left to the
     retry and to ``receipts_sweep``.
     """
-    from payments.donations.services import NO_MAIL_DOMAIN
+    from payments.donations.services import reachable_by_mail
 
     gifts = list(
         Donation.objects.filter(pk__in=set(donation_pks), captured_at__isnull=False)
@@ -102,7 +102,7 @@ def receipts_send(donation_pks: Sequence[int]) -> int:
     mail = get_connection(fail_silently=False)
     try:
         for gift in gifts:
-            if gift.donor.email.endswith(NO_MAIL_DOMAIN):  # an offline gift whose donor gave no email
+            if not reachable_by_mail(gift.donor.email):  # an offline gift whose donor gave no email
                 continue
             language = gift.language or settings.LANGUAGE_CODE
             if language not in loaded:

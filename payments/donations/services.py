@@ -43,6 +43,13 @@ S = DonationStatus
 # The donor of an offline gift who gave no email stands for a donor of their own under an address
 # in the reserved ``.invalid`` domain (RFC 2606): no mail is ever sent to it (ADR 0230).
 NO_MAIL_DOMAIN = "@offline.invalid"
+
+
+def reachable_by_mail(email: str) -> bool:
+    """False for the stand-in address of an offline donor who gave no email (``NO_MAIL_DOMAIN``)."""
+    return not email.endswith(NO_MAIL_DOMAIN)
+
+
 FINAL_STATES = {S.FAILED, S.BLOCKED, *CAPTURED_STATES}
 
 

@@ -138,9 +138,9 @@ def notification_send(*, notification_id: int) -> bool:
         )
         if notification.sent_at or notification.skipped or notification.in_digest:
             return False
-        from payments.donations.services import NO_MAIL_DOMAIN
+        from payments.donations.services import reachable_by_mail
 
-        if notification.donor.email.endswith(NO_MAIL_DOMAIN):  # nobody to write to (ADR 0230)
+        if not reachable_by_mail(notification.donor.email):  # nobody to write to (ADR 0230)
             notification.skipped = SKIPPED_NO_ADDRESS
             notification.save(update_fields=["skipped"])
             return False

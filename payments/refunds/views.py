@@ -17,10 +17,9 @@ from campaigns.amount_input import parse_amount
 from campaigns.form_labels import LabelledForm
 from campaigns.money import InvalidAmount
 from campaigns.roles import FINANCE_OFFICERS, in_role
-from campaigns.templatetags.labels import bracketed_text
 from payments.donations.models import Donation
-from payments.donations.services import NO_MAIL_DOMAIN
 from payments.refunds.models import Refund
+from payments.refunds.selectors import finance_gift_rows
 from payments.refunds.services import RefundNotAllowed, refund_request, refund_take_over
 from payments.wallets.services import wallet_label, wallet_refund_deadline, wallet_refund_refusal
 
@@ -78,19 +77,6 @@ def refund_view(request: HttpRequest, public_id) -> HttpResponse:
                   status=status)  # fmt: skip
 
 
-def gift_donor_label(donation: Donation) -> str:
-    """Who gave, as finance reads it in the gift list: the donor's email; for a gift received
-    offline, "线下捐赠（现金，村服务站）" with the payer's name or email when recorded. Never the
-    ``@offline.invalid`` address that stands for an offline donor who gave none (ADR 0230)."""
-    offline = getattr(donation, "offline", None)
-    if offline is None and not donation.donor.email.endswith(NO_MAIL_DOMAIN):
-        return donation.donor.email
-    channel = offline.get_channel_display() if offline is not None else ""
-    label = bracketed_text(_("Offline gift"), channel) if channel else _("Offline gift")
-    payer = (offline.donor_name or offline.donor_email) if offline is not None else ""
-    return f"{payer} · {label}" if payer else label
-
-
 @login_required
 def gifts_list(request: HttpRequest) -> HttpResponse:
     """Recent gifts, newest first, for finance officers to find the one to refund (an admin
@@ -98,12 +84,7 @@ def gifts_list(request: HttpRequest) -> HttpResponse:
     if not in_role(request.user, FINANCE_OFFICERS):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    gifts = Donation.objects.select_related("campaign", "donor", "offline").exclude(
-        status__in=["created", "awaiting_card"]
-    )
-    if query:
-        gifts = gifts.filter(donor__email__icontains=query) | gifts.filter(provider_payment_intent_id=query)
-    rows = [(gift, gift_donor_label(gift)) for gift in gifts.order_by("-created_at")[:100]]
+    rows = finance_gift_rows(query=query)
     return render(request, "payments/admin/finance_gifts.html", {
         "page_title": _("Gifts and refunds"), "header_icon": "tag", "rows": rows, "q": query,
     })  # fmt: skip

@@ -1,0 +1,33 @@
+"""What finance reads in the gift list (``payments.refunds.views.gifts_list``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from campaigns.templatetags.labels import bracketed_text
+from payments.donations.models import Donation
+from payments.donations.services import reachable_by_mail
+
+
+def finance_gift_rows(*, query: str = "", limit: int = 100) -> list[tuple[Donation, str]]:
+    """The newest ``limit`` gifts past the card step, each with who gave (``gift_donor_label``),
+    those whose donor email contains ``query`` or whose payment intent id is ``query`` when given."""
+    gifts = Donation.objects.select_related("campaign", "donor", "offline").exclude(
+        status__in=["created", "awaiting_card"]
+    )
+    if query:
+        gifts = gifts.filter(donor__email__icontains=query) | gifts.filter(provider_payment_intent_id=query)
+    return [(gift, gift_donor_label(gift)) for gift in gifts.order_by("-created_at")[:limit]]
+
+
+def gift_donor_label(donation: Donation) -> str:
+    """Who gave, as finance reads it in the gift list: the donor's email; for a gift received
+    offline, "线下捐赠（现金，村服务站）" with the payer's name or email when recorded. Never the
+    ``@offline.invalid`` address that stands for an offline donor who gave none (ADR 0230)."""
+    offline = getattr(donation, "offline", None)
+    if offline is None and reachable_by_mail(donation.donor.email):
+        return donation.donor.email
+    channel = offline.get_channel_display() if offline is not None else ""
+    label = bracketed_text(_("Offline gift"), channel) if channel else _("Offline gift")
+    payer = (offline.donor_name or offline.donor_email) if offline is not None else ""
+    return f"{payer} · {label}" if payer else label
