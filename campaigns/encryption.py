@@ -68,7 +68,7 @@ def decrypt(token: str) -> str:
     """The text in ``token``. Raises ``RestrictedDataUnreadable`` if no configured key opens it."""
     try:
         return keyring().decrypt(token.encode("ascii")).decode()
-    except (InvalidToken, UnicodeEncodeError) as error:
+    except (InvalidToken, UnicodeEncodeError, UnicodeDecodeError) as error:
         raise RestrictedDataUnreadable(
             f"A restricted value opens with none of the keys in {KEYS_VARIABLE}: was a key removed "
             "before `manage.py reencrypt_restricted` ran? (ADR 0306)"

@@ -28,7 +28,9 @@ from tests.verification.factories import (
 )
 
 KEY_A = "dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5LTA="  # the test settings' key
-KEY_B = "dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5LTE="  # "test-only-not-secret-field-key-1"
+# Fernet signs with a key's first 16 bytes: B must differ from A there, or A verifies B's tokens and opens
+# them with the wrong cipher key (garbage, or now and then a padding that happens to pass).
+KEY_B = "c2Vjb25kLXRlc3Qtb25seS1ub3Qtc2VjcmV0LWtleSE="  # "second-test-only-not-secret-key!"
 ID_NUMBER = make_id_number(777, birth="19480512")
 PHONE = "13912345678"
 NAME = "盘秀英"
