@@ -12,6 +12,7 @@ in templates (``__html__``: the original in a ``lang="zh-Hans"`` span followed b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html
@@ -63,3 +64,25 @@ def in_reader_language(obj: object, field: str, *, language: str | None = None) 
     if english.strip() or not original:
         return ReaderText(english)
     return ReaderText(original, missing=True)
+
+
+# Han ideographs, CJK punctuation and full-width forms: text a reader of English cannot read.
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+def written_in_chinese_here(text: object, *, language: str | None = None) -> bool:
+    """Whether ``text`` that someone wrote in one language only (a supporter's page title, a team's
+    name) needs the "written in Chinese" mark for a reader of ``language`` (default: the active
+    one): it has Chinese characters and the reader reads English (issue 13)."""
+    return reads_english(language) and bool(CJK.search(str(text or "")))
+
+
+def written_plain(text: object, *, language: str | None = None) -> str:
+    """Plain text of ``written_text`` (``campaigns.templatetags.reader_language``) for places
+    without markup: a page's ``<title>``, link previews (``og:title``, ``og:description``), share
+    sheets. On an English page Chinese text is followed by "(written in Chinese)"; otherwise it is
+    returned as it is."""
+    value = "" if text is None else str(text)
+    if not written_in_chinese_here(value, language=language):
+        return value
+    return f"{value} ({_('written in Chinese')})"

@@ -24,7 +24,7 @@ def _context(donation: Donation, *, refunds: list[Refund]) -> dict:
         "org": organisation(),
         "language": translation.get_language(),
         "gift": donation,
-        "gift_day": site_date(donation.captured_at),
+        "gift_day": donation.gift_day,  # an offline gift: the day it was received
         "donor_name": donation.display_name or donation.donor.email,
         "campaign": in_reader_language(donation.campaign, "title"),
         "refunds": refunds,

@@ -4,16 +4,16 @@ An English page shows ``name_en``; where it is empty, the Chinese original in a 
 span marked "not yet translated" (see ``campaigns.reader_language``). ``{{ line.partner|reader }}``
 renders a ``ReaderText`` a selector already picked. ``reader_plain`` gives plain text (mails,
 ``<title>``). ``{{ team.name|written_text }}``: what a supporter wrote, in the one language they
-wrote it in, marked "written in Chinese" on an English page (issue 13)."""
-
-import re
+wrote it in, marked "written in Chinese" on an English page (issue 13); ``written_plain`` the same
+as plain text (``<title>``)."""
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from campaigns.reader_language import ReaderText, in_reader_language, reads_english
+from campaigns.reader_language import ReaderText, in_reader_language, written_in_chinese_here
+from campaigns.reader_language import written_plain as _written_plain
 from campaigns.site_name import site_name as _site_name
 from campaigns.site_name import site_name_fallback as _site_name_fallback
 
@@ -57,10 +57,6 @@ def site_name_offline() -> str:
     return _site_name_fallback()
 
 
-# Han ideographs, CJK punctuation and full-width forms: text a reader of English cannot read.
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
-
-
 @register.filter
 def written_text(value: object, element: str = "span") -> SafeString:
     """Text a supporter wrote (a team's name, a page's title or story) exists in one language only.
@@ -72,7 +68,7 @@ def written_text(value: object, element: str = "span") -> SafeString:
     unless it is already safe HTML."""
     tag = "div" if element == "div" else "span"
     text = "" if value is None else value
-    if not (reads_english() and _CJK.search(str(text))):
+    if not written_in_chinese_here(text):
         return format_html("<{} data-donor-text>{}</{}>", mark_safe(tag), text, mark_safe(tag))  # noqa: S308
     mark = (
         '<p class="untranslated"><small>({})</small></p>'
@@ -86,3 +82,9 @@ def written_text(value: object, element: str = "span") -> SafeString:
         mark_safe(tag),  # noqa: S308
         _("written in Chinese"),
     )
+
+
+@register.filter
+def written_plain(value: object) -> str:
+    """``written_text`` as plain text, for a ``<title>`` (``campaigns.reader_language.written_plain``)."""
+    return _written_plain(value)

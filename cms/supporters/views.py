@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.images import get_image_model
 
 from campaigns.models import Campaign
-from campaigns.reader_language import in_reader_language
+from campaigns.reader_language import in_reader_language, written_plain
 from campaigns.site_name import site_name
 from campaigns.state_tables import TransitionNotAllowed
 from campaigns.templatetags.link_preview import absolute_url, preview_context
@@ -73,8 +73,8 @@ def supporter_page(request: HttpRequest, slug: str) -> HttpResponse:
         "donate_wallet_url": reverse("payments:supporter_wallet_start", kwargs={"slug": page.slug}),
         "preview": preview_context(
             request=request,
-            title=page.title,
-            description=page.words[:200],
+            title=written_plain(page.title),
+            description=written_plain(page.words[:200]),
             image=absolute_url(
                 reverse("cms:supporter_card", args=[page.slug]) + f"?v={_version(page, figures)}"
             ),
@@ -98,9 +98,9 @@ def team_page(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": figures,
         "preview": preview_context(
             request=request,
-            title=team.name,
+            title=written_plain(team.name),
             description=_("A team raising for %(campaign)s")
-            % {"campaign": in_reader_language(team.campaign, "title").text},
+            % {"campaign": str(in_reader_language(team.campaign, "title"))},
             image=absolute_url(
                 reverse("cms:supporter_team_card", args=[team.slug]) + f"?v={_bucket(figures)}"
             ),

@@ -10,8 +10,10 @@ checks the move against ``DONATION_STATES``); the row's ``status`` is a cache of
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,10 @@ class PaymentMethodType(models.TextChoices):
     WECHAT_PAY = "wechat_pay", _("WeChat Pay")
     ALIPAY = "alipay", _("Alipay")
 
+
+# The idempotency key of a gift received offline (cash or bank transfer, ADR 0230) starts with
+# this: it names the ``OfflineGift`` it was confirmed from (``payments.offline.services``).
+OFFLINE_KEY_PREFIX = "offline:"
 
 # A donation has reached escrow once it is in one of these states.
 CAPTURED_STATES = (
@@ -208,6 +214,24 @@ class Donation(models.Model):
         from payments.donations.receipts import receipt_number
 
         return receipt_number(self) if self.captured_at is not None else ""
+
+    @property
+    def gift_day(self) -> date | None:
+        """The day of the gift in the site's time zone, as receipts, statements and the donor's page
+        date it: for a gift received offline the day the village station or the bank received the
+        money (``OfflineGift.received_on``), not the day a finance officer confirmed it; otherwise
+        the capture's day. ``None`` before capture. An offline gift reads its record (one query
+        unless ``offline`` was selected with the gift); other gifts read nothing."""
+        from campaigns.site_time import site_date
+
+        if self.captured_at is None:
+            return None
+        if self.idempotency_key.startswith(OFFLINE_KEY_PREFIX):
+            try:
+                return self.offline.received_on
+            except ObjectDoesNotExist:  # a key of that shape without its record: the capture's day
+                pass
+        return site_date(self.captured_at)
 
     @property
     def credit_notes(self) -> list:

@@ -92,7 +92,7 @@ def receipts_send(donation_pks: Sequence[int]) -> int:
 
     gifts = list(
         Donation.objects.filter(pk__in=set(donation_pks), captured_at__isnull=False)
-        .select_related("donor", "campaign")
+        .select_related("donor", "campaign", "offline")  # offline: the day it was received
         .order_by("language", "pk")
     )
     if not gifts:

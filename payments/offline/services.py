@@ -36,7 +36,7 @@ from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
 from campaigns.site_time import site_today
 from campaigns.verification.selectors import campaign_gift_refusal
-from payments.donations.models import Donation
+from payments.donations.models import OFFLINE_KEY_PREFIX, Donation
 from payments.donations.services import NO_MAIL_DOMAIN, donation_record_capture, donor_profile_for
 from payments.donations.states import donation_begin
 from payments.offline.models import LineOutcome, OfflineChannel, OfflineGift, OfflineGiftStatus
@@ -152,7 +152,7 @@ def offline_gift_confirm(*, gift: OfflineGift, actor: Actor) -> OfflineGift:
             )
         email = gift.donor_email or f"offline-{gift.pk}{NO_MAIL_DOMAIN}"
         donation = Donation.objects.create(
-            idempotency_key=f"offline:{gift.pk}", campaign=gift.campaign, donor=donor_profile_for(email=email),
+            idempotency_key=f"{OFFLINE_KEY_PREFIX}{gift.pk}", campaign=gift.campaign, donor=donor_profile_for(email=email),
             amount_minor=gift.amount_minor, currency=gift.currency, display_name=gift.donor_name,
             anonymous=gift.anonymous, language=settings.LANGUAGE_CODE,
         )  # fmt: skip

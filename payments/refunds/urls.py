@@ -4,5 +4,5 @@ from payments.refunds import views
 
 urlpatterns = [
     path("finance/gifts/", views.gifts_list_moved, name="finance_gifts_moved"),
-    path("gifts/<uuid:public_id>/refund/", views.refund_view, name="refund"),
+    path("gifts/<uuid:public_id>/refund/", views.refund_moved, name="refund"),
 ]

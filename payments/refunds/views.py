@@ -8,8 +8,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,7 +38,11 @@ class TakeOverForm(LabelledForm):
 
 
 @login_required
-def refund_view(request: HttpRequest, public_id) -> HttpResponse:
+def refund_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Refund one gift, fully or in part, with a reason (finance officers only; an admin screen at
+    ``/admin/finance/gifts/<id>/refund/``). Anyone else gets Wagtail's refusal (back to the
+    dashboard), an unknown gift 404, and an amount that may not be refunded 400 with the form's
+    errors (``InvalidAmount``, ``RefundNotAllowed``)."""
     if not in_role(request.user, FINANCE_OFFICERS):
         raise PermissionDenied
     donation = get_object_or_404(Donation.objects.select_related("campaign", "donor"), public_id=public_id)
@@ -54,7 +59,7 @@ def refund_view(request: HttpRequest, public_id) -> HttpResponse:
             take_over.add_error(None, exc)
         else:
             messages.success(request, _("The automatic refund is stopped and the money is held again."))
-            return redirect("payments:refund", public_id=donation.public_id)
+            return redirect("finance_gift_refund", public_id=donation.public_id)
     if not taking_over and request.method == "POST" and form.is_valid():
         try:
             amount = parse_amount(form.cleaned_data["amount"], currency=donation.currency)
@@ -66,15 +71,17 @@ def refund_view(request: HttpRequest, public_id) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The refund is on its way."))
-            return redirect("payments:refund", public_id=donation.public_id)
+            return redirect("finance_gift_refund", public_id=donation.public_id)
     status = 400 if request.method == "POST" else 200
     deadline = wallet_refund_deadline(donation)  # a wallet gift's refund window (ADR 0233)
     wallet = {"name": wallet_label(donation.payment_method_type), "deadline": deadline,
               "refusal": wallet_refund_refusal(donation=donation)} if deadline else None  # fmt: skip
-    return render(request, "payments/refund.html", {"donation": donation, "form": form, "take_over": take_over,
-                                                    "refunds": donation.refunds.order_by("-created_at"),
-                                                    "wallet": wallet},
-                  status=status)  # fmt: skip
+    return render(request, "payments/admin/gift_refund.html", {
+        "page_title": _("Refund a gift"), "header_icon": "tag", "donation": donation, "form": form,
+        "take_over": take_over, "refunds": donation.refunds.order_by("-created_at"), "wallet": wallet,
+        "breadcrumbs_items": [{"url": reverse("finance_gifts"), "label": _("Gifts and refunds")},
+                              {"url": "", "label": _("Refund a gift")}],
+    }, status=status)  # fmt: skip
 
 
 @login_required
@@ -93,3 +100,11 @@ def gifts_list(request: HttpRequest) -> HttpResponse:
 def gifts_list_moved(request: HttpRequest) -> HttpResponse:
     """The gift list's old address (before it became an admin screen) leads to it."""
     return redirect("finance_gifts")
+
+
+def refund_moved(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A gift's old refund address (before it became an admin screen) leads to it; 307 keeps a
+    posted form a post, so a refund sent from an old page is not lost."""
+    response = HttpResponseRedirect(reverse("finance_gift_refund", kwargs={"public_id": public_id}))
+    response.status_code = 307 if request.method == "POST" else 302
+    return response

@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from campaigns.roles import FINANCE_OFFICERS, in_role
-from payments.refunds.views import gifts_list
+from payments.refunds.views import gifts_list, refund_view
 
 
 class GiftsMenuItem(MenuItem):
@@ -17,7 +17,10 @@ class GiftsMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_gifts_url():
-    return [path("finance/gifts/", gifts_list, name="finance_gifts")]
+    return [
+        path("finance/gifts/", gifts_list, name="finance_gifts"),
+        path("finance/gifts/<uuid:public_id>/refund/", refund_view, name="finance_gift_refund"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

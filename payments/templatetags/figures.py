@@ -22,10 +22,16 @@ def figure_label(name: str) -> str:
 
 @register.inclusion_tag("payments/_money_figures.html")
 def money_figures(
-    figures, *names: str, css_class: str = "facts", skip_zero: str = "", testid_prefix: str = ""
+    figures,
+    *names: str,
+    css_class: str = "facts",
+    skip_zero: str = "",
+    testid_prefix: str = "",
+    layout: str = "list",
 ) -> dict:
     """``skip_zero``: space-separated figure names left out while they are zero (e.g. disputes);
-    ``testid_prefix``: gives each value a ``data-testid`` of the prefix and the figure's name."""
+    ``testid_prefix``: gives each value a ``data-testid`` of the prefix and the figure's name;
+    ``layout``: ``"list"`` (a ``<dl>``, public pages) or ``"table"`` (the admin's listing table)."""
     hidden = set(skip_zero.split())
     rows = []
     for name in names:
@@ -33,11 +39,11 @@ def money_figures(
         if name in hidden and not value:
             continue
         rows.append({"name": name, "label": label(name), "value": value})
-    return {"rows": rows, "css_class": css_class, "testid_prefix": testid_prefix}
+    return {"rows": rows, "css_class": css_class, "testid_prefix": testid_prefix, "layout": layout}
 
 
 @register.inclusion_tag("payments/_money_figures.html")
-def gift_money_figures(donation, css_class: str = "facts") -> dict:
+def gift_money_figures(donation, css_class: str = "facts", layout: str = "list") -> dict:
     """One gift's cents in the campaign figures' words (finance's refund screen): what is still
     held is all a refund may take."""
     from payments.allocation.services import breakdown_of
@@ -45,4 +51,4 @@ def gift_money_figures(donation, css_class: str = "facts") -> dict:
     names = ("captured", "held", "approved_unpaid", "paid", "refunded", "disputed", "lost_to_disputes",
              "to_recover")  # fmt: skip
     return money_figures(breakdown_of(donation), *names, css_class=css_class,
-                         skip_zero="disputed lost_to_disputes to_recover", testid_prefix="gift-")  # fmt: skip
+                         skip_zero="disputed lost_to_disputes to_recover", testid_prefix="gift-", layout=layout)  # fmt: skip

@@ -113,7 +113,7 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         Donation.objects.filter(donor=donor, status__in=CAPTURED_STATES)
         .annotate(day=Coalesce("captured_at", "created_at"))
         .filter(_period_filter(period))
-        .select_related("campaign")
+        .select_related("campaign", "offline")  # offline: the day it was received (gift_day)
         .prefetch_related("refunds")
         .order_by("day", "id")
     )
@@ -141,7 +141,7 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         gifts.append(
             Gift(
                 receipt_number=number,
-                day=when,
+                day=d.gift_day or when,  # an offline gift: the day it was received
                 campaign=str(in_reader_language(d.campaign, "title")),
                 amount=d.amount,
                 refunded=d.refunded,

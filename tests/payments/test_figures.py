@@ -226,7 +226,7 @@ def test_finance_refund_screen_shows_the_gift_in_the_same_words(every_kind_of_en
     client.force_login(finance_officer)
 
     # when finance opens its refund screen
-    html = client.get(f"/payments/gifts/{gifts['failed_refund'].public_id}/refund/").content.decode()
+    html = client.get(f"/admin/finance/gifts/{gifts['failed_refund'].public_id}/refund/").content.decode()
 
     # then it shows where the gift's cents are, with the glossary's figures
     for name, value in [("captured", "¥500"), ("held", "¥0"), ("approved_unpaid", "¥200"), ("paid", "¥300"),

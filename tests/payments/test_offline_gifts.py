@@ -324,3 +324,46 @@ def test_the_trace_of_an_offline_gift_shows_the_day_received_and_how(
     assert f"Cash at a village station, received {received:%Y-%m-%d}" in english
     assert f"村服务站现金，{received:%Y-%m-%d} 收到" in chinese
     assert f"received {site_today():%Y-%m-%d}" not in english
+
+
+def test_receipts_of_an_offline_gift_are_dated_the_day_it_was_received(
+    client, campaign, django_capture_on_commit_callbacks, mailoutbox
+):
+    # given cash taken five days before a second officer confirmed it
+    import re
+    from datetime import timedelta
+
+    from reports.receipts import gift_receipt_html
+    from reports.selectors.donor_statement import donor_statement
+
+    received, today = site_today() - timedelta(days=5), site_today()
+    gift = record(campaign, received_on=received, donor_email="zhao@example.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        offline_gift_confirm(gift=gift, actor=officer("finance-b"))
+    gift.refresh_from_db()
+    donation = gift.donation
+    assert donation.gift_day == received
+
+    # then the receipt mail, the donor's own page, the receipt PDF and the statement all give that day
+    (mail,) = mailoutbox
+    assert f"{received:%Y-%m-%d}" in mail.body and f"{today:%Y-%m-%d}" not in mail.body
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.body).group(1)
+    page = client.get(link, follow=True).content.decode()
+    assert donation.receipt_number in page
+    assert f"{received:%Y-%m-%d}" in page and f"<dd>{today:%Y-%m-%d}</dd>" not in page
+    pdf = gift_receipt_html(donation=donation, language="en")
+    assert f"{received:%Y-%m-%d}" in pdf and f"{today:%Y-%m-%d}" not in pdf
+    statement = donor_statement(donor_id=donation.donor_id, period="")
+    assert [g.day for g in statement.gifts] == [received]
+    # and the receipt number stays the one the gift was given when it was confirmed
+    assert donation.receipt_number == f"CF-{today.year}-{donation.pk:08d}"
+
+
+def test_a_card_gifts_day_is_its_capture_day_read_without_a_query(
+    campaign, fake_gateway, django_assert_num_queries
+):
+    from tests.payments.factories import give
+
+    donation = give(campaign, "300")
+    with django_assert_num_queries(0):
+        assert donation.gift_day == site_today()

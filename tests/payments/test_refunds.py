@@ -136,7 +136,7 @@ def test_refund_page_for_finance_officer(client, fake_gateway, campaign, finance
     client.force_login(finance_officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "typo"}
+            f"/admin/finance/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "typo"}
         )
     assert response.status_code == 302
     assert balance_of(escrow_account(campaign)) == cny("250")
@@ -145,8 +145,8 @@ def test_refund_page_for_finance_officer(client, fake_gateway, campaign, finance
 def test_refund_page_refuses_others(client, fake_gateway, campaign, editor):
     gift = give(campaign, "300")
     client.force_login(editor)
-    response = client.post(f"/payments/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "x"})
-    assert response.status_code == 403
+    response = client.post(f"/admin/finance/gifts/{gift.public_id}/refund/", {"amount": "50", "reason": "x"})
+    assert (response.status_code, response.url) == (302, "/admin/")  # an admin screen: Wagtail's refusal
     assert not Refund.objects.exists()
 
 
@@ -204,3 +204,20 @@ def test_the_admin_refund_list_reads_in_words_not_codes(client, fake_gateway, ca
     assert f"¥300 → {campaign.title}（部分退款）" in html  # Chinese brackets (ADR 0417)
     assert "partially_refunded" not in html and "→ 1 (" not in html and "→ 1（" not in html
     assert "支付机构给出的原因" in html  # column headers in the admin's language
+
+
+def test_refund_page_is_an_admin_screen_and_its_old_address_leads_there(client, fake_gateway, campaign,
+                                                                         finance_officer):  # fmt: skip
+    gift = give(campaign, "300")
+    client.force_login(finance_officer)
+    screen = f"/admin/finance/gifts/{gift.public_id}/refund/"
+    html = client.get(screen).content.decode()
+    assert 'data-testid="refund-gift"' in html
+    # Wagtail's admin frame (sidebar, breadcrumbs back to the gift list), not the public site's layout.
+    assert 'id="wagtail-sidebar-props"' in html and 'href="/admin/finance/gifts/"' in html
+    assert 'class="site-header' not in html
+    old = f"/payments/gifts/{gift.public_id}/refund/"
+    assert (client.get(old).status_code, client.get(old)["Location"]) == (302, screen)
+    posted = client.post(old, {"amount": "50", "reason": "x"})
+    assert (posted.status_code, posted["Location"]) == (307, screen)  # the form stays a post
+    assert not Refund.objects.exists()

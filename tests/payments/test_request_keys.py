@@ -100,7 +100,7 @@ def test_the_refund_form_posted_twice_is_one_refund_and_after_a_refusal_a_new_on
 ):
     gift = give(campaign, "300")
     client.force_login(finance_officer)
-    url = f"/payments/gifts/{gift.public_id}/refund/"
+    url = f"/admin/finance/gifts/{gift.public_id}/refund/"
     form = {"amount": "１００元", "reason": "donor asked", "request_id": str(uuid.uuid4())}
 
     # when the same form is posted twice
@@ -132,7 +132,9 @@ def test_an_ambiguous_refund_amount_is_refused_with_what_was_understood(client, 
     gift = give(campaign, "300")
     client.force_login(finance_officer)
 
-    response = client.post(f"/payments/gifts/{gift.public_id}/refund/", {"amount": "100,00", "reason": "r"})
+    response = client.post(
+        f"/admin/finance/gifts/{gift.public_id}/refund/", {"amount": "100,00", "reason": "r"}
+    )
 
     assert response.status_code == 400
     assert not Refund.objects.exists()
@@ -207,7 +209,7 @@ def test_finance_takes_over_a_refused_automatic_refund(fake_gateway, campaign, f
         refund_take_over(refund=refund, actor=finance_officer, reason=" ")
 
     # when finance takes it over from the refund page
-    response = client.post(f"/payments/gifts/{gift.public_id}/refund/",
+    response = client.post(f"/admin/finance/gifts/{gift.public_id}/refund/",
                            {"take_over": "1", "refund": refund.pk, "reason": "will pay back by bank transfer"})  # fmt: skip
 
     # then the retries stop, the money is held again and the gift is received again

@@ -32,7 +32,8 @@ def test_a_public_page_in_both_languages_with_share_metadata_qr_and_the_give_for
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<meta property="og:title" content="周敏为外婆筹款">' in html
+    marked = " (written in Chinese)" if prefix else ""  # the supporter wrote in Chinese only
+    assert f'<meta property="og:title" content="周敏为外婆筹款{marked}">' in html
     assert 'property="og:image" content="http' in html and f"/supporters/{page.slug}/preview.png?v=" in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert "¥300" in html and "三千元一台手术。" in html
@@ -310,3 +311,37 @@ def test_an_english_page_marks_a_supporters_chinese_words_as_written_in_chinese(
     # and the Chinese page shows them unmarked
     assert "<h1><span data-donor-text>周敏为外婆筹款</span></h1>" in chinese
     assert "written in Chinese" not in chinese and "中文撰写" not in chinese
+
+
+def test_an_english_pages_title_and_link_previews_mark_a_supporters_chinese_words(client, campaign, editor):
+    import re
+
+    # given a page (and its team) written in Chinese
+    page = public_page(campaign, editor, new_team_name="江华同学会")
+
+    def heads(url: str) -> dict[str, str]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        found = {"title": re.search(r"<title>(.*?)</title>", html, re.S).group(1)}
+        for name in ("og:title", "og:description", "twitter:title", "twitter:description", "og:image:alt"):
+            found[name] = re.search(rf'<meta (?:property|name)="{name}" content="([^"]*)"', html).group(1)
+        found["share"] = re.search(r'data-share-title="([^"]*)"', html).group(1)
+        return found
+
+    # when the page and its team are read in English, every plain-text place marks the Chinese
+    english = heads(f"/en/supporters/{page.slug}/")
+    assert english["title"].startswith("周敏为外婆筹款 (written in Chinese) · ")
+    assert (
+        english["og:title"]
+        == english["twitter:title"]
+        == english["share"]
+        == "周敏为外婆筹款 (written in Chinese)"
+    )
+    assert english["og:description"].endswith("(written in Chinese)")
+    team = heads(f"/en/teams/{page.team.slug}/")
+    assert team["title"].startswith("江华同学会 (written in Chinese) · ")
+    assert team["og:title"] == "江华同学会 (written in Chinese)"
+    # and in Chinese nothing is marked
+    chinese = heads(f"/supporters/{page.slug}/")
+    assert chinese["og:title"] == "周敏为外婆筹款" and "written in Chinese" not in "".join(chinese.values())

@@ -402,7 +402,7 @@ def test_an_alipay_refund_past_90_days_is_refused_on_the_finance_screen(
         client, wallets, campaign, django_capture_on_commit_callbacks, method="alipay", paid_days_ago=90
     )
     client.force_login(finance_officer)
-    url = reverse("payments:refund", kwargs={"public_id": gift.public_id})
+    url = reverse("finance_gift_refund", kwargs={"public_id": gift.public_id})
 
     page = client.get(url)
     response = client.post(url, {"amount": "200", "reason": "donor asked", "request_id": str(uuid.uuid4())})
@@ -420,7 +420,7 @@ def test_a_wallet_refund_inside_its_window_goes_through_the_refund_path(
         client, wallets, campaign, django_capture_on_commit_callbacks, method="alipay", paid_days_ago=88
     )
     client.force_login(finance_officer)
-    page = client.get(reverse("payments:refund", kwargs={"public_id": gift.public_id})).content.decode()
+    page = client.get(reverse("finance_gift_refund", kwargs={"public_id": gift.public_id})).content.decode()
     assert 'data-testid="wallet-refund-window"' in page
 
     with django_capture_on_commit_callbacks(execute=True):
