@@ -58,6 +58,34 @@ def test_the_gift_list_is_an_admin_screen_naming_offline_donors_by_how_they_gave
     assert "offline.invalid" not in html
 
 
+def test_an_offline_gift_in_the_gift_list_is_dated_when_received_and_refunded_offline(
+    client, fake_gateway, campaign, finance_officer
+):
+    from datetime import timedelta
+
+    # given a card gift and a cash gift taken four days before it was confirmed
+    card = give(campaign, "300", email="card.donor@example.cn")
+    received = site_today() - timedelta(days=4)
+    gift = offline_gift_record(
+        campaign=campaign, amount=cny("200"), channel=OfflineChannel.CASH, place="江华县大石桥村服务站",
+        reference="JH-0009", received_on=received, actor=officer("finance-a"),
+    )  # fmt: skip
+    offline_gift_confirm(gift=gift, actor=officer("finance-b"))
+    client.force_login(finance_officer)
+
+    html = client.get("/admin/finance/gifts/", **ZH).content.decode()
+
+    # then the cash gift's row gives the day the station took it and leads to the offline refunds,
+    # never to the provider's refund (which refuses an offline gift)
+    row = re.search(r"<tr>(?:(?!</tr>).)*线下捐款(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert f"<td>{received.year}年{received.month}月{received.day}日</td>" in row
+    assert 'href="/admin/offline/refunds/"' in row and "/refund/" not in row.replace("/refunds/", "")
+    gift.refresh_from_db()
+    assert f"/admin/finance/gifts/{gift.donation.public_id}/refund/" not in html
+    # and the card gift keeps its refund screen
+    assert f"/admin/finance/gifts/{card.public_id}/refund/" in html
+
+
 def test_the_gift_list_is_for_finance_only(client, editor):
     """As every admin screen: Wagtail answers a refusal with the dashboard and its message."""
     client.force_login(editor)
