@@ -66,6 +66,13 @@ def in_reader_language(obj: object, field: str, *, language: str | None = None) 
     return ReaderText(original, missing=True)
 
 
+def reader_str(obj: object, field: str) -> str:
+    """``obj.<field>`` in the active language as plain text, for a record's ``__str__``: the admin's
+    lists, choosers and headings read records in the staff member's language (issue 13). On an
+    English screen a record without its English twin reads "<Chinese> (not yet translated)"."""
+    return str(in_reader_language(obj, field))
+
+
 # Han ideographs, CJK punctuation and full-width forms: text a reader of English cannot read.
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 

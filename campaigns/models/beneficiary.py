@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.reader_language import reader_str
 from campaigns.storage import private_storage
 from campaigns.templatetags.labels import bracketed_text
 
@@ -104,7 +105,8 @@ class Beneficiary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return bracketed_text(self.pseudonym, self.campaign)  # "盘奶奶（白内障复明手术项目）"
+        # "盘奶奶（白内障复明手术项目）"; "Grandma Pan (Cataract surgery programme)" in English
+        return bracketed_text(reader_str(self, "pseudonym"), self.campaign)
 
     @property
     def is_verified(self) -> bool:
@@ -165,4 +167,4 @@ class Evidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.summary
+        return reader_str(self, "summary")

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.reader_language import reader_str
 from campaigns.site_time import site_today
 
 
@@ -133,7 +134,7 @@ class Campaign(PublicFundraisingFields):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return reader_str(self, "title")  # the admin in the staff member's language (issue 13)
 
     @property
     def goal(self) -> Money:

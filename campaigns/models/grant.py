@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.reader_language import reader_str
 
 
 class Grant(models.Model):
@@ -46,7 +47,7 @@ class Grant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} · {self.beneficiary.pseudonym}"
+        return f"{reader_str(self, 'title')} · {reader_str(self.beneficiary, 'pseudonym')}"
 
     @property
     def amount(self) -> Money:

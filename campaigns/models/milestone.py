@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.reader_language import reader_str
 
 
 class MilestoneKind(models.TextChoices):
@@ -97,7 +98,7 @@ class Milestone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.beneficiary.pseudonym}"
+        return f"{self.get_kind_display()} · {reader_str(self.beneficiary, 'pseudonym')}"
 
     @property
     def amount(self) -> Money:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.money import CURRENCY_CHOICES, Money
+from campaigns.reader_language import reader_str
 
 
 class NeedKind(models.TextChoices):
@@ -129,7 +130,7 @@ class Need(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} · {self.beneficiary.pseudonym}"
+        return f"{reader_str(self, 'title')} · {reader_str(self.beneficiary, 'pseudonym')}"
 
     @property
     def amount(self) -> Money:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.reader_language import reader_str
+
 
 class PartnerKind(models.TextChoices):
     HOSPITAL = "hospital", _("Hospital")
@@ -42,7 +44,7 @@ class Partner(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return reader_str(self, "name")  # the admin in the staff member's language (issue 13)
 
 
 class PartnerMember(models.Model):
