@@ -129,3 +129,26 @@ def test_english_texts_set_refuses_fields_without_an_english_twin(english_campai
     partner.refresh_from_db()
     assert partner.name_en == ""
     assert not AuditEvent.objects.filter(action="partner.translation_changed").exists()
+
+
+def test_records_read_in_the_staff_members_language_in_the_admin(verifier):
+    """``__str__`` feeds the admin's lists, choosers and headings: an English screen reads the
+    English twin, or the Chinese marked "not yet translated"; a Chinese screen the Chinese."""
+    from tests.factories import CampaignFactory
+
+    campaign = CampaignFactory(title="白内障复明手术项目", title_en="Cataract surgery programme")
+    named = PartnerFactory(name="江华县人民医院", name_en="Jianghua County People's Hospital")
+    unnamed = PartnerFactory(name="大方县职校", name_en="")
+    patient = BeneficiaryFactory(campaign=campaign, pseudonym="盘奶奶", pseudonym_en="Grandma Pan")
+
+    with translation.override("en"):
+        assert str(campaign) == "Cataract surgery programme"
+        assert str(named) == "Jianghua County People's Hospital"
+        assert str(unnamed) == "大方县职校 (not yet translated)"
+        assert str(patient) == "Grandma Pan (Cataract surgery programme)"
+    with translation.override("zh-hans"):
+        assert (str(campaign), str(named), str(patient)) == (
+            "白内障复明手术项目",
+            "江华县人民医院",
+            "盘奶奶（白内障复明手术项目）",
+        )
