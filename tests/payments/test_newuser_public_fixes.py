@@ -87,15 +87,25 @@ def test_both_card_scripts_choose_the_message_by_decline_code_then_code():
         assert "show(error.message" not in source
 
 
-def test_a_donor_typed_dedication_is_marked_as_donor_text_on_english_pages(client, fake_gateway, campaign):
-    # given a gift in honour of someone named in Chinese
-    give(campaign, "100", dedication="我的外婆", display_name="Li Na")
+def test_a_donor_typed_dedication_and_message_are_marked_written_in_chinese_on_english_pages(
+    client, fake_gateway, campaign
+):
+    # given a gift in honour of someone named in Chinese, with a Chinese public message
+    give(campaign, "100", dedication="我的外婆", public_message="加油！", display_name="李娜")
 
-    # when the English campaign page shows it on the wall of support
+    # when the English donate page shows it on the wall of support
     html = client.get(f"/en/payments/donate/{campaign.slug}/").content.decode()
+    wall = html.split('class="wall-of-support"', 1)[1].split("</section>", 1)[0]
 
-    # then the English words are translated and the donor's words marked as typed
-    assert "in honour of <span data-donor-text>我的外婆</span>" in html
+    # then the donor's words are marked as written in Chinese; the name is shown as typed
+    written = '<span lang="zh-Hans" data-donor-text>{}</span> <small class="untranslated">(written in Chinese)</small>'
+    assert "in honour of " + written.format("我的外婆") in wall
+    assert "<p>" + written.format("加油！") + "</p>" in wall
+    assert "<strong data-donor-text>李娜</strong>" in wall
+
+    # and a Chinese page shows them without a mark
+    chinese = client.get(f"/payments/donate/{campaign.slug}/").content.decode()
+    assert "<p><span data-donor-text>加油！</span></p>" in chinese and "written in Chinese" not in chinese
 
 
 def _receipt(mailoutbox, campaign, language: str):
