@@ -190,3 +190,60 @@ def test_a_declined_charge_is_answered_in_the_readers_language():
         assert card_error_for_reader("", "付款未能完成。") == "付款未能完成。"
     with translation.override("en"):
         assert card_error_for_reader("card_declined", "Your card was declined.") == "Your card was declined."
+
+
+def _decoded_subject(mail) -> str:
+    import email
+    from email import policy
+
+    raw = mail.message().as_bytes(linesep="\r\n")
+    return str(email.message_from_bytes(raw, policy=policy.default)["Subject"])
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_receipts_subject_is_one_line_and_its_header_decodes_without_a_leading_blank(
+    fake_gateway, campaign, mailoutbox, language
+):
+    mail = _receipt(mailoutbox, campaign, language)
+
+    assert mail.subject == mail.subject.strip() and "\n" not in mail.subject
+    assert _decoded_subject(mail) == mail.subject
+    assert not _decoded_subject(mail).startswith(" ")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "template",
+    sorted(
+        str(p.relative_to(settings.BASE_DIR))
+        for p in Path(settings.BASE_DIR).glob("*/templates/**/*_subject.txt")
+    ),
+)
+def test_every_mail_kinds_subject_is_one_line_and_decodes_as_written(template, language, campaign):
+    from campaigns.site_mail import SiteMail
+
+    # given a subject template rendered in the mail's language, with a long Chinese campaign title
+    campaign.title = campaign.title_en = "为乡村老人做白内障手术让他们重见光明的公益项目\n第二期"
+    with translation.override(language):
+        rendered = render_to_string(template.split("templates/", 1)[1], {
+            "donation": {"campaign": campaign}, "item": {"campaign": campaign.title, "partner": campaign.title,
+            "outcome": campaign.title, "beneficiary": "张三", "update": {"title": "近况\n更新"}}, "items": [1, 2],
+        })  # fmt: skip
+
+    # when it is sent as the site sends mails
+    mail = SiteMail(rendered, "body", "noreply@clearfund.example", ["li.na@example.cn"])
+
+    # then the subject is one line without blanks around it, and the header decodes to it
+    assert mail.subject and mail.subject == mail.subject.strip() and "\n" not in mail.subject
+    assert _decoded_subject(mail) == mail.subject
+
+
+def test_every_mail_is_sent_as_a_site_mail():
+    # Django's send_mail and EmailMessage fold a long Chinese subject onto a continuation line.
+    sources = [
+        p
+        for app in ("campaigns", "cms", "payments", "reports", "api")
+        for p in Path(settings.BASE_DIR, app).rglob("*.py")
+    ]
+    offenders = [str(p) for p in sources if re.search(r"from django\.core\.mail import .*\b(send_mail|EmailMessage|EmailMultiAlternatives)\b", p.read_text()) and p.name != "site_mail.py"]  # fmt: skip
+    assert offenders == []
