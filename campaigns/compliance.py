@@ -23,7 +23,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.reader_language import CJK, ReaderText, in_reader_language
 
 # The campaign's own public-fundraising facts (on ``Campaign`` and proposed on its CMS page).
 CAMPAIGN_FIELDS = (
@@ -56,7 +56,10 @@ class Credentials:
     def qualification(self, *, language: str | None = None) -> ReaderText:
         """The qualification's number for a reader of ``language`` (default: the active one): the
         English reading on English pages, the Chinese number marked "not yet translated" when
-        there is none (``campaigns.reader_language``)."""
+        there is none (``campaigns.reader_language``). A number without Chinese in it reads the
+        same in both languages."""
+        if not CJK.search(self.fundraising_qualification):
+            return ReaderText(self.fundraising_qualification)
         return in_reader_language(self, "fundraising_qualification", language=language)
 
 
