@@ -188,3 +188,6 @@ def test_an_offer_and_the_matchers_page_show_the_window_as_every_public_moment_i
     assert f"left to match until {ends.date():%Y-%m-%d} 16:15 (UTC+8)." in html
     assert "p.m." not in html and ".." not in html.split("left to match until", 1)[1].split("</p>", 1)[0]
     assert site_moment_text(p.ends_at) in matcher and "p.m." not in matcher
+    # and the campaign's deadline, a date, is written as the moments' dates are (not "May 1, 2027")
+    deadline = page.campaign.deadline
+    assert f'<time datetime="{deadline:%Y-%m-%d}">{deadline:%Y-%m-%d}</time>' in html
