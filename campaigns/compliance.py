@@ -23,6 +23,8 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.reader_language import CJK, ReaderText, in_reader_language
+
 # The campaign's own public-fundraising facts (on ``Campaign`` and proposed on its CMS page).
 CAMPAIGN_FIELDS = (
     "fundraising_filing_number",
@@ -48,6 +50,17 @@ class Credentials:
     # The organisation's name per language, so that the notice needs no read of its own.
     name: str = ""
     name_en: str = ""
+    # The qualification's official number read in English ("Xiangminci [2025] No. 001").
+    fundraising_qualification_en: str = ""
+
+    def qualification(self, *, language: str | None = None) -> ReaderText:
+        """The qualification's number for a reader of ``language`` (default: the active one): the
+        English reading on English pages, the Chinese number marked "not yet translated" when
+        there is none (``campaigns.reader_language``). A number without Chinese in it reads the
+        same in both languages."""
+        if not CJK.search(self.fundraising_qualification):
+            return ReaderText(self.fundraising_qualification)
+        return in_reader_language(self, "fundraising_qualification", language=language)
 
 
 _source: Callable[[], Credentials | None] | None = None

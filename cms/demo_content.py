@@ -29,6 +29,7 @@ SITE_SETTINGS = {
     # An official number is shown as issued in both languages; "示例" marks it invented, and no
     # English "(demo)" sits on the Chinese pages (issue 13).
     "fundraising_qualification": "湘民慈〔2025〕示例 001 号",
+    "fundraising_qualification_en": "Xiangminci [2025] Example No. 001",
     "contact_email": "hello@clearfund.example",
     "contact_phone": "0731 0000 0000",
     "footer_text": "每一分善款都可追溯：托管在独立账户，核实成果后才拨付给合作机构。",

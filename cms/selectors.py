@@ -272,7 +272,7 @@ def cached_credentials():
     if found is None:
         value = credentials_of_default_site() or Credentials()
         found = (value.registration_number, value.fundraising_qualification, value.address, value.address_en,
-                 value.name, value.name_en)  # fmt: skip
+                 value.name, value.name_en, value.fundraising_qualification_en)  # fmt: skip
         cache.set(key, found, _header_seconds())
     credentials = Credentials(*found)
     if kept is not None:

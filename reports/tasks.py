@@ -14,12 +14,12 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaigns.site_mail import send_site_mail
 from campaigns.site_name import from_address, site_name
 from payments.outbox.queueing import enqueue
 from reports import services
@@ -153,7 +153,7 @@ def email_donor_statement(self, run_id: int) -> bool:
             "is ready: %(link)s\n\nThe link is personal; please do not share it."
         ) % {"period": run.period or _("all time"), "link": link}
     try:
-        send_mail(subject, body, sender, [email])
+        send_site_mail(subject, body, sender, [email])
     except (smtplib.SMTPException, OSError) as exc:
         services.unmark_emailed(run_id=run_id)  # claimed but not sent: let the retry send it
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

@@ -19,7 +19,7 @@ def fundraising_notice(campaign) -> dict:
     return {
         "organisation": name or site_name(),
         "registration": credentials.registration_number,
-        "qualification": credentials.fundraising_qualification,
+        "qualification": credentials.qualification(),
         "filing": campaign.fundraising_filing_number,
         "platform": in_reader_language(campaign, "designated_platform"),
         "platform_url": campaign.designated_platform_url,

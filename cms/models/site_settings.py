@@ -43,6 +43,15 @@ class SiteSettings(BaseSiteSetting):
             "granting it), shown with the registration. Campaigns cannot take gifts while it is empty."
         ),
     )
+    fundraising_qualification_en = models.CharField(
+        _("public-fundraising qualification (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The qualification's number as English pages, receipts and statements show it (for example "
+            '"Xiangminci [2025] No. 001"). When empty they show the Chinese number marked "not yet translated".'
+        ),
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     footer_text = models.TextField(_("footer text (Chinese)"), blank=True)
@@ -67,6 +76,7 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("organisation_address_en"),
                 FieldPanel("registration_number"),
                 FieldPanel("fundraising_qualification"),
+                FieldPanel("fundraising_qualification_en"),
             ],
             heading=_("Organisation"),
         ),
@@ -134,6 +144,7 @@ def credentials_of_default_site() -> Credentials | None:
     return Credentials(
         registration_number=found.registration_number.strip().upper(),
         fundraising_qualification=found.fundraising_qualification.strip(),
+        fundraising_qualification_en=found.fundraising_qualification_en.strip(),
         address=found.organisation_address.strip(),
         address_en=found.organisation_address_en.strip(),
         name=found.organisation_name.strip(),

@@ -21,7 +21,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from campaigns.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS, Money
 from payments.donations.client_ip import client_ip
 from payments.donations.models import Donation, Frequency
 from payments.donations.protection import AttemptBlocked, Overloaded, attempt_check, provider_slot
@@ -52,19 +51,13 @@ def busy_response() -> JsonResponse:
                       Overloaded.retry_after)  # fmt: skip
 
 
-def exact_amount(amount: Money) -> str:
-    """Every minor unit shown, as the card will be charged: ``¥500.00`` (``str(Money)`` drops
-    ``.00``, fine for totals, not for the amount a donor confirms)."""
-    symbol = CURRENCY_SYMBOLS.get(amount.currency, amount.currency + " ")
-    return f"{symbol}{amount.amount:,.{CURRENCY_EXPONENTS[amount.currency]}f}"
-
-
 def submit_label(donation: Donation) -> str:
     """The donate button once the server has the gift: the exact amount it will charge, in the
-    donor's language ("Give ¥500.00" / "捐赠 ¥500.00")."""
+    donor's language, in the money format of the presets, mails and thank-you page: whole yuan
+    without ".00", cents when there are any ("Give ¥500" / "捐赠 ¥500.50")."""
     if donation.frequency == Frequency.MONTHLY:
-        return _("Give %(amount)s every month") % {"amount": exact_amount(donation.amount)}
-    return _("Give %(amount)s") % {"amount": exact_amount(donation.amount)}
+        return _("Give %(amount)s every month") % {"amount": str(donation.amount)}
+    return _("Give %(amount)s") % {"amount": str(donation.amount)}
 
 
 def started_gifts(request: HttpRequest) -> list[str]:
@@ -170,7 +163,7 @@ def start_card_gift(
             # the button shows it before the card is charged.
             "amount": str(donation.amount.amount),
             "currency": donation.currency,
-            "amount_display": exact_amount(donation.amount),
+            "amount_display": str(donation.amount),
             "submit_label": submit_label(donation),
             "confirm_note": _("Check the amount on the button, then press it to give."),
             "client_secret": client_secret,

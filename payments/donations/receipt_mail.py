@@ -23,11 +23,12 @@ from contextlib import contextmanager
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import get_template
 from django.utils import translation
 
+from campaigns.site_mail import send_site_mail
 from campaigns.site_name import from_address
 from payments.donations.models import Donation
 from payments.outbox.queueing import enqueue, enqueue_on_commit
@@ -127,4 +128,4 @@ def _receipt_mail(gift: Donation, language: str, subject_template, body_template
         subject = subject_template.render(values).strip()
         body = body_template.render(values)
     mail.open()  # once for the batch: a connection already open is kept (SMTP), no-op elsewhere
-    send_mail(subject, body, sender, [gift.donor.email], connection=mail)
+    send_site_mail(subject, body, sender, [gift.donor.email], connection=mail)

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from campaigns.site_mail import send_site_mail
 from campaigns.site_name import from_address
 from payments.donations.models import Donation, MonthlyPlan
 from payments.outbox.services import send_once
@@ -31,7 +31,7 @@ def _mail(*, template: str, to: str, language: str, context: Callable[[], dict])
         subject = render_to_string(f"payments/email/{template}_subject.txt", values).strip()
         body = render_to_string(f"payments/email/{template}.txt", values)
         sender = from_address()
-    send_mail(subject, body, sender, [to])
+    send_site_mail(subject, body, sender, [to])
 
 
 @shared_task(name="payments.tasks.send_receipts", ignore_result=True, acks_late=True)

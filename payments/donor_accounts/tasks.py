@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns.site_mail import send_site_mail
 from campaigns.site_name import from_address
 from payments.donor_accounts import services
 
@@ -21,7 +21,7 @@ def _mail(link, token: str) -> None:
         subject = render_to_string("payments/donor_accounts/email/sign_in_subject.txt", values).strip()
         body = render_to_string("payments/donor_accounts/email/sign_in.txt", values)
         sender = from_address()
-    send_mail(subject, body, sender, [link.donor.email])
+    send_site_mail(subject, body, sender, [link.donor.email])
 
 
 @shared_task(name="payments.donor_accounts.sign_in_link_send", ignore_result=True, acks_late=True)

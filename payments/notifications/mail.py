@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from campaigns.money import Money
 from campaigns.reader_language import ReaderText, in_reader_language
+from campaigns.site_mail import SiteMail
 from campaigns.site_name import from_address
 from payments.donations.donor_links import donor_page_url
 from payments.donations.models import DonorProfile
@@ -75,7 +75,7 @@ def _update_in_another_language(texts: dict[str, dict[str, str]]) -> dict:
     }
 
 
-def _message(*, donor: DonorProfile, language: str, template: str, context: dict) -> EmailMessage:
+def _message(*, donor: DonorProfile, language: str, template: str, context: dict) -> SiteMail:
     with translation.override(language or settings.LANGUAGE_CODE):
         links = {
             "donor_url": donor_page_url(donor),
@@ -86,7 +86,7 @@ def _message(*, donor: DonorProfile, language: str, template: str, context: dict
         subject = render_to_string(f"{TEMPLATES}/{template}_subject.txt", values).strip()
         body = render_to_string(f"{TEMPLATES}/{template}.txt", values)
         sender = from_address()
-    return EmailMessage(
+    return SiteMail(
         subject=subject,
         body=body,
         from_email=sender,
@@ -98,7 +98,7 @@ def _message(*, donor: DonorProfile, language: str, template: str, context: dict
     )
 
 
-def notification_message(notification: DonorNotification) -> EmailMessage:
+def notification_message(notification: DonorNotification) -> SiteMail:
     """The mail telling one donor of one event."""
     with translation.override(notification.language or settings.LANGUAGE_CODE):
         item = _item_context(notification)
@@ -108,7 +108,7 @@ def notification_message(notification: DonorNotification) -> EmailMessage:
 
 def digest_message(
     *, donor: DonorProfile, language: str, notifications: Sequence[DonorNotification]
-) -> EmailMessage:
+) -> SiteMail:
     """The weekly digest of a monthly donor: every event of the week, oldest first, in one mail."""
     with translation.override(language or settings.LANGUAGE_CODE):
         items = [_item_context(n) for n in notifications]

@@ -9,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -141,14 +141,6 @@ def card_error_attributes() -> SafeString:
         'data-card-error-{}="{}"',
         ((code.replace("_", "-"), messages[code]) for code in CARD_ERROR_CODES),
     )
-
-
-@register.filter
-def donor_text(value: object) -> SafeString:
-    """``{{ text|donor_text }}``: what a donor typed (a name, a dedication), escaped and marked
-    ``data-donor-text``: shown as typed, in no page language, so checks for untranslated text
-    skip it, also inside a translated sentence ("in honour of 我的外婆"; issue 13)."""
-    return format_html("<span data-donor-text>{}</span>", value)
 
 
 def _unit_label(context, campaign: Campaign) -> str | ReaderText:

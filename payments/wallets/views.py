@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Campaign
 from payments.donations.donor_links import keep_private
-from payments.donations.intake import exact_amount, json_error, start_gift
+from payments.donations.intake import json_error, start_gift
 from payments.donations.models import Donation, DonationStatus
 from payments.donations.selectors import campaign_page_url
 from payments.donations.services import donation_create
@@ -136,7 +136,7 @@ def wallet_pay(request: HttpRequest, public_id) -> HttpResponse:
         "donation": donation,
         "campaign": donation.campaign,
         "wallet": wallet_label(donation.payment_method_type),
-        "amount": exact_amount(donation.amount),
+        "amount": str(donation.amount),
         "qr": qr,
         "unavailable": unavailable,
         "failed": donation.status in (DonationStatus.FAILED, DonationStatus.BLOCKED),

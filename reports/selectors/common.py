@@ -85,4 +85,4 @@ def organisation() -> Organisation:
     if address:
         details["legal_name"] = site_name()
         details["address"] = address
-    return Organisation(name=site_name(), qualification=credentials.fundraising_qualification, **details)
+    return Organisation(name=site_name(), qualification=str(credentials.qualification()), **details)

@@ -30,7 +30,7 @@ def test_donor_gives_one_surgery_at_phone_width(live_server, stripe_js, page):
     page.fill("#donate-name", "王芳")
     page.fill("textarea[name=public_message]", "祝手术顺利")
     fill_card(page)
-    press_give(page, "捐赠 ¥3,000.00")  # the amount, then the charge
+    press_give(page, "捐赠 ¥3,000")  # the amount, then the charge
 
     # then they land on the thank-you page and the gift is in escrow
     assert "¥3,000" in page.get_by_test_id("thanks").inner_text()
@@ -57,7 +57,7 @@ def test_three_d_secure_card_authenticates_in_the_browser(live_server, stripe_js
 
     # when the donor completes both authentication prompts
     page.click("#donate-submit")
-    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥200.00")
+    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥200")
     page.click("#donate-submit")
     page.get_by_role("button", name="Complete authentication").click()
     page.get_by_role("button", name="Complete authentication").click()
@@ -77,7 +77,7 @@ def test_declined_card_shows_the_reason_and_charges_nothing(live_server, stripe_
     fill_card(page, "4000000000000341")  # saves fine, declines when charged
 
     page.click("#donate-submit")
-    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥200.00")
+    expect(page.locator("#donate-submit")).to_have_text("捐赠 ¥200")
     page.click("#donate-submit")
 
     page.wait_for_function("() => document.getElementById('donate-message').textContent.length > 5")
@@ -139,7 +139,7 @@ def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, s
     button.click()
 
     # then the button reads the amount the server parsed and will charge, and nothing is charged yet
-    expect(button).to_have_text("Give ¥500.00")
+    expect(button).to_have_text("Give ¥500")
     assert (
         page.locator("#donate-message").inner_text()
         == "Check the amount on the button, then press it to give."
@@ -154,7 +154,7 @@ def test_button_shows_the_exact_amount_before_the_card_is_charged(live_server, s
     expect(button).to_have_text("Continue")
     page.fill("#donate-amount", "500")
     button.click()
-    expect(button).to_have_text("Give ¥500.00")
+    expect(button).to_have_text("Give ¥500")
 
     # and a press of the amount button charges exactly that
     button.click()

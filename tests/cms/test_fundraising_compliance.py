@@ -118,3 +118,44 @@ def test_gaps_name_every_missing_fact():
     gaps = compliance_gaps(filing_number=" ", designated_platform="", credentials=Credentials())
 
     assert len(gaps) == 4
+
+
+@pytest.mark.site_credentials
+def test_english_pages_and_reports_read_the_qualification_in_english_or_mark_it_not_yet_translated(client):
+    from django.utils import translation
+
+    from reports.selectors.common import organisation
+
+    # given a qualification issued in Chinese with no English reading yet
+    page = CampaignPageFactory()
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.registration_number = "91350100M000100Y43"
+    settings.fundraising_qualification = "湘民慈〔2025〕示例 001 号"
+    settings.save()
+    donate = f"/en/payments/donate/{page.campaign.slug}/"
+
+    # when an English reader opens the donate page, then the Chinese number is marked
+    notice = client.get(donate).content.decode().split('data-testid="fundraising-notice"', 1)[1]
+    notice = notice.split("</aside>", 1)[0]
+    assert (
+        'Public-fundraising qualification: <span lang="zh-Hans" data-untranslated>湘民慈〔2025〕示例 001 号</span> '
+        '<small class="untranslated">(not yet translated)</small>.'
+    ) in notice
+    with translation.override("en"):
+        assert organisation().qualification == "湘民慈〔2025〕示例 001 号 (not yet translated)"
+
+    # when the English reading is filled in, then English pages and reports show it, Chinese ones the original
+    settings.fundraising_qualification_en = "Xiangminci [2025] Example No. 001"
+    settings.save()
+    notice = client.get(donate).content.decode().split('data-testid="fundraising-notice"', 1)[1]
+    assert (
+        "Public-fundraising qualification: Xiangminci [2025] Example No. 001." in notice.split("</aside>")[0]
+    )
+    assert "湘民慈" not in notice.split("</aside>")[0]
+    with translation.override("en"):
+        assert organisation().qualification == "Xiangminci [2025] Example No. 001"
+    with translation.override("zh-hans"):
+        assert organisation().qualification == "湘民慈〔2025〕示例 001 号"
+    assert (
+        "湘民慈〔2025〕示例 001 号" in client.get(f"/payments/donate/{page.campaign.slug}/").content.decode()
+    )

@@ -2,7 +2,6 @@
 until when, the trace says who matched the gift, the matcher's page and the showcase show what it
 matched, the transparency page counts it; finance records and confirms pay-ins in the admin."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -172,18 +171,23 @@ def test_the_pool_list_shows_its_window_as_moments_and_its_ratio_as_on_every_oth
     assert ">1:1<" in html.replace(" ", "").replace("\n", "")
 
 
-def test_an_offer_ending_at_a_time_in_the_afternoon_reads_with_one_full_stop(client, page):
-    # given a pool whose window ends at 4:15 p.m. site time (English writes "4:15 p.m.")
+def test_an_offer_and_the_matchers_page_show_the_window_as_every_public_moment_in_the_site_zone(client, page):
+    # given a pool whose window ends at 16:15 site time in three days
     from datetime import datetime, time
 
-    from campaigns.site_time import site_today, site_zone
+    from campaigns.site_time import site_moment_text, site_today, site_zone
 
     ends = datetime.combine(site_today() + timedelta(days=3), time(16, 15), tzinfo=site_zone())
-    pool([page.campaign], cap=100_000, ends=ends)
+    p = pool([page.campaign], cap=100_000, ends=ends)
 
-    # when the campaign page is read in English
+    # when the campaign page and the matcher's page are read in English
     html = client.get("/en" + page.url).content.decode()
+    matcher = client.get(f"/en/payments/matchers/{p.matcher.slug}/").content.decode()
 
-    # then the sentence ends in the time's own stop, not in two
-    assert re.search(r"left to match until [^<]*, 4:15 p\.m\.\s", html), html
-    assert "p.m.." not in html
+    # then the window reads as the page's other moments: date, 24-hour clock and the zone, one stop
+    assert f"left to match until {ends.date():%Y-%m-%d} 16:15 (UTC+8)." in html
+    assert "p.m." not in html and ".." not in html.split("left to match until", 1)[1].split("</p>", 1)[0]
+    assert site_moment_text(p.ends_at) in matcher and "p.m." not in matcher
+    # and the campaign's deadline, a date, is written as the moments' dates are (not "May 1, 2027")
+    deadline = page.campaign.deadline
+    assert f'<time datetime="{deadline:%Y-%m-%d}">{deadline:%Y-%m-%d}</time>' in html

@@ -77,6 +77,22 @@ def test_thank_you_opened_without_the_gifts_session_is_friendly_and_shows_nothin
         assert secret not in html
 
 
+def test_the_thank_you_page_has_one_title_right_after_giving_and_when_revisited(client, campaign):
+    # given a gift
+    donation = gift(campaign, 30_000, email="wang.fang@example.cn")
+
+    # when the thank-you page is shown right after paying, and its link opened again elsewhere
+    for prefix, title in (("", "感谢您的捐赠"), ("/en", "Thank you for giving")):
+        url = prefix + _thanks_url(donation)
+        just_paid = _in_session(Client(), donation).get(url).content.decode()
+        revisited = Client().get(url).content.decode()
+
+        # then both carry the same <title>
+        titles = [html.split("<title>", 1)[1].split("</title>", 1)[0] for html in (just_paid, revisited)]
+        assert titles[0] == titles[1], titles
+        assert titles[0].startswith(title), titles
+
+
 @pytest.fixture
 def paid_gift(campaign, verifier, finance_officer):
     """A ¥3,000 gift paid in full to a hospital for a surgery verified by Wei Li, a verifier."""

@@ -260,8 +260,9 @@ def test_start_answers_the_exact_amount_the_server_will_charge(client, fake_gate
     # then the answer carries the gift's amount as the server parsed and stored it, for the button
     donation = Donation.objects.get()
     assert donation.amount_minor == 50_000
-    assert (started["amount"], started["currency"], started["amount_display"]) == ("500.00", "CNY", "¥500.00")
-    assert started["submit_label"] == "Give ¥500.00"
+    assert (started["amount"], started["currency"], started["amount_display"]) == ("500.00", "CNY", "¥500")
+    # in the money format of the presets, mails and thank-you page: no ".00" on whole yuan
+    assert started["submit_label"] == "Give ¥500"
     assert fake_gateway.calls.count("payment_charge_saved") == 0  # nothing charged yet
 
 
@@ -269,7 +270,7 @@ def test_start_answers_the_button_in_the_donors_language(client, fake_gateway, c
     started = start(client, campaign, amount="500").json()  # the Chinese page
     monthly = start(client, campaign, language="en", amount="1234.5", frequency="monthly").json()
 
-    assert started["submit_label"] == "捐赠 ¥500.00"
+    assert started["submit_label"] == "捐赠 ¥500"
     assert started["confirm_note"] == "请核对按钮上的金额，确认无误后点击按钮完成捐赠。"
     assert monthly["submit_label"] == "Give ¥1,234.50 every month"
 

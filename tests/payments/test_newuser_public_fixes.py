@@ -87,15 +87,25 @@ def test_both_card_scripts_choose_the_message_by_decline_code_then_code():
         assert "show(error.message" not in source
 
 
-def test_a_donor_typed_dedication_is_marked_as_donor_text_on_english_pages(client, fake_gateway, campaign):
-    # given a gift in honour of someone named in Chinese
-    give(campaign, "100", dedication="我的外婆", display_name="Li Na")
+def test_a_donor_typed_dedication_and_message_are_marked_written_in_chinese_on_english_pages(
+    client, fake_gateway, campaign
+):
+    # given a gift in honour of someone named in Chinese, with a Chinese public message
+    give(campaign, "100", dedication="我的外婆", public_message="加油！", display_name="李娜")
 
-    # when the English campaign page shows it on the wall of support
+    # when the English donate page shows it on the wall of support
     html = client.get(f"/en/payments/donate/{campaign.slug}/").content.decode()
+    wall = html.split('class="wall-of-support"', 1)[1].split("</section>", 1)[0]
 
-    # then the English words are translated and the donor's words marked as typed
-    assert "in honour of <span data-donor-text>我的外婆</span>" in html
+    # then the donor's words are marked as written in Chinese; the name is shown as typed
+    written = '<span lang="zh-Hans" data-donor-text>{}</span> <small class="untranslated">(written in Chinese)</small>'
+    assert "in honour of " + written.format("我的外婆") in wall
+    assert "<p>" + written.format("加油！") + "</p>" in wall
+    assert "<strong data-donor-text>李娜</strong>" in wall
+
+    # and a Chinese page shows them without a mark
+    chinese = client.get(f"/payments/donate/{campaign.slug}/").content.decode()
+    assert "<p><span data-donor-text>加油！</span></p>" in chinese and "written in Chinese" not in chinese
 
 
 def _receipt(mailoutbox, campaign, language: str):
@@ -180,3 +190,60 @@ def test_a_declined_charge_is_answered_in_the_readers_language():
         assert card_error_for_reader("", "付款未能完成。") == "付款未能完成。"
     with translation.override("en"):
         assert card_error_for_reader("card_declined", "Your card was declined.") == "Your card was declined."
+
+
+def _decoded_subject(mail) -> str:
+    import email
+    from email import policy
+
+    raw = mail.message().as_bytes(linesep="\r\n")
+    return str(email.message_from_bytes(raw, policy=policy.default)["Subject"])
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_receipts_subject_is_one_line_and_its_header_decodes_without_a_leading_blank(
+    fake_gateway, campaign, mailoutbox, language
+):
+    mail = _receipt(mailoutbox, campaign, language)
+
+    assert mail.subject == mail.subject.strip() and "\n" not in mail.subject
+    assert _decoded_subject(mail) == mail.subject
+    assert not _decoded_subject(mail).startswith(" ")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "template",
+    sorted(
+        str(p.relative_to(settings.BASE_DIR))
+        for p in Path(settings.BASE_DIR).glob("*/templates/**/*_subject.txt")
+    ),
+)
+def test_every_mail_kinds_subject_is_one_line_and_decodes_as_written(template, language, campaign):
+    from campaigns.site_mail import SiteMail
+
+    # given a subject template rendered in the mail's language, with a long Chinese campaign title
+    campaign.title = campaign.title_en = "为乡村老人做白内障手术让他们重见光明的公益项目\n第二期"
+    with translation.override(language):
+        rendered = render_to_string(template.split("templates/", 1)[1], {
+            "donation": {"campaign": campaign}, "item": {"campaign": campaign.title, "partner": campaign.title,
+            "outcome": campaign.title, "beneficiary": "张三", "update": {"title": "近况\n更新"}}, "items": [1, 2],
+        })  # fmt: skip
+
+    # when it is sent as the site sends mails
+    mail = SiteMail(rendered, "body", "noreply@clearfund.example", ["li.na@example.cn"])
+
+    # then the subject is one line without blanks around it, and the header decodes to it
+    assert mail.subject and mail.subject == mail.subject.strip() and "\n" not in mail.subject
+    assert _decoded_subject(mail) == mail.subject
+
+
+def test_every_mail_is_sent_as_a_site_mail():
+    # Django's send_mail and EmailMessage fold a long Chinese subject onto a continuation line.
+    sources = [
+        p
+        for app in ("campaigns", "cms", "payments", "reports", "api")
+        for p in Path(settings.BASE_DIR, app).rglob("*.py")
+    ]
+    offenders = [str(p) for p in sources if re.search(r"from django\.core\.mail import .*\b(send_mail|EmailMessage|EmailMultiAlternatives)\b", p.read_text()) and p.name != "site_mail.py"]  # fmt: skip
+    assert offenders == []

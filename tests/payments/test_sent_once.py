@@ -36,7 +36,7 @@ def test_a_receipt_whose_send_failed_is_sent_by_the_retry(fake_gateway, campaign
     def smtp_down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connection lost")
 
-    monkeypatch.setattr("payments.donations.receipt_mail.send_mail", smtp_down)
+    monkeypatch.setattr("payments.donations.receipt_mail.send_site_mail", smtp_down)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         send_receipt(gift.pk)
     assert not SentMessage.objects.exists()  # nothing claims it was sent

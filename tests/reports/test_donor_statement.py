@@ -174,7 +174,7 @@ def test_a_failed_email_is_retried_and_not_marked_sent(
     def smtp_down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connection lost")
 
-    monkeypatch.setattr(tasks, "send_mail", smtp_down)
+    monkeypatch.setattr(tasks, "send_site_mail", smtp_down)
     monkeypatch.setattr(tasks.email_donor_statement, "retry", lambda exc, countdown: Retry(exc=exc))
     with pytest.raises(Retry):
         tasks.email_donor_statement.run(run.pk)

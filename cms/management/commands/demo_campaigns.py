@@ -121,7 +121,8 @@ class Command(BaseCommand):
             settings.save()
             self.created += 1
         else:  # a demo made before these settings existed gets them (ADR 0403, 0413)
-            missing = [name for name in ("organisation_address_en", "fundraising_qualification")
+            missing = [name for name in ("organisation_address_en", "fundraising_qualification",
+                                                "fundraising_qualification_en")
                        if not getattr(settings, name)]  # fmt: skip
             if not uscc_is_valid(settings.registration_number):
                 missing.append("registration_number")
