@@ -138,6 +138,9 @@ def test_a_verifier_reads_a_release_without_its_forms(demo, client):
     html = response.content.decode()
     assert str(release.amount) in html
     assert "<form method" not in html.split('id="main"')[-1]
+    # and every moment in the admin's one format, none in the public "2026-12-03 08:01（UTC+8）" one
+    assert site_datetime_text(release.milestone.verified_at) in html
+    assert "UTC+8" not in html
     assert client.post(f"/admin/releases/{release.pk}/", {"approve": "1"}).status_code in (302, 403)
     release.refresh_from_db()
     assert release.status == status
