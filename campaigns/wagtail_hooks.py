@@ -15,11 +15,12 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import CreateView, IndexView, InspectView
+from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from campaigns.admin_inspect import SiteInspectView
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Beneficiary, Grant, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_HOUSEHOLD_FIELDS, RESTRICTED_PERSON_FIELDS
@@ -147,7 +148,7 @@ class NeedCreateView(ServiceCreateView):
                          partner=data["partner"])  # fmt: skip
 
 
-class RestrictedInspectView(InspectView):
+class RestrictedInspectView(SiteInspectView):
     """Shows restricted registry fields only to users who may see them."""
 
     def get_fields(self):
@@ -225,6 +226,7 @@ class RegistryImportViewSet(ModelViewSet):
         Column("report", label=_("Changes"), accessor=import_report_text),
     ]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
     form_fields = []
 
 
@@ -280,6 +282,7 @@ class MilestoneViewSet(AmountEntryViewSetMixin, ModelViewSet):
     form_fields = ["beneficiary", "kind", "title", "title_en", "amount", "currency", "partner", "due_date"]
     add_view_class = MilestoneCreateView
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
 
 
 class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
@@ -295,6 +298,7 @@ class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
                     "province", "county", "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
     form_fields = ["beneficiary", "title", "title_en", "description", "description_en", "kind", "amount", "currency",
                    "partner"]  # fmt: skip
     add_view_class = NeedCreateView

@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from campaigns.admin_inspect import SiteInspectView
 from campaigns.admin_names import TitledByMenuLabel
 from campaigns.audit_labels import audit_action_label, audit_subject_label
 from campaigns.models import AuditEvent, Campaign, Partner
@@ -48,6 +49,7 @@ class CampaignViewSet(TitledByMenuLabel, ModelViewSet):
     list_filter = ["status", "kind", "funding_model"]
     search_fields = ["title", "region"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
     inspect_view_fields = [
         "title", "kind", "status", "region", "currency", "goal", "unit_cost", "unit_label",
         "deadline", "funding_model", "partners", "created_at", "updated_at",
@@ -74,6 +76,7 @@ class PartnerViewSet(ModelViewSet):
     list_filter = ["kind"]
     search_fields = ["name", "region"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
     inspect_view_fields = ["name", "kind", "region", "description", "website"]
 
 
@@ -113,6 +116,7 @@ class AuditEventViewSet(ModelViewSet):
     filterset_class = AuditEventFilterSet
     search_fields = ["action", "subject_id", "reason"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
     inspect_view_fields = ["at", "actor", "action", "subject_type", "subject_id", "reason", "data"]
     copy_view_enabled = False
     form_fields = ["reason"]  # required by ModelViewSet; the policy denies add and edit

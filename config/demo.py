@@ -209,12 +209,15 @@ def ensure_admin() -> None:
     from django.contrib.auth.models import User
     from django.db import connection
 
+    from campaigns.demo_staff import demo_staff_named
+
     user, _created = User.objects.get_or_create(
         username=ADMIN_USER,
         defaults={"is_staff": True, "is_superuser": True, "email": "admin@clearfund.example"},
     )
     user.set_password(ADMIN_PASSWORD)
     user.save()
+    demo_staff_named(user)
     connection.close()
 
 

@@ -46,14 +46,24 @@ class Milestone(models.Model):
     )
     reported_at = models.DateTimeField(_("evidence reported at"), null=True, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("evidence reported by"),
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verification_note = models.TextField(_("verifier's note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # A stage of a staged grant (``campaigns.models.grant``): its place in the schedule, and the
     # schedule's length kept beside it so the public "stage n of m" needs no join.
     grant = models.ForeignKey(

@@ -78,40 +78,62 @@ class Need(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.PROPOSED
     )
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    posted_at = models.DateTimeField(auto_now_add=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by")
+    )
+    posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     vetted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("vetted by"),
     )
     vetted_at = models.DateTimeField(_("vetted at"), null=True, blank=True)
     vetting_note = models.TextField(_("vetting note"), blank=True)
     matched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("matched by"),
     )
     donor_alias = models.CharField(_("donor's public name"), max_length=100, blank=True)
-    matched_at = models.DateTimeField(null=True, blank=True)
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
     # A claim holds the need for one donor while they pay; unpaid, it lapses at ``held_until``
     # (``NEEDS_HOLD_MINUTES``). ``held_for`` is a digest of the claiming client (never its address),
     # so holds per client can be counted.
     held_until = models.DateTimeField(_("held until"), null=True, blank=True, db_index=True)
-    held_for = models.CharField(max_length=64, blank=True, db_index=True)
-    hold_token = models.CharField(max_length=64, blank=True)
+    held_for = models.CharField(_("held for"), max_length=64, blank=True, db_index=True)
+    hold_token = models.CharField(_("hold token"), max_length=64, blank=True)
     # The gift that paid for it (``payments.Donation`` id, an integer so campaigns does not depend
     # on payments, as ``Donation.earmark_beneficiary_id``): its ledger entry is the funding link.
-    funded_by_gift_id = models.BigIntegerField(null=True, blank=True, unique=True)
-    funded_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    funded_by_gift_id = models.BigIntegerField(_("paid by gift no."), null=True, blank=True, unique=True)
+    funded_at = models.DateTimeField(_("funded at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("delivered by"),
     )
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
 
     class Meta:
         verbose_name = _("need")
-        verbose_name_plural = _("needs board")
+        verbose_name_plural = _("needs")
         ordering = ["-posted_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="need_amount_positive"),

@@ -121,7 +121,9 @@ class RegistryHousehold(models.Model):
 
 
 class RegistryPerson(models.Model):
-    household = models.ForeignKey(RegistryHousehold, on_delete=models.PROTECT, related_name="members")
+    household = models.ForeignKey(
+        RegistryHousehold, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
+    )
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices)
     name = EncryptedTextField(_("name (restricted)"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=[("F", _("Female")), ("M", _("Male"))])

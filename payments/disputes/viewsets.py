@@ -9,6 +9,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_inspect import SiteInspectView
 from campaigns.admin_names import TitledByMenuLabel
 from payments.disputes.models import Dispute
 from payments.refunds.provider_admin import MoneyColumn, fronted_by_platform
@@ -38,5 +39,6 @@ class DisputeViewSet(TitledByMenuLabel, ModelViewSet):
     list_filter = ["status"]
     form_fields = []  # written only by payments.disputes.services
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
 
     index_view_class = DisputeIndexView

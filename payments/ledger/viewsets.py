@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_inspect import SiteInspectView
 from payments.ledger.models import BalanceDrift
 
 
@@ -20,3 +21,4 @@ class BalanceDriftViewSet(ModelViewSet):
     list_filter = ["resolved_at"]
     form_fields = []  # written only by payments.figures.balance_check
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView

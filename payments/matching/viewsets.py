@@ -14,6 +14,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from campaigns.admin_columns import SiteMomentColumn
+from campaigns.admin_inspect import SiteInspectView
 from campaigns.amount_input import AmountField
 from payments.matching.models import Matcher, MatchPool, PayInStatus
 
@@ -34,6 +35,7 @@ class MatcherViewSet(ModelViewSet):
     list_display = ["name", "name_en", "kind", "slug"]
     search_fields = ["name", "name_en", "slug"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
 
     def get_form_class(self, for_update: bool = False):
         return MatcherForm
@@ -112,6 +114,7 @@ class MatchPoolViewSet(ModelViewSet):
                     PayInsColumn("money", label=_("Money"))]  # fmt: skip
     list_filter = ["status", "matcher"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
 
     def get_form_class(self, for_update: bool = False):
         return MatchPoolForm

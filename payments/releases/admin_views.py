@@ -1,6 +1,8 @@
 """Admin screen of one release: approve (four eyes), answer objections, record a bank payout.
 
-Thin: the services check roles and state and write the audit log.
+Thin: the services check roles and state and write the audit log. Whoever may see the releases
+list (a verifier following the outcome they verified) may read a release; only finance officers
+get its forms and may post (issue 14: a verifier opening a row landed on "no permission").
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ class ObjectionAnswerForm(LabelledForm):
 
 
 def release_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not in_role(request.user, FINANCE_OFFICERS):
+    may_act = in_role(request.user, FINANCE_OFFICERS)
+    if not may_act and not (request.method == "GET" and request.user.has_perm("payments.view_release")):
         raise PermissionDenied
     release = get_object_or_404(
         Release.objects.select_related(
@@ -70,7 +73,7 @@ def release_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
     return render(request, "payments/admin/release_detail.html", {
         "page_title": _("Release"), "page_subtitle": str(release), "header_icon": "resubmit",
-        "release": release, "bank_form": bank_form, "answer_form": answer_form, "error": error,
+        "release": release, "may_act": may_act, "bank_form": bank_form, "answer_form": answer_form, "error": error,
         "objections": release.objections.order_by("filed_at"),
         "allocations": release.allocations.select_related("donation").order_by("id"),
     })  # fmt: skip

@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from campaigns.admin_inspect import SiteInspectView
 from campaigns.roles import EDITORS, in_role
 from payments.supporters.models import SupporterPage, SupporterPageReport, Team
 
@@ -50,6 +51,7 @@ class SupporterPageViewSet(ModelViewSet):
     # The owner's email is not shown: editors moderate words and photos, not donors.
     inspect_view_fields = ["title", "words", "campaign", "team", "status", "goal_minor", "created_at"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
 
     def get_queryset(self, request):
         return SupporterPage.objects.select_related("campaign")
@@ -66,6 +68,7 @@ class ReportViewSet(ModelViewSet):
     form_fields = ["reason"]
     inspect_view_fields = ["page", "reason", "details", "created_at", "handled_at"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
 
     def get_queryset(self, request):
         return SupporterPageReport.objects.select_related("page")
@@ -82,6 +85,7 @@ class TeamViewSet(ModelViewSet):
     form_fields = ["name"]
     inspect_view_fields = ["name", "campaign", "hidden", "created_at"]
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView
 
     def get_queryset(self, request):
         return Team.objects.select_related("campaign")

@@ -10,9 +10,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_inspect import SiteInspectView
 from campaigns.admin_names import TitledByMenuLabel
 from payments.webhooks.event_types import event_type_choices, event_type_html
 from payments.webhooks.models import WebhookEvent
@@ -35,7 +35,7 @@ class WebhookEventFilterSet(WagtailFilterSet):
         fields = ["status", "type"]
 
 
-class WebhookEventInspectView(InspectView):
+class WebhookEventInspectView(SiteInspectView):
     def get_type_display_value(self):
         return event_type_html(self.object.type)
 

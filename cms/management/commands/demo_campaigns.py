@@ -20,6 +20,7 @@ from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
 from campaigns.compliance import uscc_is_valid
+from campaigns.demo_staff import demo_staff_named
 from campaigns.models import Partner
 from campaigns.roles import EDITORS, FINANCE_OFFICERS, VERIFIERS
 from cms import demo_content as content
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
                 user.groups.add(Group.objects.get(name=role))
                 self.created += 1
+            demo_staff_named(user)
             users[username] = User.objects.get(pk=user.pk)  # fresh permission cache
         return users["editor"], users["verifier"]
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.demo_staff import demo_staff_named
 from campaigns.models import Campaign
 from campaigns.money import Money
 from campaigns.roles import FINANCE_OFFICERS
@@ -35,6 +36,7 @@ def _finance(username: str) -> User:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get(name=FINANCE_OFFICERS))
+    demo_staff_named(user)
     return User.objects.get(pk=user.pk)
 
 

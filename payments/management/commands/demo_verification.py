@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.demo_staff import demo_staff_named
 from campaigns.models import (
     Beneficiary,
     Campaign,
@@ -142,6 +143,7 @@ class Command(BaseCommand):
             user.set_password(STAFF_PASSWORD)
             user.save()
         user.groups.add(Group.objects.get(name=role))
+        demo_staff_named(user)
         return User.objects.get(pk=user.pk)
 
     def partner_member(self, username: str, partner: Partner) -> User:
