@@ -21,6 +21,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from campaigns.admin_inspect import SiteInspectView
+from campaigns.admin_names import TitledByMenuLabel, reader_column
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Beneficiary, Grant, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_HOUSEHOLD_FIELDS, RESTRICTED_PERSON_FIELDS
@@ -256,9 +257,9 @@ class BeneficiaryViewSet(ModelViewSet):
     model = Beneficiary
     icon = "user"
     menu_label = _("Beneficiaries")
-    list_display = [ScreenTitleColumn("pseudonym", label=_("Pseudonym"), get_url=_verify_url,
-                                      may_open=lambda user, _b: is_verifier(user)), "campaign", "status",
-                    "county", "age_band", DateColumn("verified_at", label=_("Verified on")),
+    list_display = [reader_column(Beneficiary, "pseudonym", ScreenTitleColumn, label=_("Pseudonym"),
+                                  get_url=_verify_url, may_open=lambda user, _b: is_verifier(user)),
+                    "campaign", "status", reader_column(Beneficiary, "county"), "age_band", DateColumn("verified_at", label=_("Verified on")),
                     DateColumn("funded_at", label=_("Funded"))]  # fmt: skip
     list_filter = ["status", "campaign"]
     search_fields = ["pseudonym"]
@@ -285,17 +286,17 @@ class MilestoneViewSet(AmountEntryViewSetMixin, ModelViewSet):
     inspect_view_class = SiteInspectView
 
 
-class NeedViewSet(AmountEntryViewSetMixin, ModelViewSet):
+class NeedViewSet(TitledByMenuLabel, AmountEntryViewSetMixin, ModelViewSet):
     name = "needs"
     model = Need
     icon = "pick"
     menu_label = _("Needs board")
-    list_display = [ScreenTitleColumn("title", label=_("What is needed"),
+    list_display = [reader_column(Need, "title", ScreenTitleColumn, label=_("What is needed"),
                                       get_url=lambda n: reverse("verification_need_review", args=[n.pk]),
                                       may_open=lambda user, need: need_views.may_see_need(user, need),
                                       fallback_url=lambda n: reverse("needs:inspect", args=[n.pk])),
                     Column("beneficiary", label=_("Beneficiary")), "kind", Column("amount", label=_("Amount")),
-                    "province", "county", "status"]  # fmt: skip
+                    "province", reader_column(Need, "county"), "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
     inspect_view_class = SiteInspectView
@@ -316,7 +317,7 @@ class GrantViewSet(ModelViewSet):
     model = Grant
     icon = "list-ol"
     menu_label = _("Staged grants")
-    list_display = [TitleColumn("title", label=_("Title"),
+    list_display = [reader_column(Grant, "title", TitleColumn, label=_("Title"),
                                 get_url=lambda g: reverse("verification_grant_detail", args=[g.pk])),
                     "beneficiary", Column("amount", label=_("Amount")), "stage_count", DateColumn("created_at", label=_("Created"))]  # fmt: skip
     form_fields = ["title"]

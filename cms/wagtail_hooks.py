@@ -16,7 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from campaigns.admin_inspect import SiteInspectView
-from campaigns.admin_names import TitledByMenuLabel
+from campaigns.admin_names import ReaderIndexView, TitledByMenuLabel
 from campaigns.audit_labels import audit_action_label, audit_subject_label
 from campaigns.models import AuditEvent, Campaign, Partner
 from cms.services import (
@@ -45,7 +45,14 @@ class CampaignViewSet(TitledByMenuLabel, ModelViewSet):
     model = Campaign
     icon = "clipboard-list"
     menu_label = _("Campaign records")
-    list_display = ["title", "kind", "status", Column("goal", label=_("Goal")), "deadline"]
+    index_view_class = ReaderIndexView  # titles in the staff member's language
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        Column("goal", label=_("Goal")),
+        "deadline",
+    ]
     list_filter = ["status", "kind", "funding_model"]
     search_fields = ["title", "region"]
     inspect_view_enabled = True
@@ -72,6 +79,7 @@ class PartnerViewSet(ModelViewSet):
         "description_en",
         "website",
     ]
+    index_view_class = ReaderIndexView  # names and regions in the staff member's language
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "region"]

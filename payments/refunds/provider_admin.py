@@ -9,6 +9,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_inspect import SiteInspectView
 from campaigns.money import Money
 from payments.ledger.models import AccountKind, Posting
 from payments.refunds.models import Refund
@@ -61,5 +62,6 @@ class ProviderRefundViewSet(ModelViewSet):
     list_filter = ["status"]
     form_fields = []  # written only by payments.refunds.provider
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView  # site time, money, no internal fields (issue 13)
 
     index_view_class = ProviderRefundIndexView

@@ -6,6 +6,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns.admin_inspect import SiteInspectView
 from payments.refunds.models import Refund
 
 
@@ -32,3 +33,4 @@ class RefundViewSet(ModelViewSet):
     list_filter = ["status"]
     form_fields = []  # state changes only through the refund services
     inspect_view_enabled = True
+    inspect_view_class = SiteInspectView  # site time, money, no internal fields (issue 13)

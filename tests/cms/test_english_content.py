@@ -2,6 +2,8 @@
 labels outside the CMS, partners, beneficiaries' public stories and counties; a missing
 translation shows the Chinese marked "not yet translated", never silently."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -152,3 +154,34 @@ def test_records_read_in_the_staff_members_language_in_the_admin(verifier):
             "江华县人民医院",
             "盘奶奶（白内障复明手术项目）",
         )
+
+
+def test_the_english_admins_lists_read_records_in_english(client, verifier):
+    """The lists of campaign records, partners, beneficiaries and needs read the English twins
+    (the first column keeps its link), and a record without one is marked, never silently Chinese."""
+    from django.contrib.auth import get_user_model
+    from wagtail.users.models import UserProfile
+
+    from tests.factories import CampaignFactory
+
+    campaign = CampaignFactory(title="白内障复明手术项目", title_en="Cataract surgery programme")
+    PartnerFactory(
+        name="江华县人民医院", name_en="Jianghua County People's Hospital", region="湖南", region_en="Hunan"
+    )
+    PartnerFactory(name="大方县职校", name_en="")
+    BeneficiaryFactory(campaign=campaign, pseudonym="盘奶奶", pseudonym_en="Grandma Pan", county="江华瑶族自治县",
+                       county_en="Jianghua County")  # fmt: skip
+    user = get_user_model().objects.create_superuser("root-en", password="x")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(user)
+
+    records = client.get("/admin/campaign_records/").content.decode()
+    partners = client.get("/admin/partners/").content.decode()
+    people = client.get("/admin/beneficiaries/").content.decode()
+
+    assert "Cataract surgery programme" in records and "白内障复明手术项目" not in records
+    assert "Jianghua County People&#x27;s Hospital" in partners and re.search(r">\s*Hunan\s*<", partners)
+    assert "大方县职校 (not yet translated)" in partners
+    assert "Grandma Pan" in people and "Jianghua County" in people and "江华瑶族自治县" not in people
