@@ -25,6 +25,7 @@ from campaigns.admin_names import TitledByMenuLabel, reader_column
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.models import Beneficiary, Grant, Milestone, Need, RegistryImport, RegistryPerson
 from campaigns.models.registry import RESTRICTED_HOUSEHOLD_FIELDS, RESTRICTED_PERSON_FIELDS
+from campaigns.registry.provinces import province_in_reader_language
 from campaigns.services import english_texts_set
 from campaigns.verification import admin_views, grant_views, need_views
 from campaigns.verification.beneficiaries import beneficiary_create
@@ -296,7 +297,9 @@ class NeedViewSet(TitledByMenuLabel, AmountEntryViewSetMixin, ModelViewSet):
                                       may_open=lambda user, need: need_views.may_see_need(user, need),
                                       fallback_url=lambda n: reverse("needs:inspect", args=[n.pk])),
                     Column("beneficiary", label=_("Beneficiary")), "kind", Column("amount", label=_("Amount")),
-                    "province", reader_column(Need, "county"), "status"]  # fmt: skip
+                    Column("province", label=Need._meta.get_field("province").verbose_name,
+                           accessor=lambda n: str(province_in_reader_language(n.province))),
+                    reader_column(Need, "county"), "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
     inspect_view_enabled = True
     inspect_view_class = SiteInspectView

@@ -185,3 +185,12 @@ def test_the_english_admins_lists_read_records_in_english(client, verifier):
     assert "Jianghua County People&#x27;s Hospital" in partners and re.search(r">\s*Hunan\s*<", partners)
     assert "大方县职校 (not yet translated)" in partners
     assert "Grandma Pan" in people and "Jianghua County" in people and "江华瑶族自治县" not in people
+
+    from campaigns.models import Need
+
+    Need.objects.create(beneficiary=campaign.beneficiaries.get(), title="轮椅一台", title_en="A wheelchair",
+                        kind="mobility", amount_minor=90_000, currency="CNY", province="贵州省", county="大方县",
+                        county_en="Dafang County", posted_by=verifier)  # fmt: skip
+    needs = client.get("/admin/needs/").content.decode()
+    assert all(word in needs for word in ("A wheelchair", "Guizhou", "Dafang County"))
+    assert all(word not in needs for word in ("轮椅一台", "贵州省", "大方县"))
