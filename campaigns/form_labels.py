@@ -28,3 +28,14 @@ class LabelledForm(forms.Form):
                 widget = ChooseFileInput(attrs=field.widget.attrs)
                 widget.is_required = field.widget.is_required
                 field.widget = widget
+
+
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker (``<input type="date">``). Its value must be ``yyyy-mm-dd``
+    whatever the language: the Chinese date format ("2026/12/02") is refused by the browser, which
+    then shows an empty field (issue 13)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

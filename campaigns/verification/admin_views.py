@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.form_labels import LabelledForm
+from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.models import Beneficiary, Milestone
 from campaigns.verification.beneficiaries import beneficiary_match, beneficiary_verify, evidence_add
 from campaigns.verification.milestones import milestone_reject, milestone_report, milestone_verify
@@ -29,7 +29,7 @@ class EvidenceForm(LabelledForm):
     summary = forms.CharField(label=gettext_lazy("Public summary of the evidence"), max_length=200, required=False,
                               help_text=gettext_lazy("No names, ID numbers or addresses."))  # fmt: skip
     dated = forms.DateField(label=gettext_lazy("Date of the evidence"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                            widget=DatePickerInput())  # fmt: skip
 
 
 class BeneficiaryVerifyForm(EvidenceForm):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
-from campaigns.form_labels import LabelledForm
+from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.models import Beneficiary, BeneficiaryStatus, CampaignKind, Grant, Partner
 from campaigns.verification.grants import STAGE_KINDS, StagePlan, grant_create
 
@@ -56,9 +56,7 @@ class StageForm(LabelledForm):
     kind = forms.ChoiceField(label=gettext_lazy("Stage"), choices=[(k.value, k.label) for k in STAGE_KINDS])
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
     amount = forms.CharField(label=gettext_lazy("Amount (yuan)"), max_length=MAX_INPUT_LENGTH)
-    due_date = forms.DateField(
-        label=gettext_lazy("Evidence due by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=gettext_lazy("Evidence due by"), widget=DatePickerInput())
 
     def clean_amount(self):
         return _amount(self.cleaned_data["amount"])

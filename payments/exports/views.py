@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.form_labels import LabelledForm
+from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from campaigns.site_time import site_day_start, site_today, site_zone_name
 from payments.exports.tables import EXPORTS, Export
@@ -37,9 +37,9 @@ class ExportRangeForm(LabelledForm):
     # A date input's value is ISO (yyyy-mm-dd) whatever the language: the Chinese format
     # ("2026/12/01") left both fields empty in the browser and the form silently unsendable.
     start = forms.DateField(label=gettext_lazy("From (site date)"),
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
+                            widget=DatePickerInput())  # fmt: skip
     end = forms.DateField(label=gettext_lazy("To (site date, included)"),
-                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
+                          widget=DatePickerInput())  # fmt: skip
 
     def clean(self):
         data = super().clean()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.amount_input import AmountField
-from campaigns.form_labels import LabelledForm
+from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.models import Campaign
 from campaigns.roles import FINANCE_OFFICERS, in_role
 from campaigns.site_time import site_today
@@ -50,7 +50,7 @@ class OfflineGiftForm(LabelledForm):
                             help_text=gettext_lazy("The village station that took the cash, or the bank account it was paid into."))  # fmt: skip
     reference = forms.CharField(label=gettext_lazy("Receipt number or bank reference"), max_length=120)
     received_on = forms.DateField(label=gettext_lazy("Date received"), initial=site_today,
-                                  widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                                  widget=DatePickerInput())  # fmt: skip
     donor_name = forms.CharField(label=gettext_lazy("Donor's name"), max_length=80, required=False)
     donor_email = forms.EmailField(label=gettext_lazy("Donor's email"), required=False,
                                    help_text=gettext_lazy("If given, the donor gets the receipt and the link to follow their gift."))  # fmt: skip

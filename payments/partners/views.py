@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.form_labels import LabelledForm
+from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.models import Milestone
 from campaigns.verification.beneficiaries import evidence_add
 from campaigns.verification.milestones import milestone_report
@@ -26,7 +26,7 @@ class CaseEvidenceForm(LabelledForm):
     summary = forms.CharField(label=gettext_lazy("Public summary"), max_length=200,
                               help_text=gettext_lazy("e.g. “Discharge note”, “Invoice”. No names, ID numbers or addresses."))  # fmt: skip
     dated = forms.DateField(label=gettext_lazy("Date of the evidence"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                            widget=DatePickerInput())  # fmt: skip
 
 
 def _own_partner(request: HttpRequest):

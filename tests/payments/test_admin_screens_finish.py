@@ -133,3 +133,15 @@ def test_the_sidebar_screen_reader_text_is_chinese(client, finance_officer):
     catalogue = client.get("/admin/jsi18n/", **ZH).content.decode("unicode_escape")
     assert "（此菜单中有 %(number)s 个新项目）" in catalogue
     assert "（此菜单中有 1 个新项目）" in catalogue
+
+
+@pytest.mark.parametrize("url", ["/admin/offline/", "/admin/finance/exports/"])
+def test_date_pickers_hold_an_iso_date_the_browser_accepts_in_chinese(client, finance_officer, url):
+    """``<input type="date">`` only takes yyyy-mm-dd: the Chinese format ("2026/12/02") left the
+    received-date field empty in the browser."""
+    client.force_login(finance_officer)
+    html = client.get(url, **ZH).content.decode()
+    pickers = re.findall(r'<input type="date"[^>]*>', html)
+    assert pickers
+    values = [re.search(r'value="([^"]*)"', p).group(1) for p in pickers if "value=" in p]
+    assert values and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in values), values

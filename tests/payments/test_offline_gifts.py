@@ -351,6 +351,7 @@ def test_receipts_of_an_offline_gift_are_dated_the_day_it_was_received(
     page = client.get(link, follow=True).content.decode()
     assert donation.receipt_number in page
     assert f"{received:%Y-%m-%d}" in page and f"<dd>{today:%Y-%m-%d}</dd>" not in page
+    assert f'<p class="meta">{received:%Y-%m-%d} ·' in page  # the gift's heading on the donor's page
     pdf = gift_receipt_html(donation=donation, language="en")
     assert f"{received:%Y-%m-%d}" in pdf and f"{today:%Y-%m-%d}" not in pdf
     statement = donor_statement(donor_id=donation.donor_id, period="")
