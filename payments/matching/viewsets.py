@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from campaigns.admin_columns import SiteMomentColumn
 from campaigns.admin_inspect import SiteInspectView
+from campaigns.admin_names import ReaderIndexView
 from campaigns.amount_input import AmountField
 from payments.matching.models import Matcher, MatchPool, PayInStatus
 
@@ -107,6 +108,7 @@ class MatchPoolViewSet(ModelViewSet):
     model = MatchPool
     icon = "tag"
     menu_label = _("Matching pools")
+    index_view_class = ReaderIndexView  # the pool's title in the staff member's language
     # Moments in the site's zone and format (a pool's end is usually still to come: Wagtail's
     # DateColumn would call it "just now"); the ratio as every other screen writes it ("1:1").
     list_display = ["title", "matcher", Column("ratio_label", label=_("Ratio")), "status",
