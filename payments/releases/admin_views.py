@@ -2,7 +2,7 @@
 
 Thin: the services check roles and state and write the audit log. Whoever may see the releases
 list (a verifier following the outcome they verified) may read a release; only finance officers
-get its forms and may post (issue 14: a verifier opening a row landed on "no permission").
+get its forms and may post (issue 13: a verifier opening a row landed on "no permission").
 """
 
 from __future__ import annotations
