@@ -10,6 +10,7 @@ in the record's currency (ADR 0005) and hides fields that mean nothing to a pers
 import re
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from wagtail.admin.views.generic import InspectView
 
 from campaigns.money import Money
@@ -32,6 +33,8 @@ class SiteInspectView(InspectView):
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):  # "已隐藏 False" read as a code
+            return _("Yes") if value else _("No")
         if isinstance(value, datetime):
             return site_datetime_text(value)
         currency = getattr(self.object, "currency", None)

@@ -345,3 +345,14 @@ def test_an_english_pages_title_and_link_previews_mark_a_supporters_chinese_word
     # and in Chinese nothing is marked
     chinese = heads(f"/supporters/{page.slug}/")
     assert chinese["og:title"] == "周敏为外婆筹款" and "written in Chinese" not in "".join(chinese.values())
+
+
+def test_an_inspect_screen_reads_a_yes_or_no_not_a_code(client, campaign, editor):
+    from django.contrib.auth import get_user_model
+
+    page = public_page(campaign, editor, new_team_name="江华同学会")
+    client.force_login(get_user_model().objects.create_superuser("root-zh", password="x"))
+    html = client.get(
+        f"/admin/supporter_teams/inspect/{page.team.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert ">否<" in html.replace(" ", "").replace("\n", "") and "False" not in html and "True" not in html
