@@ -177,8 +177,8 @@ class RegistryPersonViewSet(ModelViewSet):
         "relation",
         "gender",
         "status",
-        "health_condition",
-        "school_stage",
+        Column("health_condition", label=_("Health condition"), accessor="get_health_condition_display"),
+        Column("school_stage", label=_("School stage"), accessor="get_school_stage_display"),
         "removed_at",
     ]
     list_filter = ["status", "relation", "household__county"]

@@ -45,6 +45,30 @@ class PovertyCause(models.TextChoices):
     CAPITAL = "capital", _("Lack of capital (缺资金)")
 
 
+class SchoolStage(models.TextChoices):
+    """The registry's school stages, stored as the official export writes them (``学前``...) and
+    read in the staff member's language, as the other registry choices are (issue 13)."""
+
+    PRESCHOOL = "学前", _("Pre-school (学前)")
+    COMPULSORY = "义务教育", _("Compulsory education (义务教育)")
+    SENIOR_HIGH = "高中", _("Senior high school (高中)")
+    SECONDARY_VOCATIONAL = "中职", _("Secondary vocational school (中职)")
+    HIGHER_VOCATIONAL = "高职", _("Higher vocational college (高职)")
+    JUNIOR_COLLEGE = "大专", _("Junior college (大专)")
+    UNDERGRADUATE = "本科", _("Undergraduate (本科)")
+
+
+# The health conditions the registry exports name most often, read in the staff member's language;
+# the field is free text, so any other condition reads as the registry wrote it.
+HEALTH_CONDITIONS = {
+    "白内障": _("Cataract (白内障)"),
+    "关节炎": _("Arthritis (关节炎)"),
+    "慢性肾病": _("Chronic kidney disease (慢性肾病)"),
+    "高血压": _("Hypertension (高血压)"),
+    "糖尿病": _("Diabetes (糖尿病)"),
+}
+
+
 class RegistryImport(models.Model):
     """One run of the importer: what was read, by whom, and what changed."""
 
@@ -133,7 +157,7 @@ class RegistryPerson(models.Model):
     phone = EncryptedTextField(_("phone (restricted)"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=RegistryStatus.choices)
     health_condition = models.CharField(_("health condition"), max_length=50, blank=True)
-    school_stage = models.CharField(_("school stage"), max_length=20, blank=True)
+    school_stage = models.CharField(_("school stage"), max_length=20, blank=True, choices=SchoolStage.choices)
     removed_at = models.DateTimeField(_("removed from the registry at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,3 +169,12 @@ class RegistryPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.household_id} · {self.get_relation_display()}"
+
+    def get_health_condition_display(self) -> str:
+        """The health condition in the reader's language when it is one the registry names often
+        (``HEALTH_CONDITIONS``), else as the registry wrote it, marked "(written in Chinese)" for
+        an English reader (``campaigns.reader_language.written_plain``)."""
+        from campaigns.reader_language import written_plain
+
+        known = HEALTH_CONDITIONS.get(self.health_condition)
+        return str(known) if known else written_plain(self.health_condition)

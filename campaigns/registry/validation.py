@@ -18,7 +18,7 @@ from campaigns.identity import (
     identity_hash,
     normalise_id_number,
 )
-from campaigns.models.registry import PovertyCause, RegistryStatus, Relation
+from campaigns.models.registry import PovertyCause, RegistryStatus, Relation, SchoolStage
 from campaigns.registry.sources import SourceRow
 
 RELATIONS = {
@@ -39,7 +39,7 @@ CAUSES = {
 }
 STATUSES = {"在档": RegistryStatus.REGISTERED, "已脱贫": RegistryStatus.EXITED}
 GENDERS = {"女": "F", "男": "M"}
-SCHOOL_STAGES = {"", "学前", "义务教育", "高中", "中职", "高职", "大专", "本科"}
+SCHOOL_STAGES = {"", *SchoolStage.values}
 FIRST_REGISTRATION_YEAR = 2013  # the 建档立卡 registry started in 2014; allow the pilot year
 # Columns of digits and dates: NFKC reads a full-width "２０１４" as 2014, so a household keeps one key
 # and a phone one spelling whichever way Excel saved them (ID numbers: normalise_id_number).
