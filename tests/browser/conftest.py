@@ -17,6 +17,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 # The Stripe stand-in (a private localstripe), the real gateway pointed at it, and the caches and
@@ -48,7 +49,7 @@ def chromium():
             for alias, rows in serialized.items():
                 if rows is not None:
                     connections[alias]._test_serialized_contents = rows
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = _launch(playwright)
             yield browser
             browser.close()
             connections.close_all()
@@ -57,6 +58,19 @@ def chromium():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+def _launch(playwright):
+    """Chromium, given two minutes to start (Playwright's 30 s default is not always enough on a
+    busy two-core CI machine, where a module's first test then errored in setup) and one more try."""
+    try:
+        return playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, timeout=120_000
+        )
+    except PlaywrightError:
+        return playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, timeout=120_000
+        )
 
 
 @pytest.fixture
