@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.http import Http404
 
+from campaigns.reader_language import in_reader_language
 from campaigns.templatetags.link_preview import absolute_url
 from payments.figures.selectors import CampaignTotals
 
@@ -35,6 +36,25 @@ def shared_campaign_page(*, page_id: int):
     if page is None:
         raise Http404("no such campaign page")
     return page
+
+
+def campaign_title_in(page, *, language: str):
+    """The campaign's title for a card served in ``language`` (the URL's): the title of the page's
+    live, public translation in that language where there is one (one query), else the campaign
+    record's title in that language (its English twin, or the Chinese original marked "not yet
+    translated": ``campaigns.reader_language``)."""
+    from cms.models import CampaignPage
+    from cms.selectors import public_unless_unrestricted
+
+    if page.locale.language_code == language:
+        return page.title
+    twin = (
+        public_unless_unrestricted(CampaignPage.objects.live())
+        .filter(translation_key=page.translation_key, locale__language_code=language)
+        .values_list("title", flat=True)
+        .first()
+    )
+    return twin or in_reader_language(page.campaign, "title", language=language)
 
 
 def page_absolute_url(page) -> str:

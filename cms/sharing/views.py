@@ -1,8 +1,10 @@
 """Share views: the preview image, the QR code and the A4 poster of a campaign page.
 
-Each is drawn in the page's own language (its locale, whatever the URL prefix), cached in Django's
-cache under page + language + page version + progress bucket, and served with ``Cache-Control``
-so chat apps and browsers keep them. The campaign page only links here; none of this runs while
+The preview image is drawn in the language of its URL (``/en/share/…`` English: issue 13); the
+QR code and the poster in the page's own language (its locale). Each is cached in Django's cache
+under page + language + page version + progress bucket, and served with ``Cache-Control`` (the
+image also with an ``ETag`` of that key, so its two languages never share a validator) so chat
+apps and browsers keep them. The campaign page only links here; none of this runs while
 the page renders (ADR 0415).
 """
 
@@ -13,20 +15,20 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from campaigns.site_name import site_name
-from campaigns.templatetags.labels import label_value
 from cms.sharing.card import render_card
+from cms.sharing.card_text import card_etag, card_text, counted_text
 from cms.sharing.qr import qr_svg
 from cms.sharing.selectors import (
+    campaign_title_in,
     page_absolute_url,
     page_version,
     progress_bucket,
     shared_campaign_page,
 )
-from payments.figures import vocabulary
 from payments.figures.selectors import CampaignTotals, campaign_totals
 
 # The figures on an image or poster are at most this old (and at most one bucket behind).
@@ -34,9 +36,11 @@ SHARE_CACHE_SECONDS = 60 * 60
 CLIENT_CACHE_SECONDS = 10 * 60
 
 
-def _cached_response(body: bytes, content_type: str, *, filename: str = "") -> HttpResponse:
+def _cached_response(body: bytes, content_type: str, *, filename: str = "", etag: str = "") -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Cache-Control"] = f"public, max-age={CLIENT_CACHE_SECONDS}"
+    if etag:
+        response["ETag"] = card_etag(etag)
     if filename:
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -49,32 +53,30 @@ def _key(kind: str, page, language: str, bucket: int | str) -> str:
 def counted_line(totals: CampaignTotals) -> str:
     """ "Counts towards the goal: ¥17,600" in the active language when that differs from what was
     raised (a match adds to it, a refund takes from it: the bar's percentage is of it), else ""."""
-    if totals.counted == totals.raised:
-        return ""
-    return label_value(vocabulary.label("counted"), totals.counted)
+    return "" if totals.counted == totals.raised else counted_text(totals.counted)
 
 
 @require_GET
 def share_card(request: HttpRequest, page_id: int) -> HttpResponse:
-    """The 1200×630 PNG that link previews show (``og:image``)."""
+    """The 1200×630 PNG that link previews show (``og:image``), in the language of its URL
+    (``/en/share/…`` English, whichever page's id it names): the campaign's title in that
+    language where one exists, and English or Chinese words around the figures."""
     page = shared_campaign_page(page_id=page_id)
-    language = page.locale.language_code
+    language = get_language()
     totals = campaign_totals(campaign=page.campaign)
     key = _key("card", page, language, progress_bucket(totals))
     png = cache.get(key)
     if png is None:
-        with translation.override(language):
-            png = render_card(
-                title=page.title,
-                percent=totals.percent,
-                raised=_("%(amount)s raised") % {"amount": totals.raised},
-                counted=counted_line(totals),
-                of_goal=_("of a goal of %(amount)s") % {"amount": totals.goal},
-                footer=_("%(organisation)s · every cent traced to a verified outcome")
-                % {"organisation": site_name(language)},
-            )
+        text = card_text(
+            title=campaign_title_in(page, language=language),
+            raised=totals.raised,
+            goal=totals.goal,
+            counted=totals.counted if totals.counted != totals.raised else None,
+            language=language,
+        )
+        png = render_card(percent=totals.percent, **text.as_kwargs())
         cache.set(key, png, SHARE_CACHE_SECONDS)
-    return _cached_response(png, "image/png")
+    return _cached_response(png, "image/png", etag=key)
 
 
 @require_GET

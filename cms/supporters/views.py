@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,10 +23,10 @@ from wagtail.images import get_image_model
 
 from campaigns.models import Campaign
 from campaigns.reader_language import in_reader_language, written_plain
-from campaigns.site_name import site_name
 from campaigns.state_tables import TransitionNotAllowed
 from campaigns.templatetags.link_preview import absolute_url, preview_context
 from cms.sharing.card import HEIGHT, WIDTH, render_card
+from cms.sharing.card_text import card_etag, card_text
 from cms.sharing.qr import qr_svg
 from cms.supporters.forms import ReportForm, SupporterPageForm, SupporterPageStartForm
 from payments.donations.client_ip import client_ip
@@ -235,40 +234,39 @@ def _cached(body: bytes, content_type: str) -> HttpResponse:
     return response
 
 
-def _card(key: str, *, title: str, figures: selectors.PageFigures, language: str) -> HttpResponse:
-    """The 1200×630 PNG of ``cms.sharing.card`` with these figures, drawn in ``language``, cached."""
+def _card(key: str, *, title: str, figures: selectors.PageFigures) -> HttpResponse:
+    """The 1200×630 PNG of ``cms.sharing.card`` with these figures, drawn in the language of the
+    URL it is served under (``key`` names it), cached. What a supporter wrote in Chinese is drawn
+    as written and marked "written in Chinese" for an English reader, as their page marks it."""
+    language = get_language()
     png = cache.get(key)
     if png is None:
-        with translation.override(language):
-            png = render_card(
-                title=title, percent=figures.percent,
-                raised=_("%(amount)s raised") % {"amount": figures.raised},
-                of_goal=_("of a goal of %(amount)s") % {"amount": figures.goal},
-                footer=_("%(organisation)s · every cent traced to a verified outcome")
-                % {"organisation": site_name(language)},
-            )  # fmt: skip
+        text = card_text(title=written_plain(title, language=language), raised=figures.raised,
+                         goal=figures.goal, language=language)  # fmt: skip
+        png = render_card(percent=figures.percent, **text.as_kwargs())
         cache.set(key, png, SHARE_SECONDS)
-    return _cached(png, "image/png")
+    response = _cached(png, "image/png")
+    response["ETag"] = card_etag(key)
+    return response
 
 
 @require_GET
 def supporter_card(request: HttpRequest, slug: str) -> HttpResponse:
-    """The page's link-preview image with its progress, in the page's own language."""
+    """The page's link-preview image with its progress, in the reader's language (the URL's)."""
     page = selectors.public_page(slug=slug)
     figures = selectors.page_figures(page)
-    key = f"cms:supporter-card:{page.pk}:{page.language}:{_version(page, figures)}"
-    return _card(key, title=page.title, figures=figures, language=page.language)
+    key = f"cms:supporter-card:{page.pk}:{get_language()}:{_version(page, figures)}"
+    return _card(key, title=page.title, figures=figures)
 
 
 @require_GET
 def team_card(request: HttpRequest, slug: str) -> HttpResponse:
-    """The team's link-preview image with its progress, in the reader's language."""
+    """The team's link-preview image with its progress, in the reader's language (the URL's)."""
     team = selectors.public_team(slug=slug)
     figures = selectors.team_figures(team)
-    language = get_language()
     name = hashlib.sha256(team.name.encode()).hexdigest()[:12]  # a renamed team is redrawn
-    key = f"cms:team-card:{team.pk}:{language}:{_bucket(figures)}:{name}"
-    return _card(key, title=team.name, figures=figures, language=language)
+    key = f"cms:team-card:{team.pk}:{get_language()}:{_bucket(figures)}:{name}"
+    return _card(key, title=team.name, figures=figures)
 
 
 def _qr(kind: str, slug: str, url: str, title: str) -> HttpResponse:

@@ -47,7 +47,7 @@ def test_the_trace_names_a_matcher_ending_in_a_period_with_one_stop(
 
     assert "Your ¥300 was matched ¥300 by Acme Co. <a href=" in english
     assert "Acme Co.." not in english
-    assert "您的 ¥300 捐款获得 Acme Co. 配捐 ¥300。" in chinese  # mid-sentence in Chinese: unchanged
+    assert "您的 ¥300 捐款获得“Acme Co.”配捐 ¥300。" in chinese  # mid-sentence in Chinese: unchanged
 
 
 @pytest.mark.parametrize(
