@@ -9,7 +9,9 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -334,6 +336,12 @@ class VerificationGroup(ModelViewSetGroup):
     # The audit log is listed once, read-only, under Campaigns (cms/wagtail_hooks.py).
     items = (BeneficiaryViewSet, MilestoneViewSet, GrantViewSet, NeedViewSet, RegistryPersonViewSet,
              RegistryImportViewSet)  # fmt: skip
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css() -> str:
+    """Styles for the forms Django draws on Clearfund's admin screens (``static/css/admin.css``)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("register_admin_viewset")

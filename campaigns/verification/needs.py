@@ -172,6 +172,15 @@ def need_vet(*, actor: Actor, need: Need, note: str) -> Need:
         locked = _locked(need)
         _check_one_gift_pays(campaign=locked.beneficiary.campaign, cost=locked.amount)
         if locked.beneficiary.status == BeneficiaryStatus.MATCHED:
+            if not locked.beneficiary.evidence.exists():
+                # The need's own evidence (a photo of what is needed) does not show who the
+                # beneficiary is: say where the missing evidence goes (issue 13).
+                raise ValidationError(
+                    _(
+                        "The beneficiary has no evidence of their own yet: add it on their "
+                        "verification screen, then vet this need."
+                    )
+                )
             beneficiary_verify(actor=actor, beneficiary=locked.beneficiary, note=note)
             locked.beneficiary.refresh_from_db()
         if locked.beneficiary.status != BeneficiaryStatus.VERIFIED:
