@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.models import Beneficiary, Milestone
+from campaigns.reader_language import reader_str
 from campaigns.verification.beneficiaries import beneficiary_match, beneficiary_verify, evidence_add
 from campaigns.verification.milestones import milestone_reject, milestone_report, milestone_verify
 from campaigns.verification.permissions import is_verifier, may_view_restricted
@@ -83,7 +84,7 @@ def beneficiary_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("verification_beneficiary_verify", pk=beneficiary.pk)
     person = beneficiary.registry_person if may_view_restricted(request.user) else None
     return render(request, "campaigns/admin/beneficiary_verify.html", {
-        "page_title": _("Verify beneficiary"), "page_subtitle": beneficiary.pseudonym, "header_icon": "user",
+        "page_title": _("Verify beneficiary"), "page_subtitle": reader_str(beneficiary, "pseudonym"), "header_icon": "user",
         "beneficiary": beneficiary, "person": person, "form": form,
         "evidence": beneficiary.evidence.order_by("-dated"),
     })  # fmt: skip

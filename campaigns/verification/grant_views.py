@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.models import Beneficiary, BeneficiaryStatus, CampaignKind, Grant, Partner
+from campaigns.reader_language import reader_str
 from campaigns.verification.grants import STAGE_KINDS, StagePlan, grant_create
 
 STAGE_ROWS = 6
@@ -101,4 +102,4 @@ def grant_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant.objects.select_related("beneficiary__campaign"), pk=pk)
     stages = grant.stages.select_related("partner").order_by("stage")
     return render(request, "campaigns/admin/grant_detail.html",
-                  {"grant": grant, "stages": stages, "page_title": grant.title, "header_title": grant.title})  # fmt: skip
+                  {"grant": grant, "stages": stages, "page_title": reader_str(grant, "title"), "header_title": reader_str(grant, "title")})  # fmt: skip

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.amount_input import MAX_INPUT_LENGTH, AmountNotUnderstood, parse_amount
 from campaigns.form_labels import LabelledForm
 from campaigns.models import Campaign, CampaignStatus, Need, NeedKind, NeedStatus, Partner
+from campaigns.reader_language import reader_str
 from campaigns.verification.beneficiaries import evidence_add
 from campaigns.verification.households import household_find
 from campaigns.verification.need_posting import need_post_for_household
@@ -168,7 +169,7 @@ def need_review_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("verification_need_review", pk=need.pk)
     return render(request, "campaigns/admin/need_review.html", {
-        "page_title": _("Need"), "page_subtitle": need.title, "header_icon": "pick", "need": need, "form": form,
+        "page_title": _("Need"), "page_subtitle": reader_str(need, "title"), "header_icon": "pick", "need": need, "form": form,
         "evidence": need.evidence.order_by("-dated"), "is_poster": need.posted_by_id == request.user.pk,
         "S": NeedStatus, "may_vet": is_verifier(request.user) and need.posted_by_id != request.user.pk,
     })  # fmt: skip
