@@ -4,12 +4,14 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -17,8 +19,10 @@ from wagtail.permissions import register_permission_policy
 
 from campaigns.admin_inspect import SiteInspectView
 from campaigns.admin_names import ReaderIndexView, TitledByMenuLabel
+from campaigns.audit_details import audit_details_html
 from campaigns.audit_labels import audit_action_label, audit_subject_label
 from campaigns.models import AuditEvent, Campaign, Partner
+from campaigns.person_names import user_name
 from cms.services import (
     approval_message,
     campaign_page_ensure_record,
@@ -110,8 +114,20 @@ class AuditEventFilterSet(WagtailFilterSet):
         fields = ["action", "subject_type"]
 
 
+class AuditEventInspectView(SiteInspectView):
+    def get_data_display_value(self):
+        """The details as a labelled list in the staff member's language, never a Python dict."""
+        return audit_details_html(self.object, user=self.request.user)
+
+
+class AuditEventIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("actor")  # one query for the actor column
+
+
 class AuditEventViewSet(ModelViewSet):
     model = AuditEvent
+    index_view_class = AuditEventIndexView
     icon = "history"
     menu_label = _("Audit log")
     list_display = [
@@ -119,12 +135,16 @@ class AuditEventViewSet(ModelViewSet):
         Column("action", label=_("Action"), accessor=lambda e: audit_action_label(e.action)),
         Column("subject_type", label=_("Subject"), accessor=lambda e: audit_subject_label(e.subject_type)),
         "subject_id",
-        "actor",
+        Column(
+            "actor",
+            label=capfirst(AuditEvent._meta.get_field("actor").verbose_name),
+            accessor=lambda e: user_name(e.actor) or "—",
+        ),  # the name ("王芳"), not the login
     ]
     filterset_class = AuditEventFilterSet
     search_fields = ["action", "subject_id", "reason"]
     inspect_view_enabled = True
-    inspect_view_class = SiteInspectView
+    inspect_view_class = AuditEventInspectView
     inspect_view_fields = ["at", "actor", "action", "subject_type", "subject_id", "reason", "data"]
     copy_view_enabled = False
     form_fields = ["reason"]  # required by ModelViewSet; the policy denies add and edit
