@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -297,7 +298,7 @@ class NeedViewSet(TitledByMenuLabel, AmountEntryViewSetMixin, ModelViewSet):
                                       may_open=lambda user, need: need_views.may_see_need(user, need),
                                       fallback_url=lambda n: reverse("needs:inspect", args=[n.pk])),
                     Column("beneficiary", label=_("Beneficiary")), "kind", Column("amount", label=_("Amount")),
-                    Column("province", label=Need._meta.get_field("province").verbose_name,
+                    Column("province", label=capfirst(Need._meta.get_field("province").verbose_name),
                            accessor=lambda n: str(province_in_reader_language(n.province))),
                     reader_column(Need, "county"), "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]
