@@ -6,8 +6,8 @@ inspect screen shows them as a labelled list instead: each known key has a label
 in minor units reads as money in the detail's currency (else the subject's, else the site's),
 a key that names a record reads as that record's kind and number ("Gift 26", linked to its admin
 screen when it has one), a stored choice ("bank", "in_review") reads as its label from the
-subject's field, an ISO date as the admin's date format, and a nested dict or list as a nested
-list. A key without a label reads as its words ("Credit lines"), never as raw snake_case, so a
+subject's field, an ISO date as the admin's date format, other text quoted as written, and a
+nested dict or list as a nested list. A key without a label reads as its words ("Credit lines"), never as raw snake_case, so a
 new detail is never shown as a code and never breaks the screen.
 
 No value here is a beneficiary's private data: services store numbers of records, never their
@@ -235,7 +235,9 @@ class AuditDetails:
                 return value
             if moment.tzinfo is not None:
                 return site_datetime_text(moment)
-        return value
+        # Text as someone wrote it (a reason, a title's English twin): quoted, so where it ends is
+        # plain, and its own brackets never run into the next label ("... (Jianghua)” 县（英文）").
+        return pgettext("audit detail", "“%(text)s”") % {"text": value}
 
     def _reference(self, reference: tuple, number: int) -> SafeString | str:
         model_label, kind = reference

@@ -98,14 +98,15 @@ def test_an_unknown_key_reads_as_words_and_a_record_with_a_screen_is_linked(clie
         action="supporter_page.started",
         subject_type="payments.SupporterPage",
         subject_id="1",
-        data={"owner": owner.pk, "late_fee_waived": False},
+        data={"owner": owner.pk, "late_fee_waived": False, "title_en": "Wheelchair (for Grandma Pan)"},
     )
 
     # when it is inspected
     text = main(staff.get(f"/admin/audit_log/inspect/{event.pk}/").content.decode())
 
-    # then the key reads as words and the person by name
+    # then the key reads as words, the person by name and written text as quoted
     assert "Late fee waived No" in text
+    assert "“Wheelchair (for Grandma Pan)”" in text
     assert "Anna Smith" in text
     # and an event without details reads as a dash
     empty = AuditEvent.objects.create(action="need.vetted", subject_type="campaigns.Need", subject_id="1")
