@@ -1,5 +1,7 @@
 """Admin wiring: campaign/partner/audit viewsets and the page hooks that create campaign records."""
 
+import copy
+
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -23,6 +25,7 @@ from campaigns.audit_details import audit_details_html
 from campaigns.audit_labels import audit_action_label, audit_subject_label
 from campaigns.models import AuditEvent, Campaign, Partner
 from campaigns.person_names import user_name
+from cms import workflow_names
 from cms.services import (
     approval_message,
     campaign_page_ensure_record,
@@ -287,3 +290,33 @@ def land_reviewers_where_they_may_be(request, page):
             messages.warning(request, reason)
         return redirect(get_valid_next_url_from_request(request) or reverse("wagtailadmin_home"))
     return None
+
+
+def _workflow_titles_shown(data):
+    """A workflow log entry's data with each workflow and task title (``{"id", "title"}``) in the
+    reader's language: Wagtail stores the name as it was shown to whoever acted ("核查员审核")."""
+    if isinstance(data, dict):
+        shown = {key: _workflow_titles_shown(value) for key, value in data.items()}
+        if isinstance(shown.get("title"), str) and "id" in shown:
+            shown["title"] = workflow_names.name_shown(workflow_names.name_stored(shown["title"]))
+        return shown
+    return data
+
+
+def _titles_in_reader_language(format_message):
+    def format_message_shown(log_entry):
+        shown = copy.copy(log_entry)
+        shown.data = _workflow_titles_shown(log_entry.data)
+        return format_message(shown)
+
+    format_message_shown.shown = True
+    return format_message_shown
+
+
+@hooks.register("register_log_actions", order=100)  # after Wagtail's own formatters
+def workflow_history_in_reader_language(actions):
+    """Page and site history read "Approved at 'Verifier review'" for an English reader of an
+    approval a Chinese reviewer made, and "核查员审核" for a Chinese one (issue 13, ADR 0405)."""
+    for action, formatter in actions.formatters.items():
+        if action.startswith("wagtail.workflow.") and not hasattr(formatter.format_message, "shown"):
+            formatter.format_message = _titles_in_reader_language(formatter.format_message)
