@@ -30,6 +30,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from campaigns.audit_labels import SUBJECTS
 from campaigns.money import Money
+from campaigns.person_names import user_name
 from campaigns.site_time import site_datetime_text
 
 # The site's currency: a detail whose record has none (campaigns default to it).
@@ -43,6 +44,7 @@ KEY_LABELS = {
     "attempts": pgettext_lazy("audit detail", "Attempts"),
     "back_minor": pgettext_lazy("audit detail", "Given back"),
     "before": pgettext_lazy("audit detail", "Before"),
+    "captain": pgettext_lazy("audit detail", "Team captain"),
     "channel": pgettext_lazy("audit detail", "Received through"),
     "county": pgettext_lazy("audit detail", "County"),
     "credit_lines": pgettext_lazy("audit detail", "Money-in lines"),
@@ -59,6 +61,7 @@ KEY_LABELS = {
     "method": pgettext_lazy("audit detail", "Method"),
     "new": pgettext_lazy("audit detail", "New lines"),
     "notice_ends_at": pgettext_lazy("audit detail", "Public notice ends"),
+    "owner": pgettext_lazy("audit detail", "Started by"),
     "payment_intent": pgettext_lazy("audit detail", "Provider's payment number"),
     "payout": pgettext_lazy("audit detail", "Paid out by"),
     "posted_minor": pgettext_lazy("audit detail", "In the ledger"),
@@ -168,8 +171,9 @@ class AuditDetails:
         if key in KEY_LABELS:
             return str(KEY_LABELS[key])
         reference = REFERENCES.get(key)
-        if reference is not None:
-            return str(reference[1] or capfirst(_model(reference[0])._meta.verbose_name))
+        model = _model(reference[0]) if reference is not None else None
+        if model is not None:
+            return str(reference[1] or capfirst(model._meta.verbose_name))
         field = self._field(None, key)
         if field is not None:  # a campaign's changed terms name its fields ("deadline")
             return str(capfirst(field.verbose_name))
@@ -245,8 +249,7 @@ class AuditDetails:
         if model is None:
             return str(number)
         if model_label == "auth.User":  # a person reads as their name (campaigns.person_names)
-            person = model._base_manager.filter(pk=number).first()
-            return person.get_full_name() or person.get_username() if person else str(number)
+            return user_name(model._base_manager.filter(pk=number).first()) or str(number)
         text = pgettext("audit detail", "%(kind)s %(number)s") % {
             "kind": kind or capfirst(model._meta.verbose_name),
             "number": number,

@@ -107,7 +107,7 @@ def test_an_unknown_key_reads_as_words_and_a_record_with_a_screen_is_linked(clie
     # then the key reads as words, the person by name and written text as quoted
     assert "Late fee waived No" in text
     assert "“Wheelchair (for Grandma Pan)”" in text
-    assert "Anna Smith" in text
+    assert "Started by Anna Smith" in text
     # and an event without details reads as a dash
     empty = AuditEvent.objects.create(action="need.vetted", subject_type="campaigns.Need", subject_id="1")
     assert audit_details_html(empty) == "—"
