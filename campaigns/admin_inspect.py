@@ -4,16 +4,19 @@ Wagtail's ``InspectView`` prints each field's raw value: a moment in whatever zo
 happens to be in (UTC: "2026年12月2日 00:01" where the audit log says 08:01), an amount in minor
 units ("费用（分） 90000") and internal fields such as a hold token. This view shows moments in
 the site's zone in the admin's one format (``site_datetime_text``, ADR 0004), amounts as money
-in the record's currency (ADR 0005) and hides fields that mean nothing to a person.
+in the record's currency (ADR 0005), a person by their name in their language's order, not
+their login (``campaigns.person_names``), and hides fields that mean nothing to a person.
 """
 
 import re
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 from wagtail.admin.views.generic import InspectView
 
 from campaigns.money import Money
+from campaigns.person_names import user_name
 from campaigns.site_time import site_datetime_text
 
 # Machinery, not information: a need's hold token and its holder's digest, an idempotency key.
@@ -37,6 +40,8 @@ class SiteInspectView(InspectView):
             return _("Yes") if value else _("No")
         if isinstance(value, datetime):
             return site_datetime_text(value)
+        if isinstance(value, AbstractBaseUser):  # "王芳", not the login "editor"
+            return user_name(value)
         currency = getattr(self.object, "currency", None)
         if field_name.endswith("_minor") and isinstance(value, int) and currency:
             return Money.from_minor(value, currency)

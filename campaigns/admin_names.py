@@ -1,6 +1,7 @@
 """One name for one admin screen: its menu item and its title read the same (issue 13); records
 in its lists read in the staff member's language (``reader_column``, ``ReaderIndexView``)."""
 
+from django.utils.text import capfirst
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 
@@ -20,12 +21,13 @@ class TitledByMenuLabel:
 def reader_column(model, field: str, column_class=None, **kwargs):
     """A list column of ``model.<field>`` in the staff member's language (issue 13): the English
     twin ``<field>_en`` on an English screen, or the Chinese marked "not yet translated"
-    (``campaigns.reader_language.reader_str``). Labelled by the field's verbose name unless
+    (``campaigns.reader_language.reader_str``). Labelled by the field's verbose name, capitalised, unless
     ``label`` is given; ``column_class`` defaults to Wagtail's ``Column`` (``TitleColumn`` and its
     subclasses take the same ``accessor``)."""
     from campaigns.reader_language import reader_str
 
-    kwargs.setdefault("label", model._meta.get_field(field).verbose_name)
+    # Capitalised as Wagtail's own columns are ("County", not the verbose name's "county").
+    kwargs.setdefault("label", capfirst(model._meta.get_field(field).verbose_name))
     return (column_class or Column)(field, accessor=lambda obj: reader_str(obj, field), **kwargs)
 
 

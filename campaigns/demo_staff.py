@@ -6,7 +6,9 @@ language (issue 14). Every demo command that creates a login goes through ``demo
 
 from django.contrib.auth.models import User
 
-# username: (family name, given name), in the demo's language; invented people.
+# username: (family name, given name), in the demo's language; invented people. Stored as Django
+# keeps them (``last_name``, ``first_name``) and shown family name first ("王芳") by
+# ``campaigns.person_names``.
 DEMO_STAFF_NAMES = {
     "admin": ("周", "管理员"),
     "editor": ("王", "芳"),

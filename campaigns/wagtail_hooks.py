@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -299,7 +300,7 @@ class NeedViewSet(TitledByMenuLabel, AmountEntryViewSetMixin, ModelViewSet):
                                       may_open=lambda user, need: need_views.may_see_need(user, need),
                                       fallback_url=lambda n: reverse("needs:inspect", args=[n.pk])),
                     Column("beneficiary", label=_("Beneficiary")), "kind", Column("amount", label=_("Amount")),
-                    Column("province", label=Need._meta.get_field("province").verbose_name,
+                    Column("province", label=capfirst(Need._meta.get_field("province").verbose_name),
                            accessor=lambda n: str(province_in_reader_language(n.province))),
                     reader_column(Need, "county"), "status"]  # fmt: skip
     list_filter = ["status", "kind", "province"]

@@ -22,6 +22,12 @@ ADR 0405).
   Wagtail's ``format_permissions`` tag to pass these labels, and makes ``Permission.__str__``
   return it (Django's "app | model | Can add page" labels the page and collection permission
   checkboxes).
+- **Image and collection permissions.** Wagtail builds the group screen's image and collection
+  permission formsets when it imports them, with ``gettext``, not ``gettext_lazy``
+  (``wagtail/images/forms.py``, ``wagtail/admin/forms/collections.py``): their labels ("Add",
+  "Add/edit images you own", every formset's "Collection") froze in the language active then, the site's
+  (Chinese), and an English admin read "增加/编辑所属的图片". ``install()`` puts back the same
+  msgids, lazy, so Wagtail's catalogue translates them when the screen is drawn.
 - **Page choosers.** Wagtail names the page type a chooser takes by appending ``" (" + name + ")"``
   to its button text in Python ("选择一个页面 (项目页面)"); ``install()`` makes it the project's
   translated "text (note)" pattern, evaluated when the button is drawn ("选择一个页面（项目页面）").
@@ -161,6 +167,40 @@ def _wagtail_labels_without_translation() -> None:
     PagePermissionsForm.base_fields["page"].label = gettext_lazy("Page")
 
 
+# Wagtail's own msgids (its catalogue translates them), by the permission they label: (short,
+# long). Called through this alias so makemessages leaves them to Wagtail's catalogue.
+wagtails_text = gettext_lazy
+FROZEN_PERMISSION_LABELS = {
+    "add_image": (wagtails_text("Add"), wagtails_text("Add/edit images you own")),
+    "change_image": (wagtails_text("Edit"), wagtails_text("Edit any image")),
+    "choose_image": (wagtails_text("Choose"), wagtails_text("Select images in choosers")),
+    "add_collection": (wagtails_text("Add"), wagtails_text("Add collections")),
+    "change_collection": (wagtails_text("Edit"), wagtails_text("Edit collections")),
+    "delete_collection": (wagtails_text("Delete"), wagtails_text("Delete collections")),
+}
+
+
+def _permission_formsets_lazy() -> None:
+    """The image and collection permission formsets' labels in the reader's language (see above).
+    The list is changed in place: the formset and its checkboxes' labels share it."""
+    from wagtail.admin.forms.collections import GroupCollectionManagementPermissionFormSet
+    from wagtail.documents.forms import GroupDocumentPermissionFormSet
+    from wagtail.images.forms import GroupImagePermissionFormSet
+
+    formsets = (
+        GroupImagePermissionFormSet,
+        GroupDocumentPermissionFormSet,
+        GroupCollectionManagementPermissionFormSet,
+    )
+    for formset in formsets:
+        types = formset.permission_types
+        types[:] = [
+            (codename, *FROZEN_PERMISSION_LABELS.get(codename, (short, long)))
+            for codename, short, long in types
+        ]
+        formset.form.base_fields["collection"].label = wagtails_text("Collection")
+
+
 def _page_chooser_bracket(original_init):
     def __init__(self, *args, **kwargs) -> None:
         from wagtail.models import Page
@@ -223,6 +263,7 @@ def install() -> None:
         Page.get_admin_display_title = _root_display_title(Page.get_admin_display_title)
     Permission.__str__ = permission_label  # the page and collection permission checkboxes' labels
     _wagtail_labels_without_translation()
+    _permission_formsets_lazy()
     if not hasattr(wagtailusers_tags.format_permissions, "translated"):
         wagtailusers_tags.format_permissions = _translated_permissions(wagtailusers_tags.format_permissions)
         wagtailusers_tags.register.inclusion_tag(

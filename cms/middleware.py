@@ -1,9 +1,12 @@
 """Tells a verifier what came of a review action: why it was refused, instead of Wagtail's generic
-error, or that the page was approved (and published)."""
+error, or that the page was approved (and published); says everything around an admin view in
+the staff member's admin language (``AdminLanguageMiddleware``)."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from wagtail.admin import messages
 from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.admin.utils import get_valid_next_url_from_request
@@ -121,3 +124,38 @@ def _tell_approved(request, *, task_state_id: int) -> None:
         return
     page = state.workflow_state.content_object
     messages.success(request, approval_message(page=page.specific))
+
+
+class AdminLanguageMiddleware:
+    """An admin request speaks the staff member's admin language from its start (issue 13).
+
+    Wagtail switches to the language a staff member chose on their account page only inside an
+    admin view (``get_localized_response``). What is said around the view was said in the site's
+    language (zh-hans): its refusal ("Sorry, you do not have permission to access this area.",
+    built after the view raised ``PermissionDenied``), "You do not have permission to access the
+    admin." and the review refusals this module adds before a view runs, so an English-speaking
+    staff member read them in Chinese. This activates their language first; a staff member who
+    chose none keeps the language of the request, as Wagtail does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = _admin_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+def _admin_language(request) -> str:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    if not request.path_info.startswith(reverse("wagtailadmin_home")):
+        return ""
+    try:  # the profile Wagtail's view reads next, fetched once for both
+        profile = user.wagtail_userprofile
+    except ObjectDoesNotExist:
+        return ""
+    return profile.preferred_language or ""

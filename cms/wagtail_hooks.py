@@ -1,15 +1,19 @@
 """Admin wiring: campaign/partner/audit viewsets and the page hooks that create campaign records."""
 
+import copy
+
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -17,8 +21,11 @@ from wagtail.permissions import register_permission_policy
 
 from campaigns.admin_inspect import SiteInspectView
 from campaigns.admin_names import ReaderIndexView, TitledByMenuLabel
+from campaigns.audit_details import audit_details_html
 from campaigns.audit_labels import audit_action_label, audit_subject_label
 from campaigns.models import AuditEvent, Campaign, Partner
+from campaigns.person_names import user_name
+from cms import workflow_names
 from cms.services import (
     approval_message,
     campaign_page_ensure_record,
@@ -110,8 +117,20 @@ class AuditEventFilterSet(WagtailFilterSet):
         fields = ["action", "subject_type"]
 
 
+class AuditEventInspectView(SiteInspectView):
+    def get_data_display_value(self):
+        """The details as a labelled list in the staff member's language, never a Python dict."""
+        return audit_details_html(self.object, user=self.request.user)
+
+
+class AuditEventIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("actor")  # one query for the actor column
+
+
 class AuditEventViewSet(ModelViewSet):
     model = AuditEvent
+    index_view_class = AuditEventIndexView
     icon = "history"
     menu_label = _("Audit log")
     list_display = [
@@ -119,12 +138,16 @@ class AuditEventViewSet(ModelViewSet):
         Column("action", label=_("Action"), accessor=lambda e: audit_action_label(e.action)),
         Column("subject_type", label=_("Subject"), accessor=lambda e: audit_subject_label(e.subject_type)),
         "subject_id",
-        "actor",
+        Column(
+            "actor",
+            label=capfirst(AuditEvent._meta.get_field("actor").verbose_name),
+            accessor=lambda e: user_name(e.actor) or "—",
+        ),  # the name ("王芳"), not the login
     ]
     filterset_class = AuditEventFilterSet
     search_fields = ["action", "subject_id", "reason"]
     inspect_view_enabled = True
-    inspect_view_class = SiteInspectView
+    inspect_view_class = AuditEventInspectView
     inspect_view_fields = ["at", "actor", "action", "subject_type", "subject_id", "reason", "data"]
     copy_view_enabled = False
     form_fields = ["reason"]  # required by ModelViewSet; the policy denies add and edit
@@ -267,3 +290,33 @@ def land_reviewers_where_they_may_be(request, page):
             messages.warning(request, reason)
         return redirect(get_valid_next_url_from_request(request) or reverse("wagtailadmin_home"))
     return None
+
+
+def _workflow_titles_shown(data):
+    """A workflow log entry's data with each workflow and task title (``{"id", "title"}``) in the
+    reader's language: Wagtail stores the name as it was shown to whoever acted ("核查员审核")."""
+    if isinstance(data, dict):
+        shown = {key: _workflow_titles_shown(value) for key, value in data.items()}
+        if isinstance(shown.get("title"), str) and "id" in shown:
+            shown["title"] = workflow_names.name_shown(workflow_names.name_stored(shown["title"]))
+        return shown
+    return data
+
+
+def _titles_in_reader_language(format_message):
+    def format_message_shown(log_entry):
+        shown = copy.copy(log_entry)
+        shown.data = _workflow_titles_shown(log_entry.data)
+        return format_message(shown)
+
+    format_message_shown.shown = True
+    return format_message_shown
+
+
+@hooks.register("register_log_actions", order=100)  # after Wagtail's own formatters
+def workflow_history_in_reader_language(actions):
+    """Page and site history read "Approved at 'Verifier review'" for an English reader of an
+    approval a Chinese reviewer made, and "核查员审核" for a Chinese one (issue 13, ADR 0405)."""
+    for action, formatter in actions.formatters.items():
+        if action.startswith("wagtail.workflow.") and not hasattr(formatter.format_message, "shown"):
+            formatter.format_message = _titles_in_reader_language(formatter.format_message)

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # an admin request in the staff member's admin language from its start, refusals too (issue 13)
+    "cms.middleware.AdminLanguageMiddleware",
     "cms.middleware.ReviewRefusedMiddleware",  # a refused review shows its reason (ADR 0100)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.content_security.ContentSecurityPolicyMiddleware",  # ADR 0102

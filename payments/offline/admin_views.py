@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -69,7 +70,9 @@ class OfflineGiftForm(LabelledForm):
 
 class OfflineGiftChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: OfflineGift) -> str:
-        return f"{_('No.')} {obj.pk} · {obj.amount} · {obj.campaign} · {obj.reference} · {obj.received_on}"
+        # The day in the admin's one date format, as the list below prints dates (issue 13).
+        received = formats.date_format(obj.received_on, "DATE_FORMAT")
+        return f"{_('No.')} {obj.pk} · {obj.amount} · {obj.campaign} · {obj.reference} · {received}"
 
 
 class OfflineRefundForm(LabelledForm):

@@ -7,6 +7,7 @@ read as labels in the reader's language, the provider's code folded beside each
 """
 
 import django_filters
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -27,7 +28,7 @@ class WebhookEventFilterSet(WagtailFilterSet):
     """The types found in the inbox, by their labels; the query still filters on the code."""
 
     type = django_filters.ChoiceFilter(
-        label=WebhookEvent._meta.get_field("type").verbose_name, choices=_type_choices
+        label=capfirst(WebhookEvent._meta.get_field("type").verbose_name), choices=_type_choices
     )
 
     class Meta:
@@ -45,7 +46,7 @@ class WebhookEventViewSet(TitledByMenuLabel, ModelViewSet):
     model = WebhookEvent
     icon = "download"
     menu_label = _("Provider events")
-    list_display = ["event_id", Column("type", label=WebhookEvent._meta.get_field("type").verbose_name, accessor=lambda e: event_type_html(e.type)),
+    list_display = ["event_id", Column("type", label=capfirst(WebhookEvent._meta.get_field("type").verbose_name), accessor=lambda e: event_type_html(e.type)),
                     "status", "attempts", DateColumn("received_at", label=_("Received")),
                     DateColumn("next_attempt_at", label=_("Next attempt")), "error"]  # fmt: skip
     filterset_class = WebhookEventFilterSet
