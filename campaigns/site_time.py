@@ -96,7 +96,7 @@ def site_zone_name() -> str:
 
 def site_datetime_text(moment: datetime) -> str:
     """A moment for the admin: in the site's zone, in the active language's one date-and-time format
-    (Django's ``DATETIME_FORMAT``: "2026年12月1日 10:31", "Dec. 1, 2026, 10:31 a.m."), the format
+    (Django's ``DATETIME_FORMAT``: "2026年12月1日 10:31", "1 Dec 2026, 10:31", config/formats), the format
     Wagtail's own screens use, so a column never reads "2026-12-01 10:31" beside them (issue 13).
     Raises ``ValueError`` for a naive datetime."""
     return formats.date_format(timezone.localtime(moment, site_zone()), "DATETIME_FORMAT")

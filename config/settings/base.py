@@ -237,6 +237,8 @@ LOGIN_URL = "/admin/login/"
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# English dates on a 24-hour clock, day before month (config/formats/en; issue 13).
+FORMAT_MODULE_PATH = ["config.formats"]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 # locale/wagtail: Chinese for the msgids Wagtail's own zh_Hans catalogues leave untranslated (the

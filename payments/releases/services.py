@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Milestone, MilestoneStatus
 from campaigns.roles import FINANCE_OFFICERS, Actor, in_role
 from campaigns.services import audit
+from campaigns.site_time import site_datetime_text
 from campaigns.verification.grants import stage_release_refusal
 from payments.allocation.services import allocate_release
 from payments.ledger.models import AccountKind
@@ -94,7 +95,10 @@ def release_approve(*, release: Release, actor: Actor, now: datetime | None = No
         if locked.objections.filter(resolution="").exists():
             raise ReleaseNotAllowed(_("An objection is open; resolve it first."))
         if now < locked.notice_ends_at:
-            raise ReleaseNotAllowed(_("The public notice period has not ended."))
+            raise ReleaseNotAllowed(
+                _("The public notice period ends %(when)s; the release can be approved after that.")
+                % {"when": site_datetime_text(locked.notice_ends_at)}
+            )
         if account_drifted(escrow_account(locked.campaign)):
             raise ReleaseNotAllowed(
                 _("A balance check found this campaign's escrow out of step with its ledger; "

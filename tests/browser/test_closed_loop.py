@@ -27,6 +27,7 @@ from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Milestone, MilestoneKind, MilestoneStatus, Partner, PartnerKind
 from campaigns.money import Money
+from campaigns.site_time import site_datetime_text
 from campaigns.verification.milestones import milestone_create
 from cms.management.commands.demo_campaigns import DEMO_PASSWORD
 from payments.ledger.services import balance_of, escrow_account
@@ -135,7 +136,9 @@ def test_a_gift_reported_verified_released_after_notice_paid_and_told_to_the_don
     finance_phone.goto(site + reverse("release_detail", args=[release.pk]))
     finance_phone.locator("button[name=approve]").click()
     with translation.override(settings.LANGUAGE_CODE):  # the staff's screens: the site's language
-        refusal = gettext("The public notice period has not ended.")
+        refusal = gettext(
+            "The public notice period ends %(when)s; the release can be approved after that."
+        ) % {"when": site_datetime_text(release.notice_ends_at)}
     assert refusal in finance_phone.get_by_role("alert").inner_text()
     assert Release.objects.get(pk=release.pk).status == ReleaseStatus.REQUESTED
 

@@ -77,7 +77,7 @@ def test_details_read_in_english_with_choices_dates_and_nested_values(client):
     second = main(staff.get(f"/admin/audit_log/inspect/{moved.pk}/").content.decode())
 
     # then nested values read as labelled lists, dates in the admin's format, keys humanised
-    assert "Before Deadline Nov. 27, 2026 Goal ¥3,000 After Deadline Dec. 31, 2026 Goal ¥4,500" in first
+    assert "Before Deadline 27 Nov 2026 Goal ¥3,000 After Deadline 31 Dec 2026 Goal ¥4,500" in first
     assert "Money-in lines 3" in first
     assert "Credit lines" not in first and "_" not in re.sub(r"\S*_\S*\.(js|css)", "", first)
     # and stored codes read as their labels, amounts in a list as money, a yes as Yes
