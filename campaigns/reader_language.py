@@ -12,11 +12,12 @@ in templates (``__html__``: the original in a ``lang="zh-Hans"`` span followed b
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
-from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.html import format_html, strip_tags
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 ENGLISH = "en"
@@ -84,12 +85,55 @@ def written_in_chinese_here(text: object, *, language: str | None = None) -> boo
     return reads_english(language) and bool(CJK.search(str(text or "")))
 
 
-def written_plain(text: object, *, language: str | None = None) -> str:
+# Latin letters: with no Chinese character beside them, text a reader of Chinese may not read.
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def written_in_english_here(text: object, *, language: str | None = None) -> bool:
+    """The other way round from ``written_in_chinese_here``: whether text someone wrote (a wall
+    message, a dedication, a supporter's title or words) needs the "written in English" mark for a
+    reader of ``language`` (default: the active one): it has Latin letters and no Chinese
+    character, and the reader reads Chinese. Markup (``<p>`` of ``linebreaks``) is not text."""
+    if reads_english(language):
+        return False
+    plain = html.unescape(strip_tags(str(text or "")))
+    return bool(LATIN.search(plain)) and not CJK.search(plain)
+
+
+@dataclass(frozen=True)
+class WrittenMark:
+    """How text written in a language the reader does not read is marked: its ``lang`` attribute
+    and the note shown after it, in brackets of the reader's language."""
+
+    lang: str
+    note: str
+
+    def bracketed(self) -> str:
+        # Translators: a note in brackets after someone's text, e.g. "(written in English)"; use
+        # your language's brackets (Chinese: full-width, "（英文）").
+        return pgettext("a note in brackets", "(%(note)s)") % {"note": self.note}
+
+
+def written_mark(text: object, *, language: str | None = None, names: bool = False) -> WrittenMark | None:
+    """The mark ``text`` needs for a reader of ``language`` (default: the active one), or None:
+    Chinese on an English page is marked "written in Chinese"; English on a Chinese page "written
+    in English", except for ``names`` (a team's name is read as written, not translated)."""
+    if written_in_chinese_here(text, language=language):
+        return WrittenMark("zh-Hans", _("written in Chinese"))
+    if not names and written_in_english_here(text, language=language):
+        return WrittenMark("en", _("written in English"))
+    return None
+
+
+def written_plain(text: object, *, language: str | None = None, names: bool = False) -> str:
     """Plain text of ``written_text`` (``campaigns.templatetags.reader_language``) for places
     without markup: a page's ``<title>``, link previews (``og:title``, ``og:description``), share
-    sheets. On an English page Chinese text is followed by "(written in Chinese)"; otherwise it is
-    returned as it is."""
+    sheets. On an English page Chinese text is followed by "(written in Chinese)", on a Chinese
+    page English text by "（英文）" (not a name: ``names``); otherwise it is returned as it is."""
     value = "" if text is None else str(text)
-    if not written_in_chinese_here(value, language=language):
+    mark = written_mark(value, language=language, names=names)
+    if mark is None:
         return value
-    return f"{value} ({_('written in Chinese')})"
+    # Translators: a text followed by a note about it in brackets; use your language's brackets
+    # and spacing (Chinese: full-width brackets, no space).
+    return pgettext("text and a note in brackets", "%(text)s (%(note)s)") % {"text": value, "note": mark.note}

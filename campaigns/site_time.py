@@ -60,17 +60,19 @@ def site_day_bounds(day: date) -> tuple[datetime, datetime]:
     return site_day_start(day), site_day_start(day + timedelta(days=1))
 
 
-def site_moment_text(moment: datetime, *, today: date | None = None) -> str:
+def site_moment_text(moment: datetime, *, today: date | None = None, dated: bool = False) -> str:
     """A moment as people read it, in the site's zone and naming that zone: "04:45 (UTC+8)" when it
     is today in the site's zone, "2026-12-02 04:45 (UTC+8)" on another day ("04:45（UTC+8）" in
     Chinese: the language's brackets). A reader in another zone (a donor abroad) can tell which
-    04:45 it is. Raises ``ValueError`` for a naive datetime."""
+    04:45 it is. ``dated``: with the date even today, for a record's timeline (a need's stages),
+    where "22:19" beside "2026-11-30 09:00" reads as a time without a day. Raises ``ValueError``
+    for a naive datetime."""
     from campaigns.templatetags.labels import bracketed_text
 
     local = timezone.localtime(moment, site_zone())
     zone = _utc_offset_text(local)
     clock = local.strftime("%H:%M")
-    if local.date() != (today or site_today()):
+    if dated or local.date() != (today or site_today()):
         clock = f"{local:%Y-%m-%d} {clock}"
     return bracketed_text(clock, zone)
 

@@ -82,7 +82,8 @@ def _campaign_context(d: CampaignImpact) -> dict[str, Any]:
     # Matched beside raised: together they are what came into escrow (held + released + refunded).
     names = ("raised", "matched", "held", "approved_unpaid", "paid", "refunded")
     funds = [Bar(figure_label(n), getattr(t, n).to_minor(), str(getattr(t, n))) for n in names]
-    months = [Bar(m.month[2:], m.amount.to_minor(), str(m.amount)) for m in d.gifts_by_month[-12:]]
+    # "2026-12" as in the table under the chart: "26-12" read as a day or a year (issue 13)
+    months = [Bar(m.month, m.amount.to_minor(), str(m.amount)) for m in d.gifts_by_month[-12:]]
     return {
         "title": _("Campaign impact report"),
         "subtitle": f"{d.title} · {d.kind} · {d.region}",
@@ -123,7 +124,7 @@ def build_document(run: ReportRun) -> Document:
             data = donor_statement(donor_id=_subject_id(run, "donor"), period=run.period)
             extra = {
                 "title": _("Donor statement"),
-                "subtitle": data.donor_email,
+                "subtitle": data.donor_name,
                 "period_label": run.period or _("All time"),
             }
             template = "reports/pdf/donor_statement.html"

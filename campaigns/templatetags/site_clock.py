@@ -14,6 +14,12 @@ def site_moment(moment) -> str:
 
 
 @register.filter
+def site_moment_dated(moment) -> str:
+    """``site_moment`` with the date even today: "2026-12-02 22:19 (UTC+8)"."""
+    return "" if moment is None else site_moment_text(moment, dated=True)
+
+
+@register.filter
 def site_datetime(moment) -> str:
     """``{{ run.generated_at|site_datetime }}``: a moment in the admin, in the site's zone and the
     language's one date-and-time format ("2026年12月1日 10:31"); "" for None."""

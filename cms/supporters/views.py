@@ -97,7 +97,7 @@ def team_page(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": figures,
         "preview": preview_context(
             request=request,
-            title=written_plain(team.name),
+            title=written_plain(team.name, names=True),
             description=_("A team raising for %(campaign)s")
             % {"campaign": str(in_reader_language(team.campaign, "title"))},
             image=absolute_url(

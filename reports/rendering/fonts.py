@@ -13,10 +13,10 @@ HarfBuzz subsets the face a document uses on every render, and its time follows 
 a document embeds the small common face, and the rare one only when it has such a character. A
 character outside both falls back to the full system font, so nothing is ever lost, only slower.
 
-One weight only (ADR 0419): every CJK face a document uses is one more font to copy out of
-HarfBuzz, subset and compress on every render, and the bold face was most of a Chinese
-statement's cost. Chinese text is set in the regular weight; Chinese headings and labels
-stand out by size and colour (``print.css``), and WeasyPrint has no synthetic bold to fake it.
+Two weights (ADR 0419, amended): Regular and Bold, each cut into the same two parts. WeasyPrint
+cannot embolden a face itself, and Chinese reports without a bold face read as unfinished (no
+bold title, heading or key figure). A bold face costs render time only in a document that sets
+Chinese in bold, and HarfBuzz subsets it to the few characters the headings use.
 
 Fontconfig state, the ``@font-face`` sheet and the parsed report stylesheet (``print.css``) are
 built once per process and reused by every report that process renders.
@@ -42,9 +42,8 @@ SUBSET_FAMILY = "Clearfund CJK SC"
 # The parts of GB 2312 cut into faces of their own: part → (family, first and last row of hanzi).
 PARTS = {"common": (SUBSET_FAMILY, 0xB0, 0xD7), "rare": (f"{SUBSET_FAMILY} Ext", 0xD8, 0xF7)}
 SYSTEM_FAMILY = "Noto Sans CJK SC"
-# CSS weight → the fontconfig style of the source face and the file name of its subset. Regular
-# only: a bold CJK face doubled the per-document font work (ADR 0419).
-WEIGHTS = {400: "Regular"}
+# CSS weight → the fontconfig style of the source face and the file name of its subset.
+WEIGHTS = {400: "Regular", 700: "Bold"}
 
 
 class FontSourceMissing(LookupError):

@@ -55,6 +55,7 @@ class GiftMatch:
 class DonorStatement:
     donor_id: int
     donor_email: str
+    donor_name: str  # as on the receipts: the name the donor gave with their latest gift, else the email
     period: str
     statement_number: str
     organisation: Organisation
@@ -122,7 +123,9 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
     trace: list[TraceLine] = []
     matches: list[GiftMatch] = []
     sums: dict[str, Money] = {}
+    name = ""
     for d in donations.iterator(chunk_size=2000):
+        name = d.display_name or name
         when = site_date(d.day)
         # The gift's one receipt number (ADR 0412), as the mail and the donor's page show it.
         number = format_receipt_number(year=when.year, donation_id=d.pk)
@@ -157,8 +160,9 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
     return DonorStatement(
         donor_id=donor.pk,
         donor_email=donor.email,
+        donor_name=name or donor.email,
         period=period,
-        statement_number=f"CFS-{period or 'all'}-{donor.pk:08d}",
+        statement_number=statement_number(donor_id=donor.pk, period=period),
         organisation=organisation(),
         gifts=gifts,
         totals=[sums[c] for c in sorted(sums)],
@@ -166,6 +170,15 @@ def donor_statement(*, donor_id: int, period: str) -> DonorStatement:
         credit_notes=credit_notes,
         matches=matches,
     )
+
+
+def statement_number(*, donor_id: int, period: str) -> str:
+    """The statement's number, printed on its cover and in its receipt section, read by people
+    only (nothing parses it): CFS-2026-00000013 for a year, CFS-C5-00000013 for campaign 5,
+    CFS-00000013 for all years."""
+    if period.startswith("campaign-"):
+        return f"CFS-C{period.removeprefix('campaign-')}-{donor_id:08d}"
+    return "-".join(part for part in ("CFS", period, f"{donor_id:08d}") if part)
 
 
 def _trace_lines(donation, number: str) -> tuple[list[TraceLine], Money, list[GiftMatch]]:

@@ -15,14 +15,18 @@ def private_root(settings, tmp_path):
 
 @pytest.fixture
 def cjk_subset(settings, tmp_path):
-    """Call with characters to write the common regular CJK face of just those (plus ASCII) into
-    an empty font directory, as ``manage.py report_fonts`` would with all of GB 2312 level 1."""
+    """Call with characters to write the common CJK faces (regular and bold) of just those (plus
+    ASCII) into an empty font directory, as ``manage.py report_fonts`` would with all of GB 2312
+    level 1."""
     from reports.rendering import fonts
 
     settings.REPORTS_FONT_DIR = tmp_path / "report-fonts"
 
     def build(characters) -> None:
-        fonts.build_subset(400, "common", characters={ord(c) for c in characters} | set(range(0x20, 0x7F)))
+        for weight in fonts.WEIGHTS:
+            fonts.build_subset(
+                weight, "common", characters={ord(c) for c in characters} | set(range(0x20, 0x7F))
+            )
         fonts.reset_font_kit()
 
     fonts.reset_font_kit()

@@ -38,11 +38,11 @@ def test_report_fonts_leaves_fonts_in_place_unless_forced(tmp_path, settings, mo
     fonts.subset_path(400).write_bytes(b"kept")
 
     call_command("report_fonts", stdout=io.StringIO())
-    assert built == [("rare", 400)]  # one weight (ADR 0419)
+    assert built == [("common", 700), ("rare", 400), ("rare", 700)]  # regular and bold (ADR 0419)
     assert fonts.subset_path(400).read_bytes() == b"kept"
 
     call_command("report_fonts", "--force", stdout=io.StringIO())
-    assert built[1:] == [("common", 400), ("rare", 400)]
+    assert built[3:] == [("common", 400), ("common", 700), ("rare", 400), ("rare", 700)]
 
 
 def test_everyday_hanzi_are_in_the_common_face_and_rarer_ones_in_the_rare_face():

@@ -112,7 +112,7 @@ def test_an_english_statement_of_a_charity_with_a_bilingual_name_embeds_the_cjk_
     assert "Clearfund Foundation 清源公益基金会" in pdf_text(data)
 
 
-def test_a_chinese_statement_embeds_one_cjk_face_and_nothing_else(
+def test_a_chinese_statement_embeds_the_regular_and_bold_cjk_faces_and_nothing_else(
     cjk_subset, private_root, django_capture_on_commit_callbacks
 ):
     # given a donor's gift to a Chinese campaign, and the pre-subset CJK face holding every
@@ -128,12 +128,13 @@ def test_a_chinese_statement_embeds_one_cjk_face_and_nothing_else(
     run = services.request_donor_statement(donor_id=gift.donor_id, period="", language="zh-hans")
     services.run_generate(run_id=run.pk)
     run.refresh_from_db()
-    # then headings, labels, numbers and the checksum all come from the one regular CJK face: no
-    # bold face, no monospace face, no Latin font (ADR 0419)
+    # then text, numbers and the checksum come from the regular CJK face and the title, headings
+    # and labels from its bold face: no monospace face, no Latin font (ADR 0419, amended)
     data = run.file.read()
-    assert embedded_fonts(data) == {"Clearfund-CJK-SC"}
+    assert embedded_fonts(data) == {"Clearfund-CJK-SC", "Clearfund-CJK-SC-Bold"}
     glyphs = drawn_glyphs(data)
     assert all(drawn for char in "捐赠人对账单白内障复明手术永州¥100" for _font, drawn in glyphs[char])
+    assert ("Clearfund-CJK-SC-Bold", True) in glyphs["账"]  # the title, 捐赠人对账单
 
 
 def _boxes_in_tables(box, inside_table=False):

@@ -12,8 +12,8 @@ from reports.rendering.fonts import (
 
 class Command(BaseCommand):
     help = (
-        "Write the pre-subset Chinese fonts reports embed (Noto Sans CJK SC Regular cut to GB 2312 level 1 "
-        "and level 2, 10-30 s per face; one weight, ADR 0419). Run once per machine at deploy; workers "
+        "Write the pre-subset Chinese fonts reports embed (Noto Sans CJK SC Regular and Bold, each cut to "
+        "GB 2312 level 1 and level 2, 10-30 s per face; ADR 0419). Run once per machine at deploy; workers "
         "started afterwards use them."
     )
 
