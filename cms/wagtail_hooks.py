@@ -320,3 +320,13 @@ def workflow_history_in_reader_language(actions):
     for action, formatter in actions.formatters.items():
         if action.startswith("wagtail.workflow.") and not hasattr(formatter.format_message, "shown"):
             formatter.format_message = _titles_in_reader_language(formatter.format_message)
+
+
+@hooks.register("construct_help_menu")
+def keep_help_on_this_site(request, menu_items):
+    """Wagtail's "What's new in Wagtail 8.0" and "Editor Guide" lead to wagtail.org, in English only,
+    and the first is labelled once per process in whatever language was active (a Chinese label on
+    an English admin, issue 13): Clearfund's staff get the keyboard shortcuts only."""
+    menu_items[:] = [
+        item for item in menu_items if item.name != "editor-guide" and not item.name.startswith("whats-new")
+    ]

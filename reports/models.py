@@ -126,10 +126,10 @@ class ReportRun(models.Model):
 
     @property
     def language_display(self) -> str:
-        """The report's language by its name ("简体中文", "English"), not its code."""
+        """The report's language by its name in the reader's language ("英文", "Simplified Chinese"), not its code."""
         from django.conf import settings
 
-        return dict(settings.LANGUAGES).get(self.language, self.language)
+        return str(dict(settings.WAGTAIL_CONTENT_LANGUAGES).get(self.language, self.language))
 
     @property
     def is_public(self) -> bool:

@@ -68,8 +68,10 @@ def bracket_close() -> str:
 @register.simple_tag
 def colon() -> str:
     """The active language's colon after a label, for a value marked up on its own
-    ("状态：<strong>已发布</strong>"); the same message as the forms' label suffix."""
-    return pgettext("form label suffix", ":")
+    ("状态：<strong>已发布</strong>", "Status: <strong>Posted</strong>"); the same message as the forms'
+    label suffix, with the space a Latin colon takes before its value (the full-width one has none)."""
+    suffix = pgettext("form label suffix", ":")
+    return f"{suffix} " if suffix.isascii() else suffix
 
 
 @register.simple_tag

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -239,7 +240,12 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # English dates on a 24-hour clock, day before month (config/formats/en; issue 13).
 FORMAT_MODULE_PATH = ["config.formats"]
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The admin offers the languages the site ships, not Wagtail's forty (issue 13).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Content languages named in the staff member's language on admin screens (the page explorer's
+# locale labels, the report queue): "Simplified Chinese" on an English admin, "英文" on a Chinese one
+# (issue 13); LANGUAGES keeps each language's own name for the public language switcher.
+WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", gettext_lazy("Simplified Chinese")), ("en", gettext_lazy("English"))]
 WAGTAIL_I18N_ENABLED = True
 # locale/wagtail: Chinese for the msgids Wagtail's own zh_Hans catalogues leave untranslated (the
 # dashboard counts, "Search all pages…", empty lists); LOCALE_PATHS win over app catalogues. ADR 0405.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.form_labels import DatePickerInput, LabelledForm
 from campaigns.models import Milestone
+from campaigns.reader_language import reader_str
 from campaigns.verification.beneficiaries import evidence_add
 from campaigns.verification.milestones import milestone_report
 from campaigns.verification.permissions import partner_of, require_partner
@@ -39,7 +40,7 @@ def _own_partner(request: HttpRequest):
 def partner_cases_view(request: HttpRequest) -> HttpResponse:
     partner = _own_partner(request)
     return render(request, "payments/admin/partner_cases.html", {
-        "page_title": _("Our cases"), "page_subtitle": partner.name, "header_icon": "folder-open-inverse",
+        "page_title": _("Our cases"), "page_subtitle": reader_str(partner, "name"), "header_icon": "folder-open-inverse",
         "partner": partner, "cases": partner_cases(partner=partner), "needs": partner_needs(partner=partner),
         "releases": partner_releases(partner=partner), "money": partner_money(partner=partner),
     })  # fmt: skip

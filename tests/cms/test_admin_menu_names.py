@@ -6,6 +6,7 @@ they show are declared below, with the reason."""
 
 import html
 import re
+import unicodedata
 
 import pytest
 from django.test import RequestFactory
@@ -66,3 +67,23 @@ def test_every_admin_menu_item_opens_a_screen_with_its_name(client, django_user_
 
     assert mismatched == []
     assert checked > 30  # the walk reached our screens, not only Wagtail's
+
+
+def _width(label: str) -> float:
+    """A label's width in Chinese characters: a full-width character is 1, any other 0.55."""
+    return sum(1 if unicodedata.east_asian_width(char) in "WF" else 0.55 for char in label)
+
+
+def test_every_chinese_menu_label_fits_the_sidebar(django_user_model):
+    # The sidebar cuts a top-level label at about 7.5 Chinese characters ("事件推送（Web…", issue 13).
+    admin = django_user_model.objects.create_superuser("menu-measurer", "measurer@example.org", "x")
+    request = RequestFactory().get("/admin/")
+    request.user = admin
+    admin_menu.__dict__.pop("registered_menu_items", None)
+    with translation.override("zh-hans"):
+        labels = sorted(
+            {row[0] for row, _url in _menu_rows(admin_menu.menu_items_for_request(request), request)}
+        )
+
+    assert len(labels) > 10
+    assert [label for label in labels if _width(label) > 7] == []

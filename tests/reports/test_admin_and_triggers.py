@@ -222,4 +222,6 @@ def test_the_reports_screen_names_subjects_and_languages_not_codes():
     with translation.override("zh-hans"):
         assert ReportRun(subject="donor:7", language="en").subject_display == "第 7 号捐赠人"
         assert ReportRun(subject="platform", language="zh-hans").subject_display == "整个平台"
-        assert ReportRun(subject="donors", language="en").language_display == "English"
+        assert ReportRun(subject="donors", language="en").language_display == "英文"
+    with translation.override("en"):  # in the reader's language (issue 13)
+        assert ReportRun(subject="donors", language="zh-hans").language_display == "Simplified Chinese"

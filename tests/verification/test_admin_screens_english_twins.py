@@ -91,3 +91,16 @@ def test_a_beneficiary_without_an_english_pseudonym_is_marked_not_translated(
     )
 
     assert "小梅" in text and "not yet translated" in text
+
+
+def test_a_partners_cases_screen_is_headed_by_its_english_name(client):
+    from tests.builders import partner_member
+
+    partner = PartnerFactory(
+        name="凉山州乡村创业带头人培训中心", name_en="Liangshan Entrepreneur-Leader Training Centre"
+    )
+
+    text = _text(_english(client, partner_member(partner)).get("/admin/partner/cases/"))
+
+    assert "Liangshan Entrepreneur-Leader Training Centre" in text
+    assert "凉山州" not in text

@@ -101,3 +101,14 @@ def test_every_admin_screen_loads_the_style_for_djangos_own_form_errors(client, 
     client.force_login(User.objects.get(pk=second_verifier.pk))
 
     assert "css/admin.css" in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Status: Waiting"), ("zh-hans", "状态：")])
+def test_the_status_label_is_followed_by_the_languages_colon(client, need, second_verifier, language, shown):
+    _sign_in(client, second_verifier, language)
+
+    html = client.get(reverse("verification_need_review", args=[need.pk])).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+    assert shown in text
+    assert "状态： " not in text
