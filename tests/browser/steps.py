@@ -38,3 +38,12 @@ def press_give(page: Page, label: str) -> None:
 
 def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def sign_in_to_admin(page: Page, site: str, username: str, password: str) -> None:
+    """Sign in on the admin's login screen and wait for the dashboard."""
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")

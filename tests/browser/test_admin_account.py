@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from tests.browser.steps import sign_in_to_admin
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PNG = bytes.fromhex(
@@ -28,11 +30,7 @@ def test_the_profile_picture_is_chosen_with_the_translated_button(live_server, n
     picture.write_bytes(PNG)
 
     # given a staff member signed in, on their account page
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", "root-password")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server.url, "root", "root-password")
     page.goto(live_server.url + "/admin/account/")
 
     # when they choose a picture with the button

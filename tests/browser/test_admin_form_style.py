@@ -4,17 +4,15 @@ search box had no frame, a form error read as plain black text): ``static/css/ad
 import pytest
 from django.contrib.auth.models import User
 
+from tests.browser.steps import sign_in_to_admin
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_gift_search_box_has_a_frame_and_a_django_error_list_is_red(live_server, new_page):
     User.objects.create_superuser("root", password="root-password")
     page = new_page({"width": 1280, "height": 900}, is_mobile=False, has_touch=False, locale="en-GB")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", "root-password")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server.url, "root", "root-password")
 
     page.goto(live_server.url + "/admin/finance/gifts/")
     border = page.eval_on_selector("#gift-search", "e => getComputedStyle(e).borderTopWidth")

@@ -33,7 +33,7 @@ from cms.management.commands.demo_campaigns import DEMO_PASSWORD
 from payments.ledger.services import balance_of, escrow_account
 from payments.models import Donation, DonationStatus
 from payments.releases.models import Release, ReleaseStatus
-from tests.browser.steps import fill_card, no_horizontal_scroll, press_give
+from tests.browser.steps import fill_card, no_horizontal_scroll, press_give, sign_in_to_admin
 from tests.builders import partner_member
 from tests.verification.factories import BeneficiaryFactory
 
@@ -44,14 +44,6 @@ pytestmark = [
 ]
 
 PARTNER_PASSWORD = "hospital-pw-1"
-
-
-def sign_in_to_admin(page, site: str, username: str, password: str) -> None:
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 @pytest.fixture

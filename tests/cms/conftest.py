@@ -1,7 +1,8 @@
 import pytest
+from django.core.cache import cache
 from wagtail.models import Locale, Page, Site
 
-from tests.cms_factories import CampaignIndexPageFactory, HomePageFactory
+from tests.cms_factories import CampaignIndexPageFactory, CampaignPageFactory, HomePageFactory
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +32,12 @@ def home(db):
 @pytest.fixture
 def index(home):
     return CampaignIndexPageFactory(parent=home, show_in_menus=True)
+
+
+@pytest.fixture
+def page(index, settings):
+    """A live campaign's page under the index, with the totals cache off (gifts show at once) and
+    a ¥1 minimum gift: the matching and wording tests' page."""
+    settings.TOTALS_CACHE_SECONDS = 0
+    cache.clear()
+    return CampaignPageFactory(parent=index, campaign__status="live", campaign__min_donation_minor=100)

@@ -8,24 +8,15 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from payments.matching.models import Matcher
 from tests import builders
-from tests.cms_factories import CampaignPageFactory
 from tests.factories import CampaignFactory
 from tests.payments.matching_helpers import pool
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page(index, settings):
-    settings.TOTALS_CACHE_SECONDS = 0
-    cache.clear()
-    return CampaignPageFactory(parent=index, campaign__status="live", campaign__min_donation_minor=100)
 
 
 def _acme_pool(page):

@@ -5,25 +5,16 @@ matched, the transparency page counts it; finance records and confirms pay-ins i
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from payments.ledger.services import balance_of
 from payments.matching.models import PayInStatus, PoolPayIn
 from payments.matching.services import pool_account
 from tests import builders
-from tests.cms_factories import CampaignPageFactory
 from tests.payments.conftest import cny
 from tests.payments.matching_helpers import officer, pool
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page(index, settings):
-    settings.TOTALS_CACHE_SECONDS = 0
-    cache.clear()
-    return CampaignPageFactory(parent=index, campaign__status="live", campaign__min_donation_minor=100)
 
 
 def _gift(page, minor, capture, email="li.na@example.cn"):

@@ -5,21 +5,12 @@ and an amount keeps the one space the catalogue puts between Chinese and an amou
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from payments.matching.models import Matcher
 from tests import builders
-from tests.cms_factories import CampaignPageFactory
 from tests.payments.matching_helpers import pool
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page(index, settings):
-    settings.TOTALS_CACHE_SECONDS = 0
-    cache.clear()
-    return CampaignPageFactory(parent=index, campaign__status="live", campaign__min_donation_minor=100)
 
 
 def test_the_chinese_trace_quotes_the_matcher_without_spaces_around_it(

@@ -68,13 +68,16 @@ def test_a_need_reads_in_english_on_its_screen_and_in_the_posters_list(
                      amount=Money("900", "CNY"))  # fmt: skip
     need.title_en = "A wheelchair"
     need.county_en = "Zhaojue County"
-    need.save(update_fields=["title_en", "county_en"])
+    need.description = "她走不到诊所。"
+    need.description_en = "She cannot walk to the clinic."
+    need.save(update_fields=["title_en", "county_en", "description", "description_en"])
 
     review = _text(_english(client, verifier).get(reverse("verification_need_review", args=[need.pk])))
     posted = _text(_english(client, second_verifier).get(reverse("verification_need_post")))
 
     assert "A wheelchair" in review and "Aga" in review and "Zhaojue County" in review
-    assert "轮椅一台" not in review and "阿呷" not in review
+    assert "She cannot walk to the clinic." in review
+    assert "轮椅一台" not in review and "阿呷" not in review and "诊所" not in review
     assert "A wheelchair · Aga" in posted
     assert "轮椅一台" not in posted
 
