@@ -60,3 +60,23 @@ def test_approving_during_the_notice_says_when_it_ends(client, release, finance_
     assert "icon-warning" in alert
     release.refresh_from_db()
     assert release.status == ReleaseStatus.REQUESTED
+
+
+def test_the_verifiers_chinese_note_and_evidence_are_marked_on_the_english_screen(
+    client, release, finance_officer
+):
+    from campaigns.models import Evidence
+
+    milestone = release.milestone
+    milestone.verification_note = "术后随访：视力恢复。"
+    milestone.save(update_fields=["verification_note"])
+    Evidence.objects.filter(milestone=milestone).update(summary="出院小结", summary_en="")
+
+    html = (
+        _sign_in(client, finance_officer, "en")
+        .get(reverse("release_detail", args=[release.pk]))
+        .content.decode()
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+    assert "术后随访：视力恢复。 (written in Chinese)" in text

@@ -107,3 +107,24 @@ def test_a_partners_cases_screen_is_headed_by_its_english_name(client):
 
     assert "Liangshan Entrepreneur-Leader Training Centre" in text
     assert "凉山州" not in text
+
+
+def test_evidence_and_notes_without_english_are_marked_on_the_outcome_screen(
+    client, verifier, second_verifier
+):
+    from campaigns.models import Evidence
+    from tests.builders import verified_milestone
+
+    milestone = verified_milestone(
+        beneficiary=BeneficiaryFactory(verified_by=verifier), verifier=second_verifier
+    )
+    milestone.verification_note = "术后随访：视力恢复。"
+    milestone.save(update_fields=["verification_note"])
+    Evidence.objects.filter(milestone=milestone).update(summary="出院小结", summary_en="")
+
+    text = _text(
+        _english(client, verifier).get(reverse("verification_milestone_verify", args=[milestone.pk]))
+    )
+
+    assert "术后随访：视力恢复。 (written in Chinese)" in text
+    assert "出院小结" in text and "not yet translated" in text
