@@ -37,22 +37,23 @@ def card_text(
 ) -> CardText:
     """The card's lines in ``language``. ``title`` is already the reader's text (``str()`` is
     drawn: a ``ReaderText`` keeps its "not yet translated" mark, ``written_plain`` its "written in
-    Chinese" one). ``counted`` is given only when what counts towards the goal differs from what
-    was raised (a match adds to it, a refund takes from it)."""
+    Chinese" one). ``counted``, what counts towards the goal, is drawn only where it differs from
+    what was raised (``counted_line``)."""
     with translation.override(language):
         return CardText(
             title=str(title),
             raised=_("%(amount)s raised") % {"amount": raised},
-            counted=counted_text(counted) if counted is not None else "",
+            counted=counted_line(raised=raised, counted=counted) if counted is not None else "",
             of_goal=_("of a goal of %(amount)s") % {"amount": goal},
             footer=_("%(organisation)s · every cent traced to a verified outcome")
             % {"organisation": site_name(language)},
         )
 
 
-def counted_text(amount: Money) -> str:
-    """ "Counts towards the goal: ¥17,600" in the active language (the bar's percentage is of it)."""
-    return label_value(vocabulary.label("counted"), amount)
+def counted_line(*, raised: Money, counted: Money) -> str:
+    """ "Counts towards the goal: ¥17,600" in the active language when that differs from what was
+    raised (a match adds to it, a refund takes from it: the bar's percentage is of it), else ""."""
+    return "" if counted == raised else label_value(vocabulary.label("counted"), counted)
 
 
 def card_etag(cache_key: str) -> str:

@@ -19,8 +19,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from campaigns.site_name import site_name
+from cms.sharing import card_text as card_words
 from cms.sharing.card import render_card
-from cms.sharing.card_text import card_etag, card_text, counted_text
+from cms.sharing.card_text import card_etag, card_text
 from cms.sharing.qr import qr_svg
 from cms.sharing.selectors import (
     campaign_title_in,
@@ -53,7 +54,7 @@ def _key(kind: str, page, language: str, bucket: int | str) -> str:
 def counted_line(totals: CampaignTotals) -> str:
     """ "Counts towards the goal: ¥17,600" in the active language when that differs from what was
     raised (a match adds to it, a refund takes from it: the bar's percentage is of it), else ""."""
-    return "" if totals.counted == totals.raised else counted_text(totals.counted)
+    return card_words.counted_line(raised=totals.raised, counted=totals.counted)
 
 
 @require_GET
@@ -71,7 +72,7 @@ def share_card(request: HttpRequest, page_id: int) -> HttpResponse:
             title=campaign_title_in(page, language=language),
             raised=totals.raised,
             goal=totals.goal,
-            counted=totals.counted if totals.counted != totals.raised else None,
+            counted=totals.counted,
             language=language,
         )
         png = render_card(percent=totals.percent, **text.as_kwargs())

@@ -234,14 +234,15 @@ def _cached(body: bytes, content_type: str) -> HttpResponse:
     return response
 
 
-def _card(key: str, *, title: str, figures: selectors.PageFigures) -> HttpResponse:
+def _card(key: str, *, title: str, figures: selectors.PageFigures, name: bool = False) -> HttpResponse:
     """The 1200×630 PNG of ``cms.sharing.card`` with these figures, drawn in the language of the
     URL it is served under (``key`` names it), cached. What a supporter wrote in Chinese is drawn
-    as written and marked "written in Chinese" for an English reader, as their page marks it."""
+    as written and marked "written in Chinese" for an English reader, as their page marks it; a
+    ``name`` (a team's) is never marked "written in English" (``written_name``)."""
     language = get_language()
     png = cache.get(key)
     if png is None:
-        text = card_text(title=written_plain(title, language=language), raised=figures.raised,
+        text = card_text(title=written_plain(title, language=language, names=name), raised=figures.raised,
                          goal=figures.goal, language=language)  # fmt: skip
         png = render_card(percent=figures.percent, **text.as_kwargs())
         cache.set(key, png, SHARE_SECONDS)
@@ -266,7 +267,7 @@ def team_card(request: HttpRequest, slug: str) -> HttpResponse:
     figures = selectors.team_figures(team)
     name = hashlib.sha256(team.name.encode()).hexdigest()[:12]  # a renamed team is redrawn
     key = f"cms:team-card:{team.pk}:{get_language()}:{_bucket(figures)}:{name}"
-    return _card(key, title=team.name, figures=figures)
+    return _card(key, title=team.name, figures=figures, name=True)
 
 
 def _qr(kind: str, slug: str, url: str, title: str) -> HttpResponse:

@@ -106,3 +106,15 @@ def test_the_report_form_marks_a_chinese_title_on_the_english_page(client, campa
     # and the Chinese one quotes it as written, with no mark
     assert "<span data-donor-text>周敏为外婆筹款</span>" in chinese
     assert "written in Chinese" not in chinese and "以中文撰写" not in chinese
+
+
+def test_the_chinese_team_preview_draws_a_latin_team_name_unmarked(client, campaign, editor):
+    # given a team named in Latin letters: a name, read as written (no "（英文）" as for a message)
+    page = public_page(campaign, editor, new_team_name="Jianghua Runners")
+
+    # when the Chinese team image is fetched
+    with mock.patch("cms.supporters.views.render_card", return_value=b"png") as draw:
+        client.get(f"/teams/{page.team.slug}/preview.png")
+
+    # then the name is drawn as it is
+    assert draw.call_args.kwargs["title"] == "Jianghua Runners"
